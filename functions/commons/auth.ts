@@ -1,0 +1,131 @@
+/**
+ * Who may do what: decided here and nowhere else. Routes name an action; handlers call
+ * `authorize` with the resource once it is loaded. Tested as a matrix of route × role × own/foreign
+ * tenant in test/e2e/authorization.test.ts.
+ */
+import { forbidden, notFound, unauthorized } from './errors.ts';
+
+export const roles = ['officer', 'evaluator', 'supplier', 'auditor'] as const;
+export type Role = (typeof roles)[number];
+
+export interface Principal {
+  sub: string;
+  name: string;
+  role: Role;
+  /** The procuring entity (tenant) of officers, evaluators and auditors. */
+  entityId?: string;
+  /** The supplier organisation of supplier users. */
+  supplierId?: string;
+}
+
+/** Actors that are not people: workflow steps and timers act in the name of the system. */
+export interface SystemActor {
+  sub: 'system';
+  name: string;
+  role: 'system';
+  entityId?: string;
+}
+
+export type Actor = Principal | SystemActor;
+
+type Scope =
+  /** No resource: any principal with the role. */
+  | 'none'
+  /** The resource belongs to the principal's entity. Foreign: 404, or 403 if it is public. */
+  | 'entity'
+  /** The resource is public (announced) or belongs to the principal's entity; else 404. */
+  | 'visible';
+
+interface Rule {
+  roles: readonly Role[];
+  scope: Scope;
+}
+
+const everyone = roles;
+
+export const policy = {
+  'reference:read': { roles: everyone, scope: 'none' },
+  'supplier:create': { roles: ['officer'], scope: 'none' },
+  'supplier:update': { roles: ['officer'], scope: 'none' },
+  'tender:create': { roles: ['officer'], scope: 'none' },
+  'tender:list': { roles: everyone, scope: 'none' },
+  'tender:read': { roles: everyone, scope: 'visible' },
+  'tender:update': { roles: ['officer'], scope: 'entity' },
+  'tender:announce': { roles: ['officer'], scope: 'entity' },
+  'workflow:read': { roles: ['officer', 'auditor'], scope: 'entity' },
+} as const satisfies Record<string, Rule>;
+
+export type Action = keyof typeof policy;
+
+export interface ProtectedResource {
+  kind: string;
+  id: string;
+  entityId: string;
+  /** Visible to everyone signed in (an announced tender). */
+  public: boolean;
+}
+
+export const assertRole = (principal: Principal, action: Action): void => {
+  const rule: Rule = policy[action];
+  if (!rule.roles.includes(principal.role)) {
+    throw forbidden(`The ${principal.role} role may not ${action.replace(':', ' ')}`);
+  }
+};
+
+export const authorize = (principal: Principal, action: Action, resource?: ProtectedResource): void => {
+  assertRole(principal, action);
+  const rule: Rule = policy[action];
+  if (rule.scope === 'none' || !resource) return;
+  const own = principal.entityId !== undefined && principal.entityId === resource.entityId;
+  if (own) return;
+  if (rule.scope === 'visible' && resource.public) return;
+  if (resource.public) {
+    throw forbidden(`${resource.kind} ${resource.id} belongs to another procuring entity`);
+  }
+  throw notFound(resource.kind, resource.id);
+};
+
+export const canSee = (principal: Principal, resource: ProtectedResource): boolean =>
+  resource.public || (principal.entityId !== undefined && principal.entityId === resource.entityId);
+
+type Claims = Record<string, string | number | boolean | string[] | undefined>;
+
+/** `cognito:groups` arrives as an array locally and as "[officer]" through API Gateway. */
+const groupsOf = (value: Claims[string]): string[] => {
+  if (Array.isArray(value)) return value;
+  if (typeof value !== 'string') return [];
+  return value
+    .replace(/^\[|\]$/g, '')
+    .split(/[\s,]+/)
+    .filter(Boolean);
+};
+
+export const principalFromClaims = (claims: Claims | undefined): Principal => {
+  if (!claims || typeof claims.sub !== 'string') throw unauthorized('A bearer token is required');
+  const groups = groupsOf(claims['cognito:groups']).filter((g): g is Role =>
+    (roles as readonly string[]).includes(g),
+  );
+  const role = groups[0];
+  if (!role || groups.length !== 1) {
+    throw forbidden('The token must carry exactly one role (officer, evaluator, supplier or auditor)');
+  }
+  const entityId = typeof claims['custom:entity'] === 'string' ? claims['custom:entity'] : undefined;
+  const supplierId = typeof claims['custom:supplier'] === 'string' ? claims['custom:supplier'] : undefined;
+  if (role === 'supplier' ? !supplierId : !entityId) {
+    throw forbidden(
+      role === 'supplier'
+        ? 'A supplier token must name its supplier organisation (custom:supplier)'
+        : `A ${role} token must name its procuring entity (custom:entity)`,
+    );
+  }
+  const name =
+    (typeof claims.name === 'string' && claims.name) ||
+    (typeof claims.email === 'string' && claims.email) ||
+    claims.sub;
+  return {
+    sub: claims.sub,
+    name,
+    role,
+    ...(role === 'supplier' ? { supplierId } : { entityId }),
+  };
+};

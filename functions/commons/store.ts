@@ -1,0 +1,168 @@
+/**
+ * Every change to an aggregate is written here, and only here: one DynamoDB transaction that puts
+ * the aggregate under an optimistic-lock condition and appends its audit event, hash-chained to the
+ * one before. No change without its event, no event without its change; a sequence cannot fork
+ * because the event item is written with attribute_not_exists.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Actor } from './auth.ts';
+import { canonicalJson, sha256 } from './canonical.ts';
+import { ddb } from './clients.ts';
+import { nowIso } from './clock.ts';
+import { env } from './env.ts';
+import { conflict } from './errors.ts';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export interface Keyed {
+  PK: string;
+  SK: string;
+}
+
+/** What every aggregate item carries besides its own fields. */
+export interface Versioned extends Keyed {
+  version: number;
+  auditHead: string;
+}
+
+export interface AggregateRef {
+  type: string;
+  id: string;
+}
+
+export interface AuditEvent {
+  aggregateType: string;
+  aggregateId: string;
+  seq: number;
+  prevHash: string;
+  hash: string;
+  at: string;
+  actor: { sub: string; name: string; role: string };
+  entityId: string;
+  action: string;
+  reason?: string;
+  change: unknown;
+  executionArn?: string;
+}
+
+export interface CommitInput<T extends Keyed> {
+  aggregate: AggregateRef;
+  /** The tenant the change belongs to (`global` for shared reference data such as suppliers). */
+  entityId: string;
+  /** The aggregate as it was read (undefined when it is created). */
+  before: (T & Versioned) | undefined;
+  /** The aggregate as it is to be stored, without version and auditHead. */
+  after: T;
+  actor: Actor;
+  action: string;
+  reason?: string;
+  /** What changed, as the auditor should read it. */
+  change: unknown;
+  executionArn?: string;
+  /** Other writes that must happen in the same transaction (idempotency record, child items…). */
+  extra?: TransactItem[];
+}
+
+/** A condition on one of the `extra` items failed; `index` is its position in `extra`. */
+export class ExtraConditionFailed extends Error {
+  constructor(readonly index: number) {
+    super(`Condition failed on extra transaction item ${index}`);
+  }
+}
+
+export const tableName = (): string => env('TABLE_NAME');
+
+export const auditKey = (ref: AggregateRef, seq: number): Keyed => ({
+  PK: `AUDIT#${ref.type}#${ref.id}`,
+  SK: `SEQ#${String(seq).padStart(10, '0')}`,
+});
+
+export const hashEvent = (event: Omit<AuditEvent, 'hash'>): string =>
+  sha256(event.prevHash + canonicalJson(event));
+
+export const buildAuditEvent = (input: Omit<AuditEvent, 'hash' | 'seq' | 'prevHash' | 'at'>, before: Versioned | undefined, at: string): AuditEvent => {
+  const unhashed: Omit<AuditEvent, 'hash'> = {
+    ...input,
+    seq: (before?.version ?? 0) + 1,
+    prevHash: before?.auditHead ?? GENESIS_HASH,
+    at,
+  };
+  return { ...unhashed, hash: hashEvent(unhashed) };
+};
+
+export const commit = async <T extends Keyed>(input: CommitInput<T>): Promise<{ item: T & Versioned; event: AuditEvent }> => {
+  const at = nowIso();
+  const event = buildAuditEvent(
+    {
+      aggregateType: input.aggregate.type,
+      aggregateId: input.aggregate.id,
+      actor: { sub: input.actor.sub, name: input.actor.name, role: input.actor.role },
+      entityId: input.entityId,
+      action: input.action,
+      ...(input.reason ? { reason: input.reason } : {}),
+      change: input.change ?? null,
+      ...(input.executionArn ? { executionArn: input.executionArn } : {}),
+    },
+    input.before,
+    at,
+  );
+  const item = { ...input.after, version: event.seq, auditHead: event.hash } as T & Versioned;
+  const TableName = tableName();
+  const aggregatePut: TransactItem = {
+    Put: {
+      TableName,
+      Item: item,
+      ...(input.before
+        ? {
+            ConditionExpression: 'version = :expected',
+            ExpressionAttributeValues: { ':expected': input.before.version },
+          }
+        : { ConditionExpression: 'attribute_not_exists(PK)' }),
+    },
+  };
+  const auditPut: TransactItem = {
+    Put: {
+      TableName,
+      Item: {
+        ...auditKey(input.aggregate, event.seq),
+        GSI1PK: `ENTITY#${input.entityId}#AUDIT`,
+        GSI1SK: `${at}#${input.aggregate.type}#${input.aggregate.id}#${String(event.seq).padStart(10, '0')}`,
+        ...event,
+      },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    },
+  };
+  try {
+    await ddb().send(new TransactWriteCommand({ TransactItems: [aggregatePut, auditPut, ...(input.extra ?? [])] }));
+  } catch (error) {
+    if (error instanceof TransactionCanceledException || (error as Error).name === 'TransactionCanceledException') {
+      const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
+      const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
+      if (failed === 0 || failed === 1) {
+        throw conflict(
+          input.before
+            ? `${input.aggregate.type} ${input.aggregate.id} was changed by someone else since version ${input.before.version}; read it again and retry`
+            : `${input.aggregate.type} ${input.aggregate.id} already exists`,
+          { currentVersionUnknown: true },
+        );
+      }
+      if (failed >= 2) throw new ExtraConditionFailed(failed - 2);
+    }
+    throw error;
+  }
+  return { item, event };
+};
+
+export const getItem = async <T>(key: Keyed, consistent = true): Promise<T | undefined> => {
+  const result = await ddb().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: consistent }));
+  return result.Item as T | undefined;
+};
+
+/** Strip the storage keys and bookkeeping before an aggregate leaves the API. */
+export const withoutKeys = <T extends object>(item: T): Omit<T, 'PK' | 'SK' | 'GSI1PK' | 'GSI1SK' | 'GSI2PK' | 'GSI2SK' | 'auditHead'> => {
+  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g1s, GSI2PK: _g2, GSI2SK: _g2s, auditHead: _h, ...rest } = item as Record<string, unknown>;
+  return rest as never;
+};

@@ -1,0 +1,222 @@
+/**
+ * The tender aggregate: its content, its statuses and the rules an officer's draft must meet before
+ * and when it is announced. Pure: no AWS, no HTTP; "now" and reference lookups are passed in.
+ */
+import * as z from 'zod/mini';
+import type { ProblemItem } from '../commons/errors.ts';
+
+export const tenderStatuses = [
+  'draft',
+  'tendering',
+  'evaluation',
+  'awarded',
+  'standstill',
+  'complete',
+  'cancelled',
+  'unsuccessful',
+] as const;
+export type TenderStatus = (typeof tenderStatuses)[number];
+
+export const currencies = ['NOK', 'DKK'] as const;
+export const criterionKinds = ['price', 'quality', 'accessibility'] as const;
+
+const id = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'Use lower-case letters, digits and "-"'));
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+const date = z.iso.date();
+
+export const volumeSchema = z.strictObject({
+  unit: id,
+  quantity: z.number().check(z.int(), z.gte(0)),
+});
+
+export const lotSchema = z.strictObject({
+  id,
+  title: text(200),
+  description: z.optional(text(4000)),
+  hospitalAreaIds: z.array(id).check(z.minLength(1)),
+  formOfCare: id,
+  estimatedVolumes: z.array(volumeSchema).check(z.minLength(1)),
+  minSuppliers: z.number().check(z.int(), z.gte(1), z.lte(20)),
+  maxSuppliers: z.number().check(z.int(), z.gte(1), z.lte(20)),
+});
+export type Lot = z.infer<typeof lotSchema>;
+
+export const criterionSchema = z.strictObject({
+  id,
+  name: text(200),
+  kind: z.enum(criterionKinds),
+  weight: z.number().check(z.gte(0), z.lte(100)),
+  description: z.optional(text(2000)),
+});
+export type AwardCriterion = z.infer<typeof criterionSchema>;
+
+export const requirementSchema = z.strictObject({
+  id,
+  text: text(2000),
+});
+
+export const optionSchema = z.strictObject({
+  durationMonths: z.number().check(z.int(), z.gte(1), z.lte(120)),
+});
+
+export const agreementPlanSchema = z.strictObject({
+  startDate: date,
+  endDate: date,
+  options: z._default(z.array(optionSchema).check(z.maxLength(10)), []),
+  /** The last day to decide on the next option, in days before the current end date. */
+  optionNoticeDays: z._default(z.number().check(z.int(), z.gte(0), z.lte(730)), 90),
+});
+
+/** What an officer writes: the content of a tender, created as a draft and edited until announced. */
+export const tenderContentShape = {
+  title: text(300),
+  description: z.optional(text(10_000)),
+  serviceAreaId: id,
+  currency: z.optional(z.enum(currencies)),
+  lots: z.array(lotSchema).check(z.minLength(1), z.maxLength(50)),
+  awardCriteria: z.array(criterionSchema).check(z.minLength(1), z.maxLength(20)),
+  qualificationRequirements: z._default(z.array(requirementSchema).check(z.maxLength(50)), []),
+  bidDeadline: z.iso.datetime({ offset: true }),
+  agreement: agreementPlanSchema,
+  standstillDays: z._default(z.number().check(z.int(), z.gte(0), z.lte(60)), 10),
+};
+export const tenderContentSchema = z.strictObject(tenderContentShape);
+export type TenderContentInput = z.input<typeof tenderContentSchema>;
+export type TenderContent = z.infer<typeof tenderContentSchema> & { currency: (typeof currencies)[number] };
+
+export interface Tender extends TenderContent {
+  id: string;
+  entityId: string;
+  status: TenderStatus;
+  createdAt: string;
+  createdBy: { sub: string; name: string };
+  updatedAt: string;
+  announcedAt?: string;
+  announcementPublishedAt?: string;
+  openedAt?: string;
+  executionArn?: string;
+  version: number;
+}
+
+/** What the rules need to know about reference data (functions/domain/reference-data.ts). */
+export interface ReferenceLookups {
+  entityCurrency(entityId: string): string | undefined;
+  unknownHospitalAreas(entityId: string, ids: string[]): string[];
+  isKnownServiceArea(id: string): boolean;
+  isKnownFormOfCare(id: string): boolean;
+  isKnownVolumeUnit(id: string): boolean;
+}
+
+const duplicates = (values: string[]): string[] => values.filter((v, i) => values.indexOf(v) !== i);
+
+/**
+ * Every business rule a tender's content must meet, as problems with JSON pointers into the body.
+ * An empty list means the content is valid at `now`.
+ */
+export const tenderContentProblems = (
+  content: TenderContent,
+  entityId: string,
+  now: Date,
+  ref: ReferenceLookups,
+): ProblemItem[] => {
+  const problems: ProblemItem[] = [];
+  const add = (pointer: string, detail: string) => problems.push({ pointer, detail });
+
+  if (!ref.isKnownServiceArea(content.serviceAreaId)) {
+    add('#/serviceAreaId', `Unknown service area "${content.serviceAreaId}" (see GET /reference/service-areas)`);
+  }
+  const currency = ref.entityCurrency(entityId);
+  if (currency && content.currency !== currency) {
+    add('#/currency', `The procuring entity ${entityId} buys in ${currency}, not ${content.currency}`);
+  }
+
+  for (const dup of new Set(duplicates(content.lots.map((l) => l.id)))) {
+    add('#/lots', `Lot id "${dup}" is used more than once`);
+  }
+  content.lots.forEach((lot, i) => {
+    if (lot.minSuppliers > lot.maxSuppliers) {
+      add(
+        `#/lots/${i}/minSuppliers`,
+        `The minimum number of suppliers (${lot.minSuppliers}) is above the maximum (${lot.maxSuppliers})`,
+      );
+    }
+    const unknown = new Set(ref.unknownHospitalAreas(entityId, lot.hospitalAreaIds));
+    lot.hospitalAreaIds.forEach((areaId, j) => {
+      if (unknown.has(areaId)) {
+        add(
+          `#/lots/${i}/hospitalAreaIds/${j}`,
+          `Unknown hospital area "${areaId}" for ${entityId} (see GET /reference/hospital-areas?entity=${entityId})`,
+        );
+      }
+    });
+    for (const dup of new Set(duplicates(lot.hospitalAreaIds))) {
+      add(`#/lots/${i}/hospitalAreaIds`, `Hospital area "${dup}" is listed more than once`);
+    }
+    if (!ref.isKnownFormOfCare(lot.formOfCare)) {
+      add(`#/lots/${i}/formOfCare`, `Unknown form of care "${lot.formOfCare}" (inpatient, day or outpatient)`);
+    }
+    lot.estimatedVolumes.forEach((v, j) => {
+      if (!ref.isKnownVolumeUnit(v.unit)) {
+        add(`#/lots/${i}/estimatedVolumes/${j}/unit`, `Unknown volume unit "${v.unit}" (see GET /reference/volume-units)`);
+      }
+    });
+  });
+
+  const totalWeight = content.awardCriteria.reduce((sum, c) => sum + c.weight, 0);
+  if (Math.abs(totalWeight - 100) > 1e-9) {
+    add('#/awardCriteria', `The weights of the award criteria must sum to 100; they sum to ${totalWeight}`);
+  }
+  for (const dup of new Set(duplicates(content.awardCriteria.map((c) => c.id)))) {
+    add('#/awardCriteria', `Criterion id "${dup}" is used more than once`);
+  }
+  const priceCriteria = content.awardCriteria.filter((c) => c.kind === 'price');
+  if (priceCriteria.length > 1) {
+    add('#/awardCriteria', 'At most one award criterion can be of kind "price"');
+  }
+  for (const dup of new Set(duplicates(content.qualificationRequirements.map((r) => r.id)))) {
+    add('#/qualificationRequirements', `Requirement id "${dup}" is used more than once`);
+  }
+
+  const deadline = new Date(content.bidDeadline);
+  if (deadline.getTime() <= now.getTime()) {
+    add('#/bidDeadline', `The bid deadline ${content.bidDeadline} is not in the future (now is ${now.toISOString()})`);
+  }
+  const start = new Date(`${content.agreement.startDate}T00:00:00Z`);
+  const end = new Date(`${content.agreement.endDate}T00:00:00Z`);
+  if (end.getTime() <= start.getTime()) {
+    add('#/agreement/endDate', `The agreement must end after it starts (${content.agreement.startDate})`);
+  }
+  const standstillEnds = deadline.getTime() + content.standstillDays * 86_400_000;
+  if (start.getTime() < standstillEnds) {
+    add(
+      '#/agreement/startDate',
+      `The agreement cannot start before the bid deadline plus the ${content.standstillDays}-day standstill period`,
+    );
+  }
+  return problems;
+};
+
+/** Fill in what the officer may leave out (the entity's currency). */
+export const completeContent = (
+  content: z.infer<typeof tenderContentSchema>,
+  entityId: string,
+  ref: ReferenceLookups,
+): TenderContent => ({
+  ...content,
+  currency: content.currency ?? ((ref.entityCurrency(entityId) as TenderContent['currency'] | undefined) ?? 'NOK'),
+});
+
+export const isPublic = (tender: Pick<Tender, 'status'>): boolean => tender.status !== 'draft';
+
+export const canEdit = (tender: Pick<Tender, 'status'>): boolean => tender.status === 'draft';
+
+/** The fields of a tender an officer changed, for the audit trail: `{ field: { from, to } }`. */
+export const diff = (before: Record<string, unknown>, after: Record<string, unknown>): Record<string, unknown> => {
+  const changed: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {
+      changed[key] = { from: before[key] ?? null, to: after[key] ?? null };
+    }
+  }
+  return changed;
+};

@@ -1,0 +1,141 @@
+/**
+ * The one description of the product's runtime shape, read by the CDK stack (lib/) and by the
+ * local runtime (local/): which functions exist and what each may touch, which routes they serve,
+ * which workflows run which tasks, which events go where, what the scheduler calls.
+ * Plain data: no AWS imports, nothing that runs.
+ */
+import { docsRoutes } from './api/docs.routes.ts';
+import { referenceRoutes } from './api/reference.routes.ts';
+import { tenderRoutes } from './api/tenders.routes.ts';
+import type { AreaRoutes, Method } from './commons/route.ts';
+import { EVENT_SOURCE } from './events/schemas.ts';
+
+export type WorkflowKey = 'tenderLifecycle';
+
+export interface FunctionAccess {
+  table: 'read' | 'readWrite';
+  /** Put events on the domain bus. */
+  bus?: boolean;
+  /** Start executions of these workflows (and describe them). */
+  startWorkflows?: WorkflowKey[];
+  /** Send task success / failure / heartbeat to these workflows. */
+  taskResponse?: WorkflowKey[];
+  /** Read execution history of these workflows. */
+  readHistory?: WorkflowKey[];
+  /** Create, update and delete schedules in the product's schedule group. */
+  schedules?: boolean;
+  /** Publish to the notification topic. */
+  notifications?: boolean;
+}
+
+export interface FunctionSpec {
+  /** Module path from the project root; the module exports `handler`. */
+  entry: string;
+  description: string;
+  memoryMb?: number;
+  timeoutSeconds?: number;
+  access: FunctionAccess;
+}
+
+export const functions = {
+  tendersApi: {
+    entry: 'functions/api/tenders.ts',
+    description: 'HTTP API: tenders (create, edit, announce, read)',
+    access: { table: 'readWrite', startWorkflows: ['tenderLifecycle'], readHistory: ['tenderLifecycle'] },
+  },
+  referenceApi: {
+    entry: 'functions/api/reference.ts',
+    description: 'HTTP API: reference data and suppliers',
+    access: { table: 'readWrite' },
+  },
+  docsApi: {
+    entry: 'functions/api/docs.ts',
+    description: 'HTTP API: OpenAPI document and interactive documentation',
+    memoryMb: 512,
+    access: { table: 'read' },
+  },
+  tenderWorkflow: {
+    entry: 'functions/workflow/tender-tasks.ts',
+    description: 'Step Functions tasks of the tender lifecycle',
+    timeoutSeconds: 30,
+    access: { table: 'readWrite', bus: true, schedules: true, taskResponse: ['tenderLifecycle'] },
+  },
+  timer: {
+    entry: 'functions/events/timer.ts',
+    description: 'EventBridge Scheduler target: deadlines and reminders',
+    timeoutSeconds: 30,
+    access: { table: 'readWrite', taskResponse: ['tenderLifecycle'] },
+  },
+  notifier: {
+    entry: 'functions/events/notifier.ts',
+    description: 'Domain events to notifications (SNS)',
+    timeoutSeconds: 30,
+    access: { table: 'read', notifications: true },
+  },
+  seed: {
+    entry: 'functions/events/seed.ts',
+    description: 'Seeds reference suppliers from the source texts (deploy-time custom resource)',
+    timeoutSeconds: 120,
+    access: { table: 'readWrite' },
+  },
+} as const satisfies Record<string, FunctionSpec>;
+
+export type FunctionKey = keyof typeof functions;
+
+export interface RouteBinding {
+  method: Method;
+  path: string;
+  function: FunctionKey;
+  auth: 'jwt' | 'none';
+}
+
+const bind = (area: AreaRoutes): RouteBinding[] =>
+  Object.values(area.routes).map((r) => ({
+    method: r.method,
+    path: r.path,
+    function: area.function as FunctionKey,
+    auth: r.action === null ? 'none' : 'jwt',
+  }));
+
+export const areas: AreaRoutes[] = [tenderRoutes, referenceRoutes, docsRoutes];
+export const routes: RouteBinding[] = areas.flatMap(bind);
+
+export interface WorkflowSpec {
+  file: string;
+  description: string;
+  /** Substitution name used in the ASL file → the function that serves it. */
+  tasks: Record<string, FunctionKey>;
+}
+
+export const workflows = {
+  tenderLifecycle: {
+    file: 'workflows/tender-lifecycle.asl.json',
+    description: 'One execution per announced tender: from announcement to agreements, cancellation or no result',
+    tasks: { TenderTasksFunction: 'tenderWorkflow' },
+  },
+} as const satisfies Record<WorkflowKey, WorkflowSpec>;
+
+/** EventBridge event pattern (the subset the local bus matches is documented in local/event-pattern.ts). */
+export type EventPattern = Record<string, unknown>;
+
+export interface SubscriptionSpec {
+  name: string;
+  description: string;
+  pattern: EventPattern;
+  target: FunctionKey;
+}
+
+export const subscriptions: SubscriptionSpec[] = [
+  {
+    name: 'notify-participants',
+    description: 'Tell the people concerned about tender and agreement events',
+    pattern: { source: [EVENT_SOURCE], 'detail-type': [{ prefix: 'Tender.' }, { prefix: 'Agreement.' }] },
+    target: 'notifier',
+  },
+];
+
+/** The function EventBridge Scheduler schedules invoke (input: a TimerEvent, functions/events/timer.ts). */
+export const timerFunction: FunctionKey = 'timer';
+
+/** Run once at deploy (custom resource on AWS) and at every local start. */
+export const seedFunction: FunctionKey = 'seed';
