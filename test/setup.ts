@@ -1,1 +1,2 @@
 import 'aws-sdk-client-mock-vitest/extend';
+process.env.LOG_LEVEL ??= 'silent';
