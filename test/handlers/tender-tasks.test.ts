@@ -106,7 +106,7 @@ describe('tender workflow tasks', () => {
   it('awaitBidDeadline moves an existing schedule (a resumed execution) and completes at once if the deadline passed', async () => {
     ddbMock.on(GetCommand).resolves({ Item: tender({ bidDeadline: '2026-01-01T12:00:00.000Z' }) });
     ddbMock.on(TransactWriteCommand).resolves({});
-    schedulerMock.on(CreateScheduleCommand).rejects(new ConflictException({ message: 'exists', $metadata: {} }));
+    schedulerMock.on(CreateScheduleCommand).rejects(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} }));
     schedulerMock.on(UpdateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
     await run({ task: 'awaitBidDeadline', tenderId: ID, executionArn: EXECUTION, taskToken: 'token-2' });
     expect(schedulerMock).toHaveReceivedCommandTimes(UpdateScheduleCommand, 1);

@@ -1,0 +1,201 @@
+/**
+ * Reference data from the seed texts (../shared/seeds; which text says what: docs/reference-data.md).
+ * Static: it changes with a release, not through the API. Suppliers are the exception: they are
+ * seeded from `seedSuppliers` and then managed by officers (stored in DynamoDB).
+ */
+
+export interface ProcuringEntity {
+  id: string;
+  name: string;
+  country: 'NO' | 'DK';
+  currency: 'NOK' | 'DKK';
+}
+
+/** hso-*.txt (Helse Sør-Øst RHF), helse-vest-samspel-med-private.txt, region-sjaelland-aleris-hamlet.txt */
+export const entities: ProcuringEntity[] = [
+  { id: 'helse-sor-ost', name: 'Helse Sør-Øst RHF', country: 'NO', currency: 'NOK' },
+  { id: 'helse-vest', name: 'Helse Vest RHF', country: 'NO', currency: 'NOK' },
+  { id: 'region-sjaelland', name: 'Region Sjælland', country: 'DK', currency: 'DKK' },
+];
+
+export interface HospitalArea {
+  id: string;
+  name: string;
+  entityId: string;
+}
+
+/** Sykehusområder of Helse Sør-Øst (DOMAIN.md; hso-2022-helse-og-arbeid-avtaler.txt lists them per lot). */
+export const hospitalAreas: HospitalArea[] = [
+  { id: 'ostfold', name: 'Sykehusområde Østfold', entityId: 'helse-sor-ost' },
+  { id: 'akershus', name: 'Sykehusområde Akershus', entityId: 'helse-sor-ost' },
+  { id: 'innlandet', name: 'Sykehusområde Innlandet', entityId: 'helse-sor-ost' },
+  { id: 'oslo', name: 'Sykehusområde Oslo', entityId: 'helse-sor-ost' },
+  { id: 'vestre-viken', name: 'Sykehusområde Vestre Viken', entityId: 'helse-sor-ost' },
+  { id: 'telemark-vestfold', name: 'Sykehusområde Telemark og Vestfold', entityId: 'helse-sor-ost' },
+  { id: 'sorlandet', name: 'Sykehusområde Sørlandet', entityId: 'helse-sor-ost' },
+];
+
+export interface HospitalTrust {
+  id: string;
+  name: string;
+  entityId: string;
+  /** The hospital areas its catchment area (opptaksområde) lies in. */
+  catchmentAreaIds: string[];
+}
+
+/** hso-2024-kjop-fra-private.txt names the three trusts of the colonoscopy tender. */
+export const hospitalTrusts: HospitalTrust[] = [
+  { id: 'sykehuset-innlandet', name: 'Sykehuset Innlandet HF', entityId: 'helse-sor-ost', catchmentAreaIds: ['innlandet'] },
+  { id: 'sykehuset-telemark', name: 'Sykehuset Telemark HF', entityId: 'helse-sor-ost', catchmentAreaIds: ['telemark-vestfold'] },
+  { id: 'sykehuset-i-vestfold', name: 'Sykehuset i Vestfold HF', entityId: 'helse-sor-ost', catchmentAreaIds: ['telemark-vestfold'] },
+];
+
+export interface ServiceArea {
+  id: string;
+  name: string;
+  english: string;
+  /** Where the term comes from: Norwegian (Helse Sør-Øst) or Danish (Region Sjælland) texts. */
+  language: 'nb' | 'da';
+}
+
+const nb = (id: string, name: string, english: string): ServiceArea => ({ id, name, english, language: 'nb' });
+const da = (id: string, name: string, english: string): ServiceArea => ({ id, name, english, language: 'da' });
+
+/** Fagområder (hso-2024, hso-2022, hso-2013) and the specialties of region-sjaelland-aleris-hamlet.txt. */
+export const serviceAreas: ServiceArea[] = [
+  nb('rehabilitering', 'Rehabilitering', 'Rehabilitation'),
+  nb('tsb', 'Tverrfaglig spesialisert rusbehandling (TSB)', 'Interdisciplinary specialised substance abuse treatment'),
+  nb('poliklinisk-laboratorievirksomhet', 'Poliklinisk laboratorievirksomhet', 'Outpatient laboratory services'),
+  nb('spiseforstyrrelser', 'Spiseforstyrrelser', 'Eating disorders'),
+  nb('psykisk-helsevern', 'Psykisk helsevern', 'Mental health care'),
+  nb('somatikk', 'Somatikk', 'Somatic care'),
+  nb('radiologi', 'Radiologi', 'Radiology'),
+  nb('helse-og-arbeid', 'Helse og arbeid', 'Health and work'),
+  nb('hjerte', 'Hjerte', 'Cardiac care'),
+  nb('koloskopi', 'Koloskopi', 'Colonoscopy'),
+  da('ortopaedkirurgi', 'Ortopædkirurgi', 'Orthopaedic surgery'),
+  da('rygkirurgi', 'Rygkirurgi', 'Spinal surgery'),
+  da('kirurgi', 'Kirurgi', 'Surgery'),
+  da('oere-naese-hals', 'Øre-næse-hals', 'Ear, nose and throat'),
+  da('endokrinologi', 'Endokrinologi', 'Endocrinology'),
+  da('non-malign-smertebehandling', 'Non-malign smertebehandling', 'Non-malignant pain treatment'),
+  da('gastromedicin', 'Gastromedicin', 'Gastroenterology'),
+  da('neurologi-og-neurofysiologi', 'Neurologi og neurofysiologi', 'Neurology and neurophysiology'),
+  da('demens', 'Demens', 'Dementia'),
+  da('kardiologi', 'Kardiologi', 'Cardiology'),
+  da('urologi', 'Urologi', 'Urology'),
+  da('reumatologi', 'Reumatologi', 'Rheumatology'),
+  da('plastikkirurgi', 'Plastikkirurgi', 'Plastic surgery'),
+  da('lungemedicin', 'Lungemedicin', 'Pulmonology'),
+  da('radiologi-dk', 'Radiologi', 'Radiology'),
+];
+
+export interface Term {
+  id: string;
+  name: string;
+  english: string;
+}
+
+/** Tjenesteform (DOMAIN.md; hso-2022: "dag- og døgnopphold", "poliklinisk behandling"). */
+export const formsOfCare: Term[] = [
+  { id: 'inpatient', name: 'Døgnopphold', english: 'Inpatient' },
+  { id: 'day', name: 'Dagopphold', english: 'Day patient' },
+  { id: 'outpatient', name: 'Poliklinisk', english: 'Outpatient' },
+];
+
+/** Volume units (hso-2024: liggedøgn, utredninger, kontroller, konsultasjoner; region-sjaelland: henvisninger). */
+export const volumeUnits: Term[] = [
+  { id: 'liggedogn', name: 'Liggedøgn / oppholdsdøgn', english: 'Bed-days' },
+  { id: 'utredninger', name: 'Utredninger', english: 'Assessments' },
+  { id: 'kontroller', name: 'Kontroller', english: 'Follow-ups' },
+  { id: 'konsultasjoner', name: 'Konsultasjoner', english: 'Consultations' },
+  { id: 'henvisninger', name: 'Henvisninger', english: 'Referrals' },
+];
+
+export type SupplierKind = 'ideell' | 'kommersiell' | 'unknown';
+
+export interface DeliverySite {
+  hospitalAreaId?: string;
+  place: string;
+}
+
+export interface SeedSupplier {
+  id: string;
+  name: string;
+  country: 'NO' | 'DK';
+  kind: SupplierKind;
+  deliverySites: DeliverySite[];
+}
+
+const sites = (hospitalAreaId: string, ...places: string[]): DeliverySite[] =>
+  places.map((place) => ({ hospitalAreaId, place }));
+
+/**
+ * Suppliers named in hso-2022-helse-og-arbeid-avtaler.txt (with their areas) and
+ * region-sjaelland-aleris-hamlet.txt. No text says which are ideell, so all are 'unknown'.
+ * Where the text names an area pair ("Akershus og Østfold"), the sites are put in the area the
+ * place lies in (Sarpsborg, Askim: Østfold; Ski: Akershus).
+ */
+export const seedSuppliers: SeedSupplier[] = [
+  {
+    id: 'norsk-arbeidshelse-as',
+    name: 'Norsk Arbeidshelse AS',
+    country: 'NO',
+    kind: 'unknown',
+    deliverySites: [
+      ...sites('ostfold', 'Sarpsborg', 'Askim'),
+      ...sites('akershus', 'Ski'),
+      ...sites('oslo', 'Oslo'),
+      ...sites('innlandet', 'Hamar', 'Lillehammer'),
+      ...sites('telemark-vestfold', 'Porsgrunn', 'Tønsberg'),
+      ...sites('sorlandet', 'Arendal', 'Kristiansand'),
+    ],
+  },
+  { id: 'stiftelsen-catosenteret', name: 'Stiftelsen Catosenteret', country: 'NO', kind: 'unknown', deliverySites: sites('ostfold', 'Østfold') },
+  { id: 'unicare-bakke-as', name: 'Unicare Bakke AS', country: 'NO', kind: 'unknown', deliverySites: sites('ostfold', 'Østfold') },
+  { id: 'stiftelsen-hernes-institutt', name: 'Stiftelsen Hernes Institutt', country: 'NO', kind: 'unknown', deliverySites: sites('innlandet', 'Akershus og Innlandet') },
+  { id: 'skogli-helse-og-rehabilitering-as', name: 'Skogli Helse og Rehabilitering AS', country: 'NO', kind: 'unknown', deliverySites: sites('innlandet', 'Akershus og Innlandet') },
+  { id: 'vikersund-bad-og-rehabiliteringssenter-as', name: 'Vikersund Bad og Rehabiliteringssenter AS', country: 'NO', kind: 'unknown', deliverySites: sites('vestre-viken', 'Vestre Viken') },
+  { id: 'unicare-fram-as', name: 'Unicare Fram AS', country: 'NO', kind: 'unknown', deliverySites: sites('vestre-viken', 'Vestre Viken') },
+  {
+    id: 'rehabiliteringssenteret-air-as',
+    name: 'Rehabiliteringssenteret AiR AS',
+    country: 'NO',
+    kind: 'unknown',
+    deliverySites: [...sites('telemark-vestfold', 'Telemark og Vestfold'), ...sites('oslo', 'Oslo')],
+  },
+  { id: 'sorlandet-rehabiliteringssenter-eiken-as', name: 'Sørlandet Rehabiliteringssenter Eiken AS', country: 'NO', kind: 'unknown', deliverySites: sites('sorlandet', 'Sørlandet') },
+  {
+    id: 'falck-norge-as',
+    name: 'Falck Norge AS',
+    country: 'NO',
+    kind: 'unknown',
+    deliverySites: [...sites('innlandet', 'Akershus og Innlandet'), ...sites('oslo', 'Oslo')],
+  },
+  { id: 'unicare-steffensrud-as', name: 'Unicare Steffensrud AS', country: 'NO', kind: 'unknown', deliverySites: sites('innlandet', 'Akershus og Innlandet') },
+  { id: 'unicare-norge-as-friskvern', name: 'Unicare Norge AS Friskvern', country: 'NO', kind: 'unknown', deliverySites: sites('vestre-viken', 'Vestre Viken') },
+  {
+    id: 'aleris-hamlet',
+    name: 'Aleris Hamlet',
+    country: 'DK',
+    kind: 'kommersiell',
+    deliverySites: [{ place: 'Ringsted' }, { place: 'Søborg' }],
+  },
+];
+
+const byId = <T extends { id: string }>(list: T[]) => new Map(list.map((x) => [x.id, x]));
+const entityMap = byId(entities);
+const areaMap = byId(hospitalAreas);
+const serviceAreaMap = byId(serviceAreas);
+const formMap = byId(formsOfCare);
+const unitMap = byId(volumeUnits);
+
+export const entityById = (id: string): ProcuringEntity | undefined => entityMap.get(id);
+export const hospitalAreaById = (id: string): HospitalArea | undefined => areaMap.get(id);
+export const isKnownServiceArea = (id: string): boolean => serviceAreaMap.has(id);
+export const isKnownFormOfCare = (id: string): boolean => formMap.has(id);
+export const isKnownVolumeUnit = (id: string): boolean => unitMap.has(id);
+
+/** The ids among `ids` that are not hospital areas of `entityId`. */
+export const unknownHospitalAreas = (entityId: string, ids: string[]): string[] =>
+  ids.filter((id) => areaMap.get(id)?.entityId !== entityId);

@@ -1,0 +1,53 @@
+/**
+ * Seeds the suppliers the source texts name. Runs as a CloudFormation custom resource on every
+ * deploy and at every local start: creates the ones missing (with their audit event), leaves the
+ * ones officers may have edited untouched.
+ */
+import middy from '@middy/core';
+import type { SystemActor } from '../commons/auth.ts';
+import { nowIso } from '../commons/clock.ts';
+import { Problem } from '../commons/errors.ts';
+import { log } from '../commons/log.ts';
+import { commit } from '../commons/store.ts';
+import { seedSuppliers } from '../domain/reference-data.ts';
+import { getSupplier, supplierItem } from '../store/suppliers.ts';
+
+const seeder: SystemActor = { sub: 'system', name: 'seed', role: 'system' };
+
+interface CustomResourceEvent {
+  RequestType: 'Create' | 'Update' | 'Delete';
+  PhysicalResourceId?: string;
+}
+
+export const seed = async (): Promise<number> => {
+  let created = 0;
+  for (const s of seedSuppliers) {
+    if (await getSupplier(s.id)) continue;
+    const at = nowIso();
+    try {
+      await commit({
+        aggregate: { type: 'supplier', id: s.id },
+        entityId: 'global',
+        before: undefined,
+        after: supplierItem({ ...s, createdAt: at, updatedAt: at }),
+        actor: seeder,
+        action: 'supplier.created',
+        reason: 'Seeded from the source texts',
+        change: s,
+      });
+      created++;
+    } catch (error) {
+      if (!(error instanceof Problem && error.status === 409)) throw error; // created concurrently: fine
+    }
+  }
+  return created;
+};
+
+const lambdaHandler = async (event: CustomResourceEvent) => {
+  if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId ?? 'helsekjop-seed' };
+  const created = await seed();
+  log.info('seeded suppliers', { created, known: seedSuppliers.length });
+  return { PhysicalResourceId: 'helsekjop-seed', Data: { suppliers: created } };
+};
+
+export const handler = middy<CustomResourceEvent>().handler(lambdaHandler);
