@@ -1,0 +1,86 @@
+/**
+ * The EventBridge bus, locally: PutEvents delivers to the manifest's subscriptions whose pattern
+ * matches, asynchronously, with retries and dead letters like a rule target with a DLQ.
+ */
+import { randomUUID } from 'node:crypto';
+import { nowIso } from '../functions/commons/clock.ts';
+import { log } from '../functions/commons/log.ts';
+import { type SubscriptionSpec, subscriptions } from '../functions/manifest.ts';
+import { matches } from './event-pattern.ts';
+import { ACCOUNT, invokeFunction, REGION } from './functions.ts';
+
+export interface BusEvent {
+  version: '0';
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: unknown;
+}
+
+export class LocalEventBus {
+  readonly published: BusEvent[] = [];
+  readonly delivered: { event: string; detailType: string; target: string; ok: boolean; error?: string }[] = [];
+  private pending = new Set<Promise<void>>();
+
+  constructor(private readonly rules: SubscriptionSpec[] = subscriptions) {}
+
+  putEvents(entries: { Source?: string; DetailType?: string; Detail?: string; Resources?: string[]; Time?: number }[]) {
+    const results = entries.map((entry) => {
+      if (!entry.Source || !entry.DetailType || !entry.Detail) {
+        return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Source, DetailType and Detail are required' };
+      }
+      let detail: unknown;
+      try {
+        detail = JSON.parse(entry.Detail);
+      } catch {
+        return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is not valid JSON' };
+      }
+      const event: BusEvent = {
+        version: '0',
+        id: randomUUID(),
+        'detail-type': entry.DetailType,
+        source: entry.Source,
+        account: ACCOUNT,
+        time: nowIso().replace(/\.\d{3}Z$/, 'Z'),
+        region: REGION,
+        resources: entry.Resources ?? [],
+        detail,
+      };
+      this.published.push(event);
+      for (const rule of this.rules) {
+        if (matches(rule.pattern, event as unknown as Record<string, unknown>)) this.deliver(rule, event);
+      }
+      return { EventId: event.id };
+    });
+    return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
+  }
+
+  /** Resolves when every delivery so far has finished (tests, demo). */
+  async idle(): Promise<void> {
+    while (this.pending.size) await Promise.allSettled([...this.pending]);
+  }
+
+  private deliver(rule: SubscriptionSpec, event: BusEvent): void {
+    const work = (async () => {
+      await new Promise((r) => setImmediate(r));
+      let error = '';
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+          await invokeFunction(rule.target, event);
+          error = '';
+          break;
+        } catch (e) {
+          error = `${(e as Error).name}: ${(e as Error).message}`;
+        }
+      }
+      this.delivered.push({ event: event.id, detailType: event['detail-type'], target: rule.target, ok: !error, ...(error ? { error } : {}) });
+      if (error) log.error('event delivery failed; kept as a dead letter', { rule: rule.name, event: event.id, error });
+    })();
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * The local API Gateway: serves the manifest's routes, verifies bearer tokens like the JWT
+ * authorizer (with the dev issuer instead of Cognito), hands the handlers the same API Gateway v2
+ * events they get on AWS, and adds local-only routes under /_local (clock, tokens, what the bus and
+ * SNS saw).
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { problemType } from '../functions/commons/errors.ts';
+import { log } from '../functions/commons/log.ts';
+import { type RouteBinding, routes } from '../functions/manifest.ts';
+import { type DevIssuer, type TokenRequest, tokenRequestProblems } from './dev-issuer.ts';
+import { invokeFunction } from './functions.ts';
+
+const MAX_BODY = 1024 * 1024;
+
+interface CompiledRoute extends RouteBinding {
+  regex: RegExp;
+  names: string[];
+}
+
+const compile = (r: RouteBinding): CompiledRoute => {
+  const names: string[] = [];
+  const source = r.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_m, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  return { ...r, regex: new RegExp(`^${source}$`), names };
+};
+
+export interface LocalAdmin {
+  now(): Date;
+  advanceTo(to: Date): Promise<void>;
+  events(): unknown;
+  notifications(): unknown;
+}
+
+const problem = (res: ServerResponse, status: number, slug: string, title: string, detail: string, headers: Record<string, string> = {}) => {
+  res.writeHead(status, { 'content-type': 'application/problem+json', ...headers });
+  res.end(JSON.stringify({ type: problemType(slug), title, status, detail }));
+};
+
+const readBody = (req: IncomingMessage): Promise<Buffer | 'too-large'> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_BODY) chunks.push(c);
+    });
+    req.on('end', () => resolve(size > MAX_BODY ? 'too-large' : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+
+export const toApiEvent = (
+  req: { method: string; url: string; headers: IncomingMessage['headers']; remoteAddress?: string },
+  route: CompiledRoute,
+  pathParameters: Record<string, string>,
+  body: Buffer,
+  claims: Record<string, unknown> | undefined,
+  now: Date,
+): APIGatewayProxyEventV2WithJWTAuthorizer => {
+  const url = new URL(req.url, 'http://local');
+  const query: Record<string, string> = {};
+  for (const key of new Set(url.searchParams.keys())) query[key] = url.searchParams.getAll(key).join(',');
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && k !== 'cookie') headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  const contentType = headers['content-type'] ?? '';
+  const textual = !contentType || /json|text|xml|x-www-form-urlencoded/.test(contentType);
+  const routeKey = `${route.method} ${route.path}`;
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    ...(req.headers.cookie ? { cookies: req.headers.cookie.split(/;\s*/) } : {}),
+    headers,
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    ...(route.names.length ? { pathParameters: pathParameters } : {}),
+    ...(body.length ? { body: textual ? body.toString('utf8') : body.toString('base64') } : {}),
+    isBase64Encoded: body.length > 0 && !textual,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: { method: req.method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+      authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: (claims ?? {}) as never, scopes: [] } },
+    },
+  } as APIGatewayProxyEventV2WithJWTAuthorizer;
+};
+
+export class LocalHttpApi {
+  private server: Server | undefined;
+  private readonly compiled = routes.map(compile);
+
+  constructor(
+    private readonly issuer: DevIssuer,
+    private readonly admin: LocalAdmin,
+    private readonly quiet = false,
+  ) {}
+
+  async start(port: number): Promise<string> {
+    this.server = createServer((req, res) => {
+      const started = Date.now();
+      res.on('finish', () => {
+        if (!this.quiet) log.info(`${req.method} ${req.url} ${res.statusCode} ${Date.now() - started}ms`);
+      });
+      this.handle(req, res).catch((error) => {
+        log.error('local API failed', { error });
+        if (!res.headersSent) problem(res, 500, 'internal-error', 'Internal error', 'The local API failed');
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server?.once('error', (e: NodeJS.ErrnoException) =>
+        reject(e.code === 'EADDRINUSE' ? new Error(`Port ${port} is in use: stop what runs there or pass --port`) : e),
+      );
+      this.server?.listen(port, '127.0.0.1', resolve);
+    });
+    return `http://localhost:${(this.server?.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://local');
+    const method = req.method ?? 'GET';
+    const body = await readBody(req);
+    if (body === 'too-large') return problem(res, 413, 'payload-too-large', 'The request body is too large', `At most ${MAX_BODY} bytes`);
+    if (url.pathname.startsWith('/_local/')) return this.local(method, url, body, res);
+
+    const candidates = this.compiled
+      .map((r) => ({ r, m: r.regex.exec(url.pathname) }))
+      .filter((c): c is { r: CompiledRoute; m: RegExpExecArray } => c.m !== null);
+    if (!candidates.length) return problem(res, 404, 'not-found', 'Not found', `No route for ${url.pathname}`);
+    const hit = candidates.find((c) => c.r.method === method);
+    if (!hit) {
+      const allow = candidates.map((c) => c.r.method).join(', ');
+      return problem(res, 405, 'method-not-allowed', 'Method not allowed', `${url.pathname} allows ${allow}`, { allow });
+    }
+    const params = Object.fromEntries(hit.r.names.map((n, i) => [n, decodeURIComponent(hit.m[i + 1] ?? '')]));
+
+    let claims: Record<string, unknown> | undefined;
+    if (hit.r.auth === 'jwt') {
+      const header = req.headers.authorization ?? '';
+      const token = /^Bearer\s+(.+)$/i.exec(header)?.[1];
+      if (!token) return problem(res, 401, 'unauthorized', 'Authentication required', 'Send Authorization: Bearer <token> (npm run token)');
+      try {
+        claims = await this.issuer.verify(token);
+      } catch (error) {
+        const expired = (error as { code?: string }).code === 'ERR_JWT_EXPIRED';
+        return problem(res, 401, 'unauthorized', 'Authentication required', expired ? 'The token has expired' : 'The token is not valid for this API');
+      }
+    }
+    const event = toApiEvent(
+      { method, url: req.url ?? '/', headers: req.headers, remoteAddress: req.socket.remoteAddress },
+      hit.r,
+      params,
+      body,
+      claims,
+      this.admin.now(),
+    );
+    const result = (await invokeFunction(hit.r.function, event)) as APIGatewayProxyStructuredResultV2;
+    const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
+    if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+    res.writeHead(result.statusCode ?? 200, headers);
+    res.end(result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined);
+  }
+
+  private async local(method: string, url: URL, body: Buffer, res: ServerResponse): Promise<void> {
+    const send = (status: number, value: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(value));
+    };
+    let input: Record<string, unknown> = {};
+    try {
+      input = body.length ? JSON.parse(body.toString('utf8')) : {};
+    } catch {
+      return problem(res, 400, 'validation-error', 'Your request is not valid', 'The body is not valid JSON');
+    }
+    const route = `${method} ${url.pathname}`;
+    if (route === 'GET /_local/clock') return send(200, { now: this.admin.now().toISOString() });
+    if (route === 'POST /_local/clock/advance') {
+      const { days = 0, hours = 0, minutes = 0, to } = input as { days?: number; hours?: number; minutes?: number; to?: string };
+      const now = this.admin.now().getTime();
+      const target = to ? Date.parse(to) : now + ((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60_000;
+      if (!Number.isFinite(target)) return problem(res, 400, 'validation-error', 'Your request is not valid', 'Give days, hours, minutes or an ISO date "to"');
+      if (target < now) return problem(res, 422, 'business-rule-violation', 'The clock only moves forward', `${new Date(target).toISOString()} is before now`);
+      await this.admin.advanceTo(new Date(target));
+      return send(200, { now: this.admin.now().toISOString() });
+    }
+    if (route === 'POST /_local/token') {
+      const problems = tokenRequestProblems(input);
+      if (problems.length) return problem(res, 400, 'validation-error', 'Your request is not valid', problems.join('; '));
+      return send(200, await this.issuer.mint(input as unknown as TokenRequest));
+    }
+    if (route === 'GET /_local/events') return send(200, this.admin.events());
+    if (route === 'GET /_local/notifications') return send(200, this.admin.notifications());
+    return problem(res, 404, 'not-found', 'Not found', `No local route ${route}`);
+  }
+}
