@@ -110,7 +110,8 @@ export interface WorkflowSpec {
 export const workflows = {
   tenderLifecycle: {
     file: 'workflows/tender-lifecycle.asl.json',
-    description: 'One execution per announced tender: from announcement to agreements, cancellation or no result',
+    description:
+      'One execution per announced tender: from announcement to agreements, cancellation or no result',
     tasks: { TenderTasksFunction: 'tenderWorkflow' },
   },
 } as const satisfies Record<WorkflowKey, WorkflowSpec>;

@@ -56,15 +56,32 @@ export class AwsEndpoint {
     const target = String(req.headers['x-amz-target'] ?? '');
     const url = new URL(req.url ?? '/', 'http://local');
     try {
-      if (target.startsWith('AWSStepFunctions.')) return this.json(res, 200, this.stepFunctions(target.slice(17), JSON.parse(body || '{}')), '1.0');
-      if (target.startsWith('AWSEvents.')) return this.json(res, 200, this.events(target.slice(10), JSON.parse(body || '{}')), '1.1');
-      if (url.pathname.startsWith('/schedules')) return this.json(res, 200, this.schedules(req.method ?? 'GET', url, body));
+      if (target.startsWith('AWSStepFunctions.'))
+        return this.json(res, 200, this.stepFunctions(target.slice(17), JSON.parse(body || '{}')), '1.0');
+      if (target.startsWith('AWSEvents.'))
+        return this.json(res, 200, this.events(target.slice(10), JSON.parse(body || '{}')), '1.1');
+      if (url.pathname.startsWith('/schedules'))
+        return this.json(res, 200, this.schedules(req.method ?? 'GET', url, body));
       if (/Action=Publish/.test(body)) return this.publish(res, new URLSearchParams(body));
-      throw new AwsError('UnknownOperationException', `The local AWS endpoint does not serve ${req.method} ${url.pathname} ${target}`);
+      throw new AwsError(
+        'UnknownOperationException',
+        `The local AWS endpoint does not serve ${req.method} ${url.pathname} ${target}`,
+      );
     } catch (error) {
-      const e = error instanceof AwsError ? error : new AwsError(error instanceof SyntaxError ? 'SerializationException' : 'InternalFailure', (error as Error).message, error instanceof SyntaxError ? 400 : 500);
+      const e =
+        error instanceof AwsError
+          ? error
+          : new AwsError(
+              error instanceof SyntaxError ? 'SerializationException' : 'InternalFailure',
+              (error as Error).message,
+              error instanceof SyntaxError ? 400 : 500,
+            );
       if (e.status >= 500) log.error('local AWS endpoint failed', { error });
-      res.writeHead(e.status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': e.name, 'x-amzn-requestid': randomUUID() });
+      res.writeHead(e.status, {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amzn-errortype': e.name,
+        'x-amzn-requestid': randomUUID(),
+      });
       res.end(JSON.stringify({ __type: e.name, message: e.message, Message: e.message }));
     }
   }
@@ -103,7 +120,8 @@ export class AwsEndpoint {
 
   // biome-ignore lint/suspicious/noExplicitAny: protocol payloads are validated by the operations
   private events(op: string, input: any): unknown {
-    if (op !== 'PutEvents') throw new AwsError('UnknownOperationException', `EventBridge ${op} is not served locally`);
+    if (op !== 'PutEvents')
+      throw new AwsError('UnknownOperationException', `EventBridge ${op} is not served locally`);
     return this.bus.putEvents(input.Entries ?? []);
   }
 
@@ -111,12 +129,21 @@ export class AwsEndpoint {
     const name = decodeURIComponent(url.pathname.split('/')[2] ?? '');
     const group = url.searchParams.get('groupName') ?? undefined;
     const input = body ? JSON.parse(body) : {};
-    if (method === 'GET' && !name) return { Schedules: this.scheduler.list(group).map((s) => ({ Name: s.Name, GroupName: s.GroupName, Arn: s.Arn, State: s.State ?? 'ENABLED' })) };
+    if (method === 'GET' && !name)
+      return {
+        Schedules: this.scheduler
+          .list(group)
+          .map((s) => ({ Name: s.Name, GroupName: s.GroupName, Arn: s.Arn, State: s.State ?? 'ENABLED' })),
+      };
     if (method === 'POST') return this.scheduler.create(name, input);
     if (method === 'PUT') return this.scheduler.update(name, input);
     if (method === 'GET') {
       const s = this.scheduler.get(name, group);
-      return { ...s, CreationDate: s.CreationDate / 1000, LastModificationDate: s.LastModificationDate / 1000 };
+      return {
+        ...s,
+        CreationDate: s.CreationDate / 1000,
+        LastModificationDate: s.LastModificationDate / 1000,
+      };
     }
     if (method === 'DELETE') {
       this.scheduler.delete(name, group);
@@ -128,7 +155,8 @@ export class AwsEndpoint {
   private publish(res: ServerResponse, form: URLSearchParams): void {
     const attributes: Record<string, string> = {};
     for (let i = 1; form.has(`MessageAttributes.entry.${i}.Name`); i++) {
-      attributes[form.get(`MessageAttributes.entry.${i}.Name`) ?? ''] = form.get(`MessageAttributes.entry.${i}.Value.StringValue`) ?? '';
+      attributes[form.get(`MessageAttributes.entry.${i}.Name`) ?? ''] =
+        form.get(`MessageAttributes.entry.${i}.Value.StringValue`) ?? '';
     }
     const message: SnsMessage = {
       topicArn: form.get('TopicArn') ?? '',
@@ -138,7 +166,10 @@ export class AwsEndpoint {
       at: this.now().toISOString(),
     };
     this.sns.push(message);
-    log.info('notification (SNS email stand-in)', { subject: message.subject, entityId: attributes.entityId });
+    log.info('notification (SNS email stand-in)', {
+      subject: message.subject,
+      entityId: attributes.entityId,
+    });
     const id = randomUUID();
     res.writeHead(200, { 'content-type': 'text/xml' });
     res.end(

@@ -77,10 +77,17 @@ const ROLES = ['officer', 'evaluator', 'supplier', 'auditor'];
 /** Validates a token request (CLI arguments or POST /_local/token); returns what is wrong, if anything. */
 export const tokenRequestProblems = (r: Partial<Record<keyof TokenRequest, unknown>>): string[] => {
   const problems: string[] = [];
-  if (typeof r.role !== 'string' || !ROLES.includes(r.role)) problems.push(`--role must be one of ${ROLES.join(', ')}`);
-  if (r.role === 'supplier' && typeof r.supplier !== 'string') problems.push('a supplier needs --supplier <supplier id>');
-  if (r.role !== 'supplier' && typeof r.entity !== 'string') problems.push('officers, evaluators and auditors need --entity <entity id> (helse-sor-ost, helse-vest, region-sjaelland)');
-  if (r.role === 'supplier' && r.entity !== undefined) problems.push('a supplier belongs to a supplier organisation, not to an --entity');
-  if (r.hours !== undefined && !(Number(r.hours) > 0 && Number(r.hours) <= 24 * 30)) problems.push('--hours must be between 0 and 720');
+  if (typeof r.role !== 'string' || !ROLES.includes(r.role))
+    problems.push(`--role must be one of ${ROLES.join(', ')}`);
+  if (r.role === 'supplier' && typeof r.supplier !== 'string')
+    problems.push('a supplier needs --supplier <supplier id>');
+  if (r.role !== 'supplier' && typeof r.entity !== 'string')
+    problems.push(
+      'officers, evaluators and auditors need --entity <entity id> (helse-sor-ost, helse-vest, region-sjaelland)',
+    );
+  if (r.role === 'supplier' && r.entity !== undefined)
+    problems.push('a supplier belongs to a supplier organisation, not to an --entity');
+  if (r.hours !== undefined && !(Number(r.hours) > 0 && Number(r.hours) <= 24 * 30))
+    problems.push('--hours must be between 0 and 720');
   return problems;
 };

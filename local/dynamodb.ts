@@ -33,7 +33,11 @@ export interface LocalDynamo {
 }
 
 const client = (endpoint: string) =>
-  new DynamoDBClient({ endpoint, region: 'eu-north-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  new DynamoDBClient({
+    endpoint,
+    region: 'eu-north-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
 
 export const startDynamo = async (options: { dataDir?: string; port?: number }): Promise<LocalDynamo> => {
   const port = options.port || (await freePort());
@@ -81,7 +85,10 @@ export const startDynamo = async (options: { dataDir?: string; port?: number }):
     stop: async () => {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
-      const killed = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 5000))]);
+      const killed = await Promise.race([
+        exited.then(() => true),
+        new Promise((r) => setTimeout(() => r(false), 5000)),
+      ]);
       if (!killed) child.kill('SIGKILL');
     },
   };
@@ -89,7 +96,11 @@ export const startDynamo = async (options: { dataDir?: string; port?: number }):
 
 const createTable = async (ddb: DynamoDBClient): Promise<void> => {
   const { partitionKey, sortKey, globalIndexes, timeToLiveAttribute } = tableShape;
-  const attributes = new Set<string>([partitionKey, sortKey, ...globalIndexes.flatMap((g) => [g.partitionKey, g.sortKey])]);
+  const attributes = new Set<string>([
+    partitionKey,
+    sortKey,
+    ...globalIndexes.flatMap((g) => [g.partitionKey, g.sortKey]),
+  ]);
   try {
     await ddb.send(
       new CreateTableCommand({

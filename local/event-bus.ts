@@ -23,12 +23,15 @@ export interface BusEvent {
 
 export class LocalEventBus {
   readonly published: BusEvent[] = [];
-  readonly delivered: { event: string; detailType: string; target: string; ok: boolean; error?: string }[] = [];
+  readonly delivered: { event: string; detailType: string; target: string; ok: boolean; error?: string }[] =
+    [];
   private pending = new Set<Promise<void>>();
 
   constructor(private readonly rules: SubscriptionSpec[] = subscriptions) {}
 
-  putEvents(entries: { Source?: string; DetailType?: string; Detail?: string; Resources?: string[]; Time?: number }[]) {
+  putEvents(
+    entries: { Source?: string; DetailType?: string; Detail?: string; Resources?: string[]; Time?: number }[],
+  ) {
     const results = entries.map((entry) => {
       if (!entry.Source || !entry.DetailType || !entry.Detail) {
         return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Source, DetailType and Detail are required' };
@@ -77,8 +80,19 @@ export class LocalEventBus {
           error = `${(e as Error).name}: ${(e as Error).message}`;
         }
       }
-      this.delivered.push({ event: event.id, detailType: event['detail-type'], target: rule.target, ok: !error, ...(error ? { error } : {}) });
-      if (error) log.error('event delivery failed; kept as a dead letter', { rule: rule.name, event: event.id, error });
+      this.delivered.push({
+        event: event.id,
+        detailType: event['detail-type'],
+        target: rule.target,
+        ok: !error,
+        ...(error ? { error } : {}),
+      });
+      if (error)
+        log.error('event delivery failed; kept as a dead letter', {
+          rule: rule.name,
+          event: event.id,
+          error,
+        });
     })();
     this.pending.add(work);
     void work.finally(() => this.pending.delete(work));

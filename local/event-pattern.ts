@@ -14,7 +14,17 @@ const numericMatch = (value: unknown, conditions: unknown[]): boolean => {
     const op = conditions[i];
     const bound = conditions[i + 1] as number;
     const ok =
-      op === '=' ? value === bound : op === '<' ? value < bound : op === '<=' ? value <= bound : op === '>' ? value > bound : op === '>=' ? value >= bound : false;
+      op === '='
+        ? value === bound
+        : op === '<'
+          ? value < bound
+          : op === '<='
+            ? value <= bound
+            : op === '>'
+              ? value > bound
+              : op === '>='
+                ? value >= bound
+                : false;
     if (!ok) return false;
   }
   return true;
@@ -28,11 +38,17 @@ const matchOne = (rule: unknown, value: unknown, present: boolean): boolean => {
   if ('prefix' in r) {
     const p = r.prefix;
     if (typeof p === 'object' && p && 'equals-ignore-case' in p)
-      return typeof value === 'string' && value.toLowerCase().startsWith(String((p as Record<string, unknown>)['equals-ignore-case']).toLowerCase());
+      return (
+        typeof value === 'string' &&
+        value
+          .toLowerCase()
+          .startsWith(String((p as Record<string, unknown>)['equals-ignore-case']).toLowerCase())
+      );
     return typeof value === 'string' && value.startsWith(String(p));
   }
   if ('suffix' in r) return typeof value === 'string' && value.endsWith(String(r.suffix));
-  if ('equals-ignore-case' in r) return typeof value === 'string' && value.toLowerCase() === String(r['equals-ignore-case']).toLowerCase();
+  if ('equals-ignore-case' in r)
+    return typeof value === 'string' && value.toLowerCase() === String(r['equals-ignore-case']).toLowerCase();
   if ('wildcard' in r) return typeof value === 'string' && wildcardToRegExp(String(r.wildcard)).test(value);
   if ('numeric' in r) return numericMatch(value, r.numeric as unknown[]);
   if ('anything-but' in r) {
@@ -67,4 +83,6 @@ const matchField = (rules: unknown, value: unknown, present: boolean): boolean =
 };
 
 export const matches = (pattern: Pattern, event: Record<string, unknown>): boolean =>
-  Object.entries(pattern).every(([key, rules]) => matchField(rules, event[key], key in event && event[key] !== undefined));
+  Object.entries(pattern).every(([key, rules]) =>
+    matchField(rules, event[key], key in event && event[key] !== undefined),
+  );

@@ -17,11 +17,14 @@ type Handler = (event: unknown, context: Context) => Promise<unknown>;
 const extra = new Map<string, Handler>();
 const loaded = new Map<string, Promise<Handler>>();
 
-export const localFunctionArn = (key: string): string => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:helsekjop-${key}`;
+export const localFunctionArn = (key: string): string =>
+  `arn:aws:lambda:${REGION}:${ACCOUNT}:function:helsekjop-${key}`;
 
 export const functionKeyFromArn = (arn: string): string => {
-  const match = /function:helsekjop-([A-Za-z0-9]+)(?::.*)?$/.exec(arn) ?? /^helsekjop-([A-Za-z0-9]+)$/.exec(arn);
-  if (!match?.[1]) throw Object.assign(new Error(`Unknown local function ${arn}`), { name: 'ResourceNotFoundException' });
+  const match =
+    /function:helsekjop-([A-Za-z0-9]+)(?::.*)?$/.exec(arn) ?? /^helsekjop-([A-Za-z0-9]+)$/.exec(arn);
+  if (!match?.[1])
+    throw Object.assign(new Error(`Unknown local function ${arn}`), { name: 'ResourceNotFoundException' });
   return match[1];
 };
 
@@ -36,7 +39,10 @@ const load = (key: string): Promise<Handler> => {
   let pending = loaded.get(key);
   if (!pending) {
     const spec = (functions as Record<string, { entry: string }>)[key];
-    if (!spec) throw Object.assign(new Error(`No function ${key} in the manifest`), { name: 'ResourceNotFoundException' });
+    if (!spec)
+      throw Object.assign(new Error(`No function ${key} in the manifest`), {
+        name: 'ResourceNotFoundException',
+      });
     pending = import(pathToFileURL(resolve(projectRoot, spec.entry)).href).then((m) => m.handler as Handler);
     loaded.set(key, pending);
   }

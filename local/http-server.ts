@@ -37,7 +37,14 @@ export interface LocalAdmin {
   notifications(): unknown;
 }
 
-const problem = (res: ServerResponse, status: number, slug: string, title: string, detail: string, headers: Record<string, string> = {}) => {
+const problem = (
+  res: ServerResponse,
+  status: number,
+  slug: string,
+  title: string,
+  detail: string,
+  headers: Record<string, string> = {},
+) => {
   res.writeHead(status, { 'content-type': 'application/problem+json', ...headers });
   res.end(JSON.stringify({ type: problemType(slug), title, status, detail }));
 };
@@ -66,7 +73,8 @@ export const toApiEvent = (
   const query: Record<string, string> = {};
   for (const key of new Set(url.searchParams.keys())) query[key] = url.searchParams.getAll(key).join(',');
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && k !== 'cookie') headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined && k !== 'cookie') headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
   const contentType = headers['content-type'] ?? '';
   const textual = !contentType || /json|text|xml|x-www-form-urlencoded/.test(contentType);
   const routeKey = `${route.method} ${route.path}`;
@@ -86,13 +94,23 @@ export const toApiEvent = (
       apiId: 'local',
       domainName: headers.host ?? 'localhost',
       domainPrefix: 'localhost',
-      http: { method: req.method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method: req.method,
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: req.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: randomUUID(),
       routeKey,
       stage: '$default',
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
-      authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: (claims ?? {}) as never, scopes: [] } },
+      authorizer: {
+        principalId: '',
+        integrationLatency: 0,
+        jwt: { claims: (claims ?? {}) as never, scopes: [] },
+      },
     },
   } as APIGatewayProxyEventV2WithJWTAuthorizer;
 };
@@ -108,7 +126,7 @@ export class LocalHttpApi {
   ) {}
 
   async start(port: number): Promise<string> {
-    this.server = createServer((req, res) => {
+    const server = createServer((req, res) => {
       const started = Date.now();
       res.on('finish', () => {
         if (!this.quiet) log.info(`${req.method} ${req.url} ${res.statusCode} ${Date.now() - started}ms`);
@@ -118,13 +136,18 @@ export class LocalHttpApi {
         if (!res.headersSent) problem(res, 500, 'internal-error', 'Internal error', 'The local API failed');
       });
     });
+    this.server = server;
     await new Promise<void>((resolve, reject) => {
-      this.server?.once('error', (e: NodeJS.ErrnoException) =>
-        reject(e.code === 'EADDRINUSE' ? new Error(`Port ${port} is in use: stop what runs there or pass --port`) : e),
+      server.once('error', (e: NodeJS.ErrnoException) =>
+        reject(
+          e.code === 'EADDRINUSE'
+            ? new Error(`Port ${port} is in use: stop what runs there or pass --port`)
+            : e,
+        ),
       );
-      this.server?.listen(port, '127.0.0.1', resolve);
+      server.listen(port, '127.0.0.1', resolve);
     });
-    return `http://localhost:${(this.server?.address() as AddressInfo).port}`;
+    return `http://localhost:${(server.address() as AddressInfo).port}`;
   }
 
   async stop(): Promise<void> {
@@ -136,17 +159,32 @@ export class LocalHttpApi {
     const url = new URL(req.url ?? '/', 'http://local');
     const method = req.method ?? 'GET';
     const body = await readBody(req);
-    if (body === 'too-large') return problem(res, 413, 'payload-too-large', 'The request body is too large', `At most ${MAX_BODY} bytes`);
+    if (body === 'too-large')
+      return problem(
+        res,
+        413,
+        'payload-too-large',
+        'The request body is too large',
+        `At most ${MAX_BODY} bytes`,
+      );
     if (url.pathname.startsWith('/_local/')) return this.local(method, url, body, res);
 
     const candidates = this.compiled
       .map((r) => ({ r, m: r.regex.exec(url.pathname) }))
       .filter((c): c is { r: CompiledRoute; m: RegExpExecArray } => c.m !== null);
-    if (!candidates.length) return problem(res, 404, 'not-found', 'Not found', `No route for ${url.pathname}`);
+    if (!candidates.length)
+      return problem(res, 404, 'not-found', 'Not found', `No route for ${url.pathname}`);
     const hit = candidates.find((c) => c.r.method === method);
     if (!hit) {
       const allow = candidates.map((c) => c.r.method).join(', ');
-      return problem(res, 405, 'method-not-allowed', 'Method not allowed', `${url.pathname} allows ${allow}`, { allow });
+      return problem(
+        res,
+        405,
+        'method-not-allowed',
+        'Method not allowed',
+        `${url.pathname} allows ${allow}`,
+        { allow },
+      );
     }
     const params = Object.fromEntries(hit.r.names.map((n, i) => [n, decodeURIComponent(hit.m[i + 1] ?? '')]));
 
@@ -154,12 +192,25 @@ export class LocalHttpApi {
     if (hit.r.auth === 'jwt') {
       const header = req.headers.authorization ?? '';
       const token = /^Bearer\s+(.+)$/i.exec(header)?.[1];
-      if (!token) return problem(res, 401, 'unauthorized', 'Authentication required', 'Send Authorization: Bearer <token> (npm run token)');
+      if (!token)
+        return problem(
+          res,
+          401,
+          'unauthorized',
+          'Authentication required',
+          'Send Authorization: Bearer <token> (npm run token)',
+        );
       try {
         claims = await this.issuer.verify(token);
       } catch (error) {
         const expired = (error as { code?: string }).code === 'ERR_JWT_EXPIRED';
-        return problem(res, 401, 'unauthorized', 'Authentication required', expired ? 'The token has expired' : 'The token is not valid for this API');
+        return problem(
+          res,
+          401,
+          'unauthorized',
+          'Authentication required',
+          expired ? 'The token has expired' : 'The token is not valid for this API',
+        );
       }
     }
     const event = toApiEvent(
@@ -191,17 +242,39 @@ export class LocalHttpApi {
     const route = `${method} ${url.pathname}`;
     if (route === 'GET /_local/clock') return send(200, { now: this.admin.now().toISOString() });
     if (route === 'POST /_local/clock/advance') {
-      const { days = 0, hours = 0, minutes = 0, to } = input as { days?: number; hours?: number; minutes?: number; to?: string };
+      const {
+        days = 0,
+        hours = 0,
+        minutes = 0,
+        to,
+      } = input as { days?: number; hours?: number; minutes?: number; to?: string };
       const now = this.admin.now().getTime();
-      const target = to ? Date.parse(to) : now + ((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60_000;
-      if (!Number.isFinite(target)) return problem(res, 400, 'validation-error', 'Your request is not valid', 'Give days, hours, minutes or an ISO date "to"');
-      if (target < now) return problem(res, 422, 'business-rule-violation', 'The clock only moves forward', `${new Date(target).toISOString()} is before now`);
+      const target = to
+        ? Date.parse(to)
+        : now + ((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60_000;
+      if (!Number.isFinite(target))
+        return problem(
+          res,
+          400,
+          'validation-error',
+          'Your request is not valid',
+          'Give days, hours, minutes or an ISO date "to"',
+        );
+      if (target < now)
+        return problem(
+          res,
+          422,
+          'business-rule-violation',
+          'The clock only moves forward',
+          `${new Date(target).toISOString()} is before now`,
+        );
       await this.admin.advanceTo(new Date(target));
       return send(200, { now: this.admin.now().toISOString() });
     }
     if (route === 'POST /_local/token') {
       const problems = tokenRequestProblems(input);
-      if (problems.length) return problem(res, 400, 'validation-error', 'Your request is not valid', problems.join('; '));
+      if (problems.length)
+        return problem(res, 400, 'validation-error', 'Your request is not valid', problems.join('; '));
       return send(200, await this.issuer.mint(input as unknown as TokenRequest));
     }
     if (route === 'GET /_local/events') return send(200, this.admin.events());

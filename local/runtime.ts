@@ -51,8 +51,14 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
   try {
     const clockFile = new JsonFile(file('clock.json'), () => ({ offsetMs: 0 }));
     const clock = new LocalClock(clockFile.read().offsetMs, (offsetMs) => clockFile.write({ offsetMs }));
-    const stepFunctions = new LocalStepFunctions(clock, new JsonFile<SfnState>(file('stepfunctions.json'), () => ({ executions: [] })));
-    const scheduler = new LocalScheduler(clock, new JsonFile<SchedulerState>(file('scheduler.json'), () => ({ schedules: [], deadLetters: [] })));
+    const stepFunctions = new LocalStepFunctions(
+      clock,
+      new JsonFile<SfnState>(file('stepfunctions.json'), () => ({ executions: [] })),
+    );
+    const scheduler = new LocalScheduler(
+      clock,
+      new JsonFile<SchedulerState>(file('scheduler.json'), () => ({ schedules: [], deadLetters: [] })),
+    );
     const bus = new LocalEventBus();
     const endpoint = new AwsEndpoint(stepFunctions, bus, scheduler, () => clock.now());
     const awsEndpoint = await endpoint.start(0);
@@ -76,7 +82,9 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
       SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/helsekjop-scheduler',
       TIMER_FUNCTION_ARN: localFunctionArn(timerFunction),
       NOTIFICATION_TOPIC_ARN: 'arn:aws:sns:eu-north-1:000000000000:helsekjop-notifications',
-      ...Object.fromEntries(Object.keys(workflows).map((k) => [workflowArnVariable(k), stateMachineArnOf(k)])),
+      ...Object.fromEntries(
+        Object.keys(workflows).map((k) => [workflowArnVariable(k), stateMachineArnOf(k)]),
+      ),
     });
     process.env.LOG_LEVEL ??= options.quiet ? 'silent' : 'info';
     resetEnvCache();
@@ -84,7 +92,8 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
     await invokeFunction(seedFunction, { RequestType: 'Create', ResourceProperties: {} });
     scheduler.resume();
     const resumed = stepFunctions.resume();
-    if (resumed) log.info(`resumed ${resumed} workflow execution(s) that were running when the product stopped`);
+    if (resumed)
+      log.info(`resumed ${resumed} workflow execution(s) that were running when the product stopped`);
     clock.start();
     stops.push(() => {
       clock.stop();
@@ -107,7 +116,18 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
     );
     const apiUrl = await api.start(options.apiPort ?? 3000);
     stops.push(() => api.stop());
-    return { apiUrl, docsUrl: `${apiUrl}/docs`, awsEndpoint, clock, stepFunctions, scheduler, bus, endpoint, issuer, stop };
+    return {
+      apiUrl,
+      docsUrl: `${apiUrl}/docs`,
+      awsEndpoint,
+      clock,
+      stepFunctions,
+      scheduler,
+      bus,
+      endpoint,
+      issuer,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -52,7 +52,8 @@ export class LocalScheduler {
 
   create(name: string, body: Omit<Schedule, 'Name' | 'Arn' | 'CreationDate' | 'LastModificationDate'>) {
     const group = body.GroupName ?? 'default';
-    if (this.schedules.has(this.key(group, name))) throw new AwsError('ConflictException', `Schedule ${name} already exists.`, 409);
+    if (this.schedules.has(this.key(group, name)))
+      throw new AwsError('ConflictException', `Schedule ${name} already exists.`, 409);
     return this.put(name, group, body, Date.now());
   }
 
@@ -75,12 +76,18 @@ export class LocalScheduler {
 
   delete(name: string, group = 'default'): void {
     const key = this.key(group, name);
-    if (!this.schedules.delete(key)) throw new AwsError('ResourceNotFoundException', `Schedule ${name} does not exist.`, 404);
+    if (!this.schedules.delete(key))
+      throw new AwsError('ResourceNotFoundException', `Schedule ${name} does not exist.`, 404);
     this.clock.clear(`schedule:${key}`);
     this.persist();
   }
 
-  private put(name: string, group: string, body: Omit<Schedule, 'Name' | 'Arn' | 'CreationDate' | 'LastModificationDate'>, created: number) {
+  private put(
+    name: string,
+    group: string,
+    body: Omit<Schedule, 'Name' | 'Arn' | 'CreationDate' | 'LastModificationDate'>,
+    created: number,
+  ) {
     this.timeOf(body.ScheduleExpression, body.ScheduleExpressionTimezone);
     if (!body.Target?.Arn) throw new AwsError('ValidationException', 'Target.Arn is required');
     const schedule: Schedule = {
@@ -100,16 +107,25 @@ export class LocalScheduler {
   private timeOf(expression: string, timezone = 'UTC'): number {
     const match = AT.exec(expression);
     if (!match?.[1]) {
-      throw new AwsError('ValidationException', `The local scheduler supports one-time at(yyyy-mm-ddThh:mm:ss) expressions only, not ${expression}`);
+      throw new AwsError(
+        'ValidationException',
+        `The local scheduler supports one-time at(yyyy-mm-ddThh:mm:ss) expressions only, not ${expression}`,
+      );
     }
-    if (timezone !== 'UTC') throw new AwsError('ValidationException', 'The local scheduler supports the UTC time zone only');
+    if (timezone !== 'UTC')
+      throw new AwsError('ValidationException', 'The local scheduler supports the UTC time zone only');
     return Date.parse(`${match[1]}Z`);
   }
 
   private arm(s: Schedule): void {
     const key = this.key(s.GroupName, s.Name);
-    if (s.State === 'DISABLED') return this.clock.clear(`schedule:${key}`);
-    this.clock.set(`schedule:${key}`, this.timeOf(s.ScheduleExpression, s.ScheduleExpressionTimezone), () => this.fire(key));
+    if (s.State === 'DISABLED') {
+      this.clock.clear(`schedule:${key}`);
+      return;
+    }
+    this.clock.set(`schedule:${key}`, this.timeOf(s.ScheduleExpression, s.ScheduleExpressionTimezone), () =>
+      this.fire(key),
+    );
   }
 
   private async fire(key: string): Promise<void> {
@@ -120,7 +136,10 @@ export class LocalScheduler {
     let lastError = '';
     for (let i = 0; i < attempts; i++) {
       try {
-        await invokeFunction(functionKeyFromArn(s.Target.Arn), s.Target.Input ? JSON.parse(s.Target.Input) : {});
+        await invokeFunction(
+          functionKeyFromArn(s.Target.Arn),
+          s.Target.Input ? JSON.parse(s.Target.Input) : {},
+        );
         lastError = '';
         break;
       } catch (error) {

@@ -16,11 +16,22 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 
-type EventLog = Awaited<ReturnType<ReturnType<StateMachine['run']>['eventLogs']['next']>>['value'] & { type: string; state: { name: string; type: string; input: unknown; output?: unknown } };
+type EventLog = Awaited<ReturnType<ReturnType<StateMachine['run']>['eventLogs']['next']>>['value'] & {
+  type: string;
+  state: { name: string; type: string; input: unknown; output?: unknown };
+};
+
 import { log } from '../functions/commons/log.ts';
 import { workflows } from '../functions/manifest.ts';
 import type { LocalClock } from './clock.ts';
-import { ACCOUNT, functionKeyFromArn, invokeFunction, localFunctionArn, projectRoot, REGION } from './functions.ts';
+import {
+  ACCOUNT,
+  functionKeyFromArn,
+  invokeFunction,
+  localFunctionArn,
+  projectRoot,
+  REGION,
+} from './functions.ts';
 import type { JsonFile } from './persist.ts';
 
 const MAX_SAFE_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
@@ -75,8 +86,10 @@ interface Waiter {
 type State = Record<string, unknown> & { Type: string; Resource?: string; TimeoutSeconds?: number };
 type Definition = { States: Record<string, State>; StartAt: string };
 
-export const stateMachineArnOf = (key: string) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:helsekjop-${key}`;
-const executionArnOf = (key: string, name: string) => `arn:aws:states:${REGION}:${ACCOUNT}:execution:helsekjop-${key}:${name}`;
+export const stateMachineArnOf = (key: string) =>
+  `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:helsekjop-${key}`;
+const executionArnOf = (key: string, name: string) =>
+  `arn:aws:states:${REGION}:${ACCOUNT}:execution:helsekjop-${key}:${name}`;
 
 const flush = () => new Promise<void>((r) => setImmediate(r));
 
@@ -107,7 +120,11 @@ interface LoadedWorkflow {
   states: Map<string, State>;
 }
 
-export const loadWorkflow = (key: string, file: string, substitutions: Record<string, string>): LoadedWorkflow => {
+export const loadWorkflow = (
+  key: string,
+  file: string,
+  substitutions: Record<string, string>,
+): LoadedWorkflow => {
   let text = readFileSync(resolve(projectRoot, file), 'utf8');
   for (const [name, value] of Object.entries(substitutions)) text = text.replaceAll(`\${${name}}`, value);
   const declared = JSON.parse(text) as Definition;
@@ -117,7 +134,8 @@ export const loadWorkflow = (key: string, file: string, substitutions: Record<st
   forEachState(engineDefinition, (_name, state) => {
     if (state.Type !== 'Task') return;
     const waits = state.Resource?.endsWith('.waitForTaskToken');
-    if (waits || (state.TimeoutSeconds ?? 0) > MAX_SAFE_TIMEOUT_SECONDS) state.TimeoutSeconds = MAX_SAFE_TIMEOUT_SECONDS;
+    if (waits || (state.TimeoutSeconds ?? 0) > MAX_SAFE_TIMEOUT_SECONDS)
+      state.TimeoutSeconds = MAX_SAFE_TIMEOUT_SECONDS;
     delete state.HeartbeatSeconds;
   });
   return { key, arn: stateMachineArnOf(key), engineDefinition, states };
@@ -149,7 +167,9 @@ export class LocalStepFunctions {
     for (const e of this.executions.values()) {
       if (e.status !== 'RUNNING' || this.aborters.has(e.executionArn)) continue;
       e.redriveCount += 1;
-      this.addEvent(e, 'ExecutionRedriven', { executionRedrivenEventDetails: { redriveCount: e.redriveCount } });
+      this.addEvent(e, 'ExecutionRedriven', {
+        executionRedrivenEventDetails: { redriveCount: e.redriveCount },
+      });
       this.run(e);
       resumed++;
     }
@@ -164,13 +184,18 @@ export class LocalStepFunctions {
 
   startExecution(input: { stateMachineArn: string; name?: string; input?: string }) {
     const wf = this.workflows.get(input.stateMachineArn);
-    if (!wf) throw new AwsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${input.stateMachineArn}'`);
+    if (!wf)
+      throw new AwsError(
+        'StateMachineDoesNotExist',
+        `State Machine Does Not Exist: '${input.stateMachineArn}'`,
+      );
     const name = input.name ?? randomUUID();
     const arn = executionArnOf(wf.key, name);
     const json = input.input ?? '{}';
     const existing = this.executions.get(arn);
     if (existing) {
-      if (existing.input === json && existing.status === 'RUNNING') return { executionArn: arn, startDate: existing.startDate / 1000 };
+      if (existing.input === json && existing.status === 'RUNNING')
+        return { executionArn: arn, startDate: existing.startDate / 1000 };
       throw new AwsError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
     }
     try {
@@ -190,7 +215,11 @@ export class LocalStepFunctions {
     };
     this.executions.set(arn, record);
     this.addEvent(record, 'ExecutionStarted', {
-      executionStartedEventDetails: { input: json, inputDetails: { truncated: false }, roleArn: `arn:aws:iam::${ACCOUNT}:role/local` },
+      executionStartedEventDetails: {
+        input: json,
+        inputDetails: { truncated: false },
+        roleArn: `arn:aws:iam::${ACCOUNT}:role/local`,
+      },
     });
     this.run(record);
     return { executionArn: arn, startDate: record.startDate / 1000 };
@@ -216,11 +245,22 @@ export class LocalStepFunctions {
     return {
       executions: [...this.executions.values()]
         .filter((e) => e.stateMachineArn === stateMachineArn && (!statusFilter || e.status === statusFilter))
-        .map((e) => ({ executionArn: e.executionArn, stateMachineArn, name: e.name, status: e.status, startDate: e.startDate / 1000 })),
+        .map((e) => ({
+          executionArn: e.executionArn,
+          stateMachineArn,
+          name: e.name,
+          status: e.status,
+          startDate: e.startDate / 1000,
+        })),
     };
   }
 
-  getExecutionHistory(input: { executionArn: string; reverseOrder?: boolean; maxResults?: number; nextToken?: string }) {
+  getExecutionHistory(input: {
+    executionArn: string;
+    reverseOrder?: boolean;
+    maxResults?: number;
+    nextToken?: string;
+  }) {
     const e = this.mustGet(input.executionArn);
     const events = input.reverseOrder ? [...e.history].reverse() : e.history;
     const start = input.nextToken ? Number(input.nextToken) : 0;
@@ -293,10 +333,21 @@ export class LocalStepFunctions {
     this.store.write({ executions: [...this.executions.values()] });
   }
 
-  private finish(e: ExecutionRecord, status: ExecutionRecord['status'], details: Record<string, unknown>, fields: Partial<ExecutionRecord>): void {
+  private finish(
+    e: ExecutionRecord,
+    status: ExecutionRecord['status'],
+    details: Record<string, unknown>,
+    fields: Partial<ExecutionRecord>,
+  ): void {
     if (e.status !== 'RUNNING') return;
     Object.assign(e, fields, { status, stopDate: this.clock.now().getTime() });
-    const type = { SUCCEEDED: 'ExecutionSucceeded', FAILED: 'ExecutionFailed', TIMED_OUT: 'ExecutionTimedOut', ABORTED: 'ExecutionAborted', RUNNING: '' }[status];
+    const type = {
+      SUCCEEDED: 'ExecutionSucceeded',
+      FAILED: 'ExecutionFailed',
+      TIMED_OUT: 'ExecutionTimedOut',
+      ABORTED: 'ExecutionAborted',
+      RUNNING: '',
+    }[status];
     this.addEvent(e, type, details);
     this.aborters.delete(e.executionArn);
     for (const [token, w] of this.waiters) if (w.executionArn === e.executionArn) this.waiters.delete(token);
@@ -306,17 +357,28 @@ export class LocalStepFunctions {
     const handlers: Record<string, (input: never) => Promise<unknown>> = {};
     for (const [name, state] of wf.states) {
       if (state.Type !== 'Task') continue;
-      handlers[name] = async (params: never) => this.runTask(e, name, state, params as Record<string, unknown>);
+      handlers[name] = async (params: never) =>
+        this.runTask(e, name, state, params as Record<string, unknown>);
     }
     return handlers;
   }
 
-  private async runTask(e: ExecutionRecord, name: string, state: State, params: Record<string, unknown>): Promise<unknown> {
+  private async runTask(
+    e: ExecutionRecord,
+    name: string,
+    state: State,
+    params: Record<string, unknown>,
+  ): Promise<unknown> {
     const resource = state.Resource ?? '';
     // Engine events arrive through an async generator: let it record this state's Entered first.
     await flush();
     this.addEvent(e, 'TaskScheduled', {
-      taskScheduledEventDetails: { resourceType: 'lambda', resource: resource.split(':::')[1] ?? resource, region: REGION, parameters: JSON.stringify(params) },
+      taskScheduledEventDetails: {
+        resourceType: 'lambda',
+        resource: resource.split(':::')[1] ?? resource,
+        region: REGION,
+        parameters: JSON.stringify(params),
+      },
     });
     this.addEvent(e, 'TaskStarted', { taskStartedEventDetails: { resourceType: 'lambda', resource } });
     const functionName = String(params.FunctionName ?? '');
@@ -335,7 +397,9 @@ export class LocalStepFunctions {
       if (resource === LAMBDA_INVOKE) {
         const payload = await invokeFunction(functionKeyFromArn(functionName), params.Payload ?? {});
         const output = { ExecutedVersion: '$LATEST', Payload: payload ?? null, StatusCode: 200 };
-        this.addEvent(e, 'TaskSucceeded', { taskSucceededEventDetails: { resourceType: 'lambda', resource, output: JSON.stringify(output) } });
+        this.addEvent(e, 'TaskSucceeded', {
+          taskSucceededEventDetails: { resourceType: 'lambda', resource, output: JSON.stringify(output) },
+        });
         return output;
       }
       if (resource === LAMBDA_INVOKE_WAIT) {
@@ -348,12 +412,18 @@ export class LocalStepFunctions {
           const waiter = this.waiters.get(token);
           if (!waiter) return;
           this.waiters.delete(token);
-          waiter.reject(taskError('States.Timeout', `The task ${name} did not answer within ${timeoutSeconds} s`));
+          waiter.reject(
+            taskError('States.Timeout', `The task ${name} did not answer within ${timeoutSeconds} s`),
+          );
         });
         await invokeFunction(functionKeyFromArn(functionName), replaceSentinel(params.Payload ?? {}, token));
-        this.addEvent(e, 'TaskSubmitted', { taskSubmittedEventDetails: { resourceType: 'lambda', resource, output: '{}' } });
+        this.addEvent(e, 'TaskSubmitted', {
+          taskSubmittedEventDetails: { resourceType: 'lambda', resource, output: '{}' },
+        });
         const output = await result;
-        this.addEvent(e, 'TaskSucceeded', { taskSucceededEventDetails: { resourceType: 'lambda', resource, output: JSON.stringify(output) } });
+        this.addEvent(e, 'TaskSucceeded', {
+          taskSucceededEventDetails: { resourceType: 'lambda', resource, output: JSON.stringify(output) },
+        });
         return output;
       }
       throw taskError('States.Runtime', `The local runtime does not support the resource ${resource}`);
@@ -365,7 +435,9 @@ export class LocalStepFunctions {
   private run(e: ExecutionRecord): void {
     const wf = this.workflows.get(e.stateMachineArn);
     if (!wf) return;
-    const machine = new StateMachine(wf.engineDefinition as never, { validationOptions: { checkArn: false, checkPaths: false } });
+    const machine = new StateMachine(wf.engineDefinition as never, {
+      validationOptions: { checkArn: false, checkPaths: false },
+    });
     const execution = machine.run(JSON.parse(e.input), {
       overrides: { taskResourceLocalHandlers: this.taskHandlers(e, wf) as never },
       context: {
@@ -381,11 +453,17 @@ export class LocalStepFunctions {
     const settled = execution.result.then(
       async (output) => {
         await flush();
-        this.finish(e, 'SUCCEEDED', { executionSucceededEventDetails: { output: JSON.stringify(output) } }, { output: JSON.stringify(output) });
+        this.finish(
+          e,
+          'SUCCEEDED',
+          { executionSucceededEventDetails: { output: JSON.stringify(output) } },
+          { output: JSON.stringify(output) },
+        );
       },
       async (error: Error & { cause?: { name?: string; message?: string } }) => {
         await flush();
-        const name = error.name === 'ExecutionTimeoutError' ? 'States.Timeout' : (error.cause?.name ?? error.name);
+        const name =
+          error.name === 'ExecutionTimeoutError' ? 'States.Timeout' : (error.cause?.name ?? error.name);
         const cause = error.cause?.message ?? error.message;
         if (error.name === 'ExecutionAbortedError') return;
         log.debug('local execution failed', { executionArn: e.executionArn, error: name, cause });
@@ -405,7 +483,9 @@ export class LocalStepFunctions {
     const details =
       ev.type === 'StateEntered'
         ? { stateEnteredEventDetails: { name: ev.state.name, input: JSON.stringify(ev.state.input) } }
-        : { stateExitedEventDetails: { name: ev.state.name, output: JSON.stringify(ev.state.output ?? null) } };
+        : {
+            stateExitedEventDetails: { name: ev.state.name, output: JSON.stringify(ev.state.output ?? null) },
+          };
     this.addEvent(e, `${ev.state.type}State${ev.type === 'StateEntered' ? 'Entered' : 'Exited'}`, details);
   }
 }

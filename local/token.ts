@@ -31,7 +31,9 @@ const request = {
 };
 const problems = tokenRequestProblems(request);
 if (problems.length) {
-  console.error(`Cannot make a token: ${problems.join('; ')}.\nExample: npm run token -- --role officer --entity helse-sor-ost`);
+  console.error(
+    `Cannot make a token: ${problems.join('; ')}.\nExample: npm run token -- --role officer --entity helse-sor-ost`,
+  );
   process.exit(2);
 }
 const issuer = await DevIssuer.open(resolve(values['data-dir'], 'dev-issuer'));

@@ -15,7 +15,13 @@ interface Answer {
   body: any;
 }
 
-const call = async (method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}) => {
+const call = async (
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) => {
   const response = await fetch(`${api}${path}`, {
     method,
     headers: {
@@ -32,7 +38,9 @@ const call = async (method: string, path: string, token?: string, body?: unknown
 
 const expectStatus = (answer: Answer, status: number, what: string): any => {
   if (answer.status !== status) {
-    console.error(`✗ ${what}: expected ${status}, got ${answer.status}\n${JSON.stringify(answer.body, null, 2)}`);
+    console.error(
+      `✗ ${what}: expected ${status}, got ${answer.status}\n${JSON.stringify(answer.body, null, 2)}`,
+    );
     process.exit(1);
   }
   return answer.body;
@@ -54,19 +62,36 @@ const main = async () => {
   const now = new Date(clock.now);
   console.log(`Helsekjøp demo against ${api} — the local clock says ${now.toISOString()}`);
 
-  const officer = await tokenFor({ role: 'officer', entity: 'helse-sor-ost', name: 'Kari Nordmann (innkjøper, Helse Sør-Øst RHF)' });
-  const supplier = await tokenFor({ role: 'supplier', supplier: 'norsk-arbeidshelse-as', name: 'Ola Leverandør' });
-  const foreignOfficer = await tokenFor({ role: 'officer', entity: 'helse-vest', name: 'Per Vest (Helse Vest RHF)' });
+  const officer = await tokenFor({
+    role: 'officer',
+    entity: 'helse-sor-ost',
+    name: 'Kari Nordmann (innkjøper, Helse Sør-Øst RHF)',
+  });
+  const supplier = await tokenFor({
+    role: 'supplier',
+    supplier: 'norsk-arbeidshelse-as',
+    name: 'Ola Leverandør',
+  });
+  const foreignOfficer = await tokenFor({
+    role: 'officer',
+    entity: 'helse-vest',
+    name: 'Per Vest (Helse Vest RHF)',
+  });
 
   step('Reference data: the hospital areas of Helse Sør-Øst');
-  const areas = expectStatus(await call('GET', '/reference/hospital-areas?entity=helse-sor-ost', officer), 200, 'areas');
+  const areas = expectStatus(
+    await call('GET', '/reference/hospital-areas?entity=helse-sor-ost', officer),
+    200,
+    'areas',
+  );
   for (const area of areas.items) console.log(`  ${area.id.padEnd(22)} ${area.name}`);
 
   step('The officer drafts the colonoscopy tender (koloskopi, two lots cut by catchment area)');
   const deadline = new Date(now.getTime() + 30 * 86_400_000);
   deadline.setUTCHours(12, 0, 0, 0);
   const draft = {
-    title: 'Koloskopi i opptaksområdene til Sykehuset Innlandet HF og Sykehuset Telemark HF/Sykehuset i Vestfold HF',
+    title:
+      'Koloskopi i opptaksområdene til Sykehuset Innlandet HF og Sykehuset Telemark HF/Sykehuset i Vestfold HF',
     description:
       'Geografisk avgrenset anskaffelse for å redusere ventetider innen koloskopi. For at flest mulig pasienter skal ha kort reisevei, er det ønskelig at tilbudet er lett tilgjengelig i opptaksområdene.',
     serviceAreaId: 'koloskopi',
@@ -95,9 +120,15 @@ const main = async () => {
       { id: 'kvalitet', name: 'Kvalitet', kind: 'quality', weight: 40 },
       { id: 'tilgjengelighet', name: 'Tilgjengelighet (kort reisevei)', kind: 'accessibility', weight: 20 },
     ],
-    qualificationRequirements: [{ id: 'autorisasjon', text: 'Leverandøren har helsepersonell med norsk autorisasjon' }],
+    qualificationRequirements: [
+      { id: 'autorisasjon', text: 'Leverandøren har helsepersonell med norsk autorisasjon' },
+    ],
     bidDeadline: deadline.toISOString(),
-    agreement: { startDate: '2027-03-01', endDate: '2029-02-28', options: [{ durationMonths: 12 }, { durationMonths: 12 }] },
+    agreement: {
+      startDate: '2027-03-01',
+      endDate: '2029-02-28',
+      options: [{ durationMonths: 12 }, { durationMonths: 12 }],
+    },
     standstillDays: 10,
   };
   const idempotencyKey = `demo-${randomUUID()}`;
@@ -108,14 +139,18 @@ const main = async () => {
   );
   console.log(`  created ${created.id} (version ${created.version}, status ${created.status})`);
   const retried = await call('POST', '/tenders', officer, draft, { 'idempotency-key': idempotencyKey });
-  console.log(`  the same request retried with its Idempotency-Key answers ${retried.status} with the same id: ${retried.body.id === created.id}`);
+  console.log(
+    `  the same request retried with its Idempotency-Key answers ${retried.status} with the same id: ${retried.body.id === created.id}`,
+  );
 
   step('A mistake is refused with a precise problem: weights that do not sum to 100');
   const bad = await call('PATCH', `/tenders/${created.id}`, officer, {
     version: created.version,
     awardCriteria: [{ id: 'pris', name: 'Pris', kind: 'price', weight: 70 }],
   });
-  console.log(`  ${bad.status} ${bad.body.title}: ${bad.body.errors?.[0]?.pointer} — ${bad.body.errors?.[0]?.detail}`);
+  console.log(
+    `  ${bad.status} ${bad.body.title}: ${bad.body.errors?.[0]?.pointer} — ${bad.body.errors?.[0]?.detail}`,
+  );
 
   step('The officer edits the draft: one more qualification requirement');
   const edited = expectStatus(
@@ -129,10 +164,14 @@ const main = async () => {
     200,
     'edit tender',
   );
-  console.log(`  version ${edited.version}; a stale edit now answers ${(await call('PATCH', `/tenders/${created.id}`, officer, { version: created.version, title: 'x' })).status}`);
+  console.log(
+    `  version ${edited.version}; a stale edit now answers ${(await call('PATCH', `/tenders/${created.id}`, officer, { version: created.version, title: 'x' })).status}`,
+  );
 
   step('Before it is announced, a supplier and another entity cannot see the draft');
-  console.log(`  supplier: ${(await call('GET', `/tenders/${created.id}`, supplier)).status}, Helse Vest officer: ${(await call('GET', `/tenders/${created.id}`, foreignOfficer)).status}`);
+  console.log(
+    `  supplier: ${(await call('GET', `/tenders/${created.id}`, supplier)).status}, Helse Vest officer: ${(await call('GET', `/tenders/${created.id}`, foreignOfficer)).status}`,
+  );
 
   step('The officer announces the tender; its workflow starts');
   const announced = expectStatus(
@@ -144,7 +183,11 @@ const main = async () => {
   console.log(`  execution ${announced.executionArn}`);
 
   const deadlineLine = async () => {
-    const workflow = expectStatus(await call('GET', `/tenders/${created.id}/workflow`, officer), 200, 'workflow');
+    const workflow = expectStatus(
+      await call('GET', `/tenders/${created.id}/workflow`, officer),
+      200,
+      'workflow',
+    );
     const states = workflow.events
       .filter((e: any) => e.type?.endsWith('StateEntered'))
       .map((e: any) => e.stateEnteredEventDetails?.name);
@@ -159,15 +202,21 @@ const main = async () => {
 
   step('Now every signed-in user sees it, e.g. the supplier');
   const seen = expectStatus(await call('GET', `/tenders/${created.id}`, supplier), 200, 'supplier read');
-  console.log(`  ${seen.title}\n  lots: ${seen.lots.map((l: any) => `${l.id} (${l.minSuppliers}–${l.maxSuppliers})`).join(', ')}; deadline ${seen.bidDeadline}`);
+  console.log(
+    `  ${seen.title}\n  lots: ${seen.lots.map((l: any) => `${l.id} (${l.minSuppliers}–${l.maxSuppliers})`).join(', ')}; deadline ${seen.bidDeadline}`,
+  );
 
   step('What the officer’s entity has (GET /tenders)');
   const list = expectStatus(await call('GET', '/tenders?limit=5', officer), 200, 'list');
   for (const t of list.items) console.log(`  ${t.id}  ${t.status.padEnd(10)} ${t.title.slice(0, 60)}`);
 
-  console.log(`\nDone. Tender ${created.id} is announced and waits for its bid deadline ${deadline.toISOString()}.`);
+  console.log(
+    `\nDone. Tender ${created.id} is announced and waits for its bid deadline ${deadline.toISOString()}.`,
+  );
   console.log('Advance the local clock past it to see the tender open by itself:');
-  console.log(`  curl -s -X POST ${api}/_local/clock/advance -H 'content-type: application/json' -d '{"days":31}'`);
+  console.log(
+    `  curl -s -X POST ${api}/_local/clock/advance -H 'content-type: application/json' -d '{"days":31}'`,
+  );
 };
 
 await main();

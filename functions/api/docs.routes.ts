@@ -2,7 +2,11 @@
 import * as z from 'zod/mini';
 import { defineRoutes } from '../commons/route.ts';
 
-export const docsAssets = ['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js'] as const;
+export const docsAssets = [
+  'swagger-ui.css',
+  'swagger-ui-bundle.js',
+  'swagger-ui-standalone-preset.js',
+] as const;
 
 export const docsRoutes = defineRoutes('docsApi', {
   openapi: {

@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildOpenApi } from '../commons/openapi.ts';
 import { httpHandler } from '../commons/http.ts';
+import { buildOpenApi } from '../commons/openapi.ts';
 import { areas } from '../manifest.ts';
 import { docsRoutes } from './docs.routes.ts';
 

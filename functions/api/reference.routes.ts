@@ -14,7 +14,9 @@ const site = z.strictObject({
 
 const supplierFields = {
   name: z.string().check(z.trim(), z.minLength(2), z.maxLength(200)),
-  organisationNumber: z.optional(z.string().check(z.regex(/^\d{8,9}$/, 'Digits only: 9 for Norway, 8 for Denmark'))),
+  organisationNumber: z.optional(
+    z.string().check(z.regex(/^\d{8,9}$/, 'Digits only: 9 for Norway, 8 for Denmark')),
+  ),
   country: z.enum(['NO', 'DK']),
   kind: z._default(z.enum(['ideell', 'kommersiell', 'unknown']), 'unknown'),
   deliverySites: z._default(z.array(site).check(z.maxLength(100)), []),
@@ -35,7 +37,9 @@ export const supplierSchema = z.object({
   organisationNumber: z.optional(z.string()),
   country: z.enum(['NO', 'DK']),
   kind: z.enum(['ideell', 'kommersiell', 'unknown']),
-  deliverySites: z.array(z.object({ hospitalAreaId: z.optional(z.string()), place: z.string(), address: z.optional(z.string()) })),
+  deliverySites: z.array(
+    z.object({ hospitalAreaId: z.optional(z.string()), place: z.string(), address: z.optional(z.string()) }),
+  ),
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number(),
@@ -53,7 +57,9 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     responses: {
       200: {
         description: 'All procuring entities',
-        schema: list(z.object({ id: z.string(), name: z.string(), country: z.string(), currency: z.string() })),
+        schema: list(
+          z.object({ id: z.string(), name: z.string(), country: z.string(), currency: z.string() }),
+        ),
       },
     },
   },
@@ -65,7 +71,10 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     action: 'reference:read',
     query: z.strictObject({ entity: z.optional(z.string()) }),
     responses: {
-      200: { description: 'Hospital areas', schema: list(z.object({ id: z.string(), name: z.string(), entityId: z.string() })) },
+      200: {
+        description: 'Hospital areas',
+        schema: list(z.object({ id: z.string(), name: z.string(), entityId: z.string() })),
+      },
     },
   },
   listHospitalTrusts: {
@@ -77,7 +86,14 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     responses: {
       200: {
         description: 'Hospital trusts',
-        schema: list(z.object({ id: z.string(), name: z.string(), entityId: z.string(), catchmentAreaIds: z.array(z.string()) })),
+        schema: list(
+          z.object({
+            id: z.string(),
+            name: z.string(),
+            entityId: z.string(),
+            catchmentAreaIds: z.array(z.string()),
+          }),
+        ),
       },
     },
   },
@@ -87,7 +103,14 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     tag: 'Reference data',
     summary: 'Service areas (fagområder, specialer)',
     action: 'reference:read',
-    responses: { 200: { description: 'Service areas', schema: list(z.object({ id: z.string(), name: z.string(), english: z.string(), language: z.string() })) } },
+    responses: {
+      200: {
+        description: 'Service areas',
+        schema: list(
+          z.object({ id: z.string(), name: z.string(), english: z.string(), language: z.string() }),
+        ),
+      },
+    },
   },
   listFormsOfCare: {
     method: 'GET',

@@ -35,7 +35,9 @@ export const handler = httpHandler(referenceRoutes, {
 
   listSuppliers: async ({ query }) => {
     const page = await listSuppliers(query.limit ?? 50, query.cursor);
-    return { body: { items: page.items.map(view), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
+    return {
+      body: { items: page.items.map(view), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) },
+    };
   },
 
   getSupplier: async ({ params }) => {
@@ -54,7 +56,11 @@ export const handler = httpHandler(referenceRoutes, {
         updatedAt: at,
       };
       assertSupplier(supplier);
-      const result = { status: 201, body: { ...supplier, version: 1 }, headers: { location: `/reference/suppliers/${supplier.id}` } };
+      const result = {
+        status: 201,
+        body: { ...supplier, version: 1 },
+        headers: { location: `/reference/suppliers/${supplier.id}` },
+      };
       await commit({
         aggregate: { type: 'supplier', id: supplier.id },
         entityId: 'global',

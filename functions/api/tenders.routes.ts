@@ -13,7 +13,9 @@ import {
 } from '../domain/tender.ts';
 
 const tenderIdParams = z.strictObject({
-  tenderId: z.string().check(z.regex(/^tnd_[0-9a-f]{32}$/, 'A tender id looks like tnd_ followed by 32 hex digits')),
+  tenderId: z
+    .string()
+    .check(z.regex(/^tnd_[0-9a-f]{32}$/, 'A tender id looks like tnd_ followed by 32 hex digits')),
 });
 
 const version = z.number().check(z.int(), z.gte(1));

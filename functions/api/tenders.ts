@@ -5,10 +5,10 @@ import { now, nowIso } from '../commons/clock.ts';
 import { notFound, Problem, ruleProblem, stateProblem } from '../commons/errors.ts';
 import { httpHandler } from '../commons/http.ts';
 import { createIdempotently } from '../commons/idempotency.ts';
+import { newId } from '../commons/ids.ts';
 import { log } from '../commons/log.ts';
 import { commit, withoutKeys } from '../commons/store.ts';
 import { executionArnFor, readExecution, startWorkflow } from '../commons/workflows.ts';
-import { newId } from '../commons/ids.ts';
 import { referenceLookups } from '../domain/reference-lookups.ts';
 import {
   completeContent,
@@ -19,7 +19,13 @@ import {
   tenderContentProblems,
   tenderContentSchema,
 } from '../domain/tender.ts';
-import { getTender, listEntityTenders, listPublishedTenders, type TenderItem, tenderItem } from '../store/tenders.ts';
+import {
+  getTender,
+  listEntityTenders,
+  listPublishedTenders,
+  type TenderItem,
+  tenderItem,
+} from '../store/tenders.ts';
 import { tenderRoutes } from './tenders.routes.ts';
 
 const view = (item: TenderItem) => withoutKeys(item);

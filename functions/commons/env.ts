@@ -19,4 +19,7 @@ export const env = (name: string): string => {
 export const resetEnvCache = (): void => cache.clear();
 
 export const workflowArnVariable = (workflowKey: string): string =>
-  `WORKFLOW_${workflowKey.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/-/g, '_').toUpperCase()}_ARN`;
+  `WORKFLOW_${workflowKey
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/-/g, '_')
+    .toUpperCase()}_ARN`;

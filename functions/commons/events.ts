@@ -5,7 +5,10 @@ import { eventBridge } from './clients.ts';
 import { now } from './clock.ts';
 import { env } from './env.ts';
 
-export const publishEvent = async <T extends DetailType>(detailType: T, detail: EventDetail<T>): Promise<string> => {
+export const publishEvent = async <T extends DetailType>(
+  detailType: T,
+  detail: EventDetail<T>,
+): Promise<string> => {
   const valid = eventSchemas[detailType].parse(detail);
   const result = await eventBridge().send(
     new PutEventsCommand({
@@ -22,7 +25,9 @@ export const publishEvent = async <T extends DetailType>(detailType: T, detail: 
   );
   const entry = result.Entries?.[0];
   if (result.FailedEntryCount || !entry?.EventId) {
-    throw new Error(`PutEvents failed for ${detailType}: ${entry?.ErrorCode ?? 'unknown'} ${entry?.ErrorMessage ?? ''}`);
+    throw new Error(
+      `PutEvents failed for ${detailType}: ${entry?.ErrorCode ?? 'unknown'} ${entry?.ErrorMessage ?? ''}`,
+    );
   }
   return entry.EventId;
 };

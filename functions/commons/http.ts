@@ -10,7 +10,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import { assertRole, type Principal, principalFromClaims } from './auth.ts';
 import { Problem, type ProblemItem, validationProblem } from './errors.ts';
 import { log } from './log.ts';
@@ -57,11 +57,15 @@ export const issuesToItems = (
   where: 'body' | 'path' | 'query',
 ): ProblemItem[] =>
   issues.flatMap((issue) => {
-    const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
+    const keys =
+      issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
     return keys.map((path) => {
       const detail =
-        issue.code === 'unrecognized_keys' ? `Unknown field "${String(path.at(-1))}" is not allowed` : issue.message;
-      if (where === 'body') return { pointer: `#/${path.map(escapePointer).join('/')}`.replace(/\/$/, ''), detail };
+        issue.code === 'unrecognized_keys'
+          ? `Unknown field "${String(path.at(-1))}" is not allowed`
+          : issue.message;
+      if (where === 'body')
+        return { pointer: `#/${path.map(escapePointer).join('/')}`.replace(/\/$/, ''), detail };
       return { parameter: path.map(String).join('.') || where, detail };
     });
   });
@@ -84,24 +88,41 @@ export const parseWith = <S extends z.ZodMiniType>(
 
 const readBody = (event: Event, route: RouteSpec): unknown => {
   if (!route.body) {
-    if (event.body) throw validationProblem('This request takes no body', [{ pointer: '#', detail: 'Remove the body' }]);
+    if (event.body)
+      throw validationProblem('This request takes no body', [{ pointer: '#', detail: 'Remove the body' }]);
     return undefined;
   }
-  const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+  const raw = event.body
+    ? event.isBase64Encoded
+      ? Buffer.from(event.body, 'base64').toString('utf8')
+      : event.body
+    : '';
   if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
-    throw new Problem(413, 'payload-too-large', 'The request body is too large', `The body may be at most ${MAX_BODY_BYTES} bytes`);
+    throw new Problem(
+      413,
+      'payload-too-large',
+      'The request body is too large',
+      `The body may be at most ${MAX_BODY_BYTES} bytes`,
+    );
   }
   const contentType = event.headers?.['content-type'] ?? event.headers?.['Content-Type'] ?? '';
   if (raw && !/^application\/(.+\+)?json\b/i.test(contentType)) {
-    throw new Problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the body as application/json', [
-      { header: 'Content-Type', detail: `Expected application/json, got "${contentType || 'nothing'}"` },
-    ]);
+    throw new Problem(
+      415,
+      'unsupported-media-type',
+      'Unsupported media type',
+      'Send the body as application/json',
+      [{ header: 'Content-Type', detail: `Expected application/json, got "${contentType || 'nothing'}"` }],
+    );
   }
-  if (!raw) throw validationProblem('A JSON body is required', [{ pointer: '#', detail: 'The body is empty' }]);
+  if (!raw)
+    throw validationProblem('A JSON body is required', [{ pointer: '#', detail: 'The body is empty' }]);
   try {
     return JSON.parse(raw);
   } catch (error) {
-    throw validationProblem('The body is not valid JSON', [{ pointer: '#', detail: (error as Error).message }]);
+    throw validationProblem('The body is not valid JSON', [
+      { pointer: '#', detail: (error as Error).message },
+    ]);
   }
 };
 
@@ -134,7 +155,10 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
 
 export const httpHandler = <A extends AreaRoutes>(area: A, impl: Handlers<A>) => {
   const byKey = new Map<string, [string, RouteSpec]>(
-    Object.entries(area.routes as Record<string, RouteSpec>).map(([id, spec]) => [routeKey(spec), [id, spec]]),
+    Object.entries(area.routes as Record<string, RouteSpec>).map(([id, spec]) => [
+      routeKey(spec),
+      [id, spec],
+    ]),
   );
 
   const lambdaHandler = async (event: Event, context: Context): Promise<Result> => {
@@ -145,7 +169,10 @@ export const httpHandler = <A extends AreaRoutes>(area: A, impl: Handlers<A>) =>
     }
     const [operationId, route] = found;
     try {
-      const principal = route.action === null ? undefined : principalFromClaims(event.requestContext?.authorizer?.jwt?.claims);
+      const principal =
+        route.action === null
+          ? undefined
+          : principalFromClaims(event.requestContext?.authorizer?.jwt?.claims);
       if (principal && route.action) assertRole(principal, route.action);
       const headers = lowerCaseHeaders(event.headers);
       const idempotencyKey = route.idempotent ? headers['idempotency-key'] : undefined;
@@ -171,7 +198,12 @@ export const httpHandler = <A extends AreaRoutes>(area: A, impl: Handlers<A>) =>
       if (error instanceof Problem) return problemResult(error, path);
       log.error('unhandled error', { routeKey: event.routeKey, error });
       return problemResult(
-        new Problem(500, 'internal-error', 'Internal error', `Something went wrong on our side (request ${context.awsRequestId})`),
+        new Problem(
+          500,
+          'internal-error',
+          'Internal error',
+          `Something went wrong on our side (request ${context.awsRequestId})`,
+        ),
         path,
       );
     }

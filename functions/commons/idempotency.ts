@@ -8,7 +8,7 @@ import { canonicalJson, sha256 } from './canonical.ts';
 import { nowMs } from './clock.ts';
 import { ruleProblem } from './errors.ts';
 import type { HttpRequest, HttpResult } from './http.ts';
-import { ExtraConditionFailed, getItem, type Keyed, tableName, type TransactItem } from './store.ts';
+import { ExtraConditionFailed, getItem, type Keyed, type TransactItem, tableName } from './store.ts';
 
 const RETENTION_SECONDS = 24 * 60 * 60;
 
@@ -31,7 +31,11 @@ const replay = (record: IdempotencyRecord, requestHash: string): HttpResult => {
       { header: 'Idempotency-Key', detail: 'Use a new key for a new request' },
     ]);
   }
-  return { status: record.status, body: record.body, headers: { ...record.headers, 'idempotency-replayed': 'true' } };
+  return {
+    status: record.status,
+    body: record.body,
+    headers: { ...record.headers, 'idempotency-replayed': 'true' },
+  };
 };
 
 export type Remember = (result: HttpResult) => TransactItem[];

@@ -5,7 +5,11 @@ import type { AreaRoutes, RouteSpec } from './route.ts';
 type Json = Record<string, unknown>;
 
 const schemaOf = (schema: z.ZodMiniType, io: 'input' | 'output'): Json => {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Json;
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io,
+    unrepresentable: 'any',
+  }) as Json;
   return rest;
 };
 
@@ -60,7 +64,9 @@ const parameters = (schema: z.ZodMiniType | undefined, where: 'path' | 'query'):
 
 const operation = (id: string, route: RouteSpec): Json => {
   const authenticated = route.action !== null;
-  const problems = [...new Set([...(authenticated ? [400, 401, 403, 500] : [500]), ...(route.problems ?? [])])].sort();
+  const problems = [
+    ...new Set([...(authenticated ? [400, 401, 403, 500] : [500]), ...(route.problems ?? [])]),
+  ].sort();
   const responses: Json = {};
   for (const [status, r] of Object.entries(route.responses)) {
     responses[status] = {
@@ -89,14 +95,20 @@ const operation = (id: string, route: RouteSpec): Json => {
               name: 'Idempotency-Key',
               in: 'header',
               required: false,
-              description: 'Makes a retried create return the first answer instead of creating twice (kept 24 hours)',
+              description:
+                'Makes a retried create return the first answer instead of creating twice (kept 24 hours)',
               schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{8,128}$' },
             },
           ]
         : []),
     ],
     ...(route.body
-      ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body, 'input') } } } }
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: schemaOf(route.body, 'input') } },
+          },
+        }
       : {}),
     responses,
   };

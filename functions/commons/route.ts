@@ -40,7 +40,10 @@ export interface AreaRoutes<R extends Record<string, RouteSpec> = Record<string,
   routes: R;
 }
 
-export const defineRoutes = <const R extends Record<string, RouteSpec>>(fn: string, routes: R): AreaRoutes<R> => ({
+export const defineRoutes = <const R extends Record<string, RouteSpec>>(
+  fn: string,
+  routes: R,
+): AreaRoutes<R> => ({
   function: fn,
   routes,
 });

@@ -43,7 +43,9 @@ export const deleteSchedule = async (name: string): Promise<void> => {
   try {
     await scheduler().send(new DeleteScheduleCommand({ Name: name, GroupName: env('SCHEDULE_GROUP') }));
   } catch (error) {
-    if (!(error instanceof ResourceNotFoundException || (error as Error).name === 'ResourceNotFoundException')) {
+    if (
+      !(error instanceof ResourceNotFoundException || (error as Error).name === 'ResourceNotFoundException')
+    ) {
       throw error;
     }
   }

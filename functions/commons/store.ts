@@ -83,7 +83,11 @@ export const auditKey = (ref: AggregateRef, seq: number): Keyed => ({
 export const hashEvent = (event: Omit<AuditEvent, 'hash'>): string =>
   sha256(event.prevHash + canonicalJson(event));
 
-export const buildAuditEvent = (input: Omit<AuditEvent, 'hash' | 'seq' | 'prevHash' | 'at'>, before: Versioned | undefined, at: string): AuditEvent => {
+export const buildAuditEvent = (
+  input: Omit<AuditEvent, 'hash' | 'seq' | 'prevHash' | 'at'>,
+  before: Versioned | undefined,
+  at: string,
+): AuditEvent => {
   const unhashed: Omit<AuditEvent, 'hash'> = {
     ...input,
     seq: (before?.version ?? 0) + 1,
@@ -93,7 +97,9 @@ export const buildAuditEvent = (input: Omit<AuditEvent, 'hash' | 'seq' | 'prevHa
   return { ...unhashed, hash: hashEvent(unhashed) };
 };
 
-export const commit = async <T extends Keyed>(input: CommitInput<T>): Promise<{ item: T & Versioned; event: AuditEvent }> => {
+export const commit = async <T extends Keyed>(
+  input: CommitInput<T>,
+): Promise<{ item: T & Versioned; event: AuditEvent }> => {
   const at = nowIso();
   const event = buildAuditEvent(
     {
@@ -136,9 +142,14 @@ export const commit = async <T extends Keyed>(input: CommitInput<T>): Promise<{ 
     },
   };
   try {
-    await ddb().send(new TransactWriteCommand({ TransactItems: [aggregatePut, auditPut, ...(input.extra ?? [])] }));
+    await ddb().send(
+      new TransactWriteCommand({ TransactItems: [aggregatePut, auditPut, ...(input.extra ?? [])] }),
+    );
   } catch (error) {
-    if (error instanceof TransactionCanceledException || (error as Error).name === 'TransactionCanceledException') {
+    if (
+      error instanceof TransactionCanceledException ||
+      (error as Error).name === 'TransactionCanceledException'
+    ) {
       const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
       const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
       if (failed === 0 || failed === 1) {
@@ -157,12 +168,25 @@ export const commit = async <T extends Keyed>(input: CommitInput<T>): Promise<{ 
 };
 
 export const getItem = async <T>(key: Keyed, consistent = true): Promise<T | undefined> => {
-  const result = await ddb().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: consistent }));
+  const result = await ddb().send(
+    new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: consistent }),
+  );
   return result.Item as T | undefined;
 };
 
 /** Strip the storage keys and bookkeeping before an aggregate leaves the API. */
-export const withoutKeys = <T extends object>(item: T): Omit<T, 'PK' | 'SK' | 'GSI1PK' | 'GSI1SK' | 'GSI2PK' | 'GSI2SK' | 'auditHead'> => {
-  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g1s, GSI2PK: _g2, GSI2SK: _g2s, auditHead: _h, ...rest } = item as Record<string, unknown>;
+export const withoutKeys = <T extends object>(
+  item: T,
+): Omit<T, 'PK' | 'SK' | 'GSI1PK' | 'GSI1SK' | 'GSI2PK' | 'GSI2SK' | 'auditHead'> => {
+  const {
+    PK: _pk,
+    SK: _sk,
+    GSI1PK: _g1,
+    GSI1SK: _g1s,
+    GSI2PK: _g2,
+    GSI2SK: _g2s,
+    auditHead: _h,
+    ...rest
+  } = item as Record<string, unknown>;
   return rest as never;
 };

@@ -23,7 +23,11 @@ export const executionArnFor = (workflow: WorkflowKey, name: string): string =>
  */
 export const startWorkflow = async (workflow: WorkflowKey, name: string, input: unknown): Promise<string> => {
   const result = await sfn().send(
-    new StartExecutionCommand({ stateMachineArn: stateMachineArn(workflow), name, input: JSON.stringify(input) }),
+    new StartExecutionCommand({
+      stateMachineArn: stateMachineArn(workflow),
+      name,
+      input: JSON.stringify(input),
+    }),
   );
   if (!result.executionArn) throw new Error(`StartExecution returned no executionArn for ${name}`);
   return result.executionArn;
@@ -45,7 +49,9 @@ export const readExecution = async (executionArn: string): Promise<ExecutionView
     const events: HistoryEvent[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await sfn().send(new GetExecutionHistoryCommand({ executionArn, maxResults: 500, nextToken }));
+      const page = await sfn().send(
+        new GetExecutionHistoryCommand({ executionArn, maxResults: 500, nextToken }),
+      );
       events.push(...(page.events ?? []));
       nextToken = page.nextToken;
     } while (nextToken);
@@ -57,7 +63,8 @@ export const readExecution = async (executionArn: string): Promise<ExecutionView
       events: events.map((e) => ({ ...e, timestamp: iso(e.timestamp) })) as Record<string, unknown>[],
     };
   } catch (error) {
-    if (error instanceof ExecutionDoesNotExist || (error as Error).name === 'ExecutionDoesNotExist') return undefined;
+    if (error instanceof ExecutionDoesNotExist || (error as Error).name === 'ExecutionDoesNotExist')
+      return undefined;
     throw error;
   }
 };

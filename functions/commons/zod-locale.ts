@@ -1,5 +1,6 @@
 /** zod/mini ships without messages; load the English ones once (a few KB) so problems say what is wrong. */
-import * as z from 'zod/mini';
+
 import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 
 z.config(en());

@@ -45,9 +45,24 @@ export interface HospitalTrust {
 
 /** hso-2024-kjop-fra-private.txt names the three trusts of the colonoscopy tender. */
 export const hospitalTrusts: HospitalTrust[] = [
-  { id: 'sykehuset-innlandet', name: 'Sykehuset Innlandet HF', entityId: 'helse-sor-ost', catchmentAreaIds: ['innlandet'] },
-  { id: 'sykehuset-telemark', name: 'Sykehuset Telemark HF', entityId: 'helse-sor-ost', catchmentAreaIds: ['telemark-vestfold'] },
-  { id: 'sykehuset-i-vestfold', name: 'Sykehuset i Vestfold HF', entityId: 'helse-sor-ost', catchmentAreaIds: ['telemark-vestfold'] },
+  {
+    id: 'sykehuset-innlandet',
+    name: 'Sykehuset Innlandet HF',
+    entityId: 'helse-sor-ost',
+    catchmentAreaIds: ['innlandet'],
+  },
+  {
+    id: 'sykehuset-telemark',
+    name: 'Sykehuset Telemark HF',
+    entityId: 'helse-sor-ost',
+    catchmentAreaIds: ['telemark-vestfold'],
+  },
+  {
+    id: 'sykehuset-i-vestfold',
+    name: 'Sykehuset i Vestfold HF',
+    entityId: 'helse-sor-ost',
+    catchmentAreaIds: ['telemark-vestfold'],
+  },
 ];
 
 export interface ServiceArea {
@@ -58,14 +73,32 @@ export interface ServiceArea {
   language: 'nb' | 'da';
 }
 
-const nb = (id: string, name: string, english: string): ServiceArea => ({ id, name, english, language: 'nb' });
-const da = (id: string, name: string, english: string): ServiceArea => ({ id, name, english, language: 'da' });
+const nb = (id: string, name: string, english: string): ServiceArea => ({
+  id,
+  name,
+  english,
+  language: 'nb',
+});
+const da = (id: string, name: string, english: string): ServiceArea => ({
+  id,
+  name,
+  english,
+  language: 'da',
+});
 
 /** Fagområder (hso-2024, hso-2022, hso-2013) and the specialties of region-sjaelland-aleris-hamlet.txt. */
 export const serviceAreas: ServiceArea[] = [
   nb('rehabilitering', 'Rehabilitering', 'Rehabilitation'),
-  nb('tsb', 'Tverrfaglig spesialisert rusbehandling (TSB)', 'Interdisciplinary specialised substance abuse treatment'),
-  nb('poliklinisk-laboratorievirksomhet', 'Poliklinisk laboratorievirksomhet', 'Outpatient laboratory services'),
+  nb(
+    'tsb',
+    'Tverrfaglig spesialisert rusbehandling (TSB)',
+    'Interdisciplinary specialised substance abuse treatment',
+  ),
+  nb(
+    'poliklinisk-laboratorievirksomhet',
+    'Poliklinisk laboratorievirksomhet',
+    'Outpatient laboratory services',
+  ),
   nb('spiseforstyrrelser', 'Spiseforstyrrelser', 'Eating disorders'),
   nb('psykisk-helsevern', 'Psykisk helsevern', 'Mental health care'),
   nb('somatikk', 'Somatikk', 'Somatic care'),
@@ -151,12 +184,48 @@ export const seedSuppliers: SeedSupplier[] = [
       ...sites('sorlandet', 'Arendal', 'Kristiansand'),
     ],
   },
-  { id: 'stiftelsen-catosenteret', name: 'Stiftelsen Catosenteret', country: 'NO', kind: 'unknown', deliverySites: sites('ostfold', 'Østfold') },
-  { id: 'unicare-bakke-as', name: 'Unicare Bakke AS', country: 'NO', kind: 'unknown', deliverySites: sites('ostfold', 'Østfold') },
-  { id: 'stiftelsen-hernes-institutt', name: 'Stiftelsen Hernes Institutt', country: 'NO', kind: 'unknown', deliverySites: sites('innlandet', 'Akershus og Innlandet') },
-  { id: 'skogli-helse-og-rehabilitering-as', name: 'Skogli Helse og Rehabilitering AS', country: 'NO', kind: 'unknown', deliverySites: sites('innlandet', 'Akershus og Innlandet') },
-  { id: 'vikersund-bad-og-rehabiliteringssenter-as', name: 'Vikersund Bad og Rehabiliteringssenter AS', country: 'NO', kind: 'unknown', deliverySites: sites('vestre-viken', 'Vestre Viken') },
-  { id: 'unicare-fram-as', name: 'Unicare Fram AS', country: 'NO', kind: 'unknown', deliverySites: sites('vestre-viken', 'Vestre Viken') },
+  {
+    id: 'stiftelsen-catosenteret',
+    name: 'Stiftelsen Catosenteret',
+    country: 'NO',
+    kind: 'unknown',
+    deliverySites: sites('ostfold', 'Østfold'),
+  },
+  {
+    id: 'unicare-bakke-as',
+    name: 'Unicare Bakke AS',
+    country: 'NO',
+    kind: 'unknown',
+    deliverySites: sites('ostfold', 'Østfold'),
+  },
+  {
+    id: 'stiftelsen-hernes-institutt',
+    name: 'Stiftelsen Hernes Institutt',
+    country: 'NO',
+    kind: 'unknown',
+    deliverySites: sites('innlandet', 'Akershus og Innlandet'),
+  },
+  {
+    id: 'skogli-helse-og-rehabilitering-as',
+    name: 'Skogli Helse og Rehabilitering AS',
+    country: 'NO',
+    kind: 'unknown',
+    deliverySites: sites('innlandet', 'Akershus og Innlandet'),
+  },
+  {
+    id: 'vikersund-bad-og-rehabiliteringssenter-as',
+    name: 'Vikersund Bad og Rehabiliteringssenter AS',
+    country: 'NO',
+    kind: 'unknown',
+    deliverySites: sites('vestre-viken', 'Vestre Viken'),
+  },
+  {
+    id: 'unicare-fram-as',
+    name: 'Unicare Fram AS',
+    country: 'NO',
+    kind: 'unknown',
+    deliverySites: sites('vestre-viken', 'Vestre Viken'),
+  },
   {
     id: 'rehabiliteringssenteret-air-as',
     name: 'Rehabiliteringssenteret AiR AS',
@@ -164,7 +233,13 @@ export const seedSuppliers: SeedSupplier[] = [
     kind: 'unknown',
     deliverySites: [...sites('telemark-vestfold', 'Telemark og Vestfold'), ...sites('oslo', 'Oslo')],
   },
-  { id: 'sorlandet-rehabiliteringssenter-eiken-as', name: 'Sørlandet Rehabiliteringssenter Eiken AS', country: 'NO', kind: 'unknown', deliverySites: sites('sorlandet', 'Sørlandet') },
+  {
+    id: 'sorlandet-rehabiliteringssenter-eiken-as',
+    name: 'Sørlandet Rehabiliteringssenter Eiken AS',
+    country: 'NO',
+    kind: 'unknown',
+    deliverySites: sites('sorlandet', 'Sørlandet'),
+  },
   {
     id: 'falck-norge-as',
     name: 'Falck Norge AS',
@@ -172,8 +247,20 @@ export const seedSuppliers: SeedSupplier[] = [
     kind: 'unknown',
     deliverySites: [...sites('innlandet', 'Akershus og Innlandet'), ...sites('oslo', 'Oslo')],
   },
-  { id: 'unicare-steffensrud-as', name: 'Unicare Steffensrud AS', country: 'NO', kind: 'unknown', deliverySites: sites('innlandet', 'Akershus og Innlandet') },
-  { id: 'unicare-norge-as-friskvern', name: 'Unicare Norge AS Friskvern', country: 'NO', kind: 'unknown', deliverySites: sites('vestre-viken', 'Vestre Viken') },
+  {
+    id: 'unicare-steffensrud-as',
+    name: 'Unicare Steffensrud AS',
+    country: 'NO',
+    kind: 'unknown',
+    deliverySites: sites('innlandet', 'Akershus og Innlandet'),
+  },
+  {
+    id: 'unicare-norge-as-friskvern',
+    name: 'Unicare Norge AS Friskvern',
+    country: 'NO',
+    kind: 'unknown',
+    deliverySites: sites('vestre-viken', 'Vestre Viken'),
+  },
   {
     id: 'aleris-hamlet',
     name: 'Aleris Hamlet',

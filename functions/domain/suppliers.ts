@@ -37,11 +37,16 @@ export const isValidNorwegianOrgNumber = (value: string): boolean => {
   return check !== 10 && check === Number(value[8]);
 };
 
-export const supplierProblems = (s: Pick<Supplier, 'country' | 'organisationNumber' | 'deliverySites'>): ProblemItem[] => {
+export const supplierProblems = (
+  s: Pick<Supplier, 'country' | 'organisationNumber' | 'deliverySites'>,
+): ProblemItem[] => {
   const problems: ProblemItem[] = [];
   if (s.organisationNumber !== undefined) {
     if (s.country === 'NO' && !isValidNorwegianOrgNumber(s.organisationNumber)) {
-      problems.push({ pointer: '#/organisationNumber', detail: 'A Norwegian organisation number has 9 digits and a valid check digit' });
+      problems.push({
+        pointer: '#/organisationNumber',
+        detail: 'A Norwegian organisation number has 9 digits and a valid check digit',
+      });
     }
     if (s.country === 'DK' && !/^\d{8}$/.test(s.organisationNumber)) {
       problems.push({ pointer: '#/organisationNumber', detail: 'A Danish CVR number has 8 digits' });
@@ -49,7 +54,10 @@ export const supplierProblems = (s: Pick<Supplier, 'country' | 'organisationNumb
   }
   s.deliverySites.forEach((site, i) => {
     if (site.hospitalAreaId !== undefined && !hospitalAreaById(site.hospitalAreaId)) {
-      problems.push({ pointer: `#/deliverySites/${i}/hospitalAreaId`, detail: `Unknown hospital area "${site.hospitalAreaId}"` });
+      problems.push({
+        pointer: `#/deliverySites/${i}/hospitalAreaId`,
+        detail: `Unknown hospital area "${site.hospitalAreaId}"`,
+      });
     }
   });
   return problems;

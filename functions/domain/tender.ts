@@ -123,7 +123,10 @@ export const tenderContentProblems = (
   const add = (pointer: string, detail: string) => problems.push({ pointer, detail });
 
   if (!ref.isKnownServiceArea(content.serviceAreaId)) {
-    add('#/serviceAreaId', `Unknown service area "${content.serviceAreaId}" (see GET /reference/service-areas)`);
+    add(
+      '#/serviceAreaId',
+      `Unknown service area "${content.serviceAreaId}" (see GET /reference/service-areas)`,
+    );
   }
   const currency = ref.entityCurrency(entityId);
   if (currency && content.currency !== currency) {
@@ -153,11 +156,17 @@ export const tenderContentProblems = (
       add(`#/lots/${i}/hospitalAreaIds`, `Hospital area "${dup}" is listed more than once`);
     }
     if (!ref.isKnownFormOfCare(lot.formOfCare)) {
-      add(`#/lots/${i}/formOfCare`, `Unknown form of care "${lot.formOfCare}" (inpatient, day or outpatient)`);
+      add(
+        `#/lots/${i}/formOfCare`,
+        `Unknown form of care "${lot.formOfCare}" (inpatient, day or outpatient)`,
+      );
     }
     lot.estimatedVolumes.forEach((v, j) => {
       if (!ref.isKnownVolumeUnit(v.unit)) {
-        add(`#/lots/${i}/estimatedVolumes/${j}/unit`, `Unknown volume unit "${v.unit}" (see GET /reference/volume-units)`);
+        add(
+          `#/lots/${i}/estimatedVolumes/${j}/unit`,
+          `Unknown volume unit "${v.unit}" (see GET /reference/volume-units)`,
+        );
       }
     });
   });
@@ -179,7 +188,10 @@ export const tenderContentProblems = (
 
   const deadline = new Date(content.bidDeadline);
   if (deadline.getTime() <= now.getTime()) {
-    add('#/bidDeadline', `The bid deadline ${content.bidDeadline} is not in the future (now is ${now.toISOString()})`);
+    add(
+      '#/bidDeadline',
+      `The bid deadline ${content.bidDeadline} is not in the future (now is ${now.toISOString()})`,
+    );
   }
   const start = new Date(`${content.agreement.startDate}T00:00:00Z`);
   const end = new Date(`${content.agreement.endDate}T00:00:00Z`);
@@ -203,7 +215,8 @@ export const completeContent = (
   ref: ReferenceLookups,
 ): TenderContent => ({
   ...content,
-  currency: content.currency ?? ((ref.entityCurrency(entityId) as TenderContent['currency'] | undefined) ?? 'NOK'),
+  currency:
+    content.currency ?? (ref.entityCurrency(entityId) as TenderContent['currency'] | undefined) ?? 'NOK',
 });
 
 export const isPublic = (tender: Pick<Tender, 'status'>): boolean => tender.status !== 'draft';
@@ -211,7 +224,10 @@ export const isPublic = (tender: Pick<Tender, 'status'>): boolean => tender.stat
 export const canEdit = (tender: Pick<Tender, 'status'>): boolean => tender.status === 'draft';
 
 /** The fields of a tender an officer changed, for the audit trail: `{ field: { from, to } }`. */
-export const diff = (before: Record<string, unknown>, after: Record<string, unknown>): Record<string, unknown> => {
+export const diff = (
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): Record<string, unknown> => {
   const changed: Record<string, unknown> = {};
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
     if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {

@@ -44,7 +44,8 @@ export const seed = async (): Promise<number> => {
 };
 
 const lambdaHandler = async (event: CustomResourceEvent) => {
-  if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId ?? 'helsekjop-seed' };
+  if (event.RequestType === 'Delete')
+    return { PhysicalResourceId: event.PhysicalResourceId ?? 'helsekjop-seed' };
   const created = await seed();
   log.info('seeded suppliers', { created, known: seedSuppliers.length });
   return { PhysicalResourceId: 'helsekjop-seed', Data: { suppliers: created } };

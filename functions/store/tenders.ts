@@ -5,7 +5,8 @@ import { decodeCursor, encodeCursor } from '../commons/pagination.ts';
 import { getItem, type Keyed, tableName, type Versioned } from '../commons/store.ts';
 import type { Tender, TenderStatus } from '../domain/tender.ts';
 
-export type TenderItem = Tender & Versioned & { GSI1PK: string; GSI1SK: string; GSI2PK?: string; GSI2SK?: string };
+export type TenderItem = Tender &
+  Versioned & { GSI1PK: string; GSI1SK: string; GSI2PK?: string; GSI2SK?: string };
 
 export const tenderKey = (id: string): Keyed => ({ PK: `TENDER#${id}`, SK: 'TENDER' });
 

@@ -59,7 +59,10 @@ const tasks = {
     };
   },
 
-  publishAnnouncement: async ({ tenderId, executionArn }: Extract<TaskInput, { task: 'publishAnnouncement' }>) => {
+  publishAnnouncement: async ({
+    tenderId,
+    executionArn,
+  }: Extract<TaskInput, { task: 'publishAnnouncement' }>) => {
     const tender = await mustLoad(tenderId);
     if (tender.announcementPublishedAt) return { published: false };
     // Publish first, then record: a retry may publish twice (at least once), never zero times.
@@ -88,7 +91,8 @@ const tasks = {
 
   awaitBidDeadline: async (input: Extract<TaskInput, { task: 'awaitBidDeadline' }>) => {
     const tender = await mustLoad(input.tenderId);
-    if (tender.status === 'cancelled') throw new WorkflowError('TenderCancelled', `Tender ${tender.id} is cancelled`);
+    if (tender.status === 'cancelled')
+      throw new WorkflowError('TenderCancelled', `Tender ${tender.id} is cancelled`);
     if (tender.status !== 'tendering') {
       await completeTask(input.taskToken, { reason: `already ${tender.status}` });
       return { registered: false };
@@ -130,10 +134,14 @@ const tasks = {
 
   openTender: async ({ tenderId, executionArn }: Extract<TaskInput, { task: 'openTender' }>) => {
     const tender = await mustLoad(tenderId);
-    if (tender.status === 'cancelled') throw new WorkflowError('TenderCancelled', `Tender ${tenderId} is cancelled`);
+    if (tender.status === 'cancelled')
+      throw new WorkflowError('TenderCancelled', `Tender ${tenderId} is cancelled`);
     if (tender.status === 'tendering') {
       if (!deadlinePassed(tender)) {
-        throw new WorkflowError('DeadlineNotReached', `The bid deadline ${tender.bidDeadline} has not passed yet`);
+        throw new WorkflowError(
+          'DeadlineNotReached',
+          `The bid deadline ${tender.bidDeadline} has not passed yet`,
+        );
       }
       const at = nowIso();
       await commit({
@@ -146,7 +154,12 @@ const tasks = {
         change: { status: { from: 'tendering', to: 'evaluation' }, openedAt: at },
         executionArn,
       });
-      await publishEvent('Tender.Opened', { tenderId, entityId: tender.entityId, title: tender.title, openedAt: at });
+      await publishEvent('Tender.Opened', {
+        tenderId,
+        entityId: tender.entityId,
+        title: tender.title,
+        openedAt: at,
+      });
       return { opened: true };
     }
     return { opened: false };
@@ -154,8 +167,15 @@ const tasks = {
 
   deadlineTimerLost: async ({ tenderId }: Extract<TaskInput, { task: 'deadlineTimerLost' }>) => {
     const tender = await mustLoad(tenderId);
-    log.error('bid deadline never reached within the waiting timeout', { tenderId, bidDeadline: tender.bidDeadline });
-    await publishEvent('Tender.DeadlineTimerLost', { tenderId, entityId: tender.entityId, detectedAt: nowIso() });
+    log.error('bid deadline never reached within the waiting timeout', {
+      tenderId,
+      bidDeadline: tender.bidDeadline,
+    });
+    await publishEvent('Tender.DeadlineTimerLost', {
+      tenderId,
+      entityId: tender.entityId,
+      detectedAt: nowIso(),
+    });
     return { reported: true };
   },
 };

@@ -38,12 +38,18 @@ const officerOnly = (ok: number, foreignOfficer: number) =>
   all(403, { officer: ok, 'foreign-officer': foreignOfficer });
 
 const cases: Case[] = [
-  { route: 'POST /tenders', on: 'none', expect: officerOnly(201, 201) },
+  // A Helse Vest officer may create tenders, but not with Helse Sør-Øst's hospital areas (422).
+  { route: 'POST /tenders', on: 'none', expect: officerOnly(201, 422) },
   { route: 'GET /tenders', on: 'none', expect: all(200) },
   {
     route: 'GET /tenders/{tenderId}',
     on: 'draft',
-    expect: all(200, { supplier: 404, 'foreign-officer': 404, 'foreign-evaluator': 404, 'foreign-auditor': 404 }),
+    expect: all(200, {
+      supplier: 404,
+      'foreign-officer': 404,
+      'foreign-evaluator': 404,
+      'foreign-auditor': 404,
+    }),
   },
   { route: 'GET /tenders/{tenderId}', on: 'announced', expect: all(200) },
   { route: 'PATCH /tenders/{tenderId}', on: 'draft', expect: officerOnly(200, 404) },
@@ -94,7 +100,10 @@ const clockNow = async () => Date.parse((await stack.request('GET', '/_local/clo
 
 /** A fresh tender of the own entity, in the state the case needs. */
 const freshTender = async (on: Case['on']) => {
-  const created = await stack.request('POST', '/tenders', { token: tokens.officer, body: colonoscopyTender(await clockNow()) });
+  const created = await stack.request('POST', '/tenders', {
+    token: tokens.officer,
+    body: colonoscopyTender(await clockNow()),
+  });
   expect(created.status).toBe(201);
   if (on === 'announced') {
     const announced = await stack.request('POST', `/tenders/${created.body.id}/announce`, {
@@ -124,7 +133,10 @@ const requestFor = async (c: Case, caller: Caller, n: number) => {
   if (c.route === 'POST /tenders') body = colonoscopyTender(await clockNow());
   if (c.route === 'POST /reference/suppliers') body = supplierBody(`${caller}-${n}`);
   if (template.includes('{supplierId}')) {
-    const created = await stack.request('POST', '/reference/suppliers', { token: tokens.officer, body: supplierBody(`target-${caller}-${n}`) });
+    const created = await stack.request('POST', '/reference/suppliers', {
+      token: tokens.officer,
+      body: supplierBody(`target-${caller}-${n}`),
+    });
     expect(created.status).toBe(201);
     path = template.replace('{supplierId}', created.body.id);
     if (method === 'PATCH') body = { version: created.body.version, kind: 'ideell' };
@@ -136,7 +148,8 @@ const requestFor = async (c: Case, caller: Caller, n: number) => {
 describe('authorization matrix (route × role × own/foreign tenant)', () => {
   it('covers every route of the manifest', () => {
     const covered = new Set(cases.map((c) => c.route));
-    for (const r of routes) expect(covered, `${r.method} ${r.path} has no authorization case`).toContain(`${r.method} ${r.path}`);
+    for (const r of routes)
+      expect(covered, `${r.method} ${r.path} has no authorization case`).toContain(`${r.method} ${r.path}`);
   });
 
   for (const [i, c] of cases.entries()) {

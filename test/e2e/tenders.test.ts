@@ -3,8 +3,8 @@
  * local Step Functions engine, the local scheduler's clock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { colonoscopyTender, DAY } from '../helpers/fixtures.ts';
+import { startTestStack, type TestStack } from '../support/local-stack.ts';
 
 let stack: TestStack;
 let officer: string;
@@ -13,11 +13,18 @@ let auditor: string;
 let foreignOfficer: string;
 
 /** Polls `read` until `done` holds, failing with the last value at the deadline (never a fixed sleep). */
-const eventually = async <T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 15_000): Promise<T> => {
+const eventually = async <T>(
+  read: () => Promise<T>,
+  done: (v: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> => {
   const until = Date.now() + timeoutMs;
   let last = await read();
   while (!done(last)) {
-    if (Date.now() > until) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last).slice(0, 2000)}`);
+    if (Date.now() > until)
+      throw new Error(
+        `condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last).slice(0, 2000)}`,
+      );
     await new Promise((r) => setTimeout(r, 50));
     last = await read();
   }
@@ -62,12 +69,18 @@ describe('a tender from draft to opening', () => {
     expect(edited.body).toMatchObject({ version: 2, standstillDays: 14 });
     expect(edited.headers.etag).toBe('"2"');
 
-    const stale = await stack.request('PATCH', `/tenders/${id}`, { token: officer, body: { version: 1, title: 'Stale' } });
+    const stale = await stack.request('PATCH', `/tenders/${id}`, {
+      token: officer,
+      body: { version: 1, title: 'Stale' },
+    });
     expect(stale.status).toBe(409);
     expect(stale.headers['content-type']).toBe('application/problem+json');
     expect((await stack.request('GET', `/tenders/${id}`, { token: officer })).body.title).toBe(draft.title);
 
-    const announced = await stack.request('POST', `/tenders/${id}/announce`, { token: officer, body: { version: 2 } });
+    const announced = await stack.request('POST', `/tenders/${id}/announce`, {
+      token: officer,
+      body: { version: 2 },
+    });
     expect(announced.status).toBe(200);
     expect(announced.body).toMatchObject({ status: 'tendering', version: 3 });
     expect(announced.body.executionArn).toContain(id);
@@ -75,23 +88,42 @@ describe('a tender from draft to opening', () => {
     // Now public, and no longer editable.
     expect((await stack.request('GET', `/tenders/${id}`, { token: supplier })).status).toBe(200);
     expect((await stack.request('GET', `/tenders/${id}`, { token: foreignOfficer })).status).toBe(200);
-    const late = await stack.request('PATCH', `/tenders/${id}`, { token: officer, body: { version: 3, title: 'x' } });
+    const late = await stack.request('PATCH', `/tenders/${id}`, {
+      token: officer,
+      body: { version: 3, title: 'x' },
+    });
     expect(late.status).toBe(409);
     expect(late.body.detail).toContain('only drafts');
-    expect((await stack.request('PATCH', `/tenders/${id}`, { token: foreignOfficer, body: { version: 3, title: 'x' } })).status).toBe(403);
+    expect(
+      (
+        await stack.request('PATCH', `/tenders/${id}`, {
+          token: foreignOfficer,
+          body: { version: 3, title: 'x' },
+        })
+      ).status,
+    ).toBe(403);
 
     // Announcing again is harmless: same execution, no change of its own (the workflow may have
     // recorded the published announcement in the meantime).
-    const again = await stack.request('POST', `/tenders/${id}/announce`, { token: officer, body: { version: 3 } });
+    const again = await stack.request('POST', `/tenders/${id}/announce`, {
+      token: officer,
+      body: { version: 3 },
+    });
     expect(again.status).toBe(200);
     expect(again.body.executionArn).toBe(announced.body.executionArn);
-    expect(again.body.version).toBe((await stack.request('GET', `/tenders/${id}`, { token: officer })).body.version);
+    expect(again.body.version).toBe(
+      (await stack.request('GET', `/tenders/${id}`, { token: officer })).body.version,
+    );
 
     // The workflow publishes the announcement and waits on its task token for the deadline.
     const waiting = await eventually(
       () => stack.request('GET', `/tenders/${id}/workflow`, { token: officer }),
-      (r) => r.status === 200 && r.body.events.some((e: { type: string; stateEnteredEventDetails?: { name: string } }) =>
-        e.type === 'TaskStateEntered' && e.stateEnteredEventDetails?.name === 'AwaitBidDeadline'),
+      (r) =>
+        r.status === 200 &&
+        r.body.events.some(
+          (e: { type: string; stateEnteredEventDetails?: { name: string } }) =>
+            e.type === 'TaskStateEntered' && e.stateEnteredEventDetails?.name === 'AwaitBidDeadline',
+        ),
     );
     expect(waiting.body.status).toBe('RUNNING');
     const announcedTender = await stack.request('GET', `/tenders/${id}`, { token: officer });
@@ -148,7 +180,11 @@ describe('creating', () => {
     expect(second.status).toBe(201);
     expect(second.body.id).toBe(first.body.id);
     expect(second.headers['idempotency-replayed']).toBe('true');
-    const other = await stack.request('POST', '/tenders', { token: officer, body: { ...body, title: 'Other' }, headers });
+    const other = await stack.request('POST', '/tenders', {
+      token: officer,
+      body: { ...body, title: 'Other' },
+      headers,
+    });
     expect(other.status).toBe(422);
   });
 
@@ -163,9 +199,15 @@ describe('creating', () => {
       '#/lots/0/hospitalAreaIds/0',
       '#/awardCriteria',
     ]);
-    const unknownField = await stack.request('POST', '/tenders', { token: officer, body: { ...colonoscopyTender(await now()), secret: 1 } });
+    const unknownField = await stack.request('POST', '/tenders', {
+      token: officer,
+      body: { ...colonoscopyTender(await now()), secret: 1 },
+    });
     expect(unknownField.status).toBe(400);
-    expect(unknownField.body.errors[0]).toEqual({ pointer: '#/secret', detail: 'Unknown field "secret" is not allowed' });
+    expect(unknownField.body.errors[0]).toEqual({
+      pointer: '#/secret',
+      detail: 'Unknown field "secret" is not allowed',
+    });
     const noToken = await stack.request('POST', '/tenders', { body });
     expect(noToken.status).toBe(401);
     expect(noToken.headers['content-type']).toContain('application/problem+json');
@@ -186,7 +228,9 @@ describe('listing', () => {
     const seen: { id: string; createdAt: string }[] = [];
     let cursor: string | undefined;
     do {
-      const page = await stack.request('GET', `/tenders?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: officer });
+      const page = await stack.request('GET', `/tenders?limit=2${cursor ? `&cursor=${cursor}` : ''}`, {
+        token: officer,
+      });
       expect(page.status).toBe(200);
       expect(page.body.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.body.items);
@@ -203,7 +247,9 @@ describe('listing', () => {
     const page = await stack.request('GET', '/tenders?limit=100', { token: supplier });
     expect(page.status).toBe(200);
     expect(page.body.items.every((t: { status: string }) => t.status !== 'draft')).toBe(true);
-    const tampered = Buffer.from(JSON.stringify({ GSI1PK: 'ENTITY#helse-sor-ost#TENDERS', GSI1SK: 'z', PK: 'x', SK: 'y' })).toString('base64url');
+    const tampered = Buffer.from(
+      JSON.stringify({ GSI1PK: 'ENTITY#helse-sor-ost#TENDERS', GSI1SK: 'z', PK: 'x', SK: 'y' }),
+    ).toString('base64url');
     const res = await stack.request('GET', `/tenders?cursor=${tampered}`, { token: foreignOfficer });
     expect(res.status).toBe(400);
     expect(res.body.errors[0].parameter).toBe('cursor');

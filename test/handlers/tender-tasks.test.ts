@@ -1,5 +1,10 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { ConflictException, CreateScheduleCommand, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
+import {
+  ConflictException,
+  CreateScheduleCommand,
+  SchedulerClient,
+  UpdateScheduleCommand,
+} from '@aws-sdk/client-scheduler';
 import { SendTaskSuccessCommand, SFNClient, TaskDoesNotExist } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -74,11 +79,20 @@ describe('tender workflow tasks', () => {
     expect(busMock).toHaveReceivedCommandTimes(PutEventsCommand, 1);
     const entry = busMock.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0];
     expect(entry).toMatchObject({ Source: 'helsekjop', DetailType: 'Tender.Announced', EventBusName: 'bus' });
-    expect(JSON.parse(entry?.Detail ?? '{}')).toMatchObject({ tenderId: ID, lots: [{ id: 'innlandet' }, { id: 'telemark-vestfold' }] });
+    expect(JSON.parse(entry?.Detail ?? '{}')).toMatchObject({
+      tenderId: ID,
+      lots: [{ id: 'innlandet' }, { id: 'telemark-vestfold' }],
+    });
     const audit = ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[1]?.Put?.Item;
-    expect(audit).toMatchObject({ action: 'tender.announcement-published', actor: { role: 'system' }, executionArn: EXECUTION });
+    expect(audit).toMatchObject({
+      action: 'tender.announcement-published',
+      actor: { role: 'system' },
+      executionArn: EXECUTION,
+    });
 
-    ddbMock.on(GetCommand).resolves({ Item: tender({ announcementPublishedAt: '2026-11-02T10:00:01.000Z' }) });
+    ddbMock
+      .on(GetCommand)
+      .resolves({ Item: tender({ announcementPublishedAt: '2026-11-02T10:00:01.000Z' }) });
     await run({ task: 'publishAnnouncement', tenderId: ID, executionArn: EXECUTION });
     expect(busMock).toHaveReceivedCommandTimes(PutEventsCommand, 1);
   });
@@ -106,7 +120,9 @@ describe('tender workflow tasks', () => {
   it('awaitBidDeadline moves an existing schedule (a resumed execution) and completes at once if the deadline passed', async () => {
     ddbMock.on(GetCommand).resolves({ Item: tender({ bidDeadline: '2026-01-01T12:00:00.000Z' }) });
     ddbMock.on(TransactWriteCommand).resolves({});
-    schedulerMock.on(CreateScheduleCommand).rejects(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} }));
+    schedulerMock
+      .on(CreateScheduleCommand)
+      .rejects(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} }));
     schedulerMock.on(UpdateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
     await run({ task: 'awaitBidDeadline', tenderId: ID, executionArn: EXECUTION, taskToken: 'token-2' });
     expect(schedulerMock).toHaveReceivedCommandTimes(UpdateScheduleCommand, 1);
@@ -127,7 +143,9 @@ describe('tender workflow tasks', () => {
     const items = ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
     expect(items[0]?.Put?.Item).toMatchObject({ status: 'evaluation', version: 3 });
     expect(items[1]?.Put?.Item).toMatchObject({ action: 'tender.opened', seq: 3, prevHash: 'b'.repeat(64) });
-    expect(busMock).toHaveReceivedCommandWith(PutEventsCommand, { Entries: [expect.objectContaining({ DetailType: 'Tender.Opened' })] });
+    expect(busMock).toHaveReceivedCommandWith(PutEventsCommand, {
+      Entries: [expect.objectContaining({ DetailType: 'Tender.Opened' })],
+    });
   });
 });
 

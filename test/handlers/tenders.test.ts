@@ -1,12 +1,18 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { resetEnvCache } from '../../functions/commons/env.ts';
-import { handler } from '../../functions/api/tenders.ts';
 import { createTenderBody } from '../../functions/api/tenders.routes.ts';
+import { handler } from '../../functions/api/tenders.ts';
 import { canonicalJson, sha256 } from '../../functions/commons/canonical.ts';
+import { resetEnvCache } from '../../functions/commons/env.ts';
 import { apiEvent, colonoscopyTender, lambdaContext, officerOf } from '../helpers/fixtures.ts';
 
 const ddbMock = mockClient(DynamoDBDocumentClient);
@@ -55,7 +61,12 @@ describe('tenders API handler', () => {
       const res = await invoke(apiEvent('POST /tenders', { who: officerOf(), body: colonoscopyTender() }));
       // Assess
       expect(res.statusCode).toBe(201);
-      expect(res.json).toMatchObject({ status: 'draft', entityId: 'helse-sor-ost', currency: 'NOK', version: 1 });
+      expect(res.json).toMatchObject({
+        status: 'draft',
+        entityId: 'helse-sor-ost',
+        currency: 'NOK',
+        version: 1,
+      });
       expect(res.headers?.location).toBe(`/tenders/${res.json.id}`);
       expect(ddbMock).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
       const items = ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
@@ -90,15 +101,25 @@ describe('tenders API handler', () => {
       expect(res.headers?.['content-type']).toBe('application/problem+json');
       const pointers = res.json.errors.map((e: { pointer: string }) => e.pointer);
       expect(pointers).toEqual(
-        expect.arrayContaining(['#/awardCriteria', '#/lots/1/minSuppliers', '#/lots/0/hospitalAreaIds/0', '#/bidDeadline']),
+        expect.arrayContaining([
+          '#/awardCriteria',
+          '#/lots/1/minSuppliers',
+          '#/lots/0/hospitalAreaIds/0',
+          '#/bidDeadline',
+        ]),
       );
-      expect(res.json.errors.find((e: { pointer: string }) => e.pointer === '#/awardCriteria').detail).toContain('110');
+      expect(
+        res.json.errors.find((e: { pointer: string }) => e.pointer === '#/awardCriteria').detail,
+      ).toContain('110');
       expect(ddbMock).toHaveReceivedCommandTimes(TransactWriteCommand, 0);
     });
 
     it('rejects unknown fields and malformed values with a 400 problem', async () => {
       const res = await invoke(
-        apiEvent('POST /tenders', { who: officerOf(), body: { ...colonoscopyTender(), budget: 1, standstillDays: -1 } }),
+        apiEvent('POST /tenders', {
+          who: officerOf(),
+          body: { ...colonoscopyTender(), budget: 1, standstillDays: -1 },
+        }),
       );
       expect(res.statusCode).toBe(400);
       expect(res.json.errors).toEqual(
@@ -110,9 +131,13 @@ describe('tenders API handler', () => {
     });
 
     it('rejects a body that is not JSON, too large, or of another media type', async () => {
-      expect((await invoke(apiEvent('POST /tenders', { who: officerOf(), body: '{"title":' }))).statusCode).toBe(400);
+      expect(
+        (await invoke(apiEvent('POST /tenders', { who: officerOf(), body: '{"title":' }))).statusCode,
+      ).toBe(400);
       const huge = JSON.stringify({ ...colonoscopyTender(), description: 'x'.repeat(300 * 1024) });
-      expect((await invoke(apiEvent('POST /tenders', { who: officerOf(), body: huge }))).statusCode).toBe(413);
+      expect((await invoke(apiEvent('POST /tenders', { who: officerOf(), body: huge }))).statusCode).toBe(
+        413,
+      );
       const form = apiEvent('POST /tenders', {
         who: officerOf(),
         body: 'title=x',
@@ -134,10 +159,18 @@ describe('tenders API handler', () => {
     });
 
     it('replays the first answer for a retried Idempotency-Key without writing again', async () => {
-      const first = { status: 201, body: { id: 'tnd_x', version: 1 }, headers: { location: '/tenders/tnd_x' } };
+      const first = {
+        status: 201,
+        body: { id: 'tnd_x', version: 1 },
+        headers: { location: '/tenders/tnd_x' },
+      };
       ddbMock.on(GetCommand).resolves({ Item: { requestHash: 'will-not-match', ...first } });
       const mismatch = await invoke(
-        apiEvent('POST /tenders', { who: officerOf(), body: colonoscopyTender(), headers: { 'idempotency-key': 'key-12345678' } }),
+        apiEvent('POST /tenders', {
+          who: officerOf(),
+          body: colonoscopyTender(),
+          headers: { 'idempotency-key': 'key-12345678' },
+        }),
       );
       expect(mismatch.statusCode).toBe(422);
       expect(ddbMock).toHaveReceivedCommandTimes(TransactWriteCommand, 0);
@@ -146,7 +179,12 @@ describe('tenders API handler', () => {
     it("on a racing retry, the loser's transaction fails on the idempotency record and the winner is replayed", async () => {
       const body = colonoscopyTender();
       const requestHash = sha256(`/tenders\n${canonicalJson(createTenderBody.parse(body))}`);
-      const winner = { requestHash, status: 201, body: { id: 'tnd_winner' }, headers: { location: '/tenders/tnd_winner' } };
+      const winner = {
+        requestHash,
+        status: 201,
+        body: { id: 'tnd_winner' },
+        headers: { location: '/tenders/tnd_winner' },
+      };
       ddbMock.on(GetCommand).resolvesOnce({}).resolves({ Item: winner });
       ddbMock.on(TransactWriteCommand).rejects(
         new TransactionCanceledException({
@@ -184,7 +222,10 @@ describe('tenders API handler', () => {
       expect(res.statusCode).toBe(200);
       expect(res.json).toMatchObject({ title: 'Koloskopi — endret', version: 4 });
       const items = ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
-      expect(items[0]?.Put).toMatchObject({ ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': 3 } });
+      expect(items[0]?.Put).toMatchObject({
+        ConditionExpression: 'version = :expected',
+        ExpressionAttributeValues: { ':expected': 3 },
+      });
       expect(items[1]?.Put?.Item).toMatchObject({
         SK: 'SEQ#0000000004',
         prevHash: 'a'.repeat(64),
@@ -203,7 +244,11 @@ describe('tenders API handler', () => {
         }),
       );
       const res = await invoke(
-        apiEvent('PATCH /tenders/{tenderId}', { who: officerOf(), pathParameters: { tenderId: ID }, body: { version: 2, title: 'x' } }),
+        apiEvent('PATCH /tenders/{tenderId}', {
+          who: officerOf(),
+          pathParameters: { tenderId: ID },
+          body: { version: 2, title: 'x' },
+        }),
       );
       expect(res.statusCode).toBe(409);
       expect(res.json.type).toContain('conflict');
@@ -212,7 +257,11 @@ describe('tenders API handler', () => {
     it('refuses to edit an announced tender, and hides a foreign draft', async () => {
       ddbMock.on(GetCommand).resolves({ Item: storedDraft({ status: 'tendering' }) });
       const announced = await invoke(
-        apiEvent('PATCH /tenders/{tenderId}', { who: officerOf(), pathParameters: { tenderId: ID }, body: { version: 3, title: 'x' } }),
+        apiEvent('PATCH /tenders/{tenderId}', {
+          who: officerOf(),
+          pathParameters: { tenderId: ID },
+          body: { version: 3, title: 'x' },
+        }),
       );
       expect(announced.statusCode).toBe(409);
       ddbMock.on(GetCommand).resolves({ Item: storedDraft() });
@@ -229,7 +278,11 @@ describe('tenders API handler', () => {
 
     it('validates the path parameter', async () => {
       const res = await invoke(
-        apiEvent('PATCH /tenders/{tenderId}', { who: officerOf(), pathParameters: { tenderId: 'nope' }, body: { version: 1, title: 'x' } }),
+        apiEvent('PATCH /tenders/{tenderId}', {
+          who: officerOf(),
+          pathParameters: { tenderId: 'nope' },
+          body: { version: 1, title: 'x' },
+        }),
       );
       expect(res.statusCode).toBe(400);
       expect(res.json.errors[0].parameter).toBe('tenderId');
@@ -242,7 +295,11 @@ describe('tenders API handler', () => {
       ddbMock.on(TransactWriteCommand).resolves({});
       sfnMock.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec', startDate: new Date() });
       const res = await invoke(
-        apiEvent('POST /tenders/{tenderId}/announce', { who: officerOf(), pathParameters: { tenderId: ID }, body: { version: 3 } }),
+        apiEvent('POST /tenders/{tenderId}/announce', {
+          who: officerOf(),
+          pathParameters: { tenderId: ID },
+          body: { version: 3 },
+        }),
       );
       expect(res.statusCode).toBe(200);
       expect(res.json.status).toBe('tendering');
@@ -263,13 +320,21 @@ describe('tenders API handler', () => {
       ddbMock.on(TransactWriteCommand).resolves({});
       sfnMock.on(StartExecutionCommand).rejects(new Error('throttled'));
       const first = await invoke(
-        apiEvent('POST /tenders/{tenderId}/announce', { who: officerOf(), pathParameters: { tenderId: ID }, body: { version: 3 } }),
+        apiEvent('POST /tenders/{tenderId}/announce', {
+          who: officerOf(),
+          pathParameters: { tenderId: ID },
+          body: { version: 3 },
+        }),
       );
       expect(first.statusCode).toBe(503);
       ddbMock.on(GetCommand).resolves({ Item: storedDraft({ status: 'tendering', version: 4 }) });
       sfnMock.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec', startDate: new Date() });
       const again = await invoke(
-        apiEvent('POST /tenders/{tenderId}/announce', { who: officerOf(), pathParameters: { tenderId: ID }, body: { version: 4 } }),
+        apiEvent('POST /tenders/{tenderId}/announce', {
+          who: officerOf(),
+          pathParameters: { tenderId: ID },
+          body: { version: 4 },
+        }),
       );
       expect(again.statusCode).toBe(200);
       expect(ddbMock).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
@@ -279,7 +344,11 @@ describe('tenders API handler', () => {
     it('re-checks the rules: a draft whose deadline has passed cannot be announced', async () => {
       ddbMock.on(GetCommand).resolves({ Item: storedDraft({ bidDeadline: '2026-01-01T12:00:00.000Z' }) });
       const res = await invoke(
-        apiEvent('POST /tenders/{tenderId}/announce', { who: officerOf(), pathParameters: { tenderId: ID }, body: { version: 3 } }),
+        apiEvent('POST /tenders/{tenderId}/announce', {
+          who: officerOf(),
+          pathParameters: { tenderId: ID },
+          body: { version: 3 },
+        }),
       );
       expect(res.statusCode).toBe(422);
       expect(res.json.errors[0].pointer).toBe('#/bidDeadline');
@@ -294,8 +363,12 @@ describe('tenders API handler', () => {
       expect(own.statusCode).toBe(200);
       expect(own.json.items[0]).not.toHaveProperty('PK');
       expect(ddbMock).toHaveReceivedCommandWith(QueryCommand, { IndexName: 'GSI1', Limit: 10 });
-      ddbMock.on(QueryCommand).resolves({ Items: [storedDraft({ status: 'tendering', GSI2PK: 'TENDERS#PUBLISHED' })] });
-      const supplier = await invoke(apiEvent('GET /tenders', { who: { role: 'supplier', supplier: 'aleris-hamlet' } }));
+      ddbMock
+        .on(QueryCommand)
+        .resolves({ Items: [storedDraft({ status: 'tendering', GSI2PK: 'TENDERS#PUBLISHED' })] });
+      const supplier = await invoke(
+        apiEvent('GET /tenders', { who: { role: 'supplier', supplier: 'aleris-hamlet' } }),
+      );
       expect(supplier.json.items).toHaveLength(1);
       expect(ddbMock).toHaveReceivedCommandWith(QueryCommand, { IndexName: 'GSI2' });
       expect(ddbMock).toHaveReceivedCommandTimes(ScanCommand, 0);

@@ -13,7 +13,11 @@ export interface TestStack {
   runtime: LocalRuntime;
   apiUrl: string;
   tokenFor(request: TokenRequest): Promise<string>;
-  request(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<Answer>;
+  request(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<Answer>;
   advanceClockTo(to: Date): Promise<void>;
   stop(): Promise<void>;
 }

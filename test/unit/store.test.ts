@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../functions/commons/canonical.ts';
+import { Problem } from '../../functions/commons/errors.ts';
 import { decodeCursor, encodeCursor } from '../../functions/commons/pagination.ts';
 import { buildAuditEvent, GENESIS_HASH, hashEvent } from '../../functions/commons/store.ts';
-import { Problem } from '../../functions/commons/errors.ts';
 
 describe('canonical JSON', () => {
   it('sorts keys at every level and drops undefined, so equal content hashes equally', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { f: 2, e: 1 }], c: undefined } })).toBe('{"a":{"d":[1,{"e":1,"f":2}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, { f: 2, e: 1 }], c: undefined } })).toBe(
+      '{"a":{"d":[1,{"e":1,"f":2}]},"b":1}',
+    );
     expect(canonicalJson({ x: 1, y: 2 })).toBe(canonicalJson({ y: 2, x: 1 }));
   });
 });
@@ -30,7 +32,11 @@ describe('audit events', () => {
 
   it('links each event to the one before and detects any edit', () => {
     const first = buildAuditEvent(base, undefined, '2026-11-23T10:00:00.000Z');
-    const second = buildAuditEvent({ ...base, action: 'tender.updated', change: { title: 'Koloskopi 2' } }, { PK: '', SK: '', version: 1, auditHead: first.hash }, '2026-11-23T11:00:00.000Z');
+    const second = buildAuditEvent(
+      { ...base, action: 'tender.updated', change: { title: 'Koloskopi 2' } },
+      { PK: '', SK: '', version: 1, auditHead: first.hash },
+      '2026-11-23T11:00:00.000Z',
+    );
     expect(second.seq).toBe(2);
     expect(second.prevHash).toBe(first.hash);
     const { hash, ...rest } = second;
@@ -49,7 +55,11 @@ describe('cursors', () => {
 
   it("rejects a cursor of another tenant's list or garbage with a 400 on the cursor parameter", () => {
     const foreign = encodeCursor({ ...key, GSI1PK: 'ENTITY#helse-vest#TENDERS' });
-    for (const bad of [foreign, 'not-base64-json', encodeCursor({ GSI1PK: key.GSI1PK, x: { nested: true } })]) {
+    for (const bad of [
+      foreign,
+      'not-base64-json',
+      encodeCursor({ GSI1PK: key.GSI1PK, x: { nested: true } }),
+    ]) {
       try {
         decodeCursor(bad, { GSI1PK: key.GSI1PK });
         expect.unreachable();

@@ -17,7 +17,8 @@ const content = (change: (c: ReturnType<typeof colonoscopyTender>) => void = () 
   return completeContent(tenderContentSchema.parse(draft), 'helse-sor-ost', referenceLookups);
 };
 
-const problems = (c: TenderContent, entity = 'helse-sor-ost') => tenderContentProblems(c, entity, NOW, referenceLookups);
+const problems = (c: TenderContent, entity = 'helse-sor-ost') =>
+  tenderContentProblems(c, entity, NOW, referenceLookups);
 const pointers = (c: TenderContent, entity?: string) => problems(c, entity).map((p) => p.pointer);
 
 describe('tender content rules', () => {
@@ -34,24 +35,52 @@ describe('tender content rules', () => {
       d.awardCriteria[2]!.weight = 25;
     });
     expect(problems(c)).toEqual([
-      { pointer: '#/awardCriteria', detail: 'The weights of the award criteria must sum to 100; they sum to 105' },
+      {
+        pointer: '#/awardCriteria',
+        detail: 'The weights of the award criteria must sum to 100; they sum to 105',
+      },
     ]);
-    expect(problems(content((d) => d.awardCriteria.forEach((k) => { k.weight = 100 / 3; })))).toEqual([]);
+    expect(
+      problems(
+        content((d) =>
+          d.awardCriteria.forEach((k) => {
+            k.weight = 100 / 3;
+          }),
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it('requires a bid deadline in the future', () => {
-    expect(pointers(content((d) => { d.bidDeadline = NOW.toISOString(); }))).toEqual(['#/bidDeadline']);
+    expect(
+      pointers(
+        content((d) => {
+          d.bidDeadline = NOW.toISOString();
+        }),
+      ),
+    ).toEqual(['#/bidDeadline']);
   });
 
   it('refuses a minimum above the maximum number of suppliers, pointing at the lot', () => {
-    expect(pointers(content((d) => { d.lots[1]!.minSuppliers = 3; }))).toEqual(['#/lots/1/minSuppliers']);
+    expect(
+      pointers(
+        content((d) => {
+          d.lots[1]!.minSuppliers = 3;
+        }),
+      ),
+    ).toEqual(['#/lots/1/minSuppliers']);
   });
 
   it('refuses hospital areas that are unknown or belong to another entity', () => {
-    const c = content((d) => { d.lots[0]!.hospitalAreaIds = ['innlandet', 'atlantis']; });
+    const c = content((d) => {
+      d.lots[0]!.hospitalAreaIds = ['innlandet', 'atlantis'];
+    });
     expect(pointers(c)).toEqual(['#/lots/0/hospitalAreaIds/1']);
     // Helse Sør-Øst's areas are not Helse Vest's (Helse Vest tenders in NOK too).
-    expect(pointers(content(), 'helse-vest')).toEqual(['#/lots/0/hospitalAreaIds/0', '#/lots/1/hospitalAreaIds/0']);
+    expect(pointers(content(), 'helse-vest')).toEqual([
+      '#/lots/0/hospitalAreaIds/0',
+      '#/lots/1/hospitalAreaIds/0',
+    ]);
   });
 
   it('refuses unknown service areas, forms of care and volume units', () => {
@@ -60,7 +89,11 @@ describe('tender content rules', () => {
       d.lots[0]!.formOfCare = 'teleport';
       d.lots[0]!.estimatedVolumes[0]!.unit = 'hugs';
     });
-    expect(pointers(c)).toEqual(['#/serviceAreaId', '#/lots/0/formOfCare', '#/lots/0/estimatedVolumes/0/unit']);
+    expect(pointers(c)).toEqual([
+      '#/serviceAreaId',
+      '#/lots/0/formOfCare',
+      '#/lots/0/estimatedVolumes/0/unit',
+    ]);
   });
 
   it('refuses duplicate lot ids and more than one price criterion', () => {
@@ -72,7 +105,13 @@ describe('tender content rules', () => {
   });
 
   it('requires the agreement to end after it starts, and to start after deadline + standstill', () => {
-    expect(pointers(content((d) => { d.agreement.endDate = '2027-01-01'; }))).toEqual(['#/agreement/endDate']);
+    expect(
+      pointers(
+        content((d) => {
+          d.agreement.endDate = '2027-01-01';
+        }),
+      ),
+    ).toEqual(['#/agreement/endDate']);
     const c = content((d) => {
       d.bidDeadline = '2027-02-25T12:00:00.000Z';
     });
@@ -88,10 +127,18 @@ describe('tender content rules', () => {
 describe('the tender schema', () => {
   it('applies the defaults: standstill 10 days, no options, 90 days option notice', () => {
     const { standstillDays, qualificationRequirements, ...rest } = colonoscopyTender(NOW.getTime());
-    const parsed = tenderContentSchema.parse({ ...rest, agreement: { startDate: '2027-03-01', endDate: '2029-02-28' } });
+    const parsed = tenderContentSchema.parse({
+      ...rest,
+      agreement: { startDate: '2027-03-01', endDate: '2029-02-28' },
+    });
     expect(parsed.standstillDays).toBe(10);
     expect(parsed.qualificationRequirements).toEqual([]);
-    expect(parsed.agreement).toEqual({ startDate: '2027-03-01', endDate: '2029-02-28', options: [], optionNoticeDays: 90 });
+    expect(parsed.agreement).toEqual({
+      startDate: '2027-03-01',
+      endDate: '2029-02-28',
+      options: [],
+      optionNoticeDays: 90,
+    });
   });
 });
 

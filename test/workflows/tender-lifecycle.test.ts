@@ -1,0 +1,133 @@
+/**
+ * workflows/tender-lifecycle.asl.json executed by the local engine with the real task handlers:
+ * the waiting step's timeout when its timer is lost, and a restart of the whole product while a
+ * tender waits for its deadline.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { colonoscopyTender, DAY } from '../helpers/fixtures.ts';
+import { startTestStack, type TestStack } from '../support/local-stack.ts';
+
+const TERMINAL = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
+
+const eventually = async <T>(
+  read: () => Promise<T>,
+  done: (v: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> => {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > until)
+      throw new Error(`not reached in ${timeoutMs} ms: ${JSON.stringify(value).slice(0, 1500)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+const stateNames = (events: { type: string; stateEnteredEventDetails?: { name: string } }[]) =>
+  events.filter((e) => e.type.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);
+
+const announce = async (stack: TestStack, officer: string) => {
+  const now = stack.runtime.clock.now().getTime();
+  const created = await stack.request('POST', '/tenders', { token: officer, body: colonoscopyTender(now) });
+  expect(created.status).toBe(201);
+  const announced = await stack.request('POST', `/tenders/${created.body.id}/announce`, {
+    token: officer,
+    body: { version: 1 },
+  });
+  expect(announced.status).toBe(200);
+  await eventually(
+    () => stack.request('GET', `/tenders/${created.body.id}/workflow`, { token: officer }),
+    (r) =>
+      r.status === 200 &&
+      stateNames(r.body.events).includes('AwaitBidDeadline') &&
+      r.body.events.at(-1)?.type === 'TaskSubmitted',
+  );
+  return announced.body as { id: string; bidDeadline: string };
+};
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+describe('tender lifecycle workflow', () => {
+  it('ends visibly failed, with the officers told, when the deadline step times out because its timer was lost', async () => {
+    const stack = await startTestStack();
+    cleanups.push(() => stack.stop());
+    const officer = await stack.tokenFor({ role: 'officer', entity: 'helse-sor-ost' });
+    const tender = await announce(stack, officer);
+
+    // Lose the timer, as a deleted or failed schedule would.
+    const schedule = stack.runtime.scheduler.list('helsekjop').find((s) => s.Name.includes(tender.id));
+    expect(schedule?.ScheduleExpression).toBe(`at(${tender.bidDeadline.slice(0, 19)})`);
+    stack.runtime.scheduler.delete(schedule?.Name ?? '', 'helsekjop');
+
+    // Past the deadline nothing happens: nobody completes the token.
+    await stack.advanceClockTo(new Date(Date.parse(tender.bidDeadline) + DAY));
+    expect((await stack.request('GET', `/tenders/${tender.id}`, { token: officer })).body.status).toBe(
+      'tendering',
+    );
+
+    // A year after the step started, its timeout fires (365 days: far beyond Node's timer limit).
+    await stack.advanceClockTo(new Date(stack.runtime.clock.now().getTime() + 366 * DAY));
+    const workflow = await eventually(
+      () => stack.request('GET', `/tenders/${tender.id}/workflow`, { token: officer }),
+      (r) => TERMINAL.includes(r.body.status),
+    );
+    expect(workflow.body.status).toBe('FAILED');
+    expect(stateNames(workflow.body.events)).toEqual([
+      'LoadTender',
+      'RouteByStatus',
+      'PublishAnnouncement',
+      'AwaitBidDeadline',
+      'DeadlineTimerLost',
+      'DeadlineNeverReached',
+    ]);
+    expect(workflow.body.events.map((e: { type: string }) => e.type)).toContain('TaskTimedOut');
+    await stack.runtime.bus.idle();
+    expect(stack.runtime.bus.published.map((e) => e['detail-type'])).toContain('Tender.DeadlineTimerLost');
+    expect(stack.runtime.endpoint.sns.some((m) => m.subject?.includes('Action needed'))).toBe(true);
+  });
+
+  it('survives a restart of the product while the tender waits for its deadline, and opens after it', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'helsekjop-restart-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const first = await startTestStack({ dataDir });
+    const officer = await first.tokenFor({ role: 'officer', entity: 'helse-sor-ost' });
+    const tender = await announce(first, officer);
+    const clockBefore = first.runtime.clock.now().getTime();
+    await first.stop();
+
+    const second = await startTestStack({ dataDir });
+    cleanups.push(() => second.stop());
+    // The clock never goes back, the data is there, the execution is running again.
+    expect(second.runtime.clock.now().getTime()).toBeGreaterThanOrEqual(clockBefore);
+    const officer2 = await second.tokenFor({ role: 'officer', entity: 'helse-sor-ost' });
+    expect((await second.request('GET', `/tenders/${tender.id}`, { token: officer2 })).body.status).toBe(
+      'tendering',
+    );
+    await eventually(
+      () => second.request('GET', `/tenders/${tender.id}/workflow`, { token: officer2 }),
+      (r) =>
+        r.body.events.some((e: { type: string }) => e.type === 'ExecutionRedriven') &&
+        r.body.events.at(-1)?.type === 'TaskSubmitted',
+    );
+
+    await second.advanceClockTo(new Date(Date.parse(tender.bidDeadline) + 60_000));
+    const workflow = await eventually(
+      () => second.request('GET', `/tenders/${tender.id}/workflow`, { token: officer2 }),
+      (r) => TERMINAL.includes(r.body.status),
+    );
+    expect(workflow.body.status).toBe('SUCCEEDED');
+    expect((await second.request('GET', `/tenders/${tender.id}`, { token: officer2 })).body.status).toBe(
+      'evaluation',
+    );
+    // Resumed from what DynamoDB held: the announcement was not published a second time.
+    const entered = stateNames(workflow.body.events);
+    expect(entered.filter((n) => n === 'PublishAnnouncement')).toHaveLength(1);
+  });
+});
