@@ -3,7 +3,9 @@
  * bus, Scheduler with its advanceable clock, SNS) behind one loopback endpoint, and the HTTP API.
  * Handlers run in this process, reaching the stand-ins through the AWS SDK.
  */
+
 import { resolve } from 'node:path';
+import { resetClients } from '../functions/commons/clients.ts';
 import { resetEnvCache, workflowArnVariable } from '../functions/commons/env.ts';
 import { log } from '../functions/commons/log.ts';
 import { seedFunction, timerFunction, workflows } from '../functions/manifest.ts';
@@ -88,6 +90,7 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
     });
     process.env.LOG_LEVEL ??= options.quiet ? 'silent' : 'info';
     resetEnvCache();
+    resetClients();
 
     await invokeFunction(seedFunction, { RequestType: 'Create', ResourceProperties: {} });
     scheduler.resume();

@@ -9,12 +9,21 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
+const resets: (() => void)[] = [];
 const lazy = <T>(make: () => T): (() => T) => {
   let value: T | undefined;
+  resets.push(() => {
+    value = undefined;
+  });
   return () => {
     value ??= make();
     return value;
   };
+};
+
+/** Forgets the clients so the next use reads the endpoints again (a local runtime restarted in-process). */
+export const resetClients = (): void => {
+  for (const reset of resets) reset();
 };
 
 export const ddb = lazy(() =>
