@@ -82,6 +82,7 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
       EVENT_BUS_NAME: 'helsekjop',
       SCHEDULE_GROUP: 'helsekjop',
       SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/helsekjop-scheduler',
+      SCHEDULE_DEAD_LETTER_ARN: 'arn:aws:sqs:eu-north-1:000000000000:helsekjop-schedule-dlq',
       TIMER_FUNCTION_ARN: localFunctionArn(timerFunction),
       NOTIFICATION_TOPIC_ARN: 'arn:aws:sns:eu-north-1:000000000000:helsekjop-notifications',
       ...Object.fromEntries(

@@ -18,7 +18,13 @@ export interface Schedule {
   State?: 'ENABLED' | 'DISABLED';
   ActionAfterCompletion?: 'DELETE' | 'NONE';
   FlexibleTimeWindow?: unknown;
-  Target: { Arn: string; RoleArn: string; Input?: string; RetryPolicy?: { MaximumRetryAttempts?: number } };
+  Target: {
+    Arn: string;
+    RoleArn: string;
+    Input?: string;
+    RetryPolicy?: { MaximumRetryAttempts?: number };
+    DeadLetterConfig?: { Arn?: string };
+  };
   Arn: string;
   CreationDate: number;
   LastModificationDate: number;
@@ -26,7 +32,7 @@ export interface Schedule {
 
 export interface SchedulerState {
   schedules: Schedule[];
-  deadLetters: { schedule: string; at: string; error: string }[];
+  deadLetters: { schedule: string; at: string; error: string; queue?: string }[];
 }
 
 const AT = /^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$/;
@@ -149,7 +155,12 @@ export class LocalScheduler {
     this.fired.push({ name: s.Name, at: this.clock.now().toISOString() });
     if (lastError) {
       log.error('schedule target failed after its retries', { schedule: s.Name, error: lastError });
-      this.deadLetters.push({ schedule: s.Name, at: this.clock.now().toISOString(), error: lastError });
+      this.deadLetters.push({
+        schedule: s.Name,
+        at: this.clock.now().toISOString(),
+        error: lastError,
+        ...(s.Target.DeadLetterConfig?.Arn ? { queue: s.Target.DeadLetterConfig.Arn } : {}),
+      });
     }
     if (s.ActionAfterCompletion === 'DELETE') this.schedules.delete(key);
     this.persist();

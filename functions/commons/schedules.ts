@@ -29,6 +29,7 @@ export const upsertOneTimeSchedule = async (name: string, when: Date, event: Tim
       RoleArn: env('SCHEDULER_ROLE_ARN'),
       Input: JSON.stringify(event),
       RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 86_400 },
+      DeadLetterConfig: { Arn: env('SCHEDULE_DEAD_LETTER_ARN') },
     },
   };
   try {

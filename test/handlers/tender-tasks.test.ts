@@ -49,6 +49,7 @@ describe('tender workflow tasks', () => {
       EVENT_BUS_NAME: 'bus',
       SCHEDULE_GROUP: 'group',
       SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',
+      SCHEDULE_DEAD_LETTER_ARN: 'arn:aws:sqs:eu-north-1:123456789012:schedule-dlq',
       TIMER_FUNCTION_ARN: 'arn:aws:lambda:eu-north-1:123456789012:function:timer',
     });
     resetEnvCache();
@@ -114,6 +115,7 @@ describe('tender workflow tasks', () => {
     });
     const target = schedulerMock.commandCalls(CreateScheduleCommand)[0]?.args[0].input.Target;
     expect(JSON.parse(target?.Input ?? '{}')).toEqual({ type: 'tender.bidDeadline', tenderId: ID });
+    expect(target?.DeadLetterConfig?.Arn).toBe('arn:aws:sqs:eu-north-1:123456789012:schedule-dlq');
     expect(sfnMock).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 0);
   });
 

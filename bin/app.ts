@@ -1,0 +1,22 @@
+/**
+ * CDK entry: the product's stack, checked by cdk-nag's AwsSolutions rules at every synth
+ * (`npm run synth`, `cdk deploy`). A finding that is not acknowledged with a reason fails the synth.
+ */
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { HelsekjopStack } from '../lib/helsekjop-stack.ts';
+
+const app = new App();
+const stack = new HelsekjopStack(app, app.node.tryGetContext('stackName') ?? 'Helsekjop', {
+  projectRoot: resolve(dirname(fileURLToPath(import.meta.url)), '..'),
+  env: {
+    ...(process.env.CDK_DEFAULT_ACCOUNT ? { account: process.env.CDK_DEFAULT_ACCOUNT } : {}),
+    region: process.env.CDK_DEFAULT_REGION ?? 'eu-north-1',
+  },
+  ...(app.node.tryGetContext('alarmEmail') ? { alarmEmail: app.node.tryGetContext('alarmEmail') } : {}),
+  description: 'Helsekjøp: tender lifecycle for public health purchasers',
+});
+Tags.of(stack).add('application', 'helsekjop');
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
