@@ -41,7 +41,7 @@ const policyOf = (roleLogicalIdPrefix: string): Statement[] =>
     .filter(([id]) => id.startsWith(roleLogicalIdPrefix))
     .flatMap(([, r]) => (r.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
 
-/** Fn::Join / Fn::GetAtt / Ref flattened into one string, tokens as ${LogicalId}. */
+/** Fn::Join / Fn::GetAtt / Ref flattened into one string, tokens as <LogicalId>. */
 const flatten = (value: unknown): string => {
   if (typeof value === 'string') return value;
   const v = value as Record<string, unknown>;
@@ -49,8 +49,8 @@ const flatten = (value: unknown): string => {
     const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
     return parts.map(flatten).join(sep);
   }
-  if (v['Fn::GetAtt']) return `\${${(v['Fn::GetAtt'] as string[]).join('.')}}`;
-  if (v.Ref) return `\${${v.Ref as string}}`;
+  if (v['Fn::GetAtt']) return `<${(v['Fn::GetAtt'] as string[]).join('.')}>`;
+  if (v.Ref) return `<${v.Ref as string}>`;
   return JSON.stringify(value);
 };
 
@@ -152,10 +152,10 @@ describe('the stack', () => {
       actionsOf(s).includes('scheduler:CreateSchedule'),
     );
     expect(flatten(schedules?.Resource)).toBe(
-      'arn:${AWS::Partition}:scheduler:eu-north-1:123456789012:schedule/Helsekjop-schedules/*',
+      'arn:<AWS::Partition>:scheduler:eu-north-1:123456789012:schedule/Helsekjop-schedules/*',
     );
     const passRole = policyOf('TenderWorkflowRole').find((s) => actionsOf(s).includes('iam:PassRole'));
-    expect(flatten(passRole?.Resource)).toMatch(/^\$\{SchedulerRole[0-9A-F]+\.Arn\}$/);
+    expect(flatten(passRole?.Resource)).toMatch(/^<SchedulerRole[0-9A-F]+\.Arn>$/);
   });
 
   it('runs each workflow from its ASL file, tasks bound to the manifest functions, logged and traced', () => {
@@ -180,7 +180,7 @@ describe('the stack', () => {
       const substitutions = machine.Properties.DefinitionSubstitutions as Record<string, unknown>;
       for (const [sub, fnKey] of Object.entries(spec.tasks)) {
         expect(flatten(substitutions[sub])).toMatch(
-          new RegExp(`^\\$\\{${fnKey[0]?.toUpperCase()}${fnKey.slice(1)}Function[0-9A-F]+\\.Arn\\}$`),
+          new RegExp(`^<${fnKey[0]?.toUpperCase()}${fnKey.slice(1)}Function[0-9A-F]+\\.Arn>$`),
         );
       }
     }
@@ -240,7 +240,7 @@ describe('the stack', () => {
     const alarmed = ofType('AWS::CloudWatch::Alarm').flatMap(([, a]) =>
       ((a.Properties.Dimensions as { Value: unknown }[]) ?? []).map((d) => flatten(d.Value)),
     );
-    for (const q of queues) expect(alarmed).toContain(`\${${q}.QueueName}`);
+    for (const q of queues) expect(alarmed).toContain(`<${q}.QueueName>`);
     template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
   });
