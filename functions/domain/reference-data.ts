@@ -24,7 +24,11 @@ export interface HospitalArea {
   entityId: string;
 }
 
-/** Sykehusområder of Helse Sør-Øst (DOMAIN.md; hso-2022-helse-og-arbeid-avtaler.txt lists them per lot). */
+/**
+ * Sykehusområder of Helse Sør-Øst (DOMAIN.md; hso-2022-helse-og-arbeid-avtaler.txt lists them per lot).
+ * No text divides Helse Vest or Region Sjælland; each has one region-wide area until someone who
+ * knows their geography adds the real ones (docs/reference-data.md).
+ */
 export const hospitalAreas: HospitalArea[] = [
   { id: 'ostfold', name: 'Sykehusområde Østfold', entityId: 'helse-sor-ost' },
   { id: 'akershus', name: 'Sykehusområde Akershus', entityId: 'helse-sor-ost' },
@@ -33,6 +37,8 @@ export const hospitalAreas: HospitalArea[] = [
   { id: 'vestre-viken', name: 'Sykehusområde Vestre Viken', entityId: 'helse-sor-ost' },
   { id: 'telemark-vestfold', name: 'Sykehusområde Telemark og Vestfold', entityId: 'helse-sor-ost' },
   { id: 'sorlandet', name: 'Sykehusområde Sørlandet', entityId: 'helse-sor-ost' },
+  { id: 'helse-vest-region', name: 'Helse Vest (hele regionen)', entityId: 'helse-vest' },
+  { id: 'region-sjaelland-region', name: 'Region Sjælland (hele regionen)', entityId: 'region-sjaelland' },
 ];
 
 export interface HospitalTrust {
@@ -266,7 +272,8 @@ export const seedSuppliers: SeedSupplier[] = [
     name: 'Aleris Hamlet',
     country: 'DK',
     kind: 'kommersiell',
-    deliverySites: [{ place: 'Ringsted' }, { place: 'Søborg' }],
+    // Ringsted lies in Region Sjælland; Søborg (Gladsaxe) in the Capital Region, outside its areas.
+    deliverySites: [{ hospitalAreaId: 'region-sjaelland-region', place: 'Ringsted' }, { place: 'Søborg' }],
   },
 ];
 
