@@ -34,7 +34,7 @@ const matchOne = (rule: unknown, value: unknown, present: boolean): boolean => {
   if (rule === null || typeof rule !== 'object') return present && value === rule;
   const r = rule as Record<string, unknown>;
   if ('exists' in r) return r.exists === present;
-  if (!present) return 'anything-but' in r && false;
+  if (!present) return false; // only `exists: false` matches an absent field
   if ('prefix' in r) {
     const p = r.prefix;
     if (typeof p === 'object' && p && 'equals-ignore-case' in p)
