@@ -81,7 +81,7 @@ export const parseWith = <S extends z.ZodMiniType>(
   const first = items[0];
   const at = first ? (first.pointer ?? first.parameter) : where;
   throw validationProblem(
-    `The ${where === 'body' ? 'request body' : `${where} parameters`} ${items.length === 1 ? 'has one error' : `have ${items.length} errors`}; the first is at ${at}: ${first?.detail ?? 'invalid'}`,
+    `${where === 'body' ? 'The request body has' : `The ${where} parameters have`} ${items.length === 1 ? 'one error' : `${items.length} errors`}; the first is at ${at}: ${first?.detail ?? 'invalid'}`,
     items,
   );
 };
