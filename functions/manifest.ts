@@ -4,6 +4,8 @@
  * which workflows run which tasks, which events go where, what the scheduler calls.
  * Plain data: no AWS imports, nothing that runs.
  */
+import { agreementRoutes } from './api/agreements.routes.ts';
+import { biddingRoutes } from './api/bidding.routes.ts';
 import { docsRoutes } from './api/docs.routes.ts';
 import { referenceRoutes } from './api/reference.routes.ts';
 import { tenderRoutes } from './api/tenders.routes.ts';
@@ -40,8 +42,24 @@ export interface FunctionSpec {
 export const functions = {
   tendersApi: {
     entry: 'functions/api/tenders.ts',
-    description: 'HTTP API: tenders (create, edit, announce, read)',
-    access: { table: 'readWrite', startWorkflows: ['tenderLifecycle'], readHistory: ['tenderLifecycle'] },
+    description: 'HTTP API: tenders (draft, announce, change, cancel, ranking, award)',
+    access: {
+      table: 'readWrite',
+      bus: true,
+      startWorkflows: ['tenderLifecycle'],
+      readHistory: ['tenderLifecycle'],
+      taskResponse: ['tenderLifecycle'],
+    },
+  },
+  biddingApi: {
+    entry: 'functions/api/bidding.ts',
+    description: 'HTTP API: questions, sealed bids, qualification and scores',
+    access: { table: 'readWrite', bus: true },
+  },
+  agreementsApi: {
+    entry: 'functions/api/agreements.ts',
+    description: 'HTTP API: framework agreements',
+    access: { table: 'read' },
   },
   referenceApi: {
     entry: 'functions/api/reference.ts',
@@ -64,7 +82,7 @@ export const functions = {
     entry: 'functions/events/timer.ts',
     description: 'EventBridge Scheduler target: deadlines and reminders',
     timeoutSeconds: 30,
-    access: { table: 'readWrite', taskResponse: ['tenderLifecycle'] },
+    access: { table: 'readWrite', schedules: true, taskResponse: ['tenderLifecycle'] },
   },
   notifier: {
     entry: 'functions/events/notifier.ts',
@@ -97,7 +115,13 @@ const bind = (area: AreaRoutes): RouteBinding[] =>
     auth: r.action === null ? 'none' : 'jwt',
   }));
 
-export const areas: AreaRoutes[] = [tenderRoutes, referenceRoutes, docsRoutes];
+export const areas: AreaRoutes[] = [
+  tenderRoutes,
+  biddingRoutes,
+  agreementRoutes,
+  referenceRoutes,
+  docsRoutes,
+];
 export const routes: RouteBinding[] = areas.flatMap(bind);
 
 export interface WorkflowSpec {

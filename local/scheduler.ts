@@ -162,7 +162,8 @@ export class LocalScheduler {
         ...(s.Target.DeadLetterConfig?.Arn ? { queue: s.Target.DeadLetterConfig.Arn } : {}),
       });
     }
-    if (s.ActionAfterCompletion === 'DELETE') this.schedules.delete(key);
+    // Only the schedule that fired: the target may have replaced it meanwhile (same name, new time).
+    if (s.ActionAfterCompletion === 'DELETE' && this.schedules.get(key) === s) this.schedules.delete(key);
     this.persist();
   }
 

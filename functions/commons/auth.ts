@@ -53,6 +53,26 @@ export const policy = {
   'tender:update': { roles: ['officer'], scope: 'entity' },
   'tender:announce': { roles: ['officer'], scope: 'entity' },
   'workflow:read': { roles: ['officer', 'auditor'], scope: 'entity' },
+  'tender:change': { roles: ['officer'], scope: 'entity' },
+  'tender:cancel': { roles: ['officer'], scope: 'entity' },
+  'question:ask': { roles: ['supplier'], scope: 'visible' },
+  'question:list': { roles: everyone, scope: 'visible' },
+  'question:answer': { roles: ['officer'], scope: 'entity' },
+  'bid:submit': { roles: ['supplier'], scope: 'visible' },
+  'bid:readOwn': { roles: ['supplier'], scope: 'visible' },
+  'bid:list': { roles: ['officer', 'evaluator', 'auditor'], scope: 'entity' },
+  'bid:read': { roles: ['officer', 'evaluator', 'auditor'], scope: 'entity' },
+  'bid:qualify': { roles: ['officer'], scope: 'entity' },
+  'score:submit': { roles: ['evaluator'], scope: 'entity' },
+  'ranking:request': { roles: ['officer'], scope: 'entity' },
+  'ranking:read': { roles: ['officer', 'evaluator', 'auditor'], scope: 'entity' },
+  'award:approve': { roles: ['officer'], scope: 'entity' },
+  'award:revise': { roles: ['officer'], scope: 'entity' },
+  /** Suppliers read the decision of tenders they bid in (checked by the handler). */
+  'award:read': { roles: everyone, scope: 'visible' },
+  'agreement:list': { roles: everyone, scope: 'none' },
+  /** Suppliers read their own agreements only (checked by the handler). */
+  'agreement:read': { roles: everyone, scope: 'none' },
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof policy;

@@ -53,7 +53,7 @@ export interface CommitInput<T extends Keyed> {
   /** The tenant the change belongs to (`global` for shared reference data such as suppliers). */
   entityId: string;
   /** The aggregate as it was read (undefined when it is created). */
-  before: (T & Versioned) | undefined;
+  before: Versioned | undefined;
   /** The aggregate as it is to be stored, without version and auditHead. */
   after: T;
   actor: Actor;
@@ -97,10 +97,7 @@ export const buildAuditEvent = (
   return { ...unhashed, hash: hashEvent(unhashed) };
 };
 
-export const commit = async <T extends Keyed>(
-  input: CommitInput<T>,
-): Promise<{ item: T & Versioned; event: AuditEvent }> => {
-  const at = nowIso();
+const prepare = <T extends Keyed>(input: CommitInput<T>, at: string) => {
   const event = buildAuditEvent(
     {
       aggregateType: input.aggregate.type,
@@ -141,9 +138,25 @@ export const commit = async <T extends Keyed>(
       ConditionExpression: 'attribute_not_exists(PK)',
     },
   };
+  return { item, event, items: [aggregatePut, auditPut] };
+};
+
+/** DynamoDB allows 100 items per transaction: two per aggregate (the item and its audit event). */
+export const MAX_AGGREGATES_PER_COMMIT = 49;
+
+/**
+ * Several aggregates changed together (e.g. a tender and the bids its change invalidates): every
+ * change with its audit event, all in one transaction or none.
+ */
+export const commitAll = async (
+  inputs: CommitInput<Keyed>[],
+  extra: TransactItem[] = [],
+): Promise<{ item: Keyed & Versioned; event: AuditEvent }[]> => {
+  const at = nowIso();
+  const prepared = inputs.map((input) => prepare(input, at));
   try {
     await ddb().send(
-      new TransactWriteCommand({ TransactItems: [aggregatePut, auditPut, ...(input.extra ?? [])] }),
+      new TransactWriteCommand({ TransactItems: [...prepared.flatMap((p) => p.items), ...extra] }),
     );
   } catch (error) {
     if (
@@ -152,7 +165,8 @@ export const commit = async <T extends Keyed>(
     ) {
       const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
       const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
-      if (failed === 0 || failed === 1) {
+      const input = failed >= 0 ? inputs[Math.floor(failed / 2)] : undefined;
+      if (input) {
         throw conflict(
           input.before
             ? `${input.aggregate.type} ${input.aggregate.id} was changed by someone else since version ${input.before.version}; read it again and retry`
@@ -160,11 +174,18 @@ export const commit = async <T extends Keyed>(
           { currentVersionUnknown: true },
         );
       }
-      if (failed >= 2) throw new ExtraConditionFailed(failed - 2);
+      if (failed >= 2 * inputs.length) throw new ExtraConditionFailed(failed - 2 * inputs.length);
     }
     throw error;
   }
-  return { item, event };
+  return prepared.map(({ item, event }) => ({ item, event }));
+};
+
+export const commit = async <T extends Keyed>(
+  input: CommitInput<T>,
+): Promise<{ item: T & Versioned; event: AuditEvent }> => {
+  const [result] = await commitAll([input as CommitInput<Keyed>], input.extra);
+  return result as { item: T & Versioned; event: AuditEvent };
 };
 
 export const getItem = async <T>(key: Keyed, consistent = true): Promise<T | undefined> => {

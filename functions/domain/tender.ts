@@ -3,13 +3,13 @@
  * and when it is announced. Pure: no AWS, no HTTP; "now" and reference lookups are passed in.
  */
 import * as z from 'zod/mini';
+import { canonicalJson } from '../commons/canonical.ts';
 import type { ProblemItem } from '../commons/errors.ts';
 
 export const tenderStatuses = [
   'draft',
   'tendering',
   'evaluation',
-  'awarded',
   'standstill',
   'complete',
   'cancelled',
@@ -79,15 +79,53 @@ export const tenderContentShape = {
   bidDeadline: z.iso.datetime({ offset: true }),
   agreement: agreementPlanSchema,
   standstillDays: z._default(z.number().check(z.int(), z.gte(0), z.lte(60)), 10),
+  /** Suppliers can ask questions until this many hours before the bid deadline. */
+  questionsCloseHours: z._default(z.number().check(z.int(), z.gte(0), z.lte(720)), 72),
+  /** Each qualified bid needs scores from at least this many evaluators before ranking. */
+  minEvaluators: z._default(z.number().check(z.int(), z.gte(1), z.lte(10)), 1),
 };
 export const tenderContentSchema = z.strictObject(tenderContentShape);
 export type TenderContentInput = z.input<typeof tenderContentSchema>;
 export type TenderContent = z.infer<typeof tenderContentSchema> & { currency: (typeof currencies)[number] };
 
+export const lotStatuses = ['open', 'cancelled', 'unsuccessful', 'awarded'] as const;
+export type LotStatus = (typeof lotStatuses)[number];
+
+/** What became of a lot other than being open: cancelled, unsuccessful (with the reason) or awarded. */
+export interface LotOutcome {
+  status: LotStatus;
+  reason?: string;
+  at: string;
+}
+
+/** The approved award decision, per lot; kept on the tender (revisions replace it, the audit keeps all). */
+export interface AwardDecision {
+  revision: number;
+  approvedAt: string;
+  approvedBy: { sub: string; name: string };
+  standstillEndsAt: string;
+  lots: {
+    lotId: string;
+    status: 'awarded' | 'unsuccessful';
+    reason?: string;
+    winners: { bidId: string; supplierId: string; rank: number; total: number }[];
+  }[];
+}
+
 export interface Tender extends TenderContent {
   id: string;
   entityId: string;
   status: TenderStatus;
+  lotOutcomes?: Record<string, LotOutcome>;
+  /** Set when the officer asked for the ranking; cleared when an award is revised. */
+  rankingRequestedAt?: string;
+  rankedAt?: string;
+  award?: AwardDecision;
+  awardPublishedRevision?: number;
+  completedAt?: string;
+  cancelledAt?: string;
+  cancellation?: { reason: string; by: { sub: string; name: string } };
+  unsuccessfulReason?: string;
   createdAt: string;
   createdBy: { sub: string; name: string };
   updatedAt: string;
@@ -215,11 +253,51 @@ export const completeContent = (
   ref: ReferenceLookups,
 ): TenderContent => ({
   ...content,
+  // One spelling of instants (UTC, milliseconds), so stored deadlines compare as strings.
+  bidDeadline: new Date(content.bidDeadline).toISOString(),
   currency:
     content.currency ?? (ref.entityCurrency(entityId) as TenderContent['currency'] | undefined) ?? 'NOK',
 });
 
 export const isPublic = (tender: Pick<Tender, 'status'>): boolean => tender.status !== 'draft';
+
+/** A lot is still in play when nothing ended it (cancelled, unsuccessful). */
+export const lotIsOpen = (tender: Pick<Tender, 'lotOutcomes'>, lotId: string): boolean =>
+  (tender.lotOutcomes?.[lotId]?.status ?? 'open') === 'open';
+
+export const openLotIds = (tender: Pick<Tender, 'lots' | 'lotOutcomes'>): string[] =>
+  tender.lots.map((l) => l.id).filter((id) => lotIsOpen(tender, id));
+
+/** When suppliers can no longer ask questions. */
+export const questionsCloseAt = (tender: Pick<Tender, 'bidDeadline' | 'questionsCloseHours'>): Date =>
+  new Date(new Date(tender.bidDeadline).getTime() - tender.questionsCloseHours * 3_600_000);
+
+/** Statuses in which an officer can still cancel (before agreements exist). */
+export const cancellable = (status: TenderStatus): boolean =>
+  status === 'draft' || status === 'tendering' || status === 'evaluation' || status === 'standstill';
+
+/**
+ * The lots a material change affects: every lot whose own content changed (or that was removed),
+ * and every lot when the award criteria or qualification requirements changed (they apply to all).
+ */
+export const lotsAffectedByChange = (
+  before: Pick<TenderContent, 'lots' | 'awardCriteria' | 'qualificationRequirements'>,
+  after: Pick<TenderContent, 'lots' | 'awardCriteria' | 'qualificationRequirements'>,
+): string[] => {
+  const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
+  if (
+    !same(before.awardCriteria, after.awardCriteria) ||
+    !same(before.qualificationRequirements, after.qualificationRequirements)
+  ) {
+    return [...new Set([...before.lots.map((l) => l.id), ...after.lots.map((l) => l.id)])];
+  }
+  const afterById = new Map(after.lots.map((l) => [l.id, l]));
+  const beforeById = new Map(before.lots.map((l) => [l.id, l]));
+  return [
+    ...before.lots.filter((l) => !same(l, afterById.get(l.id))).map((l) => l.id),
+    ...after.lots.filter((l) => !beforeById.has(l.id)).map((l) => l.id),
+  ];
+};
 
 export const canEdit = (tender: Pick<Tender, 'status'>): boolean => tender.status === 'draft';
 
@@ -230,7 +308,7 @@ export const diff = (
 ): Record<string, unknown> => {
   const changed: Record<string, unknown> = {};
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {
+    if (canonicalJson(before[key]) !== canonicalJson(after[key])) {
       changed[key] = { from: before[key] ?? null, to: after[key] ?? null };
     }
   }

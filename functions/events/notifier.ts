@@ -11,7 +11,8 @@ import { log } from '../commons/log.ts';
 import '../commons/zod-locale.ts';
 import { type DetailType, type EventDetail, eventSchemas } from './schemas.ts';
 
-type Message = { subject: string; text: string; entityId: string };
+/** Who should read it: the entity's officers, and the named suppliers (message attributes for filters). */
+type Message = { subject: string; text: string; entityId: string; supplierIds?: string[] };
 
 const messages: { [T in DetailType]: (d: EventDetail<T>) => Message } = {
   'Tender.Announced': (d) => ({
@@ -21,8 +22,75 @@ const messages: { [T in DetailType]: (d: EventDetail<T>) => Message } = {
   }),
   'Tender.Opened': (d) => ({
     subject: `Tender opened: ${d.title}`,
-    text: `The bid deadline of ${d.title} (${d.tenderId}) has passed; the bids are open for qualification.`,
+    text: `The bid deadline of ${d.title} (${d.tenderId}) has passed; the bids are open for qualification. ${d.lots.map((l) => `${l.lotId}: ${l.validBids} bid(s), ${l.status}`).join('; ')}.`,
     entityId: d.entityId,
+  }),
+  'Tender.QuestionAnswered': (d) => ({
+    subject: `New answer in ${d.title}`,
+    text: `A question on ${d.lotId ? `lot ${d.lotId} of ` : ''}${d.title} (${d.tenderId}) was answered. Every supplier sees it under GET /tenders/${d.tenderId}/questions.`,
+    entityId: d.entityId,
+  }),
+  'Tender.BidReceived': (d) => ({
+    subject: `Bid received: ${d.bidId} version ${d.version}`,
+    text: `Your bid ${d.bidId} for lot ${d.lotId} of tender ${d.tenderId} was received at ${d.receivedAt}. SHA-256 of its content: ${d.contentSha256}.`,
+    entityId: d.entityId,
+    supplierIds: [d.supplierId],
+  }),
+  'Tender.BidsInvalidated': (d) => ({
+    subject: `Action needed: submit your bid again for ${d.title}`,
+    text: `The tender ${d.title} (${d.tenderId}) changed (${d.reason}). Your bid for lot(s) ${d.lotIds.join(', ')} no longer counts: submit it again before the deadline.`,
+    entityId: d.entityId,
+    supplierIds: d.supplierIds,
+  }),
+  'Tender.DeadlineExtended': (d) => ({
+    subject: `Bid deadline extended: ${d.title}`,
+    text: `The bid deadline of ${d.title} (${d.tenderId}) moved from ${d.from} to ${d.to}.`,
+    entityId: d.entityId,
+  }),
+  'Tender.Awarded': (d) => ({
+    subject: `Award decision: ${d.title}`,
+    text: [
+      `The award decision for ${d.title} (${d.tenderId}), revision ${d.revision}. Standstill until ${d.standstillEndsAt}.`,
+      ...d.lots.map(
+        (l) =>
+          `Lot ${l.lotId}: ${l.status}${l.reason ? ` (${l.reason})` : ''}${l.winners.length ? `; winners ${l.winners.map((w) => `${w.supplierId} (rank ${w.rank}, ${w.total} points)`).join(', ')}` : ''}`,
+      ),
+      ...d.bidders.map(
+        (b) =>
+          `To ${b.supplierId}, lot ${b.lotId}: ${b.outcome}${b.rank ? `, rank ${b.rank}` : ''}${b.total !== undefined ? `, ${b.total} points` : ''}${b.reason ? ` (${b.reason})` : ''}`,
+      ),
+    ].join('\n'),
+    entityId: d.entityId,
+    supplierIds: [...new Set(d.bidders.map((b) => b.supplierId))],
+  }),
+  'Tender.AwardRevised': (d) => ({
+    subject: `Award decision withdrawn for revision: ${d.title}`,
+    text: `The award decision (revision ${d.revision}) of ${d.title} (${d.tenderId}) was withdrawn: ${d.reason}. A new decision follows.`,
+    entityId: d.entityId,
+    supplierIds: d.supplierIds,
+  }),
+  'Tender.StandstillEnded': (d) => ({
+    subject: `Standstill ended: ${d.title}`,
+    text: `The standstill period of ${d.title} (${d.tenderId}) ended at ${d.endedAt}; ${d.agreementIds.length} framework agreement(s) exist.`,
+    entityId: d.entityId,
+  }),
+  'Tender.Cancelled': (d) => ({
+    subject: `${d.wholeTender ? 'Tender cancelled' : 'Lot(s) cancelled'}: ${d.title}`,
+    text: `${d.wholeTender ? `The tender ${d.title} (${d.tenderId}) was cancelled` : `Lot(s) ${d.lotIds.join(', ')} of ${d.title} (${d.tenderId}) were cancelled`}: ${d.reason}.`,
+    entityId: d.entityId,
+    supplierIds: d.supplierIds,
+  }),
+  'Tender.Unsuccessful': (d) => ({
+    subject: `Tender without result: ${d.title}`,
+    text: `The tender ${d.title} (${d.tenderId}) ended without an award: ${d.reason}.`,
+    entityId: d.entityId,
+    supplierIds: d.supplierIds,
+  }),
+  'Agreement.Created': (d) => ({
+    subject: `Framework agreement ${d.agreementId}`,
+    text: `A framework agreement for lot ${d.lotId} of tender ${d.tenderId} runs from ${d.startDate} to ${d.endDate}.`,
+    entityId: d.entityId,
+    supplierIds: [d.supplierId],
   }),
   'Tender.DeadlineTimerLost': (d) => ({
     subject: `Action needed: bid deadline timer lost for ${d.tenderId}`,
@@ -49,6 +117,9 @@ const lambdaHandler = async (event: EventBridgeEvent<string, unknown>) => {
       MessageAttributes: {
         entityId: { DataType: 'String', StringValue: message.entityId },
         eventType: { DataType: 'String', StringValue: type },
+        ...(message.supplierIds?.length
+          ? { supplierIds: { DataType: 'String.Array', StringValue: JSON.stringify(message.supplierIds) } }
+          : {}),
       },
     }),
   );

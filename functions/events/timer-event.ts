@@ -3,7 +3,14 @@ import * as z from 'zod/mini';
 
 export const timerEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('tender.bidDeadline'), tenderId: z.string() }),
+  z.strictObject({ type: z.literal('tender.standstillEnd'), tenderId: z.string() }),
 ]);
 export type TimerEvent = z.infer<typeof timerEventSchema>;
 
-export const bidDeadlineScheduleName = (tenderId: string): string => `tender-${tenderId}-bid-deadline`;
+/**
+ * Schedule names carry the time they are due: moving a deadline arms a new schedule, and the old
+ * one, if it still fires, finds the deadline moved and changes nothing (names: at most 64 chars).
+ */
+const due = (at: Date) => Math.floor(at.getTime() / 1000).toString(36);
+export const bidDeadlineScheduleName = (tenderId: string, at: Date): string => `${tenderId}-deadline-${due(at)}`;
+export const standstillScheduleName = (tenderId: string, at: Date): string => `${tenderId}-standstill-${due(at)}`;

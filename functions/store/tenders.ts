@@ -3,6 +3,9 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb } from '../commons/clients.ts';
 import { decodeCursor, encodeCursor } from '../commons/pagination.ts';
 import { getItem, type Keyed, tableName, type Versioned } from '../commons/store.ts';
+import type { Bid } from '../domain/bid.ts';
+import type { EvaluatorScores, LotRanking } from '../domain/evaluation.ts';
+import type { Question } from '../domain/question.ts';
 import type { Tender, TenderStatus } from '../domain/tender.ts';
 
 export type TenderItem = Tender &
@@ -65,3 +68,54 @@ export const taskTokenKey = (tenderId: string, step: string): Keyed => ({
   PK: `TENDER#${tenderId}`,
   SK: `TASKTOKEN#${step}`,
 });
+
+/** Every item of a tender's partition whose sort key starts with `prefix` (all pages). */
+export const queryTenderPartition = async <T>(tenderId: string, prefix: string): Promise<T[]> => {
+  const items: T[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const result = await ddb().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': `TENDER#${tenderId}`, ':prefix': prefix },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...((result.Items ?? []) as T[]));
+    start = result.LastEvaluatedKey;
+  } while (start);
+  return items;
+};
+
+export const bidKey = (tenderId: string, bidId: string): Keyed => ({
+  PK: `TENDER#${tenderId}`,
+  SK: `BID#${bidId}`,
+});
+export const questionKey = (tenderId: string, questionId: string): Keyed => ({
+  PK: `TENDER#${tenderId}`,
+  SK: `QUESTION#${questionId}`,
+});
+export const scoreKey = (tenderId: string, bidId: string, evaluatorSub: string): Keyed => ({
+  PK: `TENDER#${tenderId}`,
+  SK: `SCORE#${bidId}#${evaluatorSub}`,
+});
+export const rankingKey = (tenderId: string, lotId: string): Keyed => ({
+  PK: `TENDER#${tenderId}`,
+  SK: `RANKING#${lotId}`,
+});
+
+export type BidItem = Bid & Versioned;
+export type QuestionItem = Question & Versioned;
+export type ScoreItem = EvaluatorScores & Versioned & { tenderId: string };
+export type RankingItem = LotRanking & Versioned & { tenderId: string; rankedAt: string };
+export type TaskTokenItem = Keyed & { taskToken: string; executionArn: string; registeredAt: string };
+
+export const getBid = (tenderId: string, bidId: string) => getItem<BidItem>(bidKey(tenderId, bidId));
+export const listBids = (tenderId: string) => queryTenderPartition<BidItem>(tenderId, 'BID#');
+export const listQuestions = (tenderId: string) => queryTenderPartition<QuestionItem>(tenderId, 'QUESTION#');
+export const listScores = (tenderId: string) => queryTenderPartition<ScoreItem>(tenderId, 'SCORE#');
+export const listRankings = (tenderId: string) => queryTenderPartition<RankingItem>(tenderId, 'RANKING#');
+export const listTaskTokens = (tenderId: string) =>
+  queryTenderPartition<TaskTokenItem>(tenderId, 'TASKTOKEN#');

@@ -1,28 +1,48 @@
 /**
  * Step Functions tasks of the tender lifecycle (workflows/tender-lifecycle.asl.json). Each task is
- * idempotent: Step Functions retries them, and a resumed execution runs them again.
+ * idempotent: Step Functions retries them, and a resumed execution runs them again. Status changes
+ * go through commit() (the change and its audit event in one transaction).
  */
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import * as z from 'zod/mini';
 import type { SystemActor } from '../commons/auth.ts';
 import { ddb } from '../commons/clients.ts';
-import { nowIso, nowMs } from '../commons/clock.ts';
+import { now, nowIso } from '../commons/clock.ts';
+import { Problem } from '../commons/errors.ts';
 import { publishEvent } from '../commons/events.ts';
 import { log } from '../commons/log.ts';
 import { upsertOneTimeSchedule } from '../commons/schedules.ts';
 import { commit, tableName, withoutKeys } from '../commons/store.ts';
 import { completeTask } from '../commons/workflows.ts';
 import '../commons/zod-locale.ts';
-import type { Tender } from '../domain/tender.ts';
-import { bidDeadlineScheduleName } from '../events/timer-event.ts';
-import { getTender, type TenderItem, taskTokenKey, tenderItem } from '../store/tenders.ts';
+import { agreementFromAward } from '../domain/agreement.ts';
+import { isValidBid } from '../domain/bid.ts';
+import { bidderResults, rankLot } from '../domain/evaluation.ts';
+import { openLotIds, type Tender } from '../domain/tender.ts';
+import { bidDeadlineScheduleName, standstillScheduleName } from '../events/timer-event.ts';
+import { agreementItem, getAgreement } from '../store/agreements.ts';
+import {
+  getTender,
+  listBids,
+  listRankings,
+  listScores,
+  type RankingItem,
+  rankingKey,
+  type TenderItem,
+  taskTokenKey,
+  tenderItem,
+} from '../store/tenders.ts';
+import { stageOf, type WaitingStep, waitingSteps } from './tender-steps.ts';
 
 const workflowActor: SystemActor = { sub: 'system', name: 'tender-lifecycle workflow', role: 'system' };
 
 /** Errors the workflow catches by name (Catch ErrorEquals). */
 class WorkflowError extends Error {
-  constructor(name: 'TenderNotFound' | 'TenderCancelled' | 'DeadlineNotReached', message: string) {
+  constructor(
+    name: 'TenderNotFound' | 'TenderCancelled' | 'DeadlineNotReached' | 'StandstillNotOver' | 'AwardRevised',
+    message: string,
+  ) {
     super(message);
     this.name = name;
   }
@@ -30,39 +50,88 @@ class WorkflowError extends Error {
 
 const tenderId = z.string().check(z.minLength(1));
 const executionArn = z.string().check(z.minLength(1));
+const common = { tenderId, executionArn };
 
 export const taskInputSchema = z.discriminatedUnion('task', [
   z.strictObject({ task: z.literal('loadTender'), tenderId }),
-  z.strictObject({ task: z.literal('publishAnnouncement'), tenderId, executionArn }),
-  z.strictObject({ task: z.literal('awaitBidDeadline'), tenderId, executionArn, taskToken: z.string() }),
-  z.strictObject({ task: z.literal('openTender'), tenderId, executionArn }),
-  z.strictObject({ task: z.literal('deadlineTimerLost'), tenderId, executionArn }),
+  z.strictObject({ task: z.literal('publishAnnouncement'), ...common }),
+  z.strictObject({
+    task: z.literal('awaitStep'),
+    step: z.enum(waitingSteps),
+    ...common,
+    taskToken: z.string(),
+  }),
+  z.strictObject({ task: z.literal('openTender'), ...common }),
+  z.strictObject({ task: z.literal('prepareRanking'), ...common }),
+  z.strictObject({ task: z.literal('rankLot'), lotId: z.string(), ...common }),
+  z.strictObject({ task: z.literal('rankingsComputed'), ...common }),
+  z.strictObject({ task: z.literal('publishAward'), ...common }),
+  z.strictObject({ task: z.literal('createAgreements'), ...common }),
+  z.strictObject({ task: z.literal('decisionExpired'), error: z.unknown(), ...common }),
+  z.strictObject({ task: z.literal('timerLost'), step: z.enum(['bidDeadline', 'standstill']), ...common }),
 ]);
 export type TaskInput = z.infer<typeof taskInputSchema>;
+type Input<T extends TaskInput['task']> = Extract<TaskInput, { task: T }>;
 
 const mustLoad = async (id: string): Promise<TenderItem> => {
   const tender = await getTender(id);
   if (!tender) throw new WorkflowError('TenderNotFound', `Tender ${id} does not exist`);
+  if (tender.status === 'cancelled') throw new WorkflowError('TenderCancelled', `Tender ${id} is cancelled`);
   return tender;
 };
 
-const deadlinePassed = (tender: Tender): boolean => nowMs() >= new Date(tender.bidDeadline).getTime();
+const passed = (iso: string | undefined): boolean =>
+  iso !== undefined && now().getTime() >= new Date(iso).getTime();
+
+/** Commits a change of the tender made by the workflow, with its audit event. */
+const update = async (
+  before: TenderItem,
+  changes: Partial<Tender>,
+  action: string,
+  change: unknown,
+  executionArn: string,
+  reason?: string,
+) => {
+  const { item } = await commit({
+    aggregate: { type: 'tender', id: before.id },
+    entityId: before.entityId,
+    before,
+    after: tenderItem({ ...withoutKeys(before), ...changes, updatedAt: nowIso() }),
+    actor: workflowActor,
+    action,
+    change,
+    executionArn,
+    ...(reason ? { reason } : {}),
+  });
+  return item as TenderItem;
+};
+
+const bidderIds = async (tenderId: string): Promise<string[]> =>
+  [...new Set((await listBids(tenderId)).filter(isValidBid).map((b) => b.supplierId))].sort();
+
+/** When a waiting step should let the workflow move on at once (its condition already holds). */
+const alreadyDone = (tender: TenderItem, step: WaitingStep): boolean => {
+  const stage = stageOf(tender, now());
+  switch (step) {
+    case 'bidDeadline':
+      return stage !== 'tendering';
+    case 'evaluation':
+      return tender.status !== 'evaluation' || tender.rankingRequestedAt !== undefined;
+    case 'award':
+      return tender.status !== 'evaluation';
+    case 'standstill':
+      return tender.status !== 'standstill' || passed(tender.award?.standstillEndsAt);
+  }
+};
 
 const tasks = {
-  loadTender: async ({ tenderId }: Extract<TaskInput, { task: 'loadTender' }>) => {
-    const tender = await mustLoad(tenderId);
-    return {
-      tenderId,
-      status: tender.status,
-      bidDeadline: tender.bidDeadline,
-      announcementPublished: tender.announcementPublishedAt !== undefined,
-    };
+  loadTender: async ({ tenderId }: Input<'loadTender'>) => {
+    const tender = await getTender(tenderId);
+    if (!tender) throw new WorkflowError('TenderNotFound', `Tender ${tenderId} does not exist`);
+    return { tenderId, status: tender.status, stage: stageOf(tender, now()) };
   },
 
-  publishAnnouncement: async ({
-    tenderId,
-    executionArn,
-  }: Extract<TaskInput, { task: 'publishAnnouncement' }>) => {
+  publishAnnouncement: async ({ tenderId, executionArn }: Input<'publishAnnouncement'>) => {
     const tender = await mustLoad(tenderId);
     if (tender.announcementPublishedAt) return { published: false };
     // Publish first, then record: a retry may publish twice (at least once), never zero times.
@@ -76,28 +145,28 @@ const tasks = {
       lots: tender.lots.map((l) => ({ id: l.id, title: l.title })),
     });
     const at = nowIso();
-    await commit({
-      aggregate: { type: 'tender', id: tenderId },
-      entityId: tender.entityId,
-      before: tender,
-      after: tenderItem({ ...withoutKeys(tender), announcementPublishedAt: at }),
-      actor: workflowActor,
-      action: 'tender.announcement-published',
-      change: { announcementPublishedAt: at },
+    await update(
+      tender,
+      { announcementPublishedAt: at },
+      'tender.announcement-published',
+      { announcementPublishedAt: at },
       executionArn,
-    });
+    );
     return { published: true };
   },
 
-  awaitBidDeadline: async (input: Extract<TaskInput, { task: 'awaitBidDeadline' }>) => {
+  /**
+   * Registers the step's task token beside the tender, only if the tender is unchanged since it was
+   * read (so a decision taken meanwhile is never missed), then arms the step's timer if it has one.
+   */
+  awaitStep: async (input: Input<'awaitStep'>) => {
     const tender = await mustLoad(input.tenderId);
-    if (tender.status === 'cancelled')
-      throw new WorkflowError('TenderCancelled', `Tender ${tender.id} is cancelled`);
-    if (tender.status !== 'tendering') {
-      await completeTask(input.taskToken, { reason: `already ${tender.status}` });
+    if (input.step === 'standstill' && tender.status === 'evaluation')
+      throw new WorkflowError('AwardRevised', 'The award was withdrawn for revision');
+    if (alreadyDone(tender, input.step)) {
+      await completeTask(input.taskToken, { step: input.step, reason: `already past: ${tender.status}` });
       return { registered: false };
     }
-    // The token is stored only while the tender still waits for its deadline (conditional write).
     await ddb().send(
       new TransactWriteCommand({
         TransactItems: [
@@ -105,16 +174,15 @@ const tasks = {
             ConditionCheck: {
               TableName: tableName(),
               Key: { PK: tender.PK, SK: tender.SK },
-              ConditionExpression: '#status = :tendering',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':tendering': 'tendering' },
+              ConditionExpression: 'version = :version',
+              ExpressionAttributeValues: { ':version': tender.version },
             },
           },
           {
             Put: {
               TableName: tableName(),
               Item: {
-                ...taskTokenKey(tender.id, 'bidDeadline'),
+                ...taskTokenKey(tender.id, input.step),
                 taskToken: input.taskToken,
                 executionArn: input.executionArn,
                 registeredAt: nowIso(),
@@ -124,53 +192,255 @@ const tasks = {
         ],
       }),
     );
-    await upsertOneTimeSchedule(bidDeadlineScheduleName(tender.id), new Date(tender.bidDeadline), {
-      type: 'tender.bidDeadline',
-      tenderId: tender.id,
-    });
-    if (deadlinePassed(tender)) await completeTask(input.taskToken, { reason: 'deadline already passed' });
+    if (input.step === 'bidDeadline') {
+      await upsertOneTimeSchedule(bidDeadlineScheduleName(tender.id, new Date(tender.bidDeadline)), new Date(tender.bidDeadline), {
+        type: 'tender.bidDeadline',
+        tenderId: tender.id,
+      });
+    }
+    if (input.step === 'standstill' && tender.award) {
+      await upsertOneTimeSchedule(
+        standstillScheduleName(tender.id, new Date(tender.award.standstillEndsAt)),
+        new Date(tender.award.standstillEndsAt),
+        {
+          type: 'tender.standstillEnd',
+          tenderId: tender.id,
+        },
+      );
+    }
     return { registered: true };
   },
 
-  openTender: async ({ tenderId, executionArn }: Extract<TaskInput, { task: 'openTender' }>) => {
+  openTender: async ({ tenderId, executionArn }: Input<'openTender'>) => {
     const tender = await mustLoad(tenderId);
-    if (tender.status === 'cancelled')
-      throw new WorkflowError('TenderCancelled', `Tender ${tenderId} is cancelled`);
-    if (tender.status === 'tendering') {
-      if (!deadlinePassed(tender)) {
-        throw new WorkflowError(
-          'DeadlineNotReached',
-          `The bid deadline ${tender.bidDeadline} has not passed yet`,
-        );
-      }
-      const at = nowIso();
-      await commit({
-        aggregate: { type: 'tender', id: tenderId },
-        entityId: tender.entityId,
-        before: tender,
-        after: tenderItem({ ...withoutKeys(tender), status: 'evaluation', openedAt: at, updatedAt: at }),
-        actor: workflowActor,
-        action: 'tender.opened',
-        change: { status: { from: 'tendering', to: 'evaluation' }, openedAt: at },
-        executionArn,
-      });
-      await publishEvent('Tender.Opened', {
+    if (tender.status !== 'tendering') return { status: tender.status };
+    if (!passed(tender.bidDeadline))
+      throw new WorkflowError(
+        'DeadlineNotReached',
+        `The bid deadline ${tender.bidDeadline} has not passed yet`,
+      );
+    const bids = await listBids(tenderId);
+    const at = nowIso();
+    const lotOutcomes = { ...tender.lotOutcomes };
+    const lots = openLotIds(tender).map((lotId) => {
+      const validBids = bids.filter((b) => b.lotId === lotId && isValidBid(b)).length;
+      if (validBids === 0)
+        lotOutcomes[lotId] = { status: 'unsuccessful', reason: 'No valid bid at the deadline', at };
+      return { lotId, validBids, status: validBids === 0 ? 'unsuccessful' : 'open' };
+    });
+    const anyOpen = lots.some((l) => l.status === 'open');
+    const status = anyOpen ? 'evaluation' : 'unsuccessful';
+    const reason = anyOpen ? undefined : 'No valid bid for any lot at the deadline';
+    await update(
+      tender,
+      { status, openedAt: at, lotOutcomes, ...(reason ? { unsuccessfulReason: reason } : {}) },
+      'tender.opened',
+      { status: { from: 'tendering', to: status }, openedAt: at, lots },
+      executionArn,
+    );
+    await publishEvent('Tender.Opened', {
+      tenderId,
+      entityId: tender.entityId,
+      title: tender.title,
+      openedAt: at,
+      lots,
+    });
+    if (reason) {
+      await publishEvent('Tender.Unsuccessful', {
         tenderId,
         entityId: tender.entityId,
         title: tender.title,
-        openedAt: at,
+        reason,
+        supplierIds: [],
       });
-      return { opened: true };
     }
-    return { opened: false };
+    return { status };
   },
 
-  deadlineTimerLost: async ({ tenderId }: Extract<TaskInput, { task: 'deadlineTimerLost' }>) => {
+  prepareRanking: async ({ tenderId, executionArn }: Input<'prepareRanking'>) => {
     const tender = await mustLoad(tenderId);
-    log.error('bid deadline never reached within the waiting timeout', {
+    return { items: openLotIds(tender).map((lotId) => ({ tenderId, lotId, executionArn })) };
+  },
+
+  rankLot: async ({ tenderId, lotId, executionArn }: Input<'rankLot'>) => {
+    const tender = await mustLoad(tenderId);
+    const lot = tender.lots.find((l) => l.id === lotId);
+    if (!lot) throw new Error(`Lot ${lotId} is not part of tender ${tenderId}`);
+    const [bids, scores, rankings] = await Promise.all([
+      listBids(tenderId),
+      listScores(tenderId),
+      listRankings(tenderId),
+    ]);
+    const ranking = rankLot(tender, lot, bids, scores);
+    const before = rankings.find((r) => r.lotId === lotId);
+    const at = nowIso();
+    try {
+      await commit({
+        aggregate: { type: 'ranking', id: `${tenderId}:${lotId}` },
+        entityId: tender.entityId,
+        before,
+        after: { ...rankingKey(tenderId, lotId), tenderId, rankedAt: at, ...ranking } as Omit<
+          RankingItem,
+          'version' | 'auditHead'
+        >,
+        actor: workflowActor,
+        action: 'ranking.computed',
+        change: ranking,
+        executionArn,
+      });
+    } catch (error) {
+      // A retry after a commit that did land: the ranking is there.
+      if (!(error instanceof Problem && error.status === 409)) throw error;
+    }
+    return { lotId, status: ranking.status };
+  },
+
+  rankingsComputed: async ({ tenderId, executionArn }: Input<'rankingsComputed'>) => {
+    const tender = await mustLoad(tenderId);
+    if (tender.rankedAt || tender.status !== 'evaluation') return { recorded: false };
+    const at = nowIso();
+    await update(tender, { rankedAt: at }, 'tender.ranked', { rankedAt: at }, executionArn);
+    return { recorded: true };
+  },
+
+  publishAward: async ({ tenderId, executionArn }: Input<'publishAward'>) => {
+    const tender = await mustLoad(tenderId);
+    const decision = tender.award;
+    if (!decision) throw new Error(`Tender ${tenderId} has no award decision`);
+    if (tender.awardPublishedRevision !== decision.revision) {
+      const [bids, rankings] = await Promise.all([listBids(tenderId), listRankings(tenderId)]);
+      await publishEvent('Tender.Awarded', {
+        tenderId,
+        entityId: tender.entityId,
+        title: tender.title,
+        revision: decision.revision,
+        standstillEndsAt: decision.standstillEndsAt,
+        lots: decision.lots.map((l) => ({
+          lotId: l.lotId,
+          status: l.status,
+          ...(l.reason ? { reason: l.reason } : {}),
+          winners: l.winners.map((w) => ({ supplierId: w.supplierId, rank: w.rank, total: w.total })),
+        })),
+        bidders: bidderResults(decision, rankings, bids),
+      });
+      if (tender.status === 'unsuccessful') {
+        await publishEvent('Tender.Unsuccessful', {
+          tenderId,
+          entityId: tender.entityId,
+          title: tender.title,
+          reason: tender.unsuccessfulReason ?? 'No lot was awarded',
+          supplierIds: await bidderIds(tenderId),
+        });
+      }
+      await update(
+        tender,
+        { awardPublishedRevision: decision.revision },
+        'tender.award-published',
+        { awardPublishedRevision: decision.revision },
+        executionArn,
+      );
+    }
+    return { status: tender.status };
+  },
+
+  createAgreements: async ({ tenderId, executionArn }: Input<'createAgreements'>) => {
+    const tender = await mustLoad(tenderId);
+    if (tender.status === 'complete') return { created: 0 };
+    if (tender.status === 'evaluation')
+      throw new WorkflowError('AwardRevised', 'The award was withdrawn for revision');
+    const decision = tender.award;
+    if (tender.status !== 'standstill' || !decision)
+      throw new Error(`Tender ${tenderId} is ${tender.status}, not in standstill`);
+    if (!passed(decision.standstillEndsAt))
+      throw new WorkflowError(
+        'StandstillNotOver',
+        `The standstill period ends at ${decision.standstillEndsAt}`,
+      );
+    const bids = await listBids(tenderId);
+    const at = nowIso();
+    const agreementIds: string[] = [];
+    const lotOutcomes = { ...tender.lotOutcomes };
+    for (const lot of decision.lots) {
+      lotOutcomes[lot.lotId] =
+        lot.status === 'awarded'
+          ? { status: 'awarded', at }
+          : { status: 'unsuccessful', reason: lot.reason ?? 'Not awarded', at };
+      const lotSpec = tender.lots.find((l) => l.id === lot.lotId);
+      for (const winner of lot.winners) {
+        const bid = bids.find((b) => b.id === winner.bidId);
+        if (!bid || !lotSpec) throw new Error(`Winning bid ${winner.bidId} of lot ${lot.lotId} not found`);
+        const agreement = agreementFromAward(tender, lotSpec, bid, winner.rank, at);
+        agreementIds.push(agreement.id);
+        if (await getAgreement(agreement.id)) continue; // made by an earlier attempt
+        await commit({
+          aggregate: { type: 'agreement', id: agreement.id },
+          entityId: tender.entityId,
+          before: undefined,
+          after: agreementItem(agreement),
+          actor: workflowActor,
+          action: 'agreement.created',
+          change: agreement,
+          executionArn,
+        });
+        await publishEvent('Agreement.Created', {
+          agreementId: agreement.id,
+          tenderId,
+          entityId: tender.entityId,
+          lotId: lot.lotId,
+          supplierId: winner.supplierId,
+          startDate: agreement.startDate,
+          endDate: agreement.endDate,
+        });
+      }
+    }
+    await update(
+      tender,
+      { status: 'complete', completedAt: at, lotOutcomes },
+      'tender.completed',
+      { status: { from: 'standstill', to: 'complete' }, agreementIds },
+      executionArn,
+    );
+    await publishEvent('Tender.StandstillEnded', {
       tenderId,
-      bidDeadline: tender.bidDeadline,
+      entityId: tender.entityId,
+      title: tender.title,
+      endedAt: decision.standstillEndsAt,
+      agreementIds,
     });
+    return { created: agreementIds.length };
+  },
+
+  decisionExpired: async ({ tenderId, executionArn }: Input<'decisionExpired'>) => {
+    const tender = await mustLoad(tenderId);
+    if (tender.status === 'unsuccessful') return { status: tender.status };
+    const reason =
+      tender.status === 'evaluation' && tender.rankedAt
+        ? 'No award decision within 60 days of the ranking; the bids are no longer binding'
+        : 'The evaluation did not finish within 120 days of the opening; the bids are no longer binding';
+    const at = nowIso();
+    const lotOutcomes = { ...tender.lotOutcomes };
+    for (const lotId of openLotIds(tender)) lotOutcomes[lotId] = { status: 'unsuccessful', reason, at };
+    await update(
+      tender,
+      { status: 'unsuccessful', unsuccessfulReason: reason, lotOutcomes },
+      'tender.decision-expired',
+      { status: { from: tender.status, to: 'unsuccessful' } },
+      executionArn,
+      reason,
+    );
+    await publishEvent('Tender.Unsuccessful', {
+      tenderId,
+      entityId: tender.entityId,
+      title: tender.title,
+      reason,
+      supplierIds: await bidderIds(tenderId),
+    });
+    return { status: 'unsuccessful' };
+  },
+
+  timerLost: async ({ tenderId, step }: Input<'timerLost'>) => {
+    const tender = await mustLoad(tenderId);
+    log.error('a waiting step timed out: its timer never arrived', { tenderId, step });
     await publishEvent('Tender.DeadlineTimerLost', {
       tenderId,
       entityId: tender.entityId,

@@ -11,6 +11,20 @@ export const deadlineIn = (days: number, now = Date.now()): string => {
   return d.toISOString();
 };
 
+/** Two years from the first day of the month three months after `now` (after deadline and standstill). */
+export const agreementPlan = (now = Date.now()) => {
+  const start = new Date(now);
+  start.setUTCMonth(start.getUTCMonth() + 3, 1);
+  const end = new Date(start);
+  end.setUTCFullYear(end.getUTCFullYear() + 2);
+  end.setUTCDate(end.getUTCDate() - 1);
+  return {
+    startDate: start.toISOString().slice(0, 10),
+    endDate: end.toISOString().slice(0, 10),
+    options: [{ durationMonths: 12 }],
+  };
+};
+
 export const colonoscopyTender = (now = Date.now()) => ({
   title: 'Koloskopi i Innlandet, Vestfold og Telemark',
   serviceAreaId: 'koloskopi',
@@ -41,7 +55,7 @@ export const colonoscopyTender = (now = Date.now()) => ({
   ],
   qualificationRequirements: [{ id: 'autorisasjon', text: 'Helsepersonell med norsk autorisasjon' }],
   bidDeadline: deadlineIn(30, now),
-  agreement: { startDate: '2027-03-01', endDate: '2029-02-28', options: [{ durationMonths: 12 }] },
+  agreement: agreementPlan(now),
   standstillDays: 10,
 });
 
@@ -119,3 +133,26 @@ export const lambdaContext = (): Context =>
   }) as unknown as Context;
 
 export const officerOf = (entity = 'helse-sor-ost'): Who => ({ role: 'officer', entity });
+
+/** A valid bid for a lot of the colonoscopy tender. */
+export const colonoscopyBid = (
+  lotId: 'innlandet' | 'telemark-vestfold',
+  unitPrice: number,
+  capacity = 800,
+) => ({
+  prices: [{ unit: 'konsultasjoner', unitPrice }],
+  capacity: [{ unit: 'konsultasjoner', quantity: capacity }],
+  deliverySites: [
+    lotId === 'innlandet'
+      ? { place: 'Hamar', hospitalAreaId: 'innlandet' }
+      : { place: 'Tønsberg', hospitalAreaId: 'telemark-vestfold' },
+  ],
+  answers: [
+    {
+      criterionId: 'kvalitet',
+      text: 'Gastroenterologer med lang erfaring; kvalitetsregister for koloskopi.',
+    },
+    { criterionId: 'tilgjengelighet', text: 'Time innen 14 dager, kveldsåpent to dager i uken.' },
+  ],
+  confirmations: [{ requirementId: 'autorisasjon', confirmed: true as const }],
+});

@@ -147,7 +147,7 @@ describe('the stack', () => {
         actionsOf(s).includes('scheduler:CreateSchedule'),
       ),
     );
-    expect(scheduling).toEqual(['tenderWorkflow']);
+    expect(scheduling).toEqual(['tenderWorkflow', 'timer']);
     const schedules = policyOf('TenderWorkflowRole').find((s) =>
       actionsOf(s).includes('scheduler:CreateSchedule'),
     );

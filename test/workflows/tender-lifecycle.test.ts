@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { colonoscopyTender, DAY } from '../helpers/fixtures.ts';
+import { colonoscopyBid, colonoscopyTender, DAY } from '../helpers/fixtures.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 
 const TERMINAL = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
@@ -81,7 +81,7 @@ describe('tender lifecycle workflow', () => {
     expect(workflow.body.status).toBe('FAILED');
     expect(stateNames(workflow.body.events)).toEqual([
       'LoadTender',
-      'RouteByStatus',
+      'RouteByStage',
       'PublishAnnouncement',
       'AwaitBidDeadline',
       'DeadlineTimerLost',
@@ -99,6 +99,12 @@ describe('tender lifecycle workflow', () => {
     const first = await startTestStack({ dataDir });
     const officer = await first.tokenFor({ role: 'officer', entity: 'helse-sor-ost' });
     const tender = await announce(first, officer);
+    const supplier = await first.tokenFor({ role: 'supplier', supplier: 'norsk-arbeidshelse-as' });
+    const bid = await first.request('PUT', `/tenders/${tender.id}/lots/innlandet/bid`, {
+      token: supplier,
+      body: colonoscopyBid('innlandet', 2500),
+    });
+    expect(bid.status).toBe(201);
     const clockBefore = first.runtime.clock.now().getTime();
     await first.stop();
 
@@ -118,14 +124,17 @@ describe('tender lifecycle workflow', () => {
     );
 
     await second.advanceClockTo(new Date(Date.parse(tender.bidDeadline) + 60_000));
+    // Opened with its one bid, the workflow now waits for the evaluation.
     const workflow = await eventually(
       () => second.request('GET', `/tenders/${tender.id}/workflow`, { token: officer2 }),
-      (r) => TERMINAL.includes(r.body.status),
+      (r) =>
+        stateNames(r.body.events).includes('AwaitEvaluation') &&
+        r.body.events.at(-1)?.type === 'TaskSubmitted',
     );
-    expect(workflow.body.status).toBe('SUCCEEDED');
-    expect((await second.request('GET', `/tenders/${tender.id}`, { token: officer2 })).body.status).toBe(
-      'evaluation',
-    );
+    expect(workflow.body.status).toBe('RUNNING');
+    const opened = await second.request('GET', `/tenders/${tender.id}`, { token: officer2 });
+    expect(opened.body.status).toBe('evaluation');
+    expect(opened.body.lotOutcomes['telemark-vestfold']).toMatchObject({ status: 'unsuccessful' });
     // Resumed from what DynamoDB held: the announcement was not published a second time.
     const entered = stateNames(workflow.body.events);
     expect(entered.filter((n) => n === 'PublishAnnouncement')).toHaveLength(1);

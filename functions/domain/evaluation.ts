@@ -1,0 +1,252 @@
+/**
+ * Evaluation, ranking and the award decision (documented in docs/domain.md, "Evaluation").
+ *
+ * - Every criterion is worth 0–10 points. Quality criteria (kind quality or accessibility): the
+ *   mean of the evaluators' scores. Price: the bid's evaluated price is the sum over the lot's
+ *   estimated volumes of unit price × quantity; the lowest evaluated price gets 10 points, the
+ *   others 10 × lowest / own (in proportion).
+ * - Total = Σ weight × points / 10, so 0–100.
+ * - Ranking per lot, best first; ties are broken by, in order: the lower evaluated price, the higher
+ *   weighted quality points, the earlier receipt of the final submission, the bid id.
+ * - Award: the best-ranked qualified bids up to the lot's maximum win; a lot with fewer qualified,
+ *   fully scored bids than its minimum is unsuccessful.
+ * Pure: no AWS.
+ */
+import type { ProblemItem } from '../commons/errors.ts';
+import type { Bid } from './bid.ts';
+import type { AwardCriterion, AwardDecision, Lot, Tender } from './tender.ts';
+
+export const SCALE_MAX = 10;
+
+export interface EvaluatorScores {
+  bidId: string;
+  evaluator: { sub: string; name: string };
+  scores: { criterionId: string; score: number; comment?: string }[];
+  at: string;
+}
+
+export interface RankedBid {
+  rank: number;
+  bidId: string;
+  supplierId: string;
+  evaluatedPrice: number;
+  points: Record<string, number>;
+  qualityPoints: number;
+  total: number;
+  evaluators: number;
+  receivedAt: string;
+}
+
+export interface LotRanking {
+  lotId: string;
+  status: 'ranked' | 'unsuccessful';
+  reason?: string;
+  ranking: RankedBid[];
+}
+
+/** Six decimals: enough to separate real differences, few enough that float noise never decides. */
+const round = (n: number): number => Math.round(n * 1e6) / 1e6;
+
+const qualityCriteria = (tender: Pick<Tender, 'awardCriteria'>): AwardCriterion[] =>
+  tender.awardCriteria.filter((c) => c.kind !== 'price');
+
+export const evaluatedPrice = (bid: Pick<Bid, 'prices'>, lot: Lot): number =>
+  round(
+    lot.estimatedVolumes.reduce(
+      (sum, v) => sum + (bid.prices.find((p) => p.unit === v.unit)?.unitPrice ?? 0) * v.quantity,
+      0,
+    ),
+  );
+
+/** Problems with one evaluator's scores for one bid: every quality criterion once, 0–10. */
+export const scoreProblems = (
+  tender: Pick<Tender, 'awardCriteria'>,
+  scores: { criterionId: string; score: number }[],
+): ProblemItem[] => {
+  const problems: ProblemItem[] = [];
+  const wanted = qualityCriteria(tender).map((c) => c.id);
+  scores.forEach((s, i) => {
+    if (!wanted.includes(s.criterionId)) {
+      problems.push({
+        pointer: `#/scores/${i}/criterionId`,
+        detail: `"${s.criterionId}" is not a quality criterion of this tender (price is scored by formula)`,
+      });
+    }
+    if (s.score < 0 || s.score > SCALE_MAX) {
+      problems.push({ pointer: `#/scores/${i}/score`, detail: `Scores run from 0 to ${SCALE_MAX}` });
+    }
+  });
+  for (const id of wanted) {
+    const count = scores.filter((s) => s.criterionId === id).length;
+    if (count === 0) problems.push({ pointer: '#/scores', detail: `A score for "${id}" is missing` });
+    if (count > 1) problems.push({ pointer: '#/scores', detail: `"${id}" is scored more than once` });
+  }
+  return problems;
+};
+
+/** The qualified bids of a lot that do not yet have scores from enough evaluators. */
+export const bidsMissingScores = (
+  tender: Pick<Tender, 'minEvaluators'>,
+  qualified: Pick<Bid, 'id'>[],
+  scores: EvaluatorScores[],
+): { bidId: string; evaluators: number }[] =>
+  qualified
+    .map((b) => ({ bidId: b.id, evaluators: scores.filter((s) => s.bidId === b.id).length }))
+    .filter((b) => b.evaluators < tender.minEvaluators);
+
+const compare = (a: Omit<RankedBid, 'rank'>, b: Omit<RankedBid, 'rank'>): number =>
+  b.total - a.total ||
+  a.evaluatedPrice - b.evaluatedPrice ||
+  b.qualityPoints - a.qualityPoints ||
+  (a.receivedAt < b.receivedAt ? -1 : a.receivedAt > b.receivedAt ? 1 : 0) ||
+  (a.bidId < b.bidId ? -1 : a.bidId > b.bidId ? 1 : 0);
+
+/**
+ * Ranks the qualified bids of one lot. `bids` may hold every bid of the lot; only qualified ones
+ * count. Scores of bids that are not qualified are ignored.
+ */
+export const rankLot = (
+  tender: Pick<Tender, 'awardCriteria' | 'minEvaluators'>,
+  lot: Lot,
+  bids: Pick<Bid, 'id' | 'supplierId' | 'status' | 'prices' | 'receivedAt' | 'lotId'>[],
+  scores: EvaluatorScores[],
+): LotRanking => {
+  const qualified = bids.filter((b) => b.lotId === lot.id && b.status === 'qualified');
+  const scored = qualified.filter(
+    (b) => scores.filter((s) => s.bidId === b.id).length >= tender.minEvaluators,
+  );
+  if (scored.length === 0) {
+    return {
+      lotId: lot.id,
+      status: 'unsuccessful',
+      reason: qualified.length === 0 ? 'No qualified bid' : 'No qualified bid has enough evaluator scores',
+      ranking: [],
+    };
+  }
+  const prices = new Map(scored.map((b) => [b.id, evaluatedPrice(b, lot)]));
+  const lowest = Math.min(...prices.values());
+  const priceCriterion = tender.awardCriteria.find((c) => c.kind === 'price');
+  const rows = scored.map((bid) => {
+    const own = scores.filter((s) => s.bidId === bid.id);
+    const exact: Record<string, number> = {};
+    for (const c of qualityCriteria(tender)) {
+      const values = own.map((s) => s.scores.find((x) => x.criterionId === c.id)?.score ?? 0);
+      exact[c.id] = values.reduce((a, b) => a + b, 0) / values.length;
+    }
+    const price = prices.get(bid.id) ?? 0;
+    if (priceCriterion) exact[priceCriterion.id] = price > 0 ? (SCALE_MAX * lowest) / price : SCALE_MAX;
+    const weighted = (c: AwardCriterion) => (c.weight * (exact[c.id] ?? 0)) / SCALE_MAX;
+    return {
+      bidId: bid.id,
+      supplierId: bid.supplierId,
+      evaluatedPrice: price,
+      points: Object.fromEntries(Object.entries(exact).map(([k, v]) => [k, round(v)])),
+      qualityPoints: round(qualityCriteria(tender).reduce((sum, c) => sum + weighted(c), 0)),
+      total: round(tender.awardCriteria.reduce((sum, c) => sum + weighted(c), 0)),
+      evaluators: own.length,
+      receivedAt: bid.receivedAt,
+    };
+  });
+  rows.sort(compare);
+  return { lotId: lot.id, status: 'ranked', ranking: rows.map((r, i) => ({ rank: i + 1, ...r })) };
+};
+
+/** The award of one lot from its ranking: the best up to the maximum, or unsuccessful below the minimum. */
+export const awardLot = (
+  lot: Pick<Lot, 'id' | 'minSuppliers' | 'maxSuppliers'>,
+  ranking: LotRanking,
+): { lotId: string; status: 'awarded' | 'unsuccessful'; reason?: string; winners: RankedBid[] } => {
+  if (ranking.status === 'unsuccessful') {
+    return { lotId: lot.id, status: 'unsuccessful', reason: ranking.reason ?? 'No ranked bid', winners: [] };
+  }
+  if (ranking.ranking.length < lot.minSuppliers) {
+    return {
+      lotId: lot.id,
+      status: 'unsuccessful',
+      reason: `${ranking.ranking.length} ranked bid(s), fewer than the lot's minimum of ${lot.minSuppliers}`,
+      winners: [],
+    };
+  }
+  return { lotId: lot.id, status: 'awarded', winners: ranking.ranking.slice(0, lot.maxSuppliers) };
+};
+
+/** The award decision over every open lot, from the stored rankings. */
+export const buildAwardDecision = (
+  tender: Pick<Tender, 'lots' | 'lotOutcomes' | 'standstillDays'> & { award?: { revision: number } },
+  rankings: LotRanking[],
+  approvedBy: { sub: string; name: string },
+  now: Date,
+): AwardDecision => ({
+  revision: (tender.award?.revision ?? 0) + 1,
+  approvedAt: now.toISOString(),
+  approvedBy,
+  standstillEndsAt: new Date(now.getTime() + tender.standstillDays * 86_400_000).toISOString(),
+  lots: tender.lots
+    .filter((lot) => (tender.lotOutcomes?.[lot.id]?.status ?? 'open') === 'open')
+    .map((lot) => {
+      const ranking = rankings.find((r) => r.lotId === lot.id) ?? {
+        lotId: lot.id,
+        status: 'unsuccessful' as const,
+        reason: 'The lot was not ranked',
+        ranking: [],
+      };
+      const result = awardLot(lot, ranking);
+      return {
+        lotId: lot.id,
+        status: result.status,
+        ...(result.reason ? { reason: result.reason } : {}),
+        winners: result.winners.map((w) => ({
+          bidId: w.bidId,
+          supplierId: w.supplierId,
+          rank: w.rank,
+          total: w.total,
+        })),
+      };
+    }),
+});
+
+export type BidderOutcome = 'won' | 'lost' | 'rejected' | 'lot-unsuccessful';
+
+/** Each bidder's own result, as every bidder receives it at the same time. */
+export const bidderResults = (
+  decision: AwardDecision,
+  rankings: LotRanking[],
+  bids: Pick<Bid, 'id' | 'supplierId' | 'lotId' | 'status' | 'qualification'>[],
+): {
+  supplierId: string;
+  lotId: string;
+  bidId: string;
+  outcome: BidderOutcome;
+  rank?: number;
+  total?: number;
+  reason?: string;
+}[] =>
+  bids
+    .filter((b) => b.status === 'qualified' || b.status === 'rejected')
+    .filter((b) => decision.lots.some((l) => l.lotId === b.lotId))
+    .map((b) => {
+      const lot = decision.lots.find((l) => l.lotId === b.lotId);
+      const ranked = rankings.find((r) => r.lotId === b.lotId)?.ranking.find((r) => r.bidId === b.id);
+      const base = {
+        supplierId: b.supplierId,
+        lotId: b.lotId,
+        bidId: b.id,
+        ...(ranked ? { rank: ranked.rank, total: ranked.total } : {}),
+      };
+      if (b.status === 'rejected')
+        return { ...base, outcome: 'rejected' as const, reason: b.qualification?.reason ?? 'Not qualified' };
+      if (lot?.status === 'unsuccessful')
+        return {
+          ...base,
+          outcome: 'lot-unsuccessful' as const,
+          reason: lot.reason ?? 'The lot was not awarded',
+        };
+      if (lot?.winners.some((w) => w.bidId === b.id)) return { ...base, outcome: 'won' as const };
+      return {
+        ...base,
+        outcome: 'lost' as const,
+        reason: ranked
+          ? `Rank ${ranked.rank}; the lot awards ${lot?.winners.length ?? 0}`
+          : 'Not ranked: not enough evaluator scores',
+      };
+    });
