@@ -90,9 +90,14 @@ const tenderStillOpen = (tender: TenderItem, at: string): TransactItem => ({
   ConditionCheck: {
     TableName: tableName(),
     Key: { PK: tender.PK, SK: tender.SK },
-    ConditionExpression: 'version = :version AND #status = :tendering AND bidDeadline > :now',
+    // Not the version: the workflow's bookkeeping changes it; a material change bumps the revision.
+    ConditionExpression: `${tender.contentRevision === undefined ? 'attribute_not_exists(contentRevision)' : 'contentRevision = :revision'} AND #status = :tendering AND bidDeadline > :now`,
     ExpressionAttributeNames: { '#status': 'status' },
-    ExpressionAttributeValues: { ':version': tender.version, ':tendering': 'tendering', ':now': at },
+    ExpressionAttributeValues: {
+      ...(tender.contentRevision === undefined ? {} : { ':revision': tender.contentRevision }),
+      ':tendering': 'tendering',
+      ':now': at,
+    },
   },
 });
 

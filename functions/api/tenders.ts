@@ -296,7 +296,12 @@ export const handler = httpHandler(tenderRoutes, {
         aggregate: { type: 'tender', id: before.id },
         entityId: before.entityId,
         before: { ...before, version },
-        after: tenderItem({ ...withoutKeys(before), ...content, updatedAt: at }),
+        after: tenderItem({
+          ...withoutKeys(before),
+          ...content,
+          contentRevision: (before.contentRevision ?? 0) + 1,
+          updatedAt: at,
+        }),
         actor: principal,
         action: 'tender.changed',
         reason,

@@ -117,6 +117,8 @@ export interface Tender extends TenderContent {
   entityId: string;
   status: TenderStatus;
   lotOutcomes?: Record<string, LotOutcome>;
+  /** Bumped by each material change of an announced tender: bids are checked against one revision. */
+  contentRevision?: number;
   /** Set when the officer asked for the ranking; cleared when an award is revised. */
   rankingRequestedAt?: string;
   rankedAt?: string;

@@ -12,5 +12,7 @@ export type TimerEvent = z.infer<typeof timerEventSchema>;
  * one, if it still fires, finds the deadline moved and changes nothing (names: at most 64 chars).
  */
 const due = (at: Date) => Math.floor(at.getTime() / 1000).toString(36);
-export const bidDeadlineScheduleName = (tenderId: string, at: Date): string => `${tenderId}-deadline-${due(at)}`;
-export const standstillScheduleName = (tenderId: string, at: Date): string => `${tenderId}-standstill-${due(at)}`;
+export const bidDeadlineScheduleName = (tenderId: string, at: Date): string =>
+  `${tenderId}-deadline-${due(at)}`;
+export const standstillScheduleName = (tenderId: string, at: Date): string =>
+  `${tenderId}-standstill-${due(at)}`;

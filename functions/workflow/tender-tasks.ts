@@ -193,10 +193,14 @@ const tasks = {
       }),
     );
     if (input.step === 'bidDeadline') {
-      await upsertOneTimeSchedule(bidDeadlineScheduleName(tender.id, new Date(tender.bidDeadline)), new Date(tender.bidDeadline), {
-        type: 'tender.bidDeadline',
-        tenderId: tender.id,
-      });
+      await upsertOneTimeSchedule(
+        bidDeadlineScheduleName(tender.id, new Date(tender.bidDeadline)),
+        new Date(tender.bidDeadline),
+        {
+          type: 'tender.bidDeadline',
+          tenderId: tender.id,
+        },
+      );
     }
     if (input.step === 'standstill' && tender.award) {
       await upsertOneTimeSchedule(

@@ -6,8 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../functions/commons/auth.ts';
 import { routes } from '../../functions/manifest.ts';
-import { colonoscopyTender } from '../helpers/fixtures.ts';
+import { colonoscopyBid, colonoscopyTender, DAY } from '../helpers/fixtures.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
+import { actorsOf, eventually, TenderFlow } from '../support/tender-flow.ts';
 
 type Caller = `${Role}` | 'foreign-officer' | 'foreign-evaluator' | 'foreign-auditor' | 'anonymous';
 const callers: Caller[] = [
@@ -23,8 +24,8 @@ const callers: Caller[] = [
 
 interface Case {
   route: string;
-  /** What it is called on: the tender in draft, the tender announced, or nothing. */
-  on: 'draft' | 'announced' | 'none';
+  /** What it is called on: the tender in draft, announced, opened (with a bid), or nothing. */
+  on: 'draft' | 'announced' | 'opened' | 'none';
   expect: Record<Caller, number>;
 }
 
@@ -60,6 +61,62 @@ const cases: Case[] = [
     route: 'GET /tenders/{tenderId}/workflow',
     on: 'announced',
     expect: all(403, { officer: 200, auditor: 200, 'foreign-officer': 403, 'foreign-auditor': 403 }),
+  },
+  // Questions: suppliers ask, everyone reads, the entity's officers answer.
+  { route: 'POST /tenders/{tenderId}/questions', on: 'announced', expect: all(403, { supplier: 201 }) },
+  { route: 'GET /tenders/{tenderId}/questions', on: 'announced', expect: all(200) },
+  {
+    route: 'POST /tenders/{tenderId}/questions/{questionId}/answer',
+    on: 'announced',
+    expect: officerOnly(200, 403),
+  },
+  // Bids: only the supplier touches its own; the entity sees counts, then bids after opening.
+  { route: 'PUT /tenders/{tenderId}/lots/{lotId}/bid', on: 'announced', expect: all(403, { supplier: 201 }) },
+  { route: 'GET /tenders/{tenderId}/lots/{lotId}/bid', on: 'announced', expect: all(403, { supplier: 200 }) },
+  {
+    route: 'DELETE /tenders/{tenderId}/lots/{lotId}/bid',
+    on: 'announced',
+    expect: all(403, { supplier: 200 }),
+  },
+  {
+    route: 'GET /tenders/{tenderId}/bids',
+    on: 'announced',
+    expect: all(403, { officer: 200, evaluator: 200, auditor: 200 }),
+  },
+  {
+    route: 'GET /tenders/{tenderId}/bids/{bidId}',
+    on: 'opened',
+    expect: all(403, { officer: 200, evaluator: 200, auditor: 200 }),
+  },
+  {
+    route: 'POST /tenders/{tenderId}/bids/{bidId}/qualification',
+    on: 'opened',
+    expect: officerOnly(200, 403),
+  },
+  {
+    route: 'PUT /tenders/{tenderId}/bids/{bidId}/scores',
+    on: 'opened',
+    expect: all(403, { evaluator: 200 }),
+  },
+  // Changes, cancellation, ranking and award: the entity's officers decide.
+  { route: 'POST /tenders/{tenderId}/deadline', on: 'announced', expect: officerOnly(200, 403) },
+  { route: 'POST /tenders/{tenderId}/changes', on: 'announced', expect: officerOnly(200, 403) },
+  { route: 'POST /tenders/{tenderId}/cancel', on: 'announced', expect: officerOnly(200, 403) },
+  { route: 'POST /tenders/{tenderId}/ranking', on: 'opened', expect: officerOnly(422, 403) },
+  {
+    route: 'GET /tenders/{tenderId}/ranking',
+    on: 'announced',
+    expect: all(403, { officer: 200, evaluator: 200, auditor: 200 }),
+  },
+  { route: 'POST /tenders/{tenderId}/award', on: 'announced', expect: officerOnly(409, 403) },
+  { route: 'GET /tenders/{tenderId}/award', on: 'announced', expect: all(404) },
+  { route: 'POST /tenders/{tenderId}/award/revise', on: 'announced', expect: officerOnly(409, 403) },
+  // Agreements: the entity's people and the supplier that holds it; for anyone else it does not exist.
+  { route: 'GET /agreements', on: 'none', expect: all(200) },
+  {
+    route: 'GET /agreements/{agreementId}',
+    on: 'none',
+    expect: all(404, { officer: 200, evaluator: 200, auditor: 200, supplier: 200 }),
   },
   { route: 'GET /reference/entities', on: 'none', expect: all(200) },
   { route: 'GET /reference/hospital-areas', on: 'none', expect: all(200) },
@@ -105,15 +162,49 @@ const freshTender = async (on: Case['on']) => {
     body: colonoscopyTender(await clockNow()),
   });
   expect(created.status).toBe(201);
-  if (on === 'announced') {
+  if (on === 'announced' || on === 'opened') {
     const announced = await stack.request('POST', `/tenders/${created.body.id}/announce`, {
       token: tokens.officer,
       body: { version: 1 },
     });
     expect(announced.status).toBe(200);
-    return announced.body;
+    // Settled: the workflow has recorded the announcement and waits for the deadline.
+    await eventually(
+      () => stack.request('GET', `/tenders/${created.body.id}/workflow`, { token: tokens.officer }),
+      (r) => r.status === 200 && r.body.events.at(-1)?.type === 'TaskSubmitted',
+    );
+    if (on === 'announced') return announced.body;
+    const bid = await stack.request('PUT', `/tenders/${created.body.id}/lots/innlandet/bid`, {
+      token: tokens.supplier,
+      body: colonoscopyBid('innlandet', 2000),
+    });
+    expect(bid.status).toBe(201);
+    await stack.advanceClockTo(new Date(Date.parse(announced.body.bidDeadline) + 60_000));
+    const opened = await eventually(
+      () => stack.request('GET', `/tenders/${created.body.id}`, { token: tokens.officer }),
+      (r) => r.body.status === 'evaluation',
+    );
+    return { ...opened.body, bidId: bid.body.bidId };
   }
   return created.body;
+};
+
+/** One agreement of the supplier caller, made once through the whole lifecycle. */
+let agreementId: string | undefined;
+const anAgreement = async (): Promise<string> => {
+  if (agreementId) return agreementId;
+  const who = await actorsOf(stack);
+  const flow = await TenderFlow.announce(stack, who);
+  const bid = await flow.bid('norsk-arbeidshelse-as', 'innlandet', colonoscopyBid('innlandet', 2000));
+  await flow.passDeadline();
+  await flow.qualify(bid.body.bidId, true);
+  await flow.score(bid.body.bidId, 8, 8);
+  await flow.rank();
+  await flow.award();
+  await flow.passStandstill();
+  const list = await stack.request('GET', '/agreements?limit=100', { token: who.officer });
+  agreementId = list.body.items.find((a: { tenderId: string }) => a.tenderId === flow.id).id;
+  return agreementId as string;
 };
 
 const supplierBody = (n: string) => ({
@@ -142,6 +233,53 @@ const requestFor = async (c: Case, caller: Caller, n: number) => {
     if (method === 'PATCH') body = { version: created.body.version, kind: 'ideell' };
   }
   if (c.route === 'GET /reference/hospital-areas') path = `${path}?entity=helse-sor-ost`;
+  path = path.replace('{lotId}', 'innlandet').replace('{bidId}', tender?.bidId ?? '');
+  // The workflow records its own steps on the tender too: read the version the caller would see.
+  const version = tender
+    ? (await stack.request('GET', `/tenders/${tender.id}`, { token: tokens.officer })).body.version
+    : undefined;
+  if (c.route === 'POST /tenders/{tenderId}/questions') body = { text: 'Hva med parkering?' };
+  if (template.includes('{questionId}')) {
+    const q = await stack.request('POST', `/tenders/${tender.id}/questions`, {
+      token: tokens.supplier,
+      body: { text: 'Hva med parkering?' },
+    });
+    path = path.replace('{questionId}', q.body.id);
+    body = { version: 1, text: 'Det finnes.' };
+  }
+  if (c.route === 'PUT /tenders/{tenderId}/lots/{lotId}/bid') body = colonoscopyBid('innlandet', 2000);
+  if (
+    c.route === 'GET /tenders/{tenderId}/lots/{lotId}/bid' ||
+    c.route === 'DELETE /tenders/{tenderId}/lots/{lotId}/bid'
+  ) {
+    await stack.request('PUT', `/tenders/${tender.id}/lots/innlandet/bid`, {
+      token: tokens.supplier,
+      body: colonoscopyBid('innlandet', 2000),
+    });
+  }
+  if (c.route === 'POST /tenders/{tenderId}/bids/{bidId}/qualification')
+    body = { version: 1, qualified: true };
+  if (c.route === 'PUT /tenders/{tenderId}/bids/{bidId}/scores') {
+    await stack.request('POST', `/tenders/${tender.id}/bids/${tender.bidId}/qualification`, {
+      token: tokens.officer,
+      body: { version: 1, qualified: true },
+    });
+    body = {
+      scores: [
+        { criterionId: 'kvalitet', score: 7 },
+        { criterionId: 'tilgjengelighet', score: 6 },
+      ],
+    };
+  }
+  if (c.route === 'POST /tenders/{tenderId}/deadline')
+    body = { version, bidDeadline: new Date(Date.parse(tender.bidDeadline) + DAY).toISOString() };
+  if (c.route === 'POST /tenders/{tenderId}/changes')
+    body = { version, reason: 'Nytt krav', qualificationRequirements: [{ id: 'ny', text: 'Nytt krav' }] };
+  if (c.route === 'POST /tenders/{tenderId}/cancel') body = { version, reason: 'Matrisetest' };
+  if (['POST /tenders/{tenderId}/ranking', 'POST /tenders/{tenderId}/award'].includes(c.route))
+    body = { version };
+  if (c.route === 'POST /tenders/{tenderId}/award/revise') body = { version, reason: 'Matrisetest' };
+  if (template.includes('{agreementId}')) path = template.replace('{agreementId}', await anAgreement());
   return stack.request(method, path, { token: tokens[caller], ...(body === undefined ? {} : { body }) });
 };
 

@@ -168,9 +168,12 @@ describe('a tender from announcement to framework agreements', () => {
     ]);
     await flow.waitingIn('AwaitStandstillEnd');
     await stack.runtime.bus.idle();
-    const awarded = stack.runtime.bus.published.filter((e) => e['detail-type'] === 'Tender.Awarded');
+    const awarded = stack.runtime.bus.published.filter(
+      (e) => e['detail-type'] === 'Tender.Awarded' && (e.detail as { tenderId: string }).tenderId === flow.id,
+    );
     expect(awarded).toHaveLength(1);
-    expect((awarded[0]?.detail as { bidders: unknown[] }).bidders).toHaveLength(5);
+    const bidders = (awarded[0] as { detail: { bidders: unknown[] } }).detail.bidders;
+    expect(bidders).toHaveLength(5);
     const forAir = await stack.request('GET', `/tenders/${flow.id}/award`, { token: who.suppliers[air] });
     expect(forAir.body.yourResults).toEqual([
       expect.objectContaining({

@@ -1,18 +1,19 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import {
-  ConflictException,
-  CreateScheduleCommand,
-  SchedulerClient,
-  UpdateScheduleCommand,
-} from '@aws-sdk/client-scheduler';
+import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SendTaskSuccessCommand, SFNClient, TaskDoesNotExist } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { resetEnvCache } from '../../functions/commons/env.ts';
 import { handler as timer } from '../../functions/events/timer.ts';
+import { bidDeadlineScheduleName } from '../../functions/events/timer-event.ts';
 import { handler as tasks } from '../../functions/workflow/tender-tasks.ts';
-import { colonoscopyTender, lambdaContext } from '../helpers/fixtures.ts';
+import { colonoscopyBid, colonoscopyTender, lambdaContext } from '../helpers/fixtures.ts';
 
 const ddbMock = mockClient(DynamoDBDocumentClient);
 const sfnMock = mockClient(SFNClient);
@@ -60,7 +61,7 @@ describe('tender workflow tasks', () => {
     ddbMock.on(GetCommand).resolves({ Item: tender() });
     expect(await run({ task: 'loadTender', tenderId: ID })).toMatchObject({
       status: 'tendering',
-      announcementPublished: false,
+      stage: 'announce',
     });
   });
 
@@ -98,17 +99,28 @@ describe('tender workflow tasks', () => {
     expect(busMock).toHaveReceivedCommandTimes(PutEventsCommand, 1);
   });
 
-  it('awaitBidDeadline stores the token only while the tender is tendering, and schedules the deadline', async () => {
-    ddbMock.on(GetCommand).resolves({ Item: tender() });
+  it('awaitStep stores the token only if the tender is unchanged since it was read, and schedules the deadline', async () => {
+    ddbMock
+      .on(GetCommand)
+      .resolves({ Item: tender({ announcementPublishedAt: '2026-11-02T10:00:01.000Z' }) });
     ddbMock.on(TransactWriteCommand).resolves({});
     schedulerMock.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
-    await run({ task: 'awaitBidDeadline', tenderId: ID, executionArn: EXECUTION, taskToken: 'token-1' });
+    await run({
+      task: 'awaitStep',
+      step: 'bidDeadline',
+      tenderId: ID,
+      executionArn: EXECUTION,
+      taskToken: 'token-1',
+    });
     const items = ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
-    expect(items[0]?.ConditionCheck).toMatchObject({ ConditionExpression: '#status = :tendering' });
+    expect(items[0]?.ConditionCheck).toMatchObject({
+      ConditionExpression: 'version = :version',
+      ExpressionAttributeValues: { ':version': 2 },
+    });
     expect(items[1]?.Put?.Item).toMatchObject({ SK: 'TASKTOKEN#bidDeadline', taskToken: 'token-1' });
     const deadline = tender().bidDeadline;
     expect(schedulerMock).toHaveReceivedCommandWith(CreateScheduleCommand, {
-      Name: `tender-${ID}-bid-deadline`,
+      Name: bidDeadlineScheduleName(ID, new Date(deadline)),
       GroupName: 'group',
       ScheduleExpression: `at(${deadline.slice(0, 19)})`,
       ActionAfterCompletion: 'DELETE',
@@ -119,16 +131,30 @@ describe('tender workflow tasks', () => {
     expect(sfnMock).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 0);
   });
 
-  it('awaitBidDeadline moves an existing schedule (a resumed execution) and completes at once if the deadline passed', async () => {
-    ddbMock.on(GetCommand).resolves({ Item: tender({ bidDeadline: '2026-01-01T12:00:00.000Z' }) });
-    ddbMock.on(TransactWriteCommand).resolves({});
-    schedulerMock
-      .on(CreateScheduleCommand)
-      .rejects(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} }));
-    schedulerMock.on(UpdateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
-    await run({ task: 'awaitBidDeadline', tenderId: ID, executionArn: EXECUTION, taskToken: 'token-2' });
-    expect(schedulerMock).toHaveReceivedCommandTimes(UpdateScheduleCommand, 1);
+  it('awaitStep completes at once, storing nothing, when its moment has already passed (a resumed execution)', async () => {
+    ddbMock.on(GetCommand).resolves({
+      Item: tender({
+        bidDeadline: '2026-01-01T12:00:00.000Z',
+        announcementPublishedAt: '2025-12-01T10:00:00.000Z',
+      }),
+    });
+    await run({
+      task: 'awaitStep',
+      step: 'bidDeadline',
+      tenderId: ID,
+      executionArn: EXECUTION,
+      taskToken: 'token-2',
+    });
     expect(sfnMock).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: 'token-2' });
+    expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(schedulerMock.commandCalls(CreateScheduleCommand)).toHaveLength(0);
+  });
+
+  it('awaitStep fails with TenderCancelled for a cancelled tender (the workflow ends Cancelled)', async () => {
+    ddbMock.on(GetCommand).resolves({ Item: tender({ status: 'cancelled' }) });
+    await expect(
+      run({ task: 'awaitStep', step: 'evaluation', tenderId: ID, executionArn: EXECUTION, taskToken: 't' }),
+    ).rejects.toMatchObject({ name: 'TenderCancelled' });
   });
 
   it('openTender refuses to open before the deadline (the workflow goes back to waiting)', async () => {
@@ -138,16 +164,47 @@ describe('tender workflow tasks', () => {
     });
   });
 
-  it('openTender opens after the deadline: status evaluation, audit by the workflow, Tender.Opened', async () => {
+  it('openTender opens after the deadline: status evaluation, a lot without bids unsuccessful, Tender.Opened', async () => {
     ddbMock.on(GetCommand).resolves({ Item: tender({ bidDeadline: '2026-01-01T12:00:00.000Z' }) });
+    ddbMock.on(QueryCommand).resolves({
+      Items: [
+        {
+          id: 'bid_1',
+          lotId: 'innlandet',
+          supplierId: 's1',
+          status: 'submitted',
+          ...colonoscopyBid('innlandet', 1),
+        },
+      ],
+    });
     ddbMock.on(TransactWriteCommand).resolves({});
-    await run({ task: 'openTender', tenderId: ID, executionArn: EXECUTION });
+    expect(await run({ task: 'openTender', tenderId: ID, executionArn: EXECUTION })).toEqual({
+      status: 'evaluation',
+    });
     const items = ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
-    expect(items[0]?.Put?.Item).toMatchObject({ status: 'evaluation', version: 3 });
+    expect(items[0]?.Put?.Item).toMatchObject({
+      status: 'evaluation',
+      version: 3,
+      lotOutcomes: { 'telemark-vestfold': { status: 'unsuccessful' } },
+    });
+    expect(items[0]?.Put?.Item?.lotOutcomes).not.toHaveProperty('innlandet');
     expect(items[1]?.Put?.Item).toMatchObject({ action: 'tender.opened', seq: 3, prevHash: 'b'.repeat(64) });
     expect(busMock).toHaveReceivedCommandWith(PutEventsCommand, {
       Entries: [expect.objectContaining({ DetailType: 'Tender.Opened' })],
     });
+  });
+
+  it('openTender ends the tender unsuccessful when no lot has a valid bid, and says so on the bus', async () => {
+    ddbMock.on(GetCommand).resolves({ Item: tender({ bidDeadline: '2026-01-01T12:00:00.000Z' }) });
+    ddbMock.on(QueryCommand).resolves({
+      Items: [{ id: 'bid_1', lotId: 'innlandet', supplierId: 's1', status: 'withdrawn' }],
+    });
+    ddbMock.on(TransactWriteCommand).resolves({});
+    expect(await run({ task: 'openTender', tenderId: ID, executionArn: EXECUTION })).toEqual({
+      status: 'unsuccessful',
+    });
+    const types = busMock.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries?.[0]?.DetailType);
+    expect(types).toEqual(['Tender.Opened', 'Tender.Unsuccessful']);
   });
 });
 
@@ -170,9 +227,21 @@ describe('timer', () => {
     expect(sfnMock).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: 'token-3' });
   });
 
-  it('ignores a schedule that fires before a deadline that was moved later', async () => {
+  it('re-arms itself when it fires before a deadline that was moved later', async () => {
+    process.env.SCHEDULE_GROUP = 'group';
+    process.env.SCHEDULER_ROLE_ARN = 'arn:aws:iam::123456789012:role/scheduler';
+    process.env.SCHEDULE_DEAD_LETTER_ARN = 'arn:aws:sqs:eu-north-1:123456789012:dlq';
+    process.env.TIMER_FUNCTION_ARN = 'arn:aws:lambda:eu-north-1:123456789012:function:timer';
+    resetEnvCache();
+    schedulerMock.reset();
+    schedulerMock.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
     ddbMock.on(GetCommand).resolves({ Item: tender() });
-    expect(await fire()).toEqual({ outcome: 'ignored: deadline moved later' });
+    const deadline = tender().bidDeadline;
+    expect(await fire()).toEqual({ outcome: `re-armed for ${deadline}` });
+    expect(schedulerMock).toHaveReceivedCommandWith(CreateScheduleCommand, {
+      Name: bidDeadlineScheduleName(ID, new Date(deadline)),
+      ScheduleExpression: `at(${deadline.slice(0, 19)})`,
+    });
     expect(sfnMock).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 0);
   });
 
@@ -183,6 +252,6 @@ describe('timer', () => {
       .on(GetCommand, { Key: { PK: `TENDER#${ID}`, SK: 'TASKTOKEN#bidDeadline' } })
       .resolves({ Item: { taskToken: 'token-3' } });
     sfnMock.on(SendTaskSuccessCommand).rejects(new TaskDoesNotExist({ message: 'gone', $metadata: {} }));
-    expect(await fire()).toEqual({ outcome: 'stale-token' });
+    expect(await fire()).toEqual({ outcome: 'no-waiting-workflow' });
   });
 });
