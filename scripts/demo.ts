@@ -1,7 +1,10 @@
 /**
  * The demo: against the running local product (npm start), through its HTTP API only.
- * Creates and announces the colonoscopy tender from the seed text hso-2024-kjop-fra-private.txt:
- * one supplier in Sykehuset Innlandet's catchment area, one to two in Telemark/Vestfold's.
+ * Runs the colonoscopy tender from the seed text hso-2024-kjop-fra-private.txt through its whole
+ * life: one supplier in Sykehuset Innlandet's catchment area, one to two in Telemark/Vestfold's.
+ * Suppliers ask and bid (one too late), the deadline passes on the local clock, bids are qualified
+ * and scored, the workflow ranks the lots, the officer awards, the standstill passes and the
+ * framework agreements exist.
  *
  *   npm start            # in one terminal
  *   npm run demo         # in another (HELSEKJOP_API=http://localhost:3000 by default)
@@ -89,6 +92,12 @@ const main = async () => {
   step('The officer drafts the colonoscopy tender (koloskopi, two lots cut by catchment area)');
   const deadline = new Date(now.getTime() + 30 * 86_400_000);
   deadline.setUTCHours(12, 0, 0, 0);
+  // Two years from the first of the month three months ahead: after the deadline and the standstill.
+  const agreementStart = new Date(now);
+  agreementStart.setUTCMonth(agreementStart.getUTCMonth() + 3, 1);
+  const agreementEnd = new Date(agreementStart);
+  agreementEnd.setUTCFullYear(agreementEnd.getUTCFullYear() + 2);
+  agreementEnd.setUTCDate(agreementEnd.getUTCDate() - 1);
   const draft = {
     title:
       'Koloskopi i opptaksområdene til Sykehuset Innlandet HF og Sykehuset Telemark HF/Sykehuset i Vestfold HF',
@@ -125,8 +134,8 @@ const main = async () => {
     ],
     bidDeadline: deadline.toISOString(),
     agreement: {
-      startDate: '2027-03-01',
-      endDate: '2029-02-28',
+      startDate: agreementStart.toISOString().slice(0, 10),
+      endDate: agreementEnd.toISOString().slice(0, 10),
       options: [{ durationMonths: 12 }, { durationMonths: 12 }],
     },
     standstillDays: 10,
@@ -206,16 +215,231 @@ const main = async () => {
     `  ${seen.title}\n  lots: ${seen.lots.map((l: any) => `${l.id} (${l.minSuppliers}–${l.maxSuppliers})`).join(', ')}; deadline ${seen.bidDeadline}`,
   );
 
-  step('What the officer’s entity has (GET /tenders)');
-  const list = expectStatus(await call('GET', '/tenders?limit=5', officer), 200, 'list');
-  for (const t of list.items) console.log(`  ${t.id}  ${t.status.padEnd(10)} ${t.title.slice(0, 60)}`);
+  const id = created.id as string;
+  const suppliers = {
+    nah: { id: 'norsk-arbeidshelse-as', token: supplier },
+    falck: {
+      id: 'falck-norge-as',
+      token: await tokenFor({ role: 'supplier', supplier: 'falck-norge-as', name: 'Falck Norge AS' }),
+    },
+    steff: {
+      id: 'unicare-steffensrud-as',
+      token: await tokenFor({
+        role: 'supplier',
+        supplier: 'unicare-steffensrud-as',
+        name: 'Unicare Steffensrud AS',
+      }),
+    },
+    air: {
+      id: 'rehabiliteringssenteret-air-as',
+      token: await tokenFor({ role: 'supplier', supplier: 'rehabiliteringssenteret-air-as', name: 'AiR' }),
+    },
+  };
+  const evaluator = await tokenFor({ role: 'evaluator', entity: 'helse-sor-ost', name: 'Eva Evaluator' });
+  const waitFor = async (what: string, check: () => Promise<boolean>) => {
+    for (let i = 0; i < 100; i++) {
+      if (await check()) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    console.error(`✗ ${what} did not happen`);
+    process.exit(1);
+  };
+  const tender = async () => expectStatus(await call('GET', `/tenders/${id}`, officer), 200, 'read tender');
+  const waitingIn = (state: string) =>
+    waitFor(`the workflow waiting in ${state}`, async () => (await deadlineLine()).endsWith(state));
+
+  step('Suppliers ask; the officer answers; every supplier sees it, without the asker');
+  const question = expectStatus(
+    await call('POST', `/tenders/${id}/questions`, suppliers.falck.token, {
+      lotId: 'innlandet',
+      text: 'Kan tjenesten leveres fra to steder i opptaksområdet?',
+    }),
+    201,
+    'ask',
+  );
+  for (const [who, text] of [
+    ['nah', 'Skal prisen oppgis med eller uten merverdiavgift?'],
+    ['steff', 'Hvor lang er avtalens første periode?'],
+  ] as const) {
+    const q = expectStatus(
+      await call('POST', `/tenders/${id}/questions`, suppliers[who].token, { text }),
+      201,
+      'ask',
+    );
+    expectStatus(
+      await call('POST', `/tenders/${id}/questions/${q.id}/answer`, officer, {
+        version: q.version,
+        text:
+          who === 'nah'
+            ? 'Uten merverdiavgift.'
+            : `Fra ${draft.agreement.startDate} til ${draft.agreement.endDate}, med to opsjoner på ett år.`,
+      }),
+      200,
+      'answer',
+    );
+  }
+  expectStatus(
+    await call('POST', `/tenders/${id}/questions/${question.id}/answer`, officer, {
+      version: question.version,
+      text: 'Ja, så lenge begge leveringsstedene ligger i sykehusområdet.',
+    }),
+    200,
+    'answer',
+  );
+  const seenQuestions = expectStatus(
+    await call('GET', `/tenders/${id}/questions`, suppliers.air.token),
+    200,
+    'questions',
+  );
+  for (const q of seenQuestions.items)
+    console.log(`  Q: ${q.text}\n  A: ${q.answer?.text}   (asker shown to AiR: ${'askedBy' in q})`);
+
+  step('Sealed bids, each with a receipt (unit price per consultation, capacity, sites, answers)');
+  const bidBody = (lot: 'innlandet' | 'telemark-vestfold', unitPrice: number) => ({
+    prices: [{ unit: 'konsultasjoner', unitPrice }],
+    capacity: [{ unit: 'konsultasjoner', quantity: 800 }],
+    deliverySites: [
+      lot === 'innlandet'
+        ? { place: 'Hamar', hospitalAreaId: 'innlandet' }
+        : { place: 'Tønsberg', hospitalAreaId: 'telemark-vestfold' },
+    ],
+    answers: [
+      { criterionId: 'kvalitet', text: 'Erfarne gastroenterologer; deltar i nasjonalt kvalitetsregister.' },
+      { criterionId: 'tilgjengelighet', text: 'Time innen 14 dager; kveldsåpent.' },
+    ],
+    confirmations: draft.qualificationRequirements
+      .concat([{ id: 'kapasitet', text: '' }])
+      .map((r) => ({ requirementId: r.id, confirmed: true })),
+  });
+  const bids: [keyof typeof suppliers, 'innlandet' | 'telemark-vestfold', number][] = [
+    ['nah', 'innlandet', 2400],
+    ['falck', 'innlandet', 2300],
+    ['steff', 'telemark-vestfold', 2600],
+    ['nah', 'telemark-vestfold', 2700],
+    ['air', 'telemark-vestfold', 2900],
+  ];
+  for (const [who, lot, price] of bids) {
+    const receipt = expectStatus(
+      await call('PUT', `/tenders/${id}/lots/${lot}/bid`, suppliers[who].token, bidBody(lot, price)),
+      201,
+      `bid ${who}/${lot}`,
+    );
+    console.log(
+      `  ${suppliers[who].id.padEnd(32)} ${lot.padEnd(18)} receipt ${receipt.bidId.slice(0, 12)}… v${receipt.version} sha256 ${receipt.contentSha256.slice(0, 12)}…`,
+    );
+  }
+  const sealed = expectStatus(await call('GET', `/tenders/${id}/bids`, officer), 200, 'bid counts');
+  console.log(
+    `  the officer sees only counts while sealed: ${sealed.lots.map((l: any) => `${l.lotId} ${l.bids}`).join(', ')}`,
+  );
+  const peek = await call(
+    'GET',
+    `/tenders/${id}/bids/${(await call('GET', `/tenders/${id}/lots/innlandet/bid`, suppliers.falck.token)).body.bid.id}`,
+    officer,
+  );
+  console.log(`  reading a sealed bid as the officer: ${peek.status} ${peek.body.detail}`);
+
+  step('The local clock passes the bid deadline: the tender opens by itself; a late bid is refused');
+  await call('POST', '/_local/clock/advance', undefined, {
+    to: new Date(deadline.getTime() + 60_000).toISOString(),
+  });
+  await waitFor('the opening', async () => (await tender()).status === 'evaluation');
+  const late = await call(
+    'PUT',
+    `/tenders/${id}/lots/innlandet/bid`,
+    suppliers.steff.token,
+    bidBody('innlandet', 1900),
+  );
+  console.log(`  late bid from Unicare Steffensrud: ${late.status} ${late.body.detail}`);
+  await waitingIn('AwaitEvaluation');
+  console.log(`  workflow ${await deadlineLine()}`);
+
+  step('Qualification (AiR rejected, with a reason) and scores from the evaluator');
+  const opened = expectStatus(await call('GET', `/tenders/${id}/bids`, officer), 200, 'bids');
+  const scoresFor: Record<string, [number, number]> = {
+    'norsk-arbeidshelse-as/innlandet': [9, 8],
+    'falck-norge-as/innlandet': [6, 6],
+    'unicare-steffensrud-as/telemark-vestfold': [7, 7],
+    'norsk-arbeidshelse-as/telemark-vestfold': [8, 9],
+  };
+  for (const b of opened.items) {
+    const key = `${b.supplierId}/${b.lotId}`;
+    const rejected = b.supplierId === 'rehabiliteringssenteret-air-as';
+    expectStatus(
+      await call('POST', `/tenders/${id}/bids/${b.id}/qualification`, officer, {
+        version: b.version,
+        qualified: !rejected,
+        ...(rejected ? { reason: 'Dokumentasjon av autorisasjon mangler' } : {}),
+      }),
+      200,
+      `qualify ${key}`,
+    );
+    const s = scoresFor[key];
+    if (s)
+      expectStatus(
+        await call('PUT', `/tenders/${id}/bids/${b.id}/scores`, evaluator, {
+          scores: [
+            { criterionId: 'kvalitet', score: s[0] },
+            { criterionId: 'tilgjengelighet', score: s[1] },
+          ],
+        }),
+        200,
+        `score ${key}`,
+      );
+    console.log(`  ${key.padEnd(52)} ${rejected ? 'rejected' : `qualified, scored ${s?.join('/')}`}`);
+  }
+
+  step('The officer asks for the ranking; the workflow ranks each lot (a Map over the lots)');
+  expectStatus(
+    await call('POST', `/tenders/${id}/ranking`, officer, { version: (await tender()).version }),
+    202,
+    'ranking',
+  );
+  await waitingIn('AwaitAwardDecision');
+  const ranking = expectStatus(await call('GET', `/tenders/${id}/ranking`, officer), 200, 'read ranking');
+  for (const lot of ranking.lots) {
+    console.log(`  ${lot.lotId}:`);
+    for (const r of lot.ranking)
+      console.log(
+        `    ${r.rank}. ${r.supplierId.padEnd(28)} total ${r.total.toFixed(2).padStart(6)}  (price ${r.points.pris.toFixed(2)}, quality ${r.points.kvalitet}, access ${r.points.tilgjengelighet}; evaluated price ${r.evaluatedPrice.toLocaleString('nb-NO')} NOK)`,
+      );
+  }
+
+  step('The officer approves the award; every bidder receives the decision at the same time');
+  const award = expectStatus(
+    await call('POST', `/tenders/${id}/award`, officer, { version: (await tender()).version }),
+    200,
+    'award',
+  );
+  for (const lot of award.lots)
+    console.log(
+      `  ${lot.lotId}: ${lot.status}, winners ${lot.winners.map((w: any) => w.supplierId).join(', ')}`,
+    );
+  console.log(`  standstill until ${award.standstillEndsAt}`);
+  await waitingIn('AwaitStandstillEnd');
+  const forAir = expectStatus(
+    await call('GET', `/tenders/${id}/award`, suppliers.air.token),
+    200,
+    'award for AiR',
+  );
+  console.log(
+    `  what AiR reads: ${forAir.yourResults.map((r: any) => `${r.lotId} ${r.outcome} (${r.reason})`).join('; ')}`,
+  );
+
+  step('The standstill period passes on the local clock; the framework agreements exist');
+  await call('POST', '/_local/clock/advance', undefined, {
+    to: new Date(Date.parse(award.standstillEndsAt) + 60_000).toISOString(),
+  });
+  await waitFor('the agreements', async () => (await tender()).status === 'complete');
+  console.log(`  workflow ${await deadlineLine()}`);
+  const agreements = expectStatus(await call('GET', '/agreements?limit=100', officer), 200, 'agreements');
+  for (const a of agreements.items.filter((x: any) => x.tenderId === id))
+    console.log(
+      `  ${a.id}  ${a.lotId.padEnd(18)} ${a.supplierId.padEnd(24)} ${a.startDate} – ${a.endDate}, ${a.prices[0].unitPrice} NOK per consultation, non-exclusive, no minimum purchase`,
+    );
 
   console.log(
-    `\nDone. Tender ${created.id} is announced and waits for its bid deadline ${deadline.toISOString()}.`,
-  );
-  console.log('Advance the local clock past it to see the tender open by itself:');
-  console.log(
-    `  curl -s -X POST ${api}/_local/clock/advance -H 'content-type: application/json' -d '{"days":31}'`,
+    `\nDone. Tender ${id} went from draft to framework agreements. Read its history: GET /tenders/${id}/workflow`,
   );
 };
 

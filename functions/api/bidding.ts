@@ -78,7 +78,7 @@ const lateProblem = (tender: Pick<Tender, 'bidDeadline' | 'status'>, at: string)
     'The bid deadline has passed',
     tender.status === 'tendering'
       ? `The bid deadline was ${tender.bidDeadline}; this submission arrived at ${at} (server time) and was not stored`
-      : `The tender is ${tender.status}; bids are accepted only while it is open (deadline ${tender.bidDeadline}). Nothing was stored`,
+      : `The tender is past its bid deadline ${tender.bidDeadline} (status ${tender.status}); bids are accepted only while it is open. Nothing was stored`,
     [{ pointer: '#', detail: `Deadline ${tender.bidDeadline}, received ${at}` }],
   );
 

@@ -40,7 +40,7 @@ export interface Agreement {
 
 /** Deterministic, so a retried creation finds the agreement it made before. */
 export const agreementIdFor = (tenderId: string, lotId: string, supplierId: string): string =>
-  `agr_${sha256(`${tenderId}\n${lotId}\n${supplierId}`).slice(0, 32)}`;
+  `agr_${sha256(`agreement\n${tenderId}\n${lotId}\n${supplierId}`).slice(0, 32)}`;
 
 export const agreementFromAward = (
   tender: Tender,
