@@ -1,0 +1,190 @@
+/** The bidding handler with DynamoDB and EventBridge mocked: sealing, lateness, receipts, questions. */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { handler } from '../../functions/api/bidding.ts';
+import { canonicalJson, sha256 } from '../../functions/commons/canonical.ts';
+import { resetEnvCache } from '../../functions/commons/env.ts';
+import { bidIdFor } from '../../functions/domain/bid.ts';
+import {
+  apiEvent,
+  colonoscopyBid,
+  colonoscopyTender,
+  lambdaContext,
+  officerOf,
+} from '../helpers/fixtures.ts';
+
+const ddbMock = mockClient(DynamoDBDocumentClient);
+const busMock = mockClient(EventBridgeClient);
+const ID = 'tnd_00000000000000000000000000000003';
+const SUPPLIER = { role: 'supplier' as const, supplier: 'falck-norge-as' };
+
+const tender = (overrides: Record<string, unknown> = {}) => ({
+  PK: `TENDER#${ID}`,
+  SK: 'TENDER',
+  id: ID,
+  entityId: 'helse-sor-ost',
+  status: 'tendering',
+  ...colonoscopyTender(),
+  currency: 'NOK',
+  questionsCloseHours: 72,
+  minEvaluators: 1,
+  createdAt: '2026-11-01T10:00:00.000Z',
+  createdBy: { sub: 'o', name: 'Kari' },
+  updatedAt: '2026-11-01T10:00:00.000Z',
+  announcedAt: '2026-11-02T10:00:00.000Z',
+  version: 4,
+  auditHead: 'c'.repeat(64),
+  ...overrides,
+});
+
+const invoke = async (event: ReturnType<typeof apiEvent>) => {
+  const result = await handler(event, lambdaContext());
+  return { ...result, json: result.body ? JSON.parse(result.body) : undefined };
+};
+
+const submit = (body: unknown = colonoscopyBid('innlandet', 2000)) =>
+  invoke(
+    apiEvent('PUT /tenders/{tenderId}/lots/{lotId}/bid', {
+      who: SUPPLIER,
+      pathParameters: { tenderId: ID, lotId: 'innlandet' },
+      body,
+    }),
+  );
+
+describe('bidding API handler', () => {
+  beforeEach(() => {
+    ddbMock.reset();
+    busMock.reset();
+    Object.assign(process.env, { TABLE_NAME: 'table', EVENT_BUS_NAME: 'bus' });
+    resetEnvCache();
+    busMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e' }] });
+  });
+
+  it('stores a bid with its audit event (content hash only: sealed) and the tender check, in one transaction', async () => {
+    ddbMock.on(GetCommand).resolves({});
+    ddbMock.on(GetCommand, { Key: { PK: `TENDER#${ID}`, SK: 'TENDER' } }).resolves({ Item: tender() });
+    ddbMock.on(TransactWriteCommand).resolves({});
+    const res = await submit();
+    expect(res.statusCode).toBe(201);
+    const content = colonoscopyBid('innlandet', 2000);
+    expect(res.json).toMatchObject({
+      bidId: bidIdFor(ID, 'innlandet', 'falck-norge-as'),
+      version: 1,
+      status: 'submitted',
+      contentSha256: sha256(canonicalJson(content)),
+    });
+    const items = ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    expect(items).toHaveLength(3);
+    expect(items[0]?.Put?.Item).toMatchObject({ SK: `BID#${res.json.bidId}`, prices: content.prices });
+    expect(items[1]?.Put?.Item?.change).toEqual({
+      lotId: 'innlandet',
+      supplierId: 'falck-norge-as',
+      contentSha256: res.json.contentSha256,
+      receivedAt: res.json.receivedAt,
+    });
+    expect(items[2]?.ConditionCheck?.ConditionExpression).toContain('bidDeadline > :now');
+    expect(busMock).toHaveReceivedCommandWith(PutEventsCommand, {
+      Entries: [expect.objectContaining({ DetailType: 'Tender.BidReceived' })],
+    });
+  });
+
+  it('refuses a bid after the deadline (server time) and writes nothing', async () => {
+    ddbMock.on(GetCommand).resolves({ Item: tender({ bidDeadline: '2026-01-01T12:00:00.000Z' }) });
+    const res = await submit();
+    expect(res.statusCode).toBe(422);
+    expect(res.json.type).toContain('bid-deadline-passed');
+    expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('turns a deadline passing during the write into the same refusal, not a 500', async () => {
+    const deadline = new Date(Date.now() + 2_000).toISOString();
+    ddbMock.on(GetCommand).resolves({});
+    ddbMock
+      .on(GetCommand, { Key: { PK: `TENDER#${ID}`, SK: 'TENDER' } })
+      .resolvesOnce({ Item: tender({ bidDeadline: deadline }) })
+      .resolves({ Item: tender({ bidDeadline: '2026-01-01T12:00:00.000Z' }) });
+    ddbMock.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: 'cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
+      }),
+    );
+    const res = await submit();
+    expect(res.statusCode).toBe(422);
+    expect(res.json.type).toContain('bid-deadline-passed');
+  });
+
+  it('shows officers only the number of bids per lot while sealed', async () => {
+    ddbMock.on(GetCommand).resolves({ Item: tender() });
+    ddbMock.on(QueryCommand).resolves({
+      Items: [
+        {
+          id: 'b1',
+          lotId: 'innlandet',
+          supplierId: 's1',
+          status: 'submitted',
+          prices: [{ unit: 'x', unitPrice: 1 }],
+        },
+        { id: 'b2', lotId: 'innlandet', supplierId: 's2', status: 'withdrawn' },
+      ],
+    });
+    const res = await invoke(
+      apiEvent('GET /tenders/{tenderId}/bids', { who: officerOf(), pathParameters: { tenderId: ID } }),
+    );
+    expect(res.statusCode).toBe(200);
+    expect(res.json).toEqual({
+      sealed: true,
+      lots: [
+        { lotId: 'innlandet', bids: 1 },
+        { lotId: 'telemark-vestfold', bids: 0 },
+      ],
+    });
+    expect(res.body).not.toContain('s1');
+  });
+
+  it('never shows suppliers who asked a question, and tells the asker which is theirs', async () => {
+    ddbMock.on(GetCommand).resolves({ Item: tender() });
+    ddbMock.on(QueryCommand).resolves({
+      Items: [
+        {
+          id: 'qst_1',
+          tenderId: ID,
+          text: 'Parkering?',
+          askedAt: '2026-11-03T10:00:00.000Z',
+          askedBy: { supplierId: 'norsk-arbeidshelse-as', sub: 'ola', name: 'Ola' },
+          version: 1,
+        },
+      ],
+    });
+    const res = await invoke(
+      apiEvent('GET /tenders/{tenderId}/questions', { who: SUPPLIER, pathParameters: { tenderId: ID } }),
+    );
+    expect(res.json.items).toEqual([expect.objectContaining({ id: 'qst_1', askedByYou: false })]);
+    expect(res.body).not.toContain('norsk-arbeidshelse-as');
+    expect(res.body).not.toContain('Ola');
+  });
+
+  it('refuses a question once questions have closed before the deadline', async () => {
+    const deadline = new Date(Date.now() + 24 * 3_600_000).toISOString(); // closes 72 h before
+    ddbMock.on(GetCommand).resolves({ Item: tender({ bidDeadline: deadline }) });
+    const res = await invoke(
+      apiEvent('POST /tenders/{tenderId}/questions', {
+        who: SUPPLIER,
+        pathParameters: { tenderId: ID },
+        body: { text: 'For sent?' },
+      }),
+    );
+    expect(res.statusCode).toBe(409);
+    expect(res.json.detail).toContain('Questions closed');
+    expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+});
