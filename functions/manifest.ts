@@ -12,7 +12,7 @@ import { tenderRoutes } from './api/tenders.routes.ts';
 import type { AreaRoutes, Method } from './commons/route.ts';
 import { EVENT_SOURCE } from './events/schemas.ts';
 
-export type WorkflowKey = 'tenderLifecycle';
+export type WorkflowKey = 'tenderLifecycle' | 'annualRenegotiation';
 
 export interface FunctionAccess {
   table: 'read' | 'readWrite';
@@ -58,8 +58,14 @@ export const functions = {
   },
   agreementsApi: {
     entry: 'functions/api/agreements.ts',
-    description: 'HTTP API: framework agreements',
-    access: { table: 'read' },
+    description: 'HTTP API: framework agreements, options, termination, annual performance agreements',
+    access: {
+      table: 'readWrite',
+      bus: true,
+      startWorkflows: ['annualRenegotiation'],
+      readHistory: ['annualRenegotiation'],
+      taskResponse: ['annualRenegotiation'],
+    },
   },
   referenceApi: {
     entry: 'functions/api/reference.ts',
@@ -78,11 +84,23 @@ export const functions = {
     timeoutSeconds: 30,
     access: { table: 'readWrite', bus: true, schedules: true, taskResponse: ['tenderLifecycle'] },
   },
+  agreementWorkflow: {
+    entry: 'functions/workflow/renegotiation-tasks.ts',
+    description: 'Step Functions tasks of the yearly renegotiation',
+    timeoutSeconds: 30,
+    access: { table: 'readWrite', bus: true, schedules: true, taskResponse: ['annualRenegotiation'] },
+  },
   timer: {
     entry: 'functions/events/timer.ts',
-    description: 'EventBridge Scheduler target: deadlines and reminders',
-    timeoutSeconds: 30,
-    access: { table: 'readWrite', schedules: true, taskResponse: ['tenderLifecycle'] },
+    description: 'EventBridge Scheduler target: deadlines, renegotiation calendar and reminders',
+    timeoutSeconds: 60,
+    access: {
+      table: 'readWrite',
+      bus: true,
+      schedules: true,
+      startWorkflows: ['annualRenegotiation'],
+      taskResponse: ['tenderLifecycle', 'annualRenegotiation'],
+    },
   },
   notifier: {
     entry: 'functions/events/notifier.ts',
@@ -92,9 +110,10 @@ export const functions = {
   },
   seed: {
     entry: 'functions/events/seed.ts',
-    description: 'Seeds reference suppliers from the source texts (deploy-time custom resource)',
+    description:
+      'Seeds reference suppliers and arms the yearly renegotiation timer (deploy-time custom resource)',
     timeoutSeconds: 120,
-    access: { table: 'readWrite' },
+    access: { table: 'readWrite', schedules: true },
   },
 } as const satisfies Record<string, FunctionSpec>;
 
@@ -137,6 +156,12 @@ export const workflows = {
     description:
       'One execution per announced tender: from announcement to agreements, cancellation or no result',
     tasks: { TenderTasksFunction: 'tenderWorkflow' },
+  },
+  annualRenegotiation: {
+    file: 'workflows/annual-renegotiation.asl.json',
+    description:
+      'One execution per agreement and year: the annual performance agreement, proposed, answered, approved, published',
+    tasks: { RenegotiationTasksFunction: 'agreementWorkflow' },
   },
 } as const satisfies Record<WorkflowKey, WorkflowSpec>;
 

@@ -73,6 +73,19 @@ export const policy = {
   'agreement:list': { roles: everyone, scope: 'none' },
   /** Suppliers read their own agreements only (checked by the handler). */
   'agreement:read': { roles: everyone, scope: 'none' },
+  'agreement:register': { roles: ['officer'], scope: 'none' },
+  'agreement:exerciseOption': { roles: ['officer'], scope: 'entity' },
+  'agreement:terminate': { roles: ['officer'], scope: 'entity' },
+  /** Own entity and the agreement's supplier; published years to everyone (checked by the handler). */
+  'performance:read': { roles: everyone, scope: 'none' },
+  'performance:start': { roles: ['officer'], scope: 'entity' },
+  'performance:propose': { roles: ['officer'], scope: 'entity' },
+  'performance:approve': { roles: ['officer'], scope: 'entity' },
+  /** The agreement's supplier only (checked by the handler). */
+  'performance:answer': { roles: ['supplier'], scope: 'none' },
+  'amendment:raise': { roles: ['officer'], scope: 'entity' },
+  'amendment:confirm': { roles: ['supplier'], scope: 'none' },
+  'usage:report': { roles: ['officer', 'supplier'], scope: 'none' },
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof policy;

@@ -13,21 +13,41 @@ export type AgreementStatus = (typeof agreementStatuses)[number];
 export interface Agreement {
   id: string;
   entityId: string;
-  tenderId: string;
+  /** How it came about: awarded in a tender here, or registered (made before this system). */
+  origin?: 'award' | 'registered';
+  /** Set for awarded agreements. */
+  tenderId?: string;
   tenderTitle: string;
   lotId: string;
   lotTitle: string;
   supplierId: string;
-  bidId: string;
-  rank: number;
+  bidId?: string;
+  rank?: number;
   serviceAreaId: string;
   formOfCare: string;
   hospitalAreaIds: string[];
   currency: string;
   startDate: string;
-  endDate: string;
+  /** Absent for open-ended agreements (løpende avtaler): reviewed yearly, never expiring. */
+  endDate?: string;
+  openEnded?: boolean;
   options: { durationMonths: number }[];
   optionNoticeDays: number;
+  /** How many of the options have been exercised, and by whom. */
+  optionsExercised?: {
+    index: number;
+    at: string;
+    by: { sub: string; name: string };
+    from: string;
+    to: string;
+  }[];
+  termination?: {
+    reason: string;
+    noticeMonths: number;
+    endsOn: string;
+    at: string;
+    by: { sub: string; name: string };
+  };
   prices: { unit: string; unitPrice: number }[];
   volumes: { unit: string; quantity: number }[];
   deliverySites: { place: string; hospitalAreaId: string; address?: string }[];
@@ -51,6 +71,7 @@ export const agreementFromAward = (
 ): Omit<Agreement, 'version'> => ({
   id: agreementIdFor(tender.id, lot.id, bid.supplierId),
   entityId: tender.entityId,
+  origin: 'award',
   tenderId: tender.id,
   tenderTitle: tender.title,
   lotId: lot.id,
@@ -74,3 +95,56 @@ export const agreementFromAward = (
   status: 'active',
   createdAt: at,
 });
+
+const addMonths = (date: string, months: number): string => {
+  const d = new Date(`${date}T00:00:00Z`);
+  const day = d.getUTCDate();
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() + months);
+  const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+  d.setUTCDate(Math.min(day, last));
+  return d.toISOString().slice(0, 10);
+};
+
+const addDays = (date: string, days: number): string =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/** The option that would be exercised next, with its last day, or undefined when none is left. */
+export const nextOption = (
+  a: Pick<Agreement, 'options' | 'optionsExercised' | 'endDate' | 'optionNoticeDays'>,
+): { index: number; durationMonths: number; lastDay: string; newEndDate: string } | undefined => {
+  const index = a.optionsExercised?.length ?? 0;
+  const option = a.options[index];
+  if (!option || !a.endDate) return undefined;
+  // An option of an agreement that ends 31.12 runs to 31.12: add months to the day after the end.
+  const newEndDate = addDays(addMonths(addDays(a.endDate, 1), option.durationMonths), -1);
+  return {
+    index,
+    durationMonths: option.durationMonths,
+    lastDay: addDays(a.endDate, -a.optionNoticeDays),
+    newEndDate,
+  };
+};
+
+/** Why an option cannot be exercised on `today` (yyyy-mm-dd), or undefined when it can. */
+export const cannotExercise = (a: Agreement, today: string): string | undefined => {
+  if (a.status === 'terminated' || a.status === 'expired') return `The agreement is ${a.status}`;
+  if (a.openEnded) return 'An open-ended agreement has no options';
+  const next = nextOption(a);
+  if (!next) return `All ${a.options.length} option(s) have been exercised`;
+  if (today > next.lastDay)
+    return `The last day to exercise option ${next.index + 1} was ${next.lastDay} (${a.optionNoticeDays} days before the end date ${a.endDate})`;
+  return undefined;
+};
+
+/** The day a termination with `noticeMonths` given on `today` takes effect (never after the end date). */
+export const terminationDate = (
+  a: Pick<Agreement, 'endDate'>,
+  today: string,
+  noticeMonths: number,
+): string => {
+  const endsOn = addDays(addMonths(today, noticeMonths), 0);
+  return a.endDate && a.endDate < endsOn ? a.endDate : endsOn;
+};
+
+export { addDays, addMonths };

@@ -10,6 +10,25 @@ export const EVENT_SOURCE = 'helsekjop';
 
 const lotRef = z.object({ id: z.string(), title: z.string() });
 
+const yearRef = {
+  agreementId: z.string(),
+  entityId: z.string(),
+  supplierId: z.string(),
+  year: z.number(),
+};
+const lines = z.array(z.object({ unit: z.string(), volume: z.number(), unitPrice: z.number() }));
+
+const performanceEvents = {
+  'PerformanceAgreement.Proposed': z.object({ ...yearRef, lines, supplierDeadline: z.string() }),
+  'PerformanceAgreement.Countered': z.object({ ...yearRef, lines }),
+  'PerformanceAgreement.Agreed': z.object({ ...yearRef, lines }),
+  'PerformanceAgreement.Published': z.object({ ...yearRef, lines, publishedAt: z.string() }),
+  'PerformanceAgreement.SupplierReminded': z.object({ ...yearRef, supplierDeadline: z.string() }),
+  'PerformanceAgreement.Escalated': z.object({ ...yearRef, reason: z.string() }),
+  'PerformanceAgreement.NotAgreedInTime': z.object({ ...yearRef, status: z.string() }),
+  'PerformanceAgreement.Abandoned': z.object({ ...yearRef, status: z.string() }),
+} as const;
+
 export const eventSchemas = {
   'Tender.Announced': z.object({
     tenderId: z.string(),
@@ -133,6 +152,41 @@ export const eventSchemas = {
     entityId: z.string(),
     detectedAt: z.string(),
   }),
+  'Agreement.OptionExercised': z.object({
+    agreementId: z.string(),
+    entityId: z.string(),
+    supplierId: z.string(),
+    option: z.number(),
+    from: z.string(),
+    to: z.string(),
+    by: z.string(),
+  }),
+  'Agreement.Terminated': z.object({
+    agreementId: z.string(),
+    entityId: z.string(),
+    supplierId: z.string(),
+    reason: z.string(),
+    endsOn: z.string(),
+    newTenderId: z.optional(z.string()),
+  }),
+  'Agreement.Expired': z.object({
+    agreementId: z.string(),
+    entityId: z.string(),
+    supplierId: z.string(),
+    endDate: z.string(),
+  }),
+  'Agreement.VolumeAmended': z.object({
+    agreementId: z.string(),
+    entityId: z.string(),
+    supplierId: z.string(),
+    year: z.number(),
+    amendmentId: z.string(),
+    unit: z.string(),
+    delta: z.number(),
+    currentVolume: z.number(),
+    reason: z.string(),
+  }),
+  ...performanceEvents,
 } as const;
 
 export type DetailType = keyof typeof eventSchemas;

@@ -5,12 +5,15 @@
  */
 import middy from '@middy/core';
 import type { SystemActor } from '../commons/auth.ts';
-import { nowIso } from '../commons/clock.ts';
+import { now, nowIso, nowMs } from '../commons/clock.ts';
 import { Problem } from '../commons/errors.ts';
 import { log } from '../commons/log.ts';
+import { upsertOneTimeSchedule } from '../commons/schedules.ts';
 import { commit } from '../commons/store.ts';
 import { seedSuppliers } from '../domain/reference-data.ts';
 import { getSupplier, supplierItem } from '../store/suppliers.ts';
+import { renegotiationStart } from '../workflow/renegotiation-steps.ts';
+import { startAllScheduleName } from './timer-event.ts';
 
 const seeder: SystemActor = { sub: 'system', name: 'seed', role: 'system' };
 
@@ -43,11 +46,23 @@ export const seed = async (): Promise<number> => {
   return created;
 };
 
+/** The yearly renegotiation timer: the next start date, this year's if it is still ahead. */
+export const armRenegotiations = async (): Promise<Date> => {
+  const year = now().getUTCFullYear();
+  const thisYear = renegotiationStart(year);
+  const next = thisYear.getTime() > nowMs() ? thisYear : renegotiationStart(year + 1);
+  await upsertOneTimeSchedule(startAllScheduleName(next.getUTCFullYear()), next, {
+    type: 'renegotiation.startAll',
+  });
+  return next;
+};
+
 const lambdaHandler = async (event: CustomResourceEvent) => {
   if (event.RequestType === 'Delete')
     return { PhysicalResourceId: event.PhysicalResourceId ?? 'helsekjop-seed' };
   const created = await seed();
   log.info('seeded suppliers', { created, known: seedSuppliers.length });
+  await armRenegotiations();
   return { PhysicalResourceId: 'helsekjop-seed', Data: { suppliers: created } };
 };
 

@@ -4,6 +4,13 @@ import * as z from 'zod/mini';
 export const timerEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('tender.bidDeadline'), tenderId: z.string() }),
   z.strictObject({ type: z.literal('tender.standstillEnd'), tenderId: z.string() }),
+  z.strictObject({
+    type: z.literal('renegotiation.supplierDeadline'),
+    agreementId: z.string(),
+    year: z.number(),
+  }),
+  z.strictObject({ type: z.literal('renegotiation.yearStart'), agreementId: z.string(), year: z.number() }),
+  z.strictObject({ type: z.literal('renegotiation.startAll') }),
 ]);
 export type TimerEvent = z.infer<typeof timerEventSchema>;
 
@@ -16,3 +23,9 @@ export const bidDeadlineScheduleName = (tenderId: string, at: Date): string =>
   `${tenderId}-deadline-${due(at)}`;
 export const standstillScheduleName = (tenderId: string, at: Date): string =>
   `${tenderId}-standstill-${due(at)}`;
+export const supplierDeadlineScheduleName = (agreementId: string, year: number, at: Date): string =>
+  `${agreementId}-${year}-answer-${due(at)}`;
+export const yearStartScheduleName = (agreementId: string, year: number): string =>
+  `${agreementId}-${year}-start`;
+/** Named by the year it runs in (it negotiates the year after). */
+export const startAllScheduleName = (runYear: number): string => `renegotiations-run-${runYear}`;

@@ -4,21 +4,37 @@
  * fires for a deadline that has since moved later arms a new one at the new time.
  */
 import middy from '@middy/core';
-import { nowMs } from '../commons/clock.ts';
+import type { SystemActor } from '../commons/auth.ts';
+import { now, nowIso, nowMs } from '../commons/clock.ts';
+import { publishEvent } from '../commons/events.ts';
 import { log } from '../commons/log.ts';
 import { upsertOneTimeSchedule } from '../commons/schedules.ts';
+import { commit, withoutKeys } from '../commons/store.ts';
+import { startWorkflow } from '../commons/workflows.ts';
+import { negotiationStage } from '../domain/performance.ts';
+import { entities } from '../domain/reference-data.ts';
+import { getYear, listAgreements, yearKey } from '../store/agreements.ts';
+import {
+  completeNegotiationStep,
+  executionNameFor,
+  renegotiationStart,
+} from '../workflow/renegotiation-steps.ts';
 import '../commons/zod-locale.ts';
 import { getTender } from '../store/tenders.ts';
 import { completeStep, type WaitingStep } from '../workflow/tender-steps.ts';
 import {
   bidDeadlineScheduleName,
   standstillScheduleName,
+  startAllScheduleName,
+  supplierDeadlineScheduleName,
   type TimerEvent,
   timerEventSchema,
 } from './timer-event.ts';
 
+type TenderTimer = Extract<TimerEvent, { tenderId: string }>;
+
 const timers: Record<
-  TimerEvent['type'],
+  TenderTimer['type'],
   {
     step: WaitingStep;
     status: string;
@@ -40,8 +56,7 @@ const timers: Record<
   },
 };
 
-const lambdaHandler = async (event: unknown) => {
-  const timer = timerEventSchema.parse(event);
+const onTenderTimer = async (timer: TenderTimer) => {
   const spec = timers[timer.type];
   const tender = await getTender(timer.tenderId);
   if (!tender) return { outcome: 'tender-missing' };
@@ -56,6 +71,102 @@ const lambdaHandler = async (event: unknown) => {
     return { outcome: 'completed' };
   log.warn('time has come but no workflow is waiting for it', { tenderId: tender.id, timer: timer.type });
   return { outcome: 'no-waiting-workflow' };
+};
+
+const system: SystemActor = { sub: 'system', name: 'timer', role: 'system' };
+
+/** The supplier's answer deadline: tell the waiting workflow, or re-arm when the deadline moved. */
+const onSupplierDeadline = async ({ agreementId, year }: { agreementId: string; year: number }) => {
+  const item = await getYear(agreementId, year);
+  if (!item || negotiationStage(item) !== 'supplier' || !item.supplierDeadline)
+    return { outcome: 'ignored: answered' };
+  const due = new Date(item.supplierDeadline);
+  if (nowMs() < due.getTime()) {
+    await upsertOneTimeSchedule(supplierDeadlineScheduleName(agreementId, year, due), due, {
+      type: 'renegotiation.supplierDeadline',
+      agreementId,
+      year,
+    });
+    return { outcome: `re-armed for ${item.supplierDeadline}` };
+  }
+  if (await completeNegotiationStep(agreementId, year, 'supplier', { outcome: 'deadline' }))
+    return { outcome: 'completed' };
+  return { outcome: 'no-waiting-workflow' };
+};
+
+/** The first day of the year: flag a year that starts without an agreed performance agreement. */
+const onYearStart = async ({ agreementId, year }: { agreementId: string; year: number }) => {
+  const item = await getYear(agreementId, year);
+  if (!item || item.status === 'agreed' || item.status === 'published' || item.notAgreedInTimeAt)
+    return { outcome: 'nothing to flag' };
+  const at = new Date().toISOString();
+  await commit({
+    aggregate: { type: 'performance', id: `${agreementId}:${year}` },
+    entityId: item.entityId,
+    before: item,
+    after: { ...withoutKeys(item), ...yearKey(agreementId, year), notAgreedInTimeAt: nowIso() },
+    actor: system,
+    action: 'performance.not-agreed-in-time',
+    change: { notAgreedInTimeAt: at, status: item.status },
+  });
+  await publishEvent('PerformanceAgreement.NotAgreedInTime', {
+    agreementId,
+    entityId: item.entityId,
+    supplierId: item.supplierId,
+    year,
+    status: item.status,
+  });
+  return { outcome: 'flagged' };
+};
+
+/**
+ * Every year at the configured date: a renegotiation for next year for every agreement that runs
+ * into it, then the same timer again a year later. Reads grow with the agreements held, one Query
+ * per entity, no Scan.
+ */
+const onStartAll = async () => {
+  const year = now().getUTCFullYear() + 1;
+  let started = 0;
+  for (const entity of entities) {
+    let cursor: string | undefined;
+    do {
+      const page = await listAgreements({ entityId: entity.id }, 100, cursor);
+      for (const a of page.items) {
+        if (a.status === 'terminated' || a.status === 'expired') continue;
+        if (a.endDate && a.endDate < `${year}-01-01`) continue;
+        try {
+          await startWorkflow('annualRenegotiation', executionNameFor(a.id, year), {
+            agreementId: a.id,
+            year,
+          });
+          started++;
+        } catch (error) {
+          if ((error as Error).name !== 'ExecutionAlreadyExists') throw error;
+        }
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
+  const next = renegotiationStart(year);
+  await upsertOneTimeSchedule(startAllScheduleName(next.getUTCFullYear()), next, {
+    type: 'renegotiation.startAll',
+  });
+  return { outcome: `started ${started} renegotiation(s) for ${year}; next run ${next.toISOString()}` };
+};
+
+const lambdaHandler = async (event: unknown) => {
+  const timer = timerEventSchema.parse(event);
+  switch (timer.type) {
+    case 'tender.bidDeadline':
+    case 'tender.standstillEnd':
+      return onTenderTimer(timer);
+    case 'renegotiation.supplierDeadline':
+      return onSupplierDeadline(timer);
+    case 'renegotiation.yearStart':
+      return onYearStart(timer);
+    case 'renegotiation.startAll':
+      return onStartAll();
+  }
 };
 
 export const handler = middy().handler(lambdaHandler);

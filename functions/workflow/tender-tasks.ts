@@ -393,7 +393,7 @@ const tasks = {
           lotId: lot.lotId,
           supplierId: winner.supplierId,
           startDate: agreement.startDate,
-          endDate: agreement.endDate,
+          endDate: tender.agreement.endDate,
         });
       }
     }

@@ -118,6 +118,55 @@ const cases: Case[] = [
     on: 'none',
     expect: all(404, { officer: 200, evaluator: 200, auditor: 200, supplier: 200 }),
   },
+  // Agreements over time: the entity's officers decide, the agreement's supplier answers and confirms.
+  { route: 'POST /agreements', on: 'none', expect: officerOnly(201, 422) },
+  { route: 'POST /agreements/{agreementId}/options/exercise', on: 'none', expect: officerOnly(200, 404) },
+  { route: 'POST /agreements/{agreementId}/termination', on: 'none', expect: officerOnly(200, 404) },
+  {
+    route: 'GET /agreements/{agreementId}/years/{year}',
+    on: 'none',
+    expect: all(404, { officer: 200, evaluator: 200, auditor: 200, supplier: 200 }),
+  },
+  {
+    route: 'POST /agreements/{agreementId}/years/{year}/negotiation',
+    on: 'none',
+    expect: officerOnly(202, 404),
+  },
+  {
+    route: 'POST /agreements/{agreementId}/years/{year}/proposal',
+    on: 'none',
+    expect: officerOnly(200, 404),
+  },
+  {
+    route: 'POST /agreements/{agreementId}/years/{year}/answer',
+    on: 'none',
+    expect: all(403, { supplier: 200 }),
+  },
+  {
+    route: 'POST /agreements/{agreementId}/years/{year}/approval',
+    on: 'none',
+    expect: officerOnly(200, 404),
+  },
+  {
+    route: 'GET /agreements/{agreementId}/years/{year}/workflow',
+    on: 'none',
+    expect: all(403, { officer: 200, auditor: 200, 'foreign-officer': 404, 'foreign-auditor': 404 }),
+  },
+  {
+    route: 'POST /agreements/{agreementId}/years/{year}/amendments',
+    on: 'none',
+    expect: officerOnly(201, 404),
+  },
+  {
+    route: 'POST /agreements/{agreementId}/years/{year}/amendments/{amendmentId}/confirmation',
+    on: 'none',
+    expect: all(403, { supplier: 200 }),
+  },
+  {
+    route: 'PUT /agreements/{agreementId}/usage/{year}/{month}',
+    on: 'none',
+    expect: all(403, { officer: 200, supplier: 200, 'foreign-officer': 404 }),
+  },
   { route: 'GET /reference/entities', on: 'none', expect: all(200) },
   { route: 'GET /reference/hospital-areas', on: 'none', expect: all(200) },
   { route: 'GET /reference/hospital-trusts', on: 'none', expect: all(200) },
@@ -187,6 +236,118 @@ const freshTender = async (on: Case['on']) => {
     return { ...opened.body, bidId: bid.body.bidId };
   }
   return created.body;
+};
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** A registered agreement of the matrix supplier that runs a year either side of the local clock. */
+const agreementBody = async () => {
+  const now = await clockNow();
+  return {
+    title: 'Matrise: arbeidsrettet rehabilitering',
+    supplierId: 'norsk-arbeidshelse-as',
+    serviceAreaId: 'helse-og-arbeid',
+    lot: { id: 'rehab', title: 'Dagopphold', hospitalAreaIds: ['oslo'], formOfCare: 'day' },
+    startDate: day(now - 365 * DAY),
+    endDate: day(now + 2 * 365 * DAY),
+    options: [{ durationMonths: 12 }],
+    optionNoticeDays: 30,
+    prices: [{ unit: 'konsultasjoner', unitPrice: 1000 }],
+    volumes: [{ unit: 'konsultasjoner', quantity: 500 }],
+    deliverySites: [{ place: 'Oslo', hospitalAreaId: 'oslo' }],
+  };
+};
+
+/** A fresh agreement, with its year as far along as the route needs, and the body to send. */
+const agreementFor = async (route: string) => {
+  const registered = await stack.request('POST', '/agreements', {
+    token: tokens.officer,
+    body: await agreementBody(),
+  });
+  expect(registered.status).toBe(201);
+  const id = registered.body.id as string;
+  const now = new Date(await clockNow());
+  // Next year: this year has started, and its start-of-year check would flag the draft meanwhile.
+  const year = route.includes('/usage/') ? now.getUTCFullYear() : now.getUTCFullYear() + 1;
+  const month = now.getUTCMonth() + 1;
+  const yearPath = `/agreements/${id}/years/${year}`;
+  const read = async () => (await stack.request('GET', yearPath, { token: tokens.officer })).body;
+  const stage = route.includes('/amendments')
+    ? 'published'
+    : route.endsWith('/approval')
+      ? 'agreed'
+      : route.endsWith('/answer')
+        ? 'proposed'
+        : route.includes('/years/') && !route.endsWith('/negotiation')
+          ? 'draft'
+          : 'none';
+  if (stage !== 'none') {
+    expect(
+      (await stack.request('POST', `${yearPath}/negotiation`, { token: tokens.officer, body: {} })).status,
+    ).toBe(202);
+  }
+  if (['proposed', 'agreed', 'published'].includes(stage)) {
+    const proposed = await stack.request('POST', `${yearPath}/proposal`, {
+      token: tokens.officer,
+      body: {
+        version: (await read()).version,
+        lines: [{ unit: 'konsultasjoner', volume: 500, unitPrice: 1000 }],
+        priceAdjustmentPercent: 0,
+      },
+    });
+    expect(proposed.status, JSON.stringify(proposed.body)).toBe(200);
+  }
+  if (['agreed', 'published'].includes(stage)) {
+    const accepted = await stack.request('POST', `${yearPath}/answer`, {
+      token: tokens.supplier,
+      body: { version: (await read()).version, accept: true },
+    });
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
+  }
+  if (stage === 'published') {
+    // No need to wait for the workflow: whatever step it is in, it finds the approval and publishes.
+    expect(
+      (
+        await stack.request('POST', `${yearPath}/approval`, {
+          token: tokens.officer,
+          body: { version: (await read()).version },
+        })
+      ).status,
+    ).toBe(200);
+    await eventually(read, (y) => y.status === 'published');
+  }
+  let amendmentId: string | undefined;
+  if (route.endsWith('/confirmation')) {
+    const raised = await stack.request('POST', `${yearPath}/amendments`, {
+      token: tokens.officer,
+      body: { unit: 'konsultasjoner', delta: 100, reason: 'Matrise' },
+    });
+    expect(raised.status).toBe(201);
+    amendmentId = raised.body.id;
+  }
+  const version = stage === 'none' ? registered.body.version : (await read()).version;
+  const bodies: Record<string, unknown> = {
+    'POST /agreements/{agreementId}/options/exercise': { version },
+    'POST /agreements/{agreementId}/termination': { version, reason: 'Matrise', noticeMonths: 1 },
+    'POST /agreements/{agreementId}/years/{year}/negotiation': {},
+    'POST /agreements/{agreementId}/years/{year}/proposal': {
+      version,
+      lines: [{ unit: 'konsultasjoner', volume: 500, unitPrice: 1000 }],
+      priceAdjustmentPercent: 0,
+    },
+    'POST /agreements/{agreementId}/years/{year}/answer': { version, accept: true },
+    'POST /agreements/{agreementId}/years/{year}/approval': { version },
+    'POST /agreements/{agreementId}/years/{year}/amendments': {
+      unit: 'konsultasjoner',
+      delta: 50,
+      reason: 'Matrise',
+    },
+    'POST /agreements/{agreementId}/years/{year}/amendments/{amendmentId}/confirmation': { version: 1 },
+    'PUT /agreements/{agreementId}/usage/{year}/{month}': {
+      lines: [{ unit: 'konsultasjoner', quantity: 40 }],
+    },
+  };
+  return { id, year, month, amendmentId, body: bodies[route] };
 };
 
 /** One agreement of the supplier caller, made once through the whole lifecycle. */
@@ -279,7 +440,17 @@ const requestFor = async (c: Case, caller: Caller, n: number) => {
   if (['POST /tenders/{tenderId}/ranking', 'POST /tenders/{tenderId}/award'].includes(c.route))
     body = { version };
   if (c.route === 'POST /tenders/{tenderId}/award/revise') body = { version, reason: 'Matrisetest' };
-  if (template.includes('{agreementId}')) path = template.replace('{agreementId}', await anAgreement());
+  if (c.route === 'POST /agreements') body = await agreementBody();
+  if (template.startsWith('/agreements/{agreementId}') && c.route !== 'GET /agreements/{agreementId}') {
+    const setup = await agreementFor(c.route);
+    path = template
+      .replace('{agreementId}', setup.id)
+      .replace('{year}', String(setup.year))
+      .replace('{month}', String(setup.month))
+      .replace('{amendmentId}', setup.amendmentId ?? '');
+    body = setup.body;
+  } else if (template.includes('{agreementId}'))
+    path = template.replace('{agreementId}', await anAgreement());
   return stack.request(method, path, { token: tokens[caller], ...(body === undefined ? {} : { body }) });
 };
 

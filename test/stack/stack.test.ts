@@ -147,7 +147,7 @@ describe('the stack', () => {
         actionsOf(s).includes('scheduler:CreateSchedule'),
       ),
     );
-    expect(scheduling).toEqual(['tenderWorkflow', 'timer']);
+    expect(scheduling).toEqual(['tenderWorkflow', 'agreementWorkflow', 'timer', 'seed']);
     const schedules = policyOf('TenderWorkflowRole').find((s) =>
       actionsOf(s).includes('scheduler:CreateSchedule'),
     );

@@ -1,0 +1,203 @@
+/**
+ * Step Functions tasks of the yearly renegotiation (workflows/annual-renegotiation.asl.json).
+ * Idempotent: retried and re-run on resumption. Changes go through commit() with their audit event.
+ */
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import middy from '@middy/core';
+import * as z from 'zod/mini';
+import type { SystemActor } from '../commons/auth.ts';
+import { ddb } from '../commons/clients.ts';
+import { now, nowIso } from '../commons/clock.ts';
+import { publishEvent } from '../commons/events.ts';
+import { log } from '../commons/log.ts';
+import { upsertOneTimeSchedule } from '../commons/schedules.ts';
+import { commit, tableName, withoutKeys } from '../commons/store.ts';
+import { completeTask } from '../commons/workflows.ts';
+import '../commons/zod-locale.ts';
+import { negotiationStage, type PerformanceYear } from '../domain/performance.ts';
+import { supplierDeadlineScheduleName, yearStartScheduleName } from '../events/timer-event.ts';
+import {
+  type AgreementItem,
+  getAgreement,
+  getYear,
+  negotiationTokenKey,
+  type YearItem,
+  yearKey,
+} from '../store/agreements.ts';
+import { ensureYear, REMINDER_DAYS } from './renegotiation-steps.ts';
+
+const actor: SystemActor = { sub: 'system', name: 'annual-renegotiation workflow', role: 'system' };
+
+class WorkflowError extends Error {
+  constructor(name: 'AgreementNotFound' | 'AgreementEnded', message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+const common = { agreementId: z.string(), year: z.number().check(z.int()), executionArn: z.string() };
+export const taskInputSchema = z.discriminatedUnion('task', [
+  z.strictObject({ task: z.literal('loadYear'), ...common }),
+  z.strictObject({
+    task: z.literal('awaitStep'),
+    step: z.enum(['officer', 'supplier']),
+    taskToken: z.string(),
+    ...common,
+  }),
+  z.strictObject({ task: z.literal('supplierLate'), ...common }),
+  z.strictObject({ task: z.literal('publishYear'), ...common }),
+  z.strictObject({ task: z.literal('abandon'), ...common }),
+]);
+type TaskInput = z.infer<typeof taskInputSchema>;
+type Input<T extends TaskInput['task']> = Extract<TaskInput, { task: T }>;
+
+const loadAgreement = async (id: string): Promise<AgreementItem> => {
+  const agreement = await getAgreement(id);
+  if (!agreement) throw new WorkflowError('AgreementNotFound', `Agreement ${id} does not exist`);
+  return agreement;
+};
+
+const mustYear = async (agreementId: string, year: number): Promise<YearItem> => {
+  const item = await getYear(agreementId, year);
+  if (!item) throw new Error(`No performance agreement ${agreementId} ${year}`);
+  return item;
+};
+
+const ref = (y: PerformanceYear) => ({
+  agreementId: y.agreementId,
+  entityId: y.entityId,
+  supplierId: y.supplierId,
+  year: y.year,
+});
+
+const update = (
+  before: YearItem,
+  changes: Partial<PerformanceYear>,
+  action: string,
+  executionArn: string,
+  reason?: string,
+) =>
+  commit({
+    aggregate: { type: 'performance', id: `${before.agreementId}:${before.year}` },
+    entityId: before.entityId,
+    before,
+    after: { ...withoutKeys(before), ...yearKey(before.agreementId, before.year), ...changes },
+    actor,
+    action,
+    change: changes,
+    executionArn,
+    ...(reason ? { reason } : {}),
+  });
+
+const passed = (iso: string | undefined) => iso !== undefined && now().getTime() >= Date.parse(iso);
+
+const tasks = {
+  loadYear: async ({ agreementId, year, executionArn }: Input<'loadYear'>) => {
+    const agreement = await loadAgreement(agreementId);
+    const existing = await getYear(agreementId, year);
+    if (existing?.status === 'published') return { stage: 'published', status: 'published' };
+    if (agreement.status === 'terminated' || agreement.status === 'expired')
+      throw new WorkflowError('AgreementEnded', `Agreement ${agreementId} is ${agreement.status}`);
+    const item = existing ?? (await ensureYear(agreement, year, actor, { executionArn }));
+    // The check on the first day of the year: flagged if nothing was agreed by then.
+    await upsertOneTimeSchedule(yearStartScheduleName(agreementId, year), new Date(Date.UTC(year, 0, 1)), {
+      type: 'renegotiation.yearStart',
+      agreementId,
+      year,
+    });
+    return { stage: negotiationStage(item), status: item.status };
+  },
+
+  awaitStep: async (input: Input<'awaitStep'>) => {
+    const item = await mustYear(input.agreementId, input.year);
+    const stage = negotiationStage(item);
+    if (stage !== input.step) {
+      await completeTask(input.taskToken, { outcome: 'moved-on', stage });
+      return { registered: false };
+    }
+    if (input.step === 'supplier' && passed(item.supplierDeadline)) {
+      await completeTask(input.taskToken, { outcome: 'deadline' });
+      return { registered: false };
+    }
+    await ddb().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            ConditionCheck: {
+              TableName: tableName(),
+              Key: yearKey(item.agreementId, item.year),
+              ConditionExpression: 'version = :version',
+              ExpressionAttributeValues: { ':version': item.version },
+            },
+          },
+          {
+            Put: {
+              TableName: tableName(),
+              Item: {
+                ...negotiationTokenKey(item.agreementId, item.year, input.step),
+                taskToken: input.taskToken,
+                executionArn: input.executionArn,
+                registeredAt: nowIso(),
+              },
+            },
+          },
+        ],
+      }),
+    );
+    if (input.step === 'supplier' && item.supplierDeadline) {
+      const at = new Date(item.supplierDeadline);
+      await upsertOneTimeSchedule(supplierDeadlineScheduleName(item.agreementId, item.year, at), at, {
+        type: 'renegotiation.supplierDeadline',
+        agreementId: item.agreementId,
+        year: item.year,
+      });
+    }
+    return { registered: true };
+  },
+
+  supplierLate: async ({ agreementId, year, executionArn }: Input<'supplierLate'>) => {
+    const item = await mustYear(agreementId, year);
+    if (negotiationStage(item) !== 'supplier' || !passed(item.supplierDeadline))
+      return { outcome: 'answered or moved' };
+    if (item.reminders === 0) {
+      const supplierDeadline = new Date(now().getTime() + REMINDER_DAYS * 86_400_000).toISOString();
+      await update(item, { reminders: 1, supplierDeadline }, 'performance.supplier-reminded', executionArn);
+      await publishEvent('PerformanceAgreement.SupplierReminded', { ...ref(item), supplierDeadline });
+      return { outcome: 'reminded' };
+    }
+    const at = nowIso();
+    const reason = `The supplier did not answer by ${item.supplierDeadline}, after a reminder`;
+    await update(item, { escalatedAt: at }, 'performance.escalated', executionArn, reason);
+    await publishEvent('PerformanceAgreement.Escalated', { ...ref(item), reason });
+    return { outcome: 'escalated' };
+  },
+
+  publishYear: async ({ agreementId, year, executionArn }: Input<'publishYear'>) => {
+    const item = await mustYear(agreementId, year);
+    if (item.status === 'published') return { published: false };
+    if (item.status !== 'agreed' || !item.approvedAt)
+      throw new Error(`${agreementId} ${year} is not approved`);
+    const publishedAt = nowIso();
+    await update(item, { status: 'published', publishedAt }, 'performance.published', executionArn);
+    await publishEvent('PerformanceAgreement.Published', {
+      ...ref(item),
+      lines: item.lines.map((l) => ({ unit: l.unit, volume: l.volume, unitPrice: l.unitPrice })),
+      publishedAt,
+    });
+    return { published: true };
+  },
+
+  abandon: async ({ agreementId, year }: Input<'abandon'>) => {
+    const item = await mustYear(agreementId, year);
+    log.warn('renegotiation abandoned after its timeout', { agreementId, year, status: item.status });
+    await publishEvent('PerformanceAgreement.Abandoned', { ...ref(item), status: item.status });
+    return { reported: true };
+  },
+};
+
+const lambdaHandler = async (event: unknown) => {
+  const input = taskInputSchema.parse(event);
+  return tasks[input.task](input as never);
+};
+
+export const handler = middy().handler(lambdaHandler);

@@ -1,0 +1,397 @@
+/**
+ * Framework agreements over time, end to end through the HTTP API against the local stack: the
+ * renegotiation workflow file on the local engine, its deadlines on the local scheduler, usage and
+ * amendments, options and termination.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DAY } from '../helpers/fixtures.ts';
+import { startTestStack, type TestStack } from '../support/local-stack.ts';
+import { eventually, stateNames } from '../support/tender-flow.ts';
+
+let stack: TestStack;
+let officer: string;
+let auditor: string;
+let foreignOfficer: string;
+let nah: string;
+let falck: string;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  officer = await stack.tokenFor({ role: 'officer', entity: 'helse-sor-ost', sub: 'kari' });
+  auditor = await stack.tokenFor({ role: 'auditor', entity: 'helse-sor-ost', sub: 'aud' });
+  foreignOfficer = await stack.tokenFor({ role: 'officer', entity: 'helse-vest', sub: 'per' });
+  nah = await stack.tokenFor({ role: 'supplier', supplier: 'norsk-arbeidshelse-as', sub: 'ola' });
+  falck = await stack.tokenFor({ role: 'supplier', supplier: 'falck-norge-as', sub: 'fred' });
+});
+afterAll(() => stack?.stop());
+
+const clock = () => stack.runtime.clock.now();
+const published = (type: string, agreementId: string) =>
+  stack.runtime.bus.published.filter(
+    (e) => e['detail-type'] === type && (e.detail as { agreementId?: string }).agreementId === agreementId,
+  );
+
+/** The Helse og arbeid agreement of Norsk Arbeidshelse AS from the seed text, by default. */
+const register = async (overrides: Record<string, unknown> = {}) => {
+  const r = await stack.request('POST', '/agreements', {
+    token: officer,
+    body: {
+      title: 'Psykisk helsevern – arbeidsrettet poliklinisk behandling for angst og depresjon',
+      supplierId: 'norsk-arbeidshelse-as',
+      serviceAreaId: 'helse-og-arbeid',
+      lot: {
+        id: 'psykisk-helsevern',
+        title: 'Arbeidsrettet poliklinisk behandling',
+        hospitalAreaIds: ['oslo', 'innlandet'],
+        formOfCare: 'outpatient',
+      },
+      startDate: '2023-01-01',
+      endDate: '2026-12-31',
+      options: [{ durationMonths: 12 }, { durationMonths: 12 }],
+      optionNoticeDays: 30,
+      prices: [{ unit: 'konsultasjoner', unitPrice: 1200 }],
+      volumes: [{ unit: 'konsultasjoner', quantity: 4000 }],
+      deliverySites: [
+        { place: 'Oslo', hospitalAreaId: 'oslo' },
+        { place: 'Hamar', hospitalAreaId: 'innlandet' },
+      ],
+      ...overrides,
+    },
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body as { id: string; version: number; endDate?: string };
+};
+
+const year = (id: string, y: number, token = officer) =>
+  stack.request('GET', `/agreements/${id}/years/${y}`, { token });
+
+const workflow = (id: string, y: number) =>
+  stack.request('GET', `/agreements/${id}/years/${y}/workflow`, { token: officer });
+
+const waitingIn = (id: string, y: number, state: string) =>
+  eventually(
+    () => workflow(id, y),
+    (r) =>
+      r.status === 200 &&
+      stateNames(r.body.events).at(-1) === state &&
+      r.body.events.at(-1)?.type === 'TaskSubmitted',
+  );
+
+const start = async (id: string, y: number, body: Record<string, unknown> = {}) => {
+  const r = await stack.request('POST', `/agreements/${id}/years/${y}/negotiation`, { token: officer, body });
+  expect(r.status, JSON.stringify(r.body)).toBe(202);
+  await waitingIn(id, y, 'AwaitOfficer');
+  return r.body;
+};
+
+const propose = async (id: string, y: number, volume: number, extra: Record<string, unknown> = {}) => {
+  const current = await year(id, y);
+  const r = await stack.request('POST', `/agreements/${id}/years/${y}/proposal`, {
+    token: officer,
+    body: {
+      version: current.body.version,
+      lines: [{ service: 'Poliklinisk behandling', unit: 'konsultasjoner', volume, unitPrice: 1250 }],
+      priceAdjustmentPercent: 4.2,
+      ...extra,
+    },
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  await waitingIn(id, y, 'AwaitSupplier');
+  return r.body;
+};
+
+const answer = async (id: string, y: number, body: Record<string, unknown>, token = nah) => {
+  const current = await year(id, y, token);
+  const r = await stack.request('POST', `/agreements/${id}/years/${y}/answer`, {
+    token,
+    body: { version: current.body.version, ...body },
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body;
+};
+
+const approve = async (id: string, y: number) => {
+  await waitingIn(id, y, 'AwaitOfficer');
+  const current = await year(id, y);
+  const r = await stack.request('POST', `/agreements/${id}/years/${y}/approval`, {
+    token: officer,
+    body: { version: current.body.version },
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  const done = await eventually(
+    () => workflow(id, y),
+    (w) => w.body.status !== 'RUNNING',
+  );
+  expect(done.body.status).toBe('SUCCEEDED');
+  return (await year(id, y)).body;
+};
+
+describe('options and termination', () => {
+  it('exercises an option before its last day, recording who decided, and refuses one after it', async () => {
+    const a = await register();
+    const exercised = await stack.request('POST', `/agreements/${a.id}/options/exercise`, {
+      token: officer,
+      body: { version: a.version },
+    });
+    expect(exercised.status, JSON.stringify(exercised.body)).toBe(200);
+    expect(exercised.body).toMatchObject({
+      status: 'extended',
+      endDate: '2027-12-31',
+      optionsExercised: [
+        expect.objectContaining({
+          index: 0,
+          by: { sub: 'kari', name: 'kari' },
+          from: '2026-12-31',
+          to: '2027-12-31',
+        }),
+      ],
+      nextOption: { index: 1, lastDay: '2027-12-01', newEndDate: '2028-12-31' },
+    });
+    const late = await register({ optionNoticeDays: 90 }); // last day 2026-10-02, already past
+    const refused = await stack.request('POST', `/agreements/${late.id}/options/exercise`, {
+      token: officer,
+      body: { version: 1 },
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.detail).toContain('The last day to exercise option 1 was 2026-10-02');
+    const foreign = await stack.request('POST', `/agreements/${a.id}/options/exercise`, {
+      token: foreignOfficer,
+      body: { version: 2 },
+    });
+    expect(foreign.status).toBe(404);
+    await stack.runtime.bus.idle();
+    expect(published('Agreement.OptionExercised', a.id)).toHaveLength(1);
+  });
+
+  it('terminates with notice and drafts the new procurement from the agreement', async () => {
+    const a = await register();
+    const r = await stack.request('POST', `/agreements/${a.id}/termination`, {
+      token: officer,
+      body: {
+        version: 1,
+        reason: 'Tjenesten flyttes til eget helseforetak',
+        noticeMonths: 3,
+        startNewProcurement: true,
+      },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.agreement).toMatchObject({
+      status: 'terminated',
+      termination: {
+        reason: 'Tjenesten flyttes til eget helseforetak',
+        noticeMonths: 3,
+        endsOn: '2026-12-31',
+      },
+    });
+    const draft = await stack.request('GET', `/tenders/${r.body.newTenderId}`, { token: officer });
+    expect(draft.status).toBe(200);
+    expect(draft.body).toMatchObject({
+      status: 'draft',
+      serviceAreaId: 'helse-og-arbeid',
+      lots: [expect.objectContaining({ hospitalAreaIds: ['oslo', 'innlandet'] })],
+    });
+    const again = await stack.request('POST', `/agreements/${a.id}/years/2027/negotiation`, {
+      token: officer,
+      body: {},
+    });
+    expect(again.status).toBe(409);
+  });
+});
+
+describe('the yearly renegotiation', () => {
+  it('proposes from last year, the supplier accepts, the officer approves, the year is published', async () => {
+    const a = await register({ endDate: '2028-12-31' });
+    const draft = await start(a.id, 2027, { need: [{ unit: 'konsultasjoner', volume: 4500 }] });
+    expect(draft).toMatchObject({
+      status: 'draft',
+      lines: [{ unit: 'konsultasjoner', volume: 4500, unitPrice: 1200 }],
+    });
+    await propose(a.id, 2027, 4400);
+    expect((await year(a.id, 2027, falck)).status).toBe(404);
+    await answer(a.id, 2027, { accept: true, comment: 'Vi aksepterer.' });
+    const done = await approve(a.id, 2027);
+    expect(done).toMatchObject({
+      status: 'published',
+      lines: [expect.objectContaining({ volume: 4400, unitPrice: 1250 })],
+    });
+    const history = await workflow(a.id, 2027);
+    expect(stateNames(history.body.events)).toEqual(
+      expect.arrayContaining(['AwaitOfficer', 'AwaitSupplier', 'PublishYear', 'Published']),
+    );
+    // Published: everyone signed in reads the agreed terms, not the negotiation.
+    const other = await year(a.id, 2027, falck);
+    expect(other.status).toBe(200);
+    expect(other.body).not.toHaveProperty('rounds');
+    await stack.runtime.bus.idle();
+    for (const type of [
+      'PerformanceAgreement.Proposed',
+      'PerformanceAgreement.Agreed',
+      'PerformanceAgreement.Published',
+    ])
+      expect(published(type, a.id), type).toHaveLength(1);
+  });
+
+  it('takes a counter-offer, which the officer accepts and approves', async () => {
+    const a = await register({ endDate: '2028-12-31' });
+    await start(a.id, 2027);
+    await propose(a.id, 2027, 3800);
+    await answer(a.id, 2027, {
+      accept: false,
+      lines: [{ unit: 'konsultasjoner', volume: 4200, unitPrice: 1300 }],
+      priceAdjustmentPercent: 5,
+      comment: 'Økt etterspørsel i Innlandet',
+    });
+    expect((await year(a.id, 2027)).body.status).toBe('countered');
+    const done = await approve(a.id, 2027);
+    expect(done).toMatchObject({
+      status: 'published',
+      lines: [expect.objectContaining({ volume: 4200, unitPrice: 1300 })],
+      priceAdjustmentPercent: 5,
+    });
+    expect(done.rounds.map((r: { kind: string }) => r.kind)).toEqual(['proposal', 'counter']);
+  });
+
+  it('reminds a silent supplier once, then escalates to the officer, who proposes again', async () => {
+    const a = await register({ endDate: '2028-12-31' });
+    await start(a.id, 2027);
+    const proposed = await propose(a.id, 2027, 4000, { answerDays: 3 });
+    await stack.advanceClockTo(new Date(Date.parse(proposed.supplierDeadline) + 60_000));
+    const reminded = await eventually(
+      () => year(a.id, 2027),
+      (r) => r.body.reminders === 1,
+    );
+    expect(Date.parse(reminded.body.supplierDeadline)).toBeGreaterThan(Date.parse(proposed.supplierDeadline));
+    await waitingIn(a.id, 2027, 'AwaitSupplier');
+    await stack.advanceClockTo(new Date(Date.parse(reminded.body.supplierDeadline) + 60_000));
+    await eventually(
+      () => year(a.id, 2027),
+      (r) => r.body.escalatedAt !== undefined,
+    );
+    await waitingIn(a.id, 2027, 'AwaitOfficer');
+    await stack.runtime.bus.idle();
+    expect(published('PerformanceAgreement.SupplierReminded', a.id)).toHaveLength(1);
+    expect(published('PerformanceAgreement.Escalated', a.id)).toHaveLength(1);
+    await propose(a.id, 2027, 3900);
+    await answer(a.id, 2027, { accept: true });
+    expect((await approve(a.id, 2027)).status).toBe('published');
+  });
+
+  it('flags a year that starts without an agreement, and still takes the approval afterwards', async () => {
+    const y = clock().getUTCFullYear() + 1;
+    const a = await register({ endDate: `${y + 1}-12-31` });
+    await start(a.id, y);
+    await propose(a.id, y, 4000, { answerDays: 60 });
+    await stack.advanceClockTo(new Date(Date.UTC(y, 0, 2)));
+    const flagged = await eventually(
+      () => year(a.id, y),
+      (r) => r.body.notAgreedInTimeAt !== undefined,
+    );
+    expect(flagged.body.status).toBe('proposed');
+    await stack.runtime.bus.idle();
+    expect(published('PerformanceAgreement.NotAgreedInTime', a.id)).toHaveLength(1);
+    await answer(a.id, y, { accept: true });
+    expect((await approve(a.id, y)).status).toBe('published');
+  });
+});
+
+describe('the year in progress', () => {
+  it('amends volumes with the supplier confirming, and reports utilisation against the current volume', async () => {
+    const y = clock().getUTCFullYear();
+    const a = await register({ startDate: `${y - 1}-01-01`, endDate: `${y + 1}-12-31` });
+    await start(a.id, y);
+    await propose(a.id, y, 1200);
+    await answer(a.id, y, { accept: true });
+    await approve(a.id, y);
+    // Usage: January to March, reported in April.
+    await stack.advanceClockTo(new Date(Math.max(clock().getTime(), Date.UTC(y, 3, 15))));
+    for (const [month, quantity] of [
+      [1, 90],
+      [2, 110],
+      [3, 100],
+    ] as const) {
+      const r = await stack.request('PUT', `/agreements/${a.id}/usage/${y}/${month}`, {
+        token: nah,
+        body: { lines: [{ unit: 'konsultasjoner', quantity }] },
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+    }
+    const future = await stack.request('PUT', `/agreements/${a.id}/usage/${y + 1}/12`, {
+      token: nah,
+      body: { lines: [{ unit: 'konsultasjoner', quantity: 1 }] },
+    });
+    expect(future.status).toBe(422);
+    // The seed text's kind of amendment: +1 500 konsultasjoner, confirmed by the supplier.
+    const raised = await stack.request('POST', `/agreements/${a.id}/years/${y}/amendments`, {
+      token: officer,
+      body: { unit: 'konsultasjoner', delta: 1500, reason: 'Økt volum for å redusere ventetider' },
+    });
+    expect(raised.status, JSON.stringify(raised.body)).toBe(201);
+    const before = (await year(a.id, y)).body.utilisation[0];
+    expect(before).toMatchObject({
+      agreed: 1200,
+      amended: 0,
+      current: 1200,
+      used: 300,
+      utilisationPercent: 25,
+    });
+    const confirmed = await stack.request(
+      'POST',
+      `/agreements/${a.id}/years/${y}/amendments/${raised.body.id}/confirmation`,
+      {
+        token: nah,
+        body: { version: 1 },
+      },
+    );
+    expect(confirmed.status).toBe(200);
+    const after = (await year(a.id, y)).body;
+    expect(after.utilisation[0]).toMatchObject({
+      agreed: 1200,
+      amended: 1500,
+      current: 2700,
+      used: 300,
+      remaining: 2400,
+      utilisationPercent: 11.1,
+    });
+    expect(after.amendments).toEqual([
+      expect.objectContaining({
+        status: 'confirmed',
+        delta: 1500,
+        reason: 'Økt volum for å redusere ventetider',
+      }),
+    ]);
+    const tooLow = await stack.request('POST', `/agreements/${a.id}/years/${y}/amendments`, {
+      token: officer,
+      body: { unit: 'konsultasjoner', delta: -3000, reason: 'For mye' },
+    });
+    expect(tooLow.status).toBe(422);
+    // Next year's proposal starts from this year's current volume and usage.
+    const next = await stack.request('POST', `/agreements/${a.id}/years/${y + 1}/negotiation`, {
+      token: officer,
+      body: {},
+    });
+    expect(next.body.lines).toEqual([expect.objectContaining({ unit: 'konsultasjoner', volume: 2700 })]);
+    const audit = await stack.request('GET', `/agreements/${a.id}/years/${y}/workflow`, { token: auditor });
+    expect(audit.status).toBe(200);
+  });
+});
+
+describe('the yearly start', () => {
+  it("starts next year's renegotiation for every running agreement at the configured date, by itself", async () => {
+    const now = clock();
+    const y = now.getUTCFullYear();
+    const a = await register({ startDate: `${y}-01-01`, endDate: `${y + 3}-12-31` });
+    const runDate = new Date(Date.UTC(now.getUTCMonth() >= 8 ? y + 1 : y, 8, 1, 6));
+    await stack.advanceClockTo(new Date(runDate.getTime() + DAY));
+    const negotiated = runDate.getUTCFullYear() + 1;
+    const draft = await eventually(
+      () => year(a.id, negotiated),
+      (r) => r.status === 200,
+    );
+    expect(draft.body.status).toBe('draft');
+    await waitingIn(a.id, negotiated, 'AwaitOfficer');
+    const next = stack.runtime.scheduler
+      .list('helsekjop')
+      .find((s) => s.Name === `renegotiations-run-${runDate.getUTCFullYear() + 1}`);
+    expect(next?.ScheduleExpression).toBe(`at(${runDate.getUTCFullYear() + 1}-09-01T06:00:00)`);
+  });
+});
