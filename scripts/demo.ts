@@ -54,6 +54,266 @@ const step = (text: string) => console.log(`\n▶ ${text}`);
 const tokenFor = async (claims: Record<string, string>): Promise<string> =>
   expectStatus(await call('POST', '/_local/token', undefined, claims), 200, `token for ${claims.role}`).token;
 
+/**
+ * The Helse og arbeid framework agreements from hso-2022-helse-og-arbeid-avtaler.txt (1 January 2023
+ * to 31 December 2026, with options), registered as existing agreements; the 2027 renegotiation of
+ * one of them with a counter-offer; a mid-year amendment and usage. Volumes and prices are not in
+ * the text: the figures here are the demo's.
+ */
+const helseOgArbeid = async (officer: string, now: Date) => {
+  step(
+    'Register the Helse og arbeid framework agreements (seed text: 2023-01-01 to 2026-12-31, with options)',
+  );
+  if (now.toISOString() > '2026-12-01') {
+    console.log(
+      '  skipped: the local clock is past the last day to exercise their option (2026-12-01), so this part needs a fresh\n  local product (npm start -- --in-memory, or delete .local/). The tender part follows.',
+    );
+    return;
+  }
+  const areasOf: Record<string, string[]> = {
+    'Sykehusområde Østfold': ['ostfold'],
+    'Sykehusområde Akershus og Innlandet': ['akershus', 'innlandet'],
+    'Sykehusområde Vestre Viken': ['vestre-viken'],
+    'Sykehusområde Telemark og Vestfold': ['telemark-vestfold'],
+    'Sykehusområde Sørlandet': ['sorlandet'],
+    'Sykehusområde Oslo': ['oslo'],
+  };
+  const lots: [string, 'inpatient' | 'day' | 'outpatient', string, string[]][] = [
+    [
+      'Psykisk helsevern – arbeidsrettet poliklinisk behandling',
+      'outpatient',
+      'Hele regionen',
+      ['norsk-arbeidshelse-as'],
+    ],
+    [
+      'Arbeidsrettet rehabilitering, døgnopphold',
+      'inpatient',
+      'Sykehusområde Østfold',
+      ['stiftelsen-catosenteret', 'unicare-bakke-as'],
+    ],
+    [
+      'Arbeidsrettet rehabilitering, døgnopphold',
+      'inpatient',
+      'Sykehusområde Akershus og Innlandet',
+      ['stiftelsen-hernes-institutt', 'skogli-helse-og-rehabilitering-as'],
+    ],
+    [
+      'Arbeidsrettet rehabilitering, døgnopphold',
+      'inpatient',
+      'Sykehusområde Vestre Viken',
+      ['vikersund-bad-og-rehabiliteringssenter-as', 'unicare-fram-as'],
+    ],
+    [
+      'Arbeidsrettet rehabilitering, døgnopphold',
+      'inpatient',
+      'Sykehusområde Telemark og Vestfold',
+      ['rehabiliteringssenteret-air-as'],
+    ],
+    [
+      'Arbeidsrettet rehabilitering, døgnopphold',
+      'inpatient',
+      'Sykehusområde Sørlandet',
+      ['sorlandet-rehabiliteringssenter-eiken-as'],
+    ],
+    [
+      'Arbeidsrettet rehabilitering, dagopphold',
+      'day',
+      'Sykehusområde Østfold',
+      ['stiftelsen-catosenteret', 'unicare-bakke-as'],
+    ],
+    [
+      'Arbeidsrettet rehabilitering, dagopphold',
+      'day',
+      'Sykehusområde Akershus og Innlandet',
+      ['falck-norge-as', 'unicare-steffensrud-as'],
+    ],
+    [
+      'Arbeidsrettet rehabilitering, dagopphold',
+      'day',
+      'Sykehusområde Vestre Viken',
+      ['vikersund-bad-og-rehabiliteringssenter-as', 'unicare-norge-as-friskvern'],
+    ],
+    [
+      'Arbeidsrettet rehabilitering, dagopphold',
+      'day',
+      'Sykehusområde Oslo',
+      ['rehabiliteringssenteret-air-as', 'falck-norge-as'],
+    ],
+    [
+      'Arbeidsrettet rehabilitering, dagopphold',
+      'day',
+      'Sykehusområde Sørlandet',
+      ['sorlandet-rehabiliteringssenter-eiken-as'],
+    ],
+  ];
+  const allAreas = [
+    'ostfold',
+    'akershus',
+    'innlandet',
+    'oslo',
+    'vestre-viken',
+    'telemark-vestfold',
+    'sorlandet',
+  ];
+  const registered: { id: string; supplierId: string; title: string }[] = [];
+  for (const [title, formOfCare, area, supplierIds] of lots) {
+    const hospitalAreaIds = areasOf[area] ?? allAreas;
+    const unit = formOfCare === 'inpatient' ? 'liggedogn' : 'konsultasjoner';
+    for (const supplierId of supplierIds) {
+      const supplierInfo = expectStatus(
+        await call('GET', `/reference/suppliers/${supplierId}`, officer),
+        200,
+        supplierId,
+      );
+      const sites = supplierInfo.deliverySites
+        .filter((d: any) => hospitalAreaIds.includes(d.hospitalAreaId))
+        .map((d: any) => ({ place: d.place, hospitalAreaId: d.hospitalAreaId }));
+      const agreement = expectStatus(
+        await call('POST', '/agreements', officer, {
+          title: `Helse og arbeid: ${title}`,
+          supplierId,
+          serviceAreaId: 'helse-og-arbeid',
+          lot: {
+            id: `${formOfCare}-${hospitalAreaIds.join('-')}`.slice(0, 60),
+            title: `${title} – ${area}`,
+            hospitalAreaIds,
+            formOfCare,
+          },
+          startDate: '2023-01-01',
+          endDate: '2026-12-31',
+          options: [{ durationMonths: 12 }, { durationMonths: 12 }],
+          optionNoticeDays: 30,
+          prices: [{ unit, unitPrice: unit === 'liggedogn' ? 4200 : 1300 }],
+          volumes: [{ unit, quantity: unit === 'liggedogn' ? 3000 : 2500 }],
+          deliverySites: sites.length ? sites : [{ place: area, hospitalAreaId: hospitalAreaIds[0] }],
+        }),
+        201,
+        `register ${supplierId}`,
+      );
+      registered.push({ id: agreement.id, supplierId, title: agreement.lotTitle });
+    }
+  }
+  console.log(
+    `  ${registered.length} agreements registered, e.g. ${registered[0]?.supplierId}: ${registered[0]?.title}`,
+  );
+
+  const chosen =
+    registered.find((r) => r.supplierId === 'falck-norge-as') ??
+    (registered[0] as (typeof registered)[number]);
+  const falckToken = expectStatus(
+    await call('POST', '/_local/token', undefined, {
+      role: 'supplier',
+      supplier: chosen.supplierId,
+      name: 'Falck Norge AS',
+    }),
+    200,
+    'token',
+  ).token;
+  step(`Exercise the first option of ${chosen.supplierId}'s agreement before its last day (2026-12-01)`);
+  const agreement = expectStatus(await call('GET', `/agreements/${chosen.id}`, officer), 200, 'agreement');
+  const extended = expectStatus(
+    await call('POST', `/agreements/${chosen.id}/options/exercise`, officer, { version: agreement.version }),
+    200,
+    'exercise option',
+  );
+  console.log(
+    `  ${extended.status}: now ends ${extended.endDate}; the next option must be decided by ${extended.nextOption?.lastDay}`,
+  );
+
+  step('The 2027 renegotiation of that agreement: proposal, counter-offer, approval, publication');
+  const yearPath = `/agreements/${chosen.id}/years/2027`;
+  const draft = expectStatus(
+    await call('POST', `${yearPath}/negotiation`, officer, {
+      need: [{ unit: 'konsultasjoner', volume: 2800 }],
+    }),
+    202,
+    'start negotiation',
+  );
+  console.log(
+    `  draft from the agreement and the authority's need: ${draft.lines.map((l: any) => `${l.volume} ${l.unit} at ${l.unitPrice}`).join(', ')}`,
+  );
+  const readYear = async (token = officer) => expectStatus(await call('GET', yearPath, token), 200, 'year');
+  const proposed = expectStatus(
+    await call('POST', `${yearPath}/proposal`, officer, {
+      version: (await readYear()).version,
+      lines: [{ service: 'Dagopphold', unit: 'konsultasjoner', volume: 2800, unitPrice: 1340 }],
+      priceAdjustmentPercent: 3.1,
+      comment: 'Prisjustert med 3,1 prosent.',
+    }),
+    200,
+    'proposal',
+  );
+  console.log(
+    `  the officer proposes 2800 konsultasjoner at 1340 NOK; the supplier has until ${proposed.supplierDeadline}`,
+  );
+  const countered = expectStatus(
+    await call('POST', `${yearPath}/answer`, falckToken, {
+      version: (await readYear(falckToken)).version,
+      accept: false,
+      lines: [{ service: 'Dagopphold', unit: 'konsultasjoner', volume: 3000, unitPrice: 1375 }],
+      priceAdjustmentPercent: 5.8,
+      comment: 'Økte lønnskostnader; vi kan ta 200 flere.',
+    }),
+    200,
+    'counter',
+  );
+  console.log(`  the supplier counters: 3000 at 1375 NOK (${countered.status})`);
+  const approved = expectStatus(
+    await call('POST', `${yearPath}/approval`, officer, { version: (await readYear()).version }),
+    200,
+    'approval',
+  );
+  console.log(
+    `  the officer accepts and approves the counter-offer (${approved.status}, approved ${approved.approvedAt})`,
+  );
+  for (let i = 0; i < 100 && (await readYear()).status !== 'published'; i++)
+    await new Promise((r) => setTimeout(r, 100));
+  const publishedYear = await readYear(
+    await tokenFor({ role: 'supplier', supplier: 'norsk-arbeidshelse-as' }),
+  );
+  console.log(
+    `  published: readable by every signed-in user, e.g. another supplier sees ${publishedYear.lines.map((l: any) => `${l.volume} ${l.unit} at ${l.unitPrice}`).join(', ')}`,
+  );
+
+  step(
+    'Into 2027: usage is reported and a mid-year amendment adds volume (+1 500 konsultasjoner, as in the seeds)',
+  );
+  await call('POST', '/_local/clock/advance', undefined, { to: '2027-04-10T08:00:00.000Z' });
+  for (const [month, quantity] of [
+    [1, 240],
+    [2, 260],
+    [3, 280],
+  ] as const)
+    expectStatus(
+      await call('PUT', `/agreements/${chosen.id}/usage/2027/${month}`, falckToken, {
+        lines: [{ unit: 'konsultasjoner', quantity }],
+      }),
+      200,
+      'usage',
+    );
+  const amendment = expectStatus(
+    await call('POST', `${yearPath}/amendments`, officer, {
+      unit: 'konsultasjoner',
+      delta: 1500,
+      reason: 'Økt volum for å redusere ventetider',
+    }),
+    201,
+    'amendment',
+  );
+  expectStatus(
+    await call('POST', `${yearPath}/amendments/${amendment.id}/confirmation`, falckToken, {
+      version: amendment.version,
+    }),
+    200,
+    'confirm amendment',
+  );
+  const inYear = await readYear();
+  for (const u of inYear.utilisation)
+    console.log(
+      `  ${u.unit}: agreed ${u.agreed} + amendments ${u.amended} = ${u.current}; used ${u.used} in ${u.monthsReported} months (${u.utilisationPercent} %), ${u.remaining} remaining`,
+    );
+};
+
 const main = async () => {
   try {
     await fetch(`${api}/_local/clock`);
@@ -62,7 +322,7 @@ const main = async () => {
     process.exit(1);
   }
   const clock = expectStatus(await call('GET', '/_local/clock'), 200, 'local clock');
-  const now = new Date(clock.now);
+  let now = new Date(clock.now);
   console.log(`Helsekjøp demo against ${api} — the local clock says ${now.toISOString()}`);
 
   const officer = await tokenFor({
@@ -80,6 +340,9 @@ const main = async () => {
     entity: 'helse-vest',
     name: 'Per Vest (Helse Vest RHF)',
   });
+
+  await helseOgArbeid(officer, now);
+  now = new Date(expectStatus(await call('GET', '/_local/clock'), 200, 'local clock').now);
 
   step('Reference data: the hospital areas of Helse Sør-Øst');
   const areas = expectStatus(
