@@ -187,5 +187,28 @@ export const subscriptions: SubscriptionSpec[] = [
 /** The function EventBridge Scheduler schedules invoke (input: a TimerEvent, functions/events/timer.ts). */
 export const timerFunction: FunctionKey = 'timer';
 
+/**
+ * Jobs that run every day at a fixed UTC hour: an EventBridge rule on AWS, the local clock locally.
+ * The input is what the target receives.
+ */
+export interface DailyJob {
+  name: string;
+  description: string;
+  hourUtc: number;
+  target: FunctionKey;
+  input: Record<string, unknown>;
+}
+
+export const dailyJobs: DailyJob[] = [
+  {
+    name: 'reminder-sweep',
+    description:
+      'Safety sweep: delivers every reminder that is due and still pending (a lost or failed schedule)',
+    hourUtc: 5,
+    target: 'timer',
+    input: { type: 'reminder.sweep' },
+  },
+];
+
 /** Run once at deploy (custom resource on AWS) and at every local start. */
 export const seedFunction: FunctionKey = 'seed';

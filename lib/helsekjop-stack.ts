@@ -41,6 +41,7 @@ import { workflowArnVariable } from '../functions/commons/env.ts';
 import { tableShape } from '../functions/commons/table.ts';
 import { seedSuppliers } from '../functions/domain/reference-data.ts';
 import {
+  dailyJobs,
   type FunctionAccess,
   type FunctionKey,
   functions,
@@ -383,6 +384,22 @@ export class HelsekjopStack extends Stack {
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         }).addAlarmAction(alarmAction);
       }
+    }
+
+    // ---------------------------------------------------------------- daily jobs
+    for (const job of dailyJobs) {
+      new events.Rule(this, `Daily-${job.name}`, {
+        description: job.description,
+        schedule: events.Schedule.cron({ minute: '0', hour: String(job.hourUtc) }),
+        targets: [
+          new eventTargets.LambdaFunction(built[job.target].fn, {
+            event: events.RuleTargetInput.fromObject(job.input),
+            deadLetterQueue: eventsDlq,
+            retryAttempts: 8,
+            maxEventAge: Duration.hours(12),
+          }),
+        ],
+      });
     }
 
     // ---------------------------------------------------------------- events

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { resetClients } from '../functions/commons/clients.ts';
 import { resetEnvCache, workflowArnVariable } from '../functions/commons/env.ts';
 import { log } from '../functions/commons/log.ts';
-import { seedFunction, timerFunction, workflows } from '../functions/manifest.ts';
+import { dailyJobs, seedFunction, timerFunction, workflows } from '../functions/manifest.ts';
 import { AwsEndpoint } from './aws-endpoint.ts';
 import { LocalClock } from './clock.ts';
 import { DevIssuer } from './dev-issuer.ts';
@@ -98,6 +98,22 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
     const resumed = stepFunctions.resume();
     if (resumed)
       log.info(`resumed ${resumed} workflow execution(s) that were running when the product stopped`);
+    // Daily jobs (EventBridge schedule rules on AWS) run on the local clock: each arms its next run.
+    const armDaily = (job: (typeof dailyJobs)[number]) => {
+      const now = clock.now().getTime();
+      const next = new Date(now);
+      next.setUTCHours(job.hourUtc, 0, 0, 0);
+      if (next.getTime() <= now) next.setUTCDate(next.getUTCDate() + 1);
+      clock.set(`daily:${job.name}`, next.getTime(), async () => {
+        try {
+          await invokeFunction(job.target, job.input);
+        } catch (error) {
+          log.error('daily job failed', { job: job.name, error });
+        }
+        armDaily(job);
+      });
+    };
+    for (const job of dailyJobs) armDaily(job);
     clock.start();
     stops.push(() => {
       clock.stop();

@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { pageOf, pageQueryShape } from '../commons/pagination.ts';
 import { defineRoutes } from '../commons/route.ts';
-import { agreementStatuses } from '../domain/agreement.ts';
+import { agreementStatuses, renewalDecisions } from '../domain/agreement.ts';
 import { lineSchema, offerShape, performanceStatuses } from '../domain/performance.ts';
 
 const agreementId = z
@@ -64,6 +64,28 @@ export const registerAgreementBody = z.strictObject({
     .check(z.minLength(1), z.maxLength(50)),
 });
 export const exerciseOptionBody = z.strictObject({ version });
+export const decisionBody = z.strictObject({
+  version,
+  decision: z.enum(renewalDecisions),
+  reason: z.optional(text(2000)),
+  /** For `terminate`. */
+  noticeMonths: z.optional(z.number().check(z.int(), z.gte(0), z.lte(24))),
+});
+const months = z.array(z.number().check(z.int(), z.gte(1), z.lte(36))).check(z.minLength(1), z.maxLength(8));
+export const reminderSettingsBody = z.strictObject({
+  /** The version read; leave out the first time. */
+  version: z.optional(z.number().check(z.int(), z.gte(0))),
+  expiryLeadMonths: months,
+  optionLeadMonths: months,
+  escalationLeadMonths: z.number().check(z.int(), z.gte(0), z.lte(36)),
+  managerEmail: z.optional(z.email()),
+});
+const entityParams = z.strictObject({ entityId: id });
+const notificationParams = z.strictObject({
+  notificationId: z
+    .string()
+    .check(z.regex(/^ntf_[0-9a-f]{32}$/, 'A notification id looks like ntf_ followed by 32 hex digits')),
+});
 export const terminateBody = z.strictObject({
   version,
   reason: text(2000),
@@ -201,6 +223,87 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
     params: agreementParams,
     responses: { 200: { description: 'The agreement', schema: agreementSchema } },
     problems: [404],
+  },
+  decide: {
+    method: 'POST',
+    path: '/agreements/{agreementId}/decision',
+    tag: 'Reminders',
+    summary:
+      'Record the renewal decision: exercise the option, let it expire, terminate, or start a new procurement (officers)',
+    description:
+      'The decision stops the reminders it answers and is recorded for auditors. new-procurement drafts a tender prefilled from the agreement (and its tender), linked to it.',
+    action: 'agreement:decide',
+    params: agreementParams,
+    body: decisionBody,
+    responses: {
+      200: {
+        description: 'The agreement, and the new tender draft for new-procurement',
+        schema: z.object({ agreement: agreementSchema, newTenderId: z.optional(z.string()) }),
+      },
+    },
+    problems: [404, 409, 413, 415, 422],
+  },
+  listReminders: {
+    method: 'GET',
+    path: '/agreements/{agreementId}/reminders',
+    tag: 'Reminders',
+    summary: "The agreement's reminders: pending, delivered, cancelled",
+    action: 'agreement:read',
+    params: agreementParams,
+    responses: {
+      200: {
+        description: 'Reminders by due time',
+        schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }),
+      },
+    },
+    problems: [404],
+  },
+  listNotifications: {
+    method: 'GET',
+    path: '/notifications',
+    tag: 'Reminders',
+    summary: "The entity's inbox: unread first",
+    action: 'notification:list',
+    query: z.strictObject({ limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(100))) }),
+    responses: {
+      200: {
+        description: 'Notifications, unread first, each group newest first',
+        schema: z.object({ items: z.array(z.record(z.string(), z.unknown())), unread: z.number() }),
+      },
+    },
+  },
+  markNotificationRead: {
+    method: 'POST',
+    path: '/notifications/{notificationId}/read',
+    tag: 'Reminders',
+    summary: 'Mark a notification as read (for the caller)',
+    action: 'notification:markRead',
+    params: notificationParams,
+    responses: { 200: { description: 'The notification', schema: z.record(z.string(), z.unknown()) } },
+    problems: [404],
+  },
+  getReminderSettings: {
+    method: 'GET',
+    path: '/entities/{entityId}/reminder-settings',
+    tag: 'Reminders',
+    summary: "The entity's reminder lead times and second level",
+    action: 'settings:read',
+    params: entityParams,
+    responses: { 200: { description: 'Settings', schema: z.record(z.string(), z.unknown()) } },
+    problems: [404],
+  },
+  putReminderSettings: {
+    method: 'PUT',
+    path: '/entities/{entityId}/reminder-settings',
+    tag: 'Reminders',
+    summary: "Set the entity's reminder lead times and second level (officers)",
+    description:
+      'Applies to reminders planned from now on (when an agreement is registered, extended or decided).',
+    action: 'settings:update',
+    params: entityParams,
+    body: reminderSettingsBody,
+    responses: { 200: { description: 'Settings', schema: z.record(z.string(), z.unknown()) } },
+    problems: [404, 409, 413, 415, 422],
   },
   registerAgreement: {
     method: 'POST',

@@ -10,7 +10,7 @@ import { httpHandler } from '../commons/http.ts';
 import { createIdempotently } from '../commons/idempotency.ts';
 import { newId } from '../commons/ids.ts';
 import { log } from '../commons/log.ts';
-import { type CommitInput, commit, commitAll, type Keyed, withoutKeys } from '../commons/store.ts';
+import { commit, getItem, type Keyed, withoutKeys } from '../commons/store.ts';
 import { executionArnFor, readExecution, startWorkflow } from '../commons/workflows.ts';
 import {
   type Agreement,
@@ -18,6 +18,7 @@ import {
   addMonths,
   cannotExercise,
   nextOption,
+  type RenewalDecision,
   terminationDate,
 } from '../domain/agreement.ts';
 import {
@@ -31,6 +32,7 @@ import {
 } from '../domain/performance.ts';
 import { referenceLookups } from '../domain/reference-lookups.ts';
 import { type Tender, tenderContentProblems } from '../domain/tender.ts';
+import { commitWithReminders } from '../events/reminders.ts';
 import {
   type AgreementItem,
   type AmendmentItem,
@@ -46,6 +48,15 @@ import {
   type YearItem,
   yearKey,
 } from '../store/agreements.ts';
+import {
+  getSettings,
+  listInbox,
+  listReminders,
+  readMarkerKey,
+  readMarkers,
+  type SettingsItem,
+  settingsKey,
+} from '../store/reminders.ts';
 import { getSupplier } from '../store/suppliers.ts';
 import { getTender, tenderItem } from '../store/tenders.ts';
 import {
@@ -208,6 +219,125 @@ const successorTender = async (agreement: Agreement, endsOn: string, principal: 
   return tender;
 };
 
+/** Exercises the next option (also as a renewal decision), re-planning the reminders with it. */
+const exercise = async (
+  before: AgreementItem,
+  version: number,
+  principal: Principal,
+  decision?: RenewalDecision,
+): Promise<AgreementItem> => {
+  const refusal = cannotExercise(before, today());
+  if (refusal) throw ruleProblem(refusal, [{ pointer: '#', detail: refusal }]);
+  const next = nextOption(before) as NonNullable<ReturnType<typeof nextOption>>;
+  const record = {
+    index: next.index,
+    at: nowIso(),
+    by: { sub: principal.sub, name: principal.name },
+    from: before.endDate as string,
+    to: next.newEndDate,
+  };
+  const after = {
+    ...withoutKeys(before),
+    endDate: next.newEndDate,
+    status: 'extended' as const,
+    optionsExercised: [...(before.optionsExercised ?? []), record],
+    ...(decision ? { renewalDecision: decision } : {}),
+  };
+  const [result] = await commitWithReminders(
+    {
+      aggregate: { type: 'agreement', id: before.id },
+      entityId: before.entityId,
+      before: { ...before, version },
+      after: agreementItem(after) as Keyed,
+      actor: principal,
+      action: 'agreement.option-exercised',
+      ...(decision?.reason ? { reason: decision.reason } : {}),
+      change: { option: next.index + 1, endDate: { from: before.endDate, to: next.newEndDate } },
+    },
+    after,
+    `Option ${next.index + 1} exercised: the agreement now ends ${next.newEndDate}`,
+  );
+  await tell(() =>
+    publishEvent('Agreement.OptionExercised', {
+      agreementId: before.id,
+      entityId: before.entityId,
+      supplierId: before.supplierId,
+      option: next.index + 1,
+      from: record.from,
+      to: record.to,
+      by: principal.name,
+    }),
+  );
+  return result?.item as AgreementItem;
+};
+
+/** Terminates with notice (also as a renewal decision), cancelling the reminders, maybe drafting the successor. */
+const terminate = async (
+  before: AgreementItem,
+  body: { version: number; reason: string; noticeMonths: number; startNewProcurement: boolean },
+  principal: Principal,
+  decision?: RenewalDecision,
+): Promise<{ item: AgreementItem; newTenderId?: string }> => {
+  if (before.status === 'terminated' || before.status === 'expired')
+    throw stateProblem(`Agreement ${before.id} is already ${before.status}`);
+  const endsOn = terminationDate(before, today(), body.noticeMonths);
+  const by = { sub: principal.sub, name: principal.name };
+  const termination = { reason: body.reason, noticeMonths: body.noticeMonths, endsOn, at: nowIso(), by };
+  const successor = body.startNewProcurement
+    ? { ...(await successorTender(before, endsOn, principal)), fromAgreementId: before.id }
+    : undefined;
+  const after = {
+    ...withoutKeys(before),
+    status: 'terminated' as const,
+    termination,
+    ...(decision ? { renewalDecision: decision } : {}),
+  };
+  const [result] = await commitWithReminders(
+    {
+      aggregate: { type: 'agreement', id: before.id },
+      entityId: before.entityId,
+      before: { ...before, version: body.version },
+      after: agreementItem(after) as Keyed,
+      actor: principal,
+      action: 'agreement.terminated',
+      reason: body.reason,
+      change: {
+        status: { from: before.status, to: 'terminated' },
+        endsOn,
+        noticeMonths: body.noticeMonths,
+        newTenderId: successor?.id ?? null,
+      },
+    },
+    after,
+    'The agreement was terminated',
+    successor
+      ? [
+          {
+            aggregate: { type: 'tender', id: successor.id },
+            entityId: before.entityId,
+            before: undefined,
+            after: tenderItem(successor) as Keyed,
+            actor: principal,
+            action: 'tender.created',
+            reason: `New procurement after terminating agreement ${before.id}`,
+            change: { fromAgreement: before.id },
+          },
+        ]
+      : [],
+  );
+  await tell(() =>
+    publishEvent('Agreement.Terminated', {
+      agreementId: before.id,
+      entityId: before.entityId,
+      supplierId: before.supplierId,
+      reason: body.reason,
+      endsOn,
+      ...(successor ? { newTenderId: successor.id } : {}),
+    }),
+  );
+  return { item: result?.item as AgreementItem, ...(successor ? { newTenderId: successor.id } : {}) };
+};
+
 export const handler = httpHandler(agreementRoutes, {
   listAgreements: async ({ principal, query }) => {
     const page = await listAgreements(
@@ -307,85 +437,91 @@ export const handler = httpHandler(agreementRoutes, {
         body: { ...agreement, version: 1 },
         headers: { location: `/agreements/${agreement.id}` },
       };
-      await commit({
-        aggregate: { type: 'agreement', id: agreement.id },
-        entityId,
-        before: undefined,
-        after: agreementItem(agreement),
-        actor: principal,
-        action: 'agreement.registered',
-        change: body,
-        extra: remember(result),
-      });
+      await commitWithReminders(
+        {
+          aggregate: { type: 'agreement', id: agreement.id },
+          entityId,
+          before: undefined,
+          after: agreementItem(agreement) as Keyed,
+          actor: principal,
+          action: 'agreement.registered',
+          change: body,
+        },
+        agreement,
+        'The agreement was registered',
+        [],
+        remember(result),
+      );
       return result;
     }),
 
   exerciseOption: async ({ principal, params, body }) => {
     const before = await loadAgreement(principal, params.agreementId, 'agreement:exerciseOption');
-    const refusal = cannotExercise(before, today());
-    if (refusal) throw ruleProblem(refusal, [{ pointer: '#', detail: refusal }]);
-    const next = nextOption(before) as NonNullable<ReturnType<typeof nextOption>>;
-    const by = { sub: principal.sub, name: principal.name };
-    const record = {
-      index: next.index,
-      at: nowIso(),
-      by,
-      from: before.endDate as string,
-      to: next.newEndDate,
-    };
-    const { item } = await commit({
-      aggregate: { type: 'agreement', id: before.id },
-      entityId: before.entityId,
-      before: { ...before, version: body.version },
-      after: agreementItem({
-        ...withoutKeys(before),
-        endDate: next.newEndDate,
-        status: 'extended',
-        optionsExercised: [...(before.optionsExercised ?? []), record],
-      }),
-      actor: principal,
-      action: 'agreement.option-exercised',
-      change: { option: next.index + 1, endDate: { from: before.endDate, to: next.newEndDate } },
-    });
-    await tell(() =>
-      publishEvent('Agreement.OptionExercised', {
-        agreementId: before.id,
-        entityId: before.entityId,
-        supplierId: before.supplierId,
-        option: next.index + 1,
-        from: record.from,
-        to: record.to,
-        by: principal.name,
-      }),
-    );
-    return { body: view(item as AgreementItem) };
+    return { body: view(await exercise(before, body.version, principal)) };
   },
 
   terminateAgreement: async ({ principal, params, body }) => {
     const before = await loadAgreement(principal, params.agreementId, 'agreement:terminate');
+    const { item, newTenderId } = await terminate(before, body, principal);
+    return { body: { agreement: view(item), ...(newTenderId ? { newTenderId } : {}) } };
+  },
+
+  decide: async ({ principal, params, body }) => {
+    const before = await loadAgreement(principal, params.agreementId, 'agreement:decide');
     if (before.status === 'terminated' || before.status === 'expired')
-      throw stateProblem(`Agreement ${before.id} is already ${before.status}`);
-    const endsOn = terminationDate(before, today(), body.noticeMonths);
+      throw stateProblem(`Agreement ${before.id} is ${before.status}; there is nothing to decide`);
     const by = { sub: principal.sub, name: principal.name };
-    const termination = { reason: body.reason, noticeMonths: body.noticeMonths, endsOn, at: nowIso(), by };
-    const successor = body.startNewProcurement ? await successorTender(before, endsOn, principal) : undefined;
-    const changes: CommitInput<Keyed>[] = [
+    const decision: RenewalDecision = {
+      decision: body.decision,
+      ...(before.endDate ? { deadline: before.endDate } : {}),
+      ...(body.reason ? { reason: body.reason } : {}),
+      by,
+      at: nowIso(),
+    };
+    if (body.decision === 'exercise-option') {
+      return { body: { agreement: view(await exercise(before, body.version, principal, decision)) } };
+    }
+    if (body.decision === 'terminate') {
+      if (body.noticeMonths === undefined)
+        throw ruleProblem('Terminating needs the notice in months', [
+          { pointer: '#/noticeMonths', detail: 'Required to terminate' },
+        ]);
+      const { item, newTenderId } = await terminate(
+        before,
+        {
+          version: body.version,
+          reason: body.reason ?? 'Renewal decision: terminate',
+          noticeMonths: body.noticeMonths,
+          startNewProcurement: false,
+        },
+        principal,
+        decision,
+      );
+      return { body: { agreement: view(item), ...(newTenderId ? { newTenderId } : {}) } };
+    }
+    const successor =
+      body.decision === 'new-procurement'
+        ? {
+            ...(await successorTender(before, before.endDate ?? today(), principal)),
+            fromAgreementId: before.id,
+          }
+        : undefined;
+    const recorded = { ...decision, ...(successor ? { newTenderId: successor.id } : {}) };
+    const after = { ...withoutKeys(before), renewalDecision: recorded };
+    const [result] = await commitWithReminders(
       {
         aggregate: { type: 'agreement', id: before.id },
         entityId: before.entityId,
         before: { ...before, version: body.version },
-        after: agreementItem({ ...withoutKeys(before), status: 'terminated', termination }) as Keyed,
+        after: agreementItem(after) as Keyed,
         actor: principal,
-        action: 'agreement.terminated',
-        reason: body.reason,
-        change: {
-          status: { from: before.status, to: 'terminated' },
-          endsOn,
-          noticeMonths: body.noticeMonths,
-          newTenderId: successor?.id ?? null,
-        },
+        action: `agreement.decision-${body.decision}`,
+        ...(body.reason ? { reason: body.reason } : {}),
+        change: { renewalDecision: recorded },
       },
-      ...(successor
+      after,
+      `Renewal decision: ${body.decision}`,
+      successor
         ? [
             {
               aggregate: { type: 'tender', id: successor.id },
@@ -394,22 +530,11 @@ export const handler = httpHandler(agreementRoutes, {
               after: tenderItem(successor) as Keyed,
               actor: principal,
               action: 'tender.created',
-              reason: `New procurement after terminating agreement ${before.id}`,
+              reason: `New procurement decided for agreement ${before.id}`,
               change: { fromAgreement: before.id },
             },
           ]
-        : []),
-    ];
-    const [result] = await commitAll(changes);
-    await tell(() =>
-      publishEvent('Agreement.Terminated', {
-        agreementId: before.id,
-        entityId: before.entityId,
-        supplierId: before.supplierId,
-        reason: body.reason,
-        endsOn,
-        ...(successor ? { newTenderId: successor.id } : {}),
-      }),
+        : [],
     );
     return {
       body: {
@@ -417,6 +542,84 @@ export const handler = httpHandler(agreementRoutes, {
         ...(successor ? { newTenderId: successor.id } : {}),
       },
     };
+  },
+
+  listReminders: async ({ principal, params }) => {
+    const agreement = await loadAgreement(principal, params.agreementId, 'agreement:read');
+    if (principal.role === 'supplier') throw notFound('Reminders of agreement', agreement.id);
+    const reminders = (await listReminders(agreement.id)).sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+    return { body: { items: reminders.map((r) => withoutKeys(r)) } };
+  },
+
+  listNotifications: async ({ principal, query }) => {
+    const items = await listInbox(principal.entityId as string, query.limit ?? 50);
+    const read = await readMarkers(
+      principal.sub,
+      items.map((n) => n.id),
+    );
+    const views = items.map((n) => ({ ...withoutKeys(n), read: read.has(n.id) }));
+    // Unread first, each group newest first (the order the inbox was read in).
+    return {
+      body: {
+        items: [...views.filter((n) => !n.read), ...views.filter((n) => n.read)],
+        unread: views.filter((n) => !n.read).length,
+      },
+    };
+  },
+
+  markNotificationRead: async ({ principal, params }) => {
+    const inbox = await listInbox(principal.entityId as string, 100);
+    const notification = inbox.find((n) => n.id === params.notificationId);
+    if (!notification) throw notFound('Notification', params.notificationId);
+    try {
+      await commit({
+        aggregate: { type: 'notification-read', id: `${principal.sub}:${notification.id}` },
+        entityId: notification.entityId,
+        before: undefined,
+        after: {
+          ...readMarkerKey(principal.sub, notification.id),
+          notificationId: notification.id,
+          readAt: nowIso(),
+        },
+        actor: principal,
+        action: 'notification.read',
+        change: { notificationId: notification.id },
+      });
+    } catch (error) {
+      if (!(error instanceof Problem && error.status === 409)) throw error; // read before: fine
+    }
+    return { body: { ...withoutKeys(notification), read: true } };
+  },
+
+  getReminderSettings: async ({ principal, params }) => {
+    authorize(principal, 'settings:read', {
+      kind: 'Entity',
+      id: params.entityId,
+      entityId: params.entityId,
+      public: false,
+    });
+    return { body: { entityId: params.entityId, ...(await getSettings(params.entityId)) } };
+  },
+
+  putReminderSettings: async ({ principal, params, body }) => {
+    authorize(principal, 'settings:update', {
+      kind: 'Entity',
+      id: params.entityId,
+      entityId: params.entityId,
+      public: false,
+    });
+    const before = await getItem<SettingsItem>(settingsKey(params.entityId));
+    const { version, ...settings } = body;
+    const { item } = await commit({
+      aggregate: { type: 'settings', id: `${params.entityId}:reminders` },
+      entityId: params.entityId,
+      before: before ? { ...before, version: version ?? 0 } : undefined,
+      after: { ...settingsKey(params.entityId), entityId: params.entityId, ...settings },
+      actor: principal,
+      action: 'settings.reminders-updated',
+      change: settings,
+    });
+    return { body: withoutKeys(item) };
   },
 
   getYear: async ({ principal, params }) => {

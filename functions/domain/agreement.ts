@@ -7,6 +7,17 @@ import { sha256 } from '../commons/canonical.ts';
 import type { Bid } from './bid.ts';
 import type { Lot, Tender } from './tender.ts';
 
+export const renewalDecisions = ['exercise-option', 'let-expire', 'terminate', 'new-procurement'] as const;
+export interface RenewalDecision {
+  decision: (typeof renewalDecisions)[number];
+  /** The end date the decision answers; a later end date (an exercised option) asks again. */
+  deadline?: string;
+  reason?: string;
+  newTenderId?: string;
+  by: { sub: string; name: string };
+  at: string;
+}
+
 export const agreementStatuses = ['active', 'extended', 'expired', 'terminated'] as const;
 export type AgreementStatus = (typeof agreementStatuses)[number];
 
@@ -48,6 +59,9 @@ export interface Agreement {
     at: string;
     by: { sub: string; name: string };
   };
+  /** The officer's answer to the reminders: what happens at the end date (or the option's last day). */
+  renewalDecision?: RenewalDecision;
+  expiredAt?: string;
   prices: { unit: string; unitPrice: number }[];
   volumes: { unit: string; quantity: number }[];
   deliverySites: { place: string; hospitalAreaId: string; address?: string }[];

@@ -117,6 +117,8 @@ export interface Tender extends TenderContent {
   entityId: string;
   status: TenderStatus;
   lotOutcomes?: Record<string, LotOutcome>;
+  /** The agreement whose renewal decision started this procurement. */
+  fromAgreementId?: string;
   /** Bumped by each material change of an announced tender: bids are checked against one revision. */
   contentRevision?: number;
   /** Set when the officer asked for the ranking; cleared when an award is revised. */

@@ -12,7 +12,14 @@ import '../commons/zod-locale.ts';
 import { type DetailType, type EventDetail, eventSchemas } from './schemas.ts';
 
 /** Who should read it: the entity's officers, and the named suppliers (message attributes for filters). */
-type Message = { subject: string; text: string; entityId: string; supplierIds?: string[] };
+type Message = {
+  subject: string;
+  text: string;
+  entityId: string;
+  supplierIds?: string[];
+  /** `manager`: the entity's second level (escalations). */
+  audience?: 'officers' | 'manager';
+};
 
 const messages: { [T in DetailType]: (d: EventDetail<T>) => Message } = {
   'Tender.Announced': (d) => ({
@@ -85,6 +92,18 @@ const messages: { [T in DetailType]: (d: EventDetail<T>) => Message } = {
     text: `The tender ${d.title} (${d.tenderId}) ended without an award: ${d.reason}.`,
     entityId: d.entityId,
     supplierIds: d.supplierIds,
+  }),
+  'Agreement.ExpiryApproaching': (d) => ({
+    subject: `${d.escalation ? 'ESCALATION: ' : ''}${d.review ? 'Yearly review due' : 'Agreement ends'} ${d.deadline}: ${d.agreementId}`,
+    text: `${d.escalation ? 'Escalated: no renewal decision is recorded. ' : ''}${d.title} with ${d.supplierId} ${d.review ? 'is due for its yearly review' : 'ends'} on ${d.deadline} (${d.leadMonths}-month reminder). Record the decision: POST /agreements/${d.agreementId}/decision.`,
+    entityId: d.entityId,
+    audience: d.escalation ? 'manager' : 'officers',
+  }),
+  'Agreement.OptionDeadlineApproaching': (d) => ({
+    subject: `${d.escalation ? 'ESCALATION: ' : ''}Option decision due ${d.deadline}: ${d.agreementId}`,
+    text: `${d.escalation ? 'Escalated: no renewal decision is recorded. ' : ''}The next option of ${d.title} with ${d.supplierId} must be exercised by ${d.deadline} (${d.leadMonths}-month reminder).`,
+    entityId: d.entityId,
+    audience: d.escalation ? 'manager' : 'officers',
   }),
   'Agreement.OptionExercised': (d) => ({
     subject: `Option exercised: agreement ${d.agreementId}`,
@@ -185,6 +204,7 @@ const lambdaHandler = async (event: EventBridgeEvent<string, unknown>) => {
       MessageAttributes: {
         entityId: { DataType: 'String', StringValue: message.entityId },
         eventType: { DataType: 'String', StringValue: type },
+        audience: { DataType: 'String', StringValue: message.audience ?? 'officers' },
         ...(message.supplierIds?.length
           ? { supplierIds: { DataType: 'String.Array', StringValue: JSON.stringify(message.supplierIds) } }
           : {}),

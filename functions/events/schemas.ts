@@ -186,6 +186,25 @@ export const eventSchemas = {
     currentVolume: z.number(),
     reason: z.string(),
   }),
+  'Agreement.ExpiryApproaching': z.object({
+    agreementId: z.string(),
+    entityId: z.string(),
+    supplierId: z.string(),
+    deadline: z.string(),
+    leadMonths: z.number(),
+    escalation: z.boolean(),
+    review: z.boolean(),
+    title: z.string(),
+  }),
+  'Agreement.OptionDeadlineApproaching': z.object({
+    agreementId: z.string(),
+    entityId: z.string(),
+    supplierId: z.string(),
+    deadline: z.string(),
+    leadMonths: z.number(),
+    escalation: z.boolean(),
+    title: z.string(),
+  }),
   ...performanceEvents,
 } as const;
 

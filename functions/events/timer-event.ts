@@ -11,6 +11,9 @@ export const timerEventSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({ type: z.literal('renegotiation.yearStart'), agreementId: z.string(), year: z.number() }),
   z.strictObject({ type: z.literal('renegotiation.startAll') }),
+  z.strictObject({ type: z.literal('reminder.due'), agreementId: z.string(), key: z.string() }),
+  z.strictObject({ type: z.literal('reminder.sweep') }),
+  z.strictObject({ type: z.literal('agreement.expiry'), agreementId: z.string() }),
 ]);
 export type TimerEvent = z.infer<typeof timerEventSchema>;
 

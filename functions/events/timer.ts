@@ -9,16 +9,19 @@ import { now, nowIso, nowMs } from '../commons/clock.ts';
 import { publishEvent } from '../commons/events.ts';
 import { log } from '../commons/log.ts';
 import { upsertOneTimeSchedule } from '../commons/schedules.ts';
-import { commit, withoutKeys } from '../commons/store.ts';
+import { commit, type Keyed, withoutKeys } from '../commons/store.ts';
 import { startWorkflow } from '../commons/workflows.ts';
+import { addDays } from '../domain/agreement.ts';
 import { negotiationStage } from '../domain/performance.ts';
 import { entities } from '../domain/reference-data.ts';
-import { getYear, listAgreements, yearKey } from '../store/agreements.ts';
+import { agreementItem, getAgreement, getYear, listAgreements, yearKey } from '../store/agreements.ts';
+import { listDueReminders } from '../store/reminders.ts';
 import {
   completeNegotiationStep,
   executionNameFor,
   renegotiationStart,
 } from '../workflow/renegotiation-steps.ts';
+import { commitWithReminders, deliverReminder, expiryScheduleName } from './reminders.ts';
 import '../commons/zod-locale.ts';
 import { getTender } from '../store/tenders.ts';
 import { completeStep, type WaitingStep } from '../workflow/tender-steps.ts';
@@ -154,9 +157,70 @@ const onStartAll = async () => {
   return { outcome: `started ${started} renegotiation(s) for ${year}; next run ${next.toISOString()}` };
 };
 
+/** The daily safety sweep: every reminder due and still pending is delivered (exactly once). */
+const onSweep = async () => {
+  let delivered = 0;
+  for (let round = 0; round < 20; round++) {
+    const due = await listDueReminders(nowIso());
+    if (!due.length) break;
+    for (const r of due)
+      if ((await deliverReminder(r.agreementId, r.key)).startsWith('delivered')) delivered++;
+    if (due.length < 100) break;
+  }
+  return { outcome: `swept: ${delivered} reminder(s) delivered` };
+};
+
+/** The day after the end date: an agreement that was not extended becomes expired by itself. */
+const onExpiry = async ({ agreementId }: { agreementId: string }) => {
+  const agreement = await getAgreement(agreementId);
+  if (!agreement) return { outcome: 'agreement missing' };
+  const ends = agreement.status === 'terminated' ? agreement.termination?.endsOn : agreement.endDate;
+  if (agreement.status === 'expired' || agreement.openEnded || !ends)
+    return { outcome: `ignored: ${agreement.status}` };
+  const today = nowIso().slice(0, 10);
+  if (ends >= today) {
+    await upsertOneTimeSchedule(
+      expiryScheduleName(agreementId),
+      new Date(`${addDays(ends, 1)}T00:00:00.000Z`),
+      {
+        type: 'agreement.expiry',
+        agreementId,
+      },
+    );
+    return { outcome: `re-armed: ends ${ends}` };
+  }
+  const after = { ...withoutKeys(agreement), status: 'expired' as const, expiredAt: nowIso() };
+  await commitWithReminders(
+    {
+      aggregate: { type: 'agreement', id: agreementId },
+      entityId: agreement.entityId,
+      before: agreement,
+      after: agreementItem(after) as Keyed,
+      actor: system,
+      action: 'agreement.expired',
+      change: { status: { from: agreement.status, to: 'expired' }, endDate: ends },
+    },
+    after,
+    'The agreement expired',
+  );
+  await publishEvent('Agreement.Expired', {
+    agreementId,
+    entityId: agreement.entityId,
+    supplierId: agreement.supplierId,
+    endDate: ends,
+  });
+  return { outcome: 'expired' };
+};
+
 const lambdaHandler = async (event: unknown) => {
   const timer = timerEventSchema.parse(event);
   switch (timer.type) {
+    case 'reminder.due':
+      return { outcome: await deliverReminder(timer.agreementId, timer.key) };
+    case 'reminder.sweep':
+      return onSweep();
+    case 'agreement.expiry':
+      return onExpiry(timer);
     case 'tender.bidDeadline':
     case 'tender.standstillEnd':
       return onTenderTimer(timer);

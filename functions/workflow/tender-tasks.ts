@@ -13,8 +13,9 @@ import { Problem } from '../commons/errors.ts';
 import { publishEvent } from '../commons/events.ts';
 import { log } from '../commons/log.ts';
 import { upsertOneTimeSchedule } from '../commons/schedules.ts';
-import { commit, tableName, withoutKeys } from '../commons/store.ts';
+import { commit, type Keyed, tableName, withoutKeys } from '../commons/store.ts';
 import { completeTask } from '../commons/workflows.ts';
+import { commitWithReminders } from '../events/reminders.ts';
 import '../commons/zod-locale.ts';
 import { agreementFromAward } from '../domain/agreement.ts';
 import { isValidBid } from '../domain/bid.ts';
@@ -376,16 +377,20 @@ const tasks = {
         const agreement = agreementFromAward(tender, lotSpec, bid, winner.rank, at);
         agreementIds.push(agreement.id);
         if (await getAgreement(agreement.id)) continue; // made by an earlier attempt
-        await commit({
-          aggregate: { type: 'agreement', id: agreement.id },
-          entityId: tender.entityId,
-          before: undefined,
-          after: agreementItem(agreement),
-          actor: workflowActor,
-          action: 'agreement.created',
-          change: agreement,
-          executionArn,
-        });
+        await commitWithReminders(
+          {
+            aggregate: { type: 'agreement', id: agreement.id },
+            entityId: tender.entityId,
+            before: undefined,
+            after: agreementItem(agreement) as Keyed,
+            actor: workflowActor,
+            action: 'agreement.created',
+            change: agreement,
+            executionArn,
+          },
+          agreement,
+          'The agreement was awarded',
+        );
         await publishEvent('Agreement.Created', {
           agreementId: agreement.id,
           tenderId,

@@ -167,6 +167,25 @@ const cases: Case[] = [
     on: 'none',
     expect: all(403, { officer: 200, supplier: 200, 'foreign-officer': 404 }),
   },
+  // Reminders: the entity's officers decide and read the inbox; auditors read; settings per entity.
+  { route: 'POST /agreements/{agreementId}/decision', on: 'none', expect: officerOnly(200, 404) },
+  {
+    route: 'GET /agreements/{agreementId}/reminders',
+    on: 'none',
+    expect: all(404, { officer: 200, evaluator: 200, auditor: 200 }),
+  },
+  {
+    route: 'GET /notifications',
+    on: 'none',
+    expect: all(403, { officer: 200, auditor: 200, 'foreign-officer': 200, 'foreign-auditor': 200 }),
+  },
+  { route: 'POST /notifications/{notificationId}/read', on: 'none', expect: officerOnly(200, 404) },
+  {
+    route: 'GET /entities/{entityId}/reminder-settings',
+    on: 'none',
+    expect: all(404, { officer: 200, evaluator: 200, auditor: 200, supplier: 403, anonymous: 401 }),
+  },
+  { route: 'PUT /entities/{entityId}/reminder-settings', on: 'none', expect: officerOnly(200, 404) },
   { route: 'GET /reference/entities', on: 'none', expect: all(200) },
   { route: 'GET /reference/hospital-areas', on: 'none', expect: all(200) },
   { route: 'GET /reference/hospital-trusts', on: 'none', expect: all(200) },
@@ -328,6 +347,7 @@ const agreementFor = async (route: string) => {
   const version = stage === 'none' ? registered.body.version : (await read()).version;
   const bodies: Record<string, unknown> = {
     'POST /agreements/{agreementId}/options/exercise': { version },
+    'POST /agreements/{agreementId}/decision': { version, decision: 'let-expire', reason: 'Matrise' },
     'POST /agreements/{agreementId}/termination': { version, reason: 'Matrise', noticeMonths: 1 },
     'POST /agreements/{agreementId}/years/{year}/negotiation': {},
     'POST /agreements/{agreementId}/years/{year}/proposal': {
@@ -441,6 +461,36 @@ const requestFor = async (c: Case, caller: Caller, n: number) => {
     body = { version };
   if (c.route === 'POST /tenders/{tenderId}/award/revise') body = { version, reason: 'Matrisetest' };
   if (c.route === 'POST /agreements') body = await agreementBody();
+  if (template.includes('{entityId}')) {
+    path = template.replace('{entityId}', 'helse-sor-ost');
+    if (method === 'PUT') {
+      const current = await stack.request('GET', path, { token: tokens.officer });
+      body = {
+        ...(current.body.version ? { version: current.body.version } : {}),
+        expiryLeadMonths: [12, 6, 3, 1],
+        optionLeadMonths: [3, 1],
+        escalationLeadMonths: 1,
+      };
+    }
+  }
+  if (template.includes('{notificationId}')) {
+    // An agreement ending within a month has a due reminder at once: the sweep delivers it to the inbox.
+    const now = await clockNow();
+    const soon = await stack.request('POST', '/agreements', {
+      token: tokens.officer,
+      body: { ...(await agreementBody()), endDate: day(now + 20 * DAY), options: [] },
+    });
+    expect(soon.status).toBe(201);
+    await stack.advanceClockTo(new Date(now + 2 * 60_000));
+    const inbox = await eventually(
+      () => stack.request('GET', '/notifications', { token: tokens.officer }),
+      (r) => r.body.items.some((n: { agreementId: string }) => n.agreementId === soon.body.id),
+    );
+    path = template.replace(
+      '{notificationId}',
+      inbox.body.items.find((n: { agreementId: string }) => n.agreementId === soon.body.id).id,
+    );
+  }
   if (template.startsWith('/agreements/{agreementId}') && c.route !== 'GET /agreements/{agreementId}') {
     const setup = await agreementFor(c.route);
     path = template

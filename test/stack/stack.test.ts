@@ -12,7 +12,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { functions, routes, subscriptions, workflows } from '../../functions/manifest.ts';
+import { dailyJobs, functions, routes, subscriptions, workflows } from '../../functions/manifest.ts';
 import { HelsekjopStack, ROLES } from '../../lib/helsekjop-stack.ts';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -229,7 +229,11 @@ describe('the stack', () => {
 
   it('delivers domain events with retries and a dead-letter queue, and alarms on every DLQ', () => {
     const rules = ofType('AWS::Events::Rule');
-    expect(rules).toHaveLength(subscriptions.length);
+    expect(rules).toHaveLength(subscriptions.length + dailyJobs.length);
+    const daily = rules.filter(([, r]) => r.Properties.ScheduleExpression);
+    expect(daily.map(([, r]) => r.Properties.ScheduleExpression)).toEqual(
+      dailyJobs.map((j) => `cron(0 ${j.hourUtc} * * ? *)`),
+    );
     for (const [, rule] of rules) {
       const targets = rule.Properties.Targets as { DeadLetterConfig?: unknown; RetryPolicy?: unknown }[];
       expect(targets[0]?.DeadLetterConfig).toBeDefined();
