@@ -197,6 +197,50 @@ const helseOgArbeid = async (officer: string, now: Date) => {
     `  ${registered.length} agreements registered, e.g. ${registered[0]?.supplierId}: ${registered[0]?.title}`,
   );
 
+  step('Their reminders are due at once: they end 31 December 2026 (the inbox of Helse Sør-Øst)');
+  await call('POST', '/_local/clock/advance', undefined, { minutes: 2 });
+  const inbox = expectStatus(await call('GET', '/notifications?limit=100', officer), 200, 'inbox');
+  console.log(`  ${inbox.unread} unread; e.g.`);
+  const shown = new Set<string>();
+  for (const n of inbox.items) {
+    if (shown.has(`${n.kind}/${n.audience}`)) continue;
+    shown.add(`${n.kind}/${n.audience}`);
+    console.log(`  [${n.audience}] ${n.title}`);
+  }
+  const first = registered[0] as (typeof registered)[number];
+  const plan = expectStatus(
+    await call('GET', `/agreements/${first.id}/reminders`, officer),
+    200,
+    'reminders',
+  );
+  for (const r of plan.items)
+    console.log(
+      `  ${first.supplierId}: ${r.kind} reminder ${r.leadMonths} month(s) before ${r.deadline}, due ${r.dueAt.slice(0, 10)}: ${r.status}${r.escalated ? ' (escalated)' : ''}`,
+    );
+
+  const bakke = registered.find((r) => r.supplierId === 'unicare-bakke-as' && r.title.includes('dagopphold'));
+  if (bakke) {
+    step('The officer records a renewal decision for Unicare Bakke (dagopphold, Østfold): let it expire');
+    const current = expectStatus(await call('GET', `/agreements/${bakke.id}`, officer), 200, 'agreement');
+    const decided = expectStatus(
+      await call('POST', `/agreements/${bakke.id}/decision`, officer, {
+        version: current.version,
+        decision: 'let-expire',
+        reason: 'Behovet dekkes av de øvrige leverandørene i Østfold',
+      }),
+      200,
+      'decision',
+    );
+    const after = expectStatus(
+      await call('GET', `/agreements/${bakke.id}/reminders`, officer),
+      200,
+      'reminders',
+    );
+    console.log(
+      `  decision ${decided.agreement.renewalDecision.decision} by ${decided.agreement.renewalDecision.by.name}; pending reminders left: ${after.items.filter((r: any) => r.status === 'pending').length}`,
+    );
+  }
+
   const chosen =
     registered.find((r) => r.supplierId === 'falck-norge-as') ??
     (registered[0] as (typeof registered)[number]);
@@ -312,6 +356,14 @@ const helseOgArbeid = async (officer: string, now: Date) => {
     console.log(
       `  ${u.unit}: agreed ${u.agreed} + amendments ${u.amended} = ${u.current}; used ${u.used} in ${u.monthsReported} months (${u.utilisationPercent} %), ${u.remaining} remaining`,
     );
+  const statuses = new Map<string, number>();
+  for (const r of registered) {
+    const a = expectStatus(await call('GET', `/agreements/${r.id}`, officer), 200, 'agreement');
+    statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
+  }
+  console.log(
+    `  meanwhile, on 1 January the agreements nobody extended expired by themselves: ${[...statuses].map(([k, v]) => `${v} ${k}`).join(', ')}`,
+  );
 };
 
 const main = async () => {
