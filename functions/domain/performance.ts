@@ -182,3 +182,9 @@ export const negotiationStage = (y: PerformanceYear): NegotiationStage => {
       return 'published';
   }
 };
+
+/** The officer's moves are due a month before the year begins, so it can be published in time. */
+export const officerDeadline = (year: number): string => `${year - 1}-12-01T07:00:00.000Z`;
+
+/** How long before an answer deadline the one whose turn it is gets reminded. */
+export const ANSWER_REMINDER_LEAD_MS = { supplier: 3 * 86_400_000, officer: 14 * 86_400_000 } as const;

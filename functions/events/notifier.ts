@@ -168,6 +168,12 @@ const messages: { [T in DetailType]: (d: EventDetail<T>) => Message } = {
     text: `The year ${d.year} started without an agreed performance agreement (status ${d.status}).`,
     entityId: d.entityId,
   }),
+  'PerformanceAgreement.AnswerDue': (d) => ({
+    subject: `Reminder: your answer on the ${d.year} performance agreement is due ${d.deadline.slice(0, 10)}`,
+    text: `Agreement ${d.agreementId}: ${d.role === 'supplier' ? 'accept or counter the proposal' : 'propose, answer the counter-offer or approve'} by ${d.deadline}.`,
+    entityId: d.entityId,
+    ...(d.role === 'supplier' ? { supplierIds: [d.supplierId] } : {}),
+  }),
   'PerformanceAgreement.Abandoned': (d) => ({
     subject: `Negotiation for ${d.year} stopped: ${d.agreementId}`,
     text: `Nobody acted on the ${d.year} negotiation for 180 days (status ${d.status}). Start it again to resume.`,

@@ -27,6 +27,11 @@ const performanceEvents = {
   'PerformanceAgreement.Escalated': z.object({ ...yearRef, reason: z.string() }),
   'PerformanceAgreement.NotAgreedInTime': z.object({ ...yearRef, status: z.string() }),
   'PerformanceAgreement.Abandoned': z.object({ ...yearRef, status: z.string() }),
+  'PerformanceAgreement.AnswerDue': z.object({
+    ...yearRef,
+    role: z.enum(['officer', 'supplier']),
+    deadline: z.string(),
+  }),
 } as const;
 
 export const eventSchemas = {

@@ -14,6 +14,13 @@ export const timerEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('reminder.due'), agreementId: z.string(), key: z.string() }),
   z.strictObject({ type: z.literal('reminder.sweep') }),
   z.strictObject({ type: z.literal('agreement.expiry'), agreementId: z.string() }),
+  z.strictObject({
+    type: z.literal('renegotiation.answerDue'),
+    agreementId: z.string(),
+    year: z.number(),
+    role: z.enum(['officer', 'supplier']),
+    deadline: z.string(),
+  }),
 ]);
 export type TimerEvent = z.infer<typeof timerEventSchema>;
 
@@ -32,3 +39,9 @@ export const yearStartScheduleName = (agreementId: string, year: number): string
   `${agreementId}-${year}-start`;
 /** Named by the year it runs in (it negotiates the year after). */
 export const startAllScheduleName = (runYear: number): string => `renegotiations-run-${runYear}`;
+export const answerDueScheduleName = (
+  agreementId: string,
+  year: number,
+  role: string,
+  deadline: string,
+): string => `${agreementId}-${year}-${role.slice(0, 3)}-${due(new Date(deadline))}`;

@@ -3,19 +3,23 @@
  * is (deadlines move) and completes the waiting workflow step with its stored token. A schedule that
  * fires for a deadline that has since moved later arms a new one at the new time.
  */
+
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { SystemActor } from '../commons/auth.ts';
+import { sha256 } from '../commons/canonical.ts';
+import { ddb } from '../commons/clients.ts';
 import { now, nowIso, nowMs } from '../commons/clock.ts';
 import { publishEvent } from '../commons/events.ts';
 import { log } from '../commons/log.ts';
 import { upsertOneTimeSchedule } from '../commons/schedules.ts';
-import { commit, type Keyed, withoutKeys } from '../commons/store.ts';
+import { commit, type Keyed, tableName, withoutKeys } from '../commons/store.ts';
 import { startWorkflow } from '../commons/workflows.ts';
 import { addDays } from '../domain/agreement.ts';
 import { negotiationStage } from '../domain/performance.ts';
 import { entities } from '../domain/reference-data.ts';
 import { agreementItem, getAgreement, getYear, listAgreements, yearKey } from '../store/agreements.ts';
-import { listDueReminders } from '../store/reminders.ts';
+import { inboxKey, listDueReminders } from '../store/reminders.ts';
 import {
   completeNegotiationStep,
   executionNameFor,
@@ -212,6 +216,78 @@ const onExpiry = async ({ agreementId }: { agreementId: string }) => {
   return { outcome: 'expired' };
 };
 
+/**
+ * Before an answer deadline of the renegotiation: remind whoever's turn it still is, once. A marker
+ * written on condition makes a second firing a no-op; officers also get it in their inbox.
+ */
+const onAnswerDue = async (t: {
+  agreementId: string;
+  year: number;
+  role: 'officer' | 'supplier';
+  deadline: string;
+}) => {
+  const item = await getYear(t.agreementId, t.year);
+  if (!item || negotiationStage(item) !== t.role) return { outcome: 'answered' };
+  if (t.role === 'supplier' && item.supplierDeadline !== t.deadline) return { outcome: 'deadline moved' };
+  const id = `ntf_${sha256(`${t.agreementId}\n${t.year}\n${t.role}\n${t.deadline}`).slice(0, 32)}`;
+  const at = nowIso();
+  const title = `Your answer on the ${t.year} performance agreement is due ${t.deadline.slice(0, 10)}`;
+  try {
+    await ddb().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName(),
+              Item: {
+                PK: `AGREEMENT#${t.agreementId}`,
+                SK: `NOTIFIED#${id}`,
+                at,
+                role: t.role,
+                deadline: t.deadline,
+              },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          ...(t.role === 'officer'
+            ? [
+                {
+                  Put: {
+                    TableName: tableName(),
+                    Item: {
+                      ...inboxKey(item.entityId, at, id),
+                      id,
+                      entityId: item.entityId,
+                      audience: 'officers',
+                      kind: 'answer-due',
+                      title,
+                      text: `Agreement ${t.agreementId}, ${t.year}: propose, answer the counter-offer or approve by ${t.deadline}.`,
+                      agreementId: t.agreementId,
+                      escalation: false,
+                      createdAt: at,
+                    },
+                  },
+                },
+              ]
+            : []),
+        ],
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name === 'TransactionCanceledException') return { outcome: 'already reminded' };
+    throw error;
+  }
+  await publishEvent('PerformanceAgreement.AnswerDue', {
+    agreementId: t.agreementId,
+    entityId: item.entityId,
+    supplierId: item.supplierId,
+    year: t.year,
+    role: t.role,
+    deadline: t.deadline,
+  });
+  return { outcome: 'reminded' };
+};
+
 const lambdaHandler = async (event: unknown) => {
   const timer = timerEventSchema.parse(event);
   switch (timer.type) {
@@ -221,6 +297,8 @@ const lambdaHandler = async (event: unknown) => {
       return onSweep();
     case 'agreement.expiry':
       return onExpiry(timer);
+    case 'renegotiation.answerDue':
+      return onAnswerDue(timer);
     case 'tender.bidDeadline':
     case 'tender.standstillEnd':
       return onTenderTimer(timer);

@@ -14,8 +14,17 @@ import { upsertOneTimeSchedule } from '../commons/schedules.ts';
 import { commit, tableName, withoutKeys } from '../commons/store.ts';
 import { completeTask } from '../commons/workflows.ts';
 import '../commons/zod-locale.ts';
-import { negotiationStage, type PerformanceYear } from '../domain/performance.ts';
-import { supplierDeadlineScheduleName, yearStartScheduleName } from '../events/timer-event.ts';
+import {
+  ANSWER_REMINDER_LEAD_MS,
+  negotiationStage,
+  officerDeadline,
+  type PerformanceYear,
+} from '../domain/performance.ts';
+import {
+  answerDueScheduleName,
+  supplierDeadlineScheduleName,
+  yearStartScheduleName,
+} from '../events/timer-event.ts';
 import {
   type AgreementItem,
   getAgreement,
@@ -144,6 +153,25 @@ const tasks = {
         ],
       }),
     );
+    // A reminder before the answer is due, to whoever's turn it is.
+    const deadline = input.step === 'supplier' ? item.supplierDeadline : officerDeadline(item.year);
+    if (deadline && Date.parse(deadline) > now().getTime()) {
+      const remindAt = Math.max(
+        Date.parse(deadline) - ANSWER_REMINDER_LEAD_MS[input.step],
+        now().getTime() + 60_000,
+      );
+      await upsertOneTimeSchedule(
+        answerDueScheduleName(item.agreementId, item.year, input.step, deadline),
+        new Date(remindAt),
+        {
+          type: 'renegotiation.answerDue',
+          agreementId: item.agreementId,
+          year: item.year,
+          role: input.step,
+          deadline,
+        },
+      );
+    }
     if (input.step === 'supplier' && item.supplierDeadline) {
       const at = new Date(item.supplierDeadline);
       await upsertOneTimeSchedule(supplierDeadlineScheduleName(item.agreementId, item.year, at), at, {

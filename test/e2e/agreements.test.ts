@@ -4,6 +4,7 @@
  * amendments, options and termination.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { invokeFunction } from '../../local/functions.ts';
 import { DAY } from '../helpers/fixtures.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { eventually, stateNames } from '../support/tender-flow.ts';
@@ -393,5 +394,43 @@ describe('the yearly start', () => {
       .list('helsekjop')
       .find((s) => s.Name === `renegotiations-run-${runDate.getUTCFullYear() + 1}`);
     expect(next?.ScheduleExpression).toBe(`at(${runDate.getUTCFullYear() + 1}-09-01T06:00:00)`);
+  });
+});
+
+describe('answer reminders', () => {
+  it("reminds the officer before the officer's deadline and the supplier before its own, once each", async () => {
+    const y = clock().getUTCFullYear() + 1;
+    const a = await register({ endDate: `${y + 1}-12-31` });
+    await start(a.id, y);
+    // The officer's turn is due a month before the year; the reminder comes 14 days before that.
+    const officerRemindAt = Date.parse(`${y - 1}-12-01T07:00:00.000Z`) - 14 * DAY;
+    await stack.advanceClockTo(new Date(Math.max(clock().getTime(), officerRemindAt) + 2 * 60_000));
+    const inbox = await eventually(
+      () => stack.request('GET', '/notifications?limit=100', { token: officer }),
+      (r) =>
+        r.body.items.some(
+          (n: { agreementId: string; kind: string }) => n.agreementId === a.id && n.kind === 'answer-due',
+        ),
+    );
+    expect(inbox.body.items.find((n: { agreementId: string }) => n.agreementId === a.id).title).toContain(
+      `${y - 1}-12-01`,
+    );
+    const proposed = await propose(a.id, y, 4000, { answerDays: 10 });
+    const remindAt = Date.parse(proposed.supplierDeadline) - 3 * DAY;
+    await stack.advanceClockTo(new Date(remindAt + 60_000));
+    await stack.runtime.bus.idle();
+    const due = published('PerformanceAgreement.AnswerDue', a.id);
+    expect(due.map((e) => (e.detail as { role: string }).role).sort()).toEqual(['officer', 'supplier']);
+    // A second firing of the supplier's reminder changes nothing.
+    const again = await invokeFunction('timer', {
+      type: 'renegotiation.answerDue',
+      agreementId: a.id,
+      year: y,
+      role: 'supplier',
+      deadline: proposed.supplierDeadline,
+    });
+    expect(again).toEqual({ outcome: 'already reminded' });
+    await stack.runtime.bus.idle();
+    expect(published('PerformanceAgreement.AnswerDue', a.id)).toHaveLength(2);
   });
 });
