@@ -5,6 +5,7 @@
  * Plain data: no AWS imports, nothing that runs.
  */
 import { agreementRoutes } from './api/agreements.routes.ts';
+import { auditRoutes } from './api/audit.routes.ts';
 import { biddingRoutes } from './api/bidding.routes.ts';
 import { docsRoutes } from './api/docs.routes.ts';
 import { referenceRoutes } from './api/reference.routes.ts';
@@ -66,6 +67,13 @@ export const functions = {
       readHistory: ['annualRenegotiation'],
       taskResponse: ['annualRenegotiation'],
     },
+  },
+  auditApi: {
+    entry: 'functions/api/audit.ts',
+    description: 'HTTP API: audit verification and merged histories (read only)',
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+    access: { table: 'read', readHistory: ['tenderLifecycle', 'annualRenegotiation'] },
   },
   referenceApi: {
     entry: 'functions/api/reference.ts',
@@ -138,6 +146,7 @@ export const areas: AreaRoutes[] = [
   tenderRoutes,
   biddingRoutes,
   agreementRoutes,
+  auditRoutes,
   referenceRoutes,
   docsRoutes,
 ];

@@ -230,6 +230,15 @@ export class HelsekjopStack extends Stack {
       const role = f.role;
 
       // Table: item reads and writes on the table and its named indexes. No Scan, anywhere.
+      // Audit events are appended, never changed: no function may update or delete them.
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          effect: iam.Effect.DENY,
+          actions: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+          resources: [table.tableArn],
+          conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } },
+        }),
+      );
       const readActions = [
         'dynamodb:GetItem',
         'dynamodb:BatchGetItem',

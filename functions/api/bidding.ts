@@ -141,6 +141,39 @@ const loadOpenedBid = async (tender: TenderItem, bidId: string): Promise<BidItem
   return bid;
 };
 
+/**
+ * Every read of bid content is audited: one chain per reader and tender (so readers never contend),
+ * each event naming the bids read.
+ */
+const recordBidRead = async (principal: Principal, tender: TenderItem, bidIds: string[]) => {
+  if (!bidIds.length) return;
+  const key = { PK: `TENDER#${tender.id}`, SK: `BIDREADS#${principal.sub}` };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const before = await getItem<{
+      PK: string;
+      SK: string;
+      reads: number;
+      version: number;
+      auditHead: string;
+    }>(key);
+    try {
+      await commit({
+        aggregate: { type: 'bid-reads', id: `${tender.id}:${principal.sub}` },
+        entityId: tender.entityId,
+        before,
+        after: { ...key, tenderId: tender.id, reader: principal.sub, reads: (before?.reads ?? 0) + 1 },
+        actor: principal,
+        action: 'bid.read',
+        change: { bidIds },
+      });
+      return;
+    } catch (error) {
+      if (!(error instanceof Problem && error.status === 409)) throw error;
+    }
+  }
+  throw conflict('Too many reads at once; read again');
+};
+
 export const handler = httpHandler(biddingRoutes, {
   askQuestion: (req) =>
     createIdempotently(req, async (remember) => {
@@ -292,6 +325,7 @@ export const handler = httpHandler(biddingRoutes, {
     const tender = await loadTender(principal, params.tenderId, 'bid:readOwn');
     const bid = await getBid(tender.id, bidIdFor(tender.id, params.lotId, supplierOf(principal)));
     if (!bid) throw notFound('Your bid for lot', params.lotId);
+    await recordBidRead(principal, tender, [bid.id]);
     return { body: { bid: bidView(bid), receipt: receiptOf(bid) } };
   },
 
@@ -333,12 +367,19 @@ export const handler = httpHandler(biddingRoutes, {
       bids: bids.filter((b) => b.lotId === l.id && isValidBid(b)).length,
     }));
     if (sealed(tender)) return { body: { sealed: true, lots } };
+    await recordBidRead(
+      principal,
+      tender,
+      bids.map((b) => b.id),
+    );
     return { body: { sealed: false, lots, items: bids.map(bidView) } };
   },
 
   getBid: async ({ principal, params }) => {
     const tender = await loadTender(principal, params.tenderId, 'bid:read');
-    return { body: bidView(await loadOpenedBid(tender, params.bidId)) };
+    const bid = await loadOpenedBid(tender, params.bidId);
+    await recordBidRead(principal, tender, [bid.id]);
+    return { body: bidView(bid) };
   },
 
   qualifyBid: async ({ principal, params, body }) => {

@@ -53,6 +53,7 @@ export const policy = {
   'tender:update': { roles: ['officer'], scope: 'entity' },
   'tender:announce': { roles: ['officer'], scope: 'entity' },
   'workflow:read': { roles: ['officer', 'auditor'], scope: 'entity' },
+  'audit:read': { roles: ['officer', 'auditor'], scope: 'entity' },
   'agreement:decide': { roles: ['officer'], scope: 'entity' },
   'notification:list': { roles: ['officer', 'auditor'], scope: 'none' },
   'notification:markRead': { roles: ['officer'], scope: 'none' },

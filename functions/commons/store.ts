@@ -6,6 +6,7 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GENESIS } from '../domain/audit.ts';
 import type { Actor } from './auth.ts';
 import { canonicalJson, sha256 } from './canonical.ts';
 import { ddb } from './clients.ts';
@@ -13,7 +14,7 @@ import { nowIso } from './clock.ts';
 import { env } from './env.ts';
 import { conflict } from './errors.ts';
 
-export const GENESIS_HASH = '0'.repeat(64);
+export const GENESIS_HASH = GENESIS;
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -133,6 +134,12 @@ const prepare = <T extends Keyed>(input: CommitInput<T>, at: string) => {
         ...auditKey(input.aggregate, event.seq),
         GSI1PK: `ENTITY#${input.entityId}#AUDIT`,
         GSI1SK: `${at}#${input.aggregate.type}#${input.aggregate.id}#${String(event.seq).padStart(10, '0')}`,
+        // The history of what the aggregate belongs to (its partition: a tender, an agreement…).
+        GSI2PK: `HISTORY#${input.after.PK}`,
+        // Where the aggregate lives, so a verification can compare it with its last event.
+        itemPK: input.after.PK,
+        itemSK: input.after.SK,
+        GSI2SK: `${at}#${input.aggregate.type}#${input.aggregate.id}#${String(event.seq).padStart(10, '0')}`,
         ...event,
       },
       ConditionExpression: 'attribute_not_exists(PK)',

@@ -186,6 +186,22 @@ const cases: Case[] = [
     expect: all(404, { officer: 200, evaluator: 200, auditor: 200, supplier: 403, anonymous: 401 }),
   },
   { route: 'PUT /entities/{entityId}/reminder-settings', on: 'none', expect: officerOnly(200, 404) },
+  // Audit: officers and auditors of the entity read and verify; nobody else.
+  {
+    route: 'GET /audit/verify',
+    on: 'none',
+    expect: all(403, { officer: 200, auditor: 200, 'foreign-officer': 200, 'foreign-auditor': 200 }),
+  },
+  {
+    route: 'GET /tenders/{tenderId}/history',
+    on: 'announced',
+    expect: all(403, { officer: 200, auditor: 200 }),
+  },
+  {
+    route: 'GET /agreements/{agreementId}/history',
+    on: 'none',
+    expect: all(403, { officer: 200, auditor: 200, 'foreign-officer': 404, 'foreign-auditor': 404 }),
+  },
   { route: 'GET /reference/entities', on: 'none', expect: all(200) },
   { route: 'GET /reference/hospital-areas', on: 'none', expect: all(200) },
   { route: 'GET /reference/hospital-trusts', on: 'none', expect: all(200) },

@@ -112,7 +112,9 @@ describe('renegotiation tasks', () => {
     const items = ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
     expect(items[0]?.ConditionCheck?.ExpressionAttributeValues).toEqual({ ':version': 3 });
     expect(items[1]?.Put?.Item).toMatchObject({ SK: 'TASKTOKEN#2027#supplier', taskToken: 'tok' });
-    const input = schedulerMock.commandCalls(CreateScheduleCommand)[0]?.args[0].input;
+    const inputs = schedulerMock.commandCalls(CreateScheduleCommand).map((c) => c.args[0].input);
+    const input = inputs.find((i) => i.Target?.Input?.includes('supplierDeadline'));
+    expect(inputs.some((i) => i.Target?.Input?.includes('renegotiation.answerDue'))).toBe(true);
     expect(input?.ScheduleExpression).toBe(`at(${deadline.slice(0, 19)})`);
     expect(JSON.parse(input?.Target?.Input ?? '{}')).toEqual({
       type: 'renegotiation.supplierDeadline',

@@ -133,9 +133,21 @@ describe('the stack', () => {
     }
   });
 
+  it('denies every function updating or deleting audit events', () => {
+    for (const key of Object.keys(functions)) {
+      const deny = policyOf(`${key[0]?.toUpperCase()}${key.slice(1)}Role`).find((s) => s.Effect === 'Deny');
+      expect(deny, key).toMatchObject({
+        Action: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+        Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } },
+      });
+    }
+  });
+
   it('lets the documentation function only read the table, and only the workflow tasks touch schedules', () => {
     const docs = policyOf('DocsApiRole');
-    const table = docs.find((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+    const table = docs.find(
+      (s) => s.Effect === 'Allow' && actionsOf(s).some((a) => a.startsWith('dynamodb:')),
+    );
     expect(actionsOf(table as Statement).sort()).toEqual([
       'dynamodb:BatchGetItem',
       'dynamodb:ConditionCheckItem',

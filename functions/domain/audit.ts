@@ -1,0 +1,101 @@
+/**
+ * Verifying audit chains: each aggregate's events carry a sequence number (1, 2, 3…) and the hash
+ * of the event before; each event's hash covers the previous hash and its own canonical JSON.
+ * Pure: no AWS.
+ */
+import { canonicalJson, sha256 } from '../commons/canonical.ts';
+
+export const GENESIS = '0'.repeat(64);
+
+/** The stored fields that are not part of the hashed event (keys, index entries, location). */
+const STORAGE = new Set(['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'itemPK', 'itemSK', 'hash']);
+
+export interface StoredEvent {
+  aggregateType: string;
+  aggregateId: string;
+  seq: number;
+  prevHash: string;
+  hash: string;
+  at: string;
+  SK?: string;
+  [field: string]: unknown;
+}
+
+export type FindingKind = 'edited' | 'gap' | 'reordered' | 'aggregate-mismatch';
+
+export interface Finding {
+  kind: FindingKind;
+  aggregate: string;
+  /** Where: the sequence number (or the stored position) the finding is at. */
+  seq: number;
+  detail: string;
+}
+
+export const recomputeHash = (e: StoredEvent): string => {
+  const unhashed = Object.fromEntries(Object.entries(e).filter(([k]) => !STORAGE.has(k)));
+  return sha256(String(e.prevHash) + canonicalJson(unhashed));
+};
+
+/**
+ * Checks one aggregate's chain, its events in stored order (by sort key), and optionally the
+ * aggregate as stored (its version and auditHead must be those of the last event).
+ */
+export const verifyChain = (
+  events: StoredEvent[],
+  aggregate?: { version?: number; auditHead?: string },
+): Finding[] => {
+  const findings: Finding[] = [];
+  const first = events[0];
+  if (!first) return findings;
+  const name = `${first.aggregateType} ${first.aggregateId}`;
+  let expectedSeq = 1;
+  let prevHash = GENESIS;
+  for (const [i, e] of events.entries()) {
+    const position = e.SK ? Number(String(e.SK).replace(/^SEQ#/, '')) : i + 1;
+    if (recomputeHash(e) !== e.hash) {
+      findings.push({
+        kind: 'edited',
+        aggregate: name,
+        seq: e.seq,
+        detail: `Event ${e.seq} (${String(e.action)}) does not match its hash: it was changed after it was written`,
+      });
+    }
+    if (position !== e.seq) {
+      findings.push({
+        kind: 'reordered',
+        aggregate: name,
+        seq: position,
+        detail: `The event stored at position ${position} says it is number ${e.seq}`,
+      });
+    } else if (e.seq > expectedSeq) {
+      findings.push({
+        kind: 'gap',
+        aggregate: name,
+        seq: expectedSeq,
+        detail: `Event${e.seq - expectedSeq > 1 ? 's' : ''} ${expectedSeq}${e.seq - expectedSeq > 1 ? `–${e.seq - 1}` : ''} missing`,
+      });
+    } else if (e.prevHash !== prevHash) {
+      findings.push({
+        kind: 'reordered',
+        aggregate: name,
+        seq: e.seq,
+        detail: `Event ${e.seq} does not follow event ${e.seq - 1}: its link to the previous hash is broken`,
+      });
+    }
+    expectedSeq = Math.max(expectedSeq, e.seq) + 1;
+    prevHash = e.hash;
+  }
+  const last = events.at(-1) as StoredEvent;
+  if (aggregate && (aggregate.version !== last.seq || aggregate.auditHead !== last.hash)) {
+    findings.push({
+      kind: 'aggregate-mismatch',
+      aggregate: name,
+      seq: last.seq,
+      detail:
+        aggregate.version === undefined
+          ? 'The aggregate is missing although it has events'
+          : `The aggregate is at version ${aggregate.version} but its last event is ${last.seq}${aggregate.auditHead !== last.hash ? ' (and its audit head differs)' : ''}: it changed without its event, or events are missing`,
+    });
+  }
+  return findings;
+};
