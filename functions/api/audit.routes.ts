@@ -29,7 +29,38 @@ const timeline = z.object({
   items: z.array(z.record(z.string(), z.unknown())),
 });
 
+const ocdsPackage = z.record(z.string(), z.unknown());
+
 export const auditRoutes = defineRoutes('auditApi', {
+  tenderOcds: {
+    method: 'GET',
+    path: '/tenders/{tenderId}/ocds',
+    tag: 'OCDS',
+    summary: 'The contracting process as an OCDS 1.1.5 release package',
+    description:
+      'A release for every stage change (tender, tenderAmendment, tenderUpdate, tenderCancellation, award, awardUpdate, contract, contractAmendment, contractTermination) and the call-off processes of the annual performance agreements, with the lots, bids, techniques, renewal and options extensions. Bid content never appears in a release dated before the opening.',
+    action: 'ocds:read',
+    params: z.strictObject({ tenderId: tenderIdSchema }),
+    responses: { 200: { description: 'Release package', schema: ocdsPackage } },
+    problems: [404],
+  },
+  ocdsRecord: {
+    method: 'GET',
+    path: '/ocds/records/{ocid}',
+    tag: 'OCDS',
+    summary:
+      'The OCDS record of a contracting process (a tender, or an annual call-off), with its compiled release',
+    action: 'ocds:read',
+    params: z.strictObject({
+      ocid: z
+        .string()
+        .check(
+          z.regex(/^ocds-hk4j9p-(tnd_[0-9a-f]{32}|agr_[0-9a-f]{32}-\d{4})$/, 'An ocid of this publisher'),
+        ),
+    }),
+    responses: { 200: { description: 'Record package', schema: ocdsPackage } },
+    problems: [404],
+  },
   verify: {
     method: 'GET',
     path: '/audit/verify',

@@ -2,12 +2,25 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { authorize, type Principal } from '../commons/auth.ts';
 import { ddb } from '../commons/clients.ts';
+import { nowIso } from '../commons/clock.ts';
 import { notFound } from '../commons/errors.ts';
 import { type HttpResult, httpHandler } from '../commons/http.ts';
 import { tableName } from '../commons/store.ts';
 import { readExecution } from '../commons/workflows.ts';
+import { agreementIdFor } from '../domain/agreement.ts';
 import { type Finding, type StoredEvent, verifyChain } from '../domain/audit.ts';
-import { getAgreement } from '../store/agreements.ts';
+import {
+  type AuditLike,
+  callOffReleases,
+  OCID_PREFIX,
+  ocidFor,
+  type ProcessData,
+  processReleases,
+  recordPackage,
+  releasePackage,
+} from '../domain/ocds.ts';
+import { entityById } from '../domain/reference-data.ts';
+import { type AgreementItem, getAgreement, listAmendments, type YearItem } from '../store/agreements.ts';
 import {
   type AuditItem,
   aggregateEvents,
@@ -15,6 +28,8 @@ import {
   entityEvents,
   historyEvents,
 } from '../store/audit.ts';
+import { getSupplier } from '../store/suppliers.ts';
+import { listBids, type TenderItem } from '../store/tenders.ts';
 import { auditRoutes } from './audit.routes.ts';
 import { loadTender } from './tender-access.ts';
 
@@ -191,6 +206,11 @@ const timeline = (
 };
 
 export const handler = httpHandler(auditRoutes, {
+  tenderOcds: async (req) => {
+    const result = await ocdsHandlers.tenderOcds(req);
+    return { body: JSON.stringify(result.body), contentType: 'application/json' };
+  },
+  ocdsRecord: (req) => ocdsHandlers.ocdsRecord(req),
   verify: async ({ principal, query }) => {
     if (query.tenderId) {
       const tender = await loadTender(principal, query.tenderId, 'audit:read');
@@ -240,3 +260,98 @@ export const handler = httpHandler(auditRoutes, {
     return timeline(`agreement ${agreement.id}`, rows, query);
   },
 });
+
+/** Everything the OCDS publication of one tender's contracting process is built from. */
+const processData = async (tender: TenderItem, baseUrl: string): Promise<ProcessData> => {
+  const events = [...(await historyEvents(`TENDER#${tender.id}`))];
+  const agreementIds = (tender.award?.lots ?? []).flatMap((l) =>
+    l.winners.map((w) => agreementIdFor(tender.id, l.lotId, w.supplierId)),
+  );
+  const agreements = (await Promise.all(agreementIds.map((id) => getAgreement(id)))).filter(
+    (a): a is AgreementItem => !!a,
+  );
+  const years: ProcessData['years'] = [];
+  for (const a of agreements) {
+    events.push(...(await historyEvents(`AGREEMENT#${a.id}`)));
+    const result = await ddb().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :y)',
+        ExpressionAttributeValues: { ':pk': `AGREEMENT#${a.id}`, ':y': 'YEAR#' },
+      }),
+    );
+    for (const y of (result.Items ?? []) as YearItem[])
+      years.push({ ...y, amendments: await listAmendments(a.id, y.year) });
+  }
+  const bids = await listBids(tender.id);
+  const supplierIds = new Set([...bids.map((b) => b.supplierId), ...agreements.map((a) => a.supplierId)]);
+  const supplierNames: Record<string, string> = {};
+  for (const id of supplierIds) supplierNames[id] = (await getSupplier(id))?.name ?? id;
+  return {
+    tender,
+    entityName: entityById(tender.entityId)?.name ?? tender.entityId,
+    events: events as unknown as AuditLike[],
+    bids,
+    supplierNames,
+    agreements,
+    years,
+    baseUrl,
+  };
+};
+
+const baseUrlOf = (headers: Record<string, string | undefined>) =>
+  `https://${headers.host ?? 'helsekjop.example'}`;
+
+const allReleases = (d: ProcessData) => [
+  ...processReleases(d),
+  ...d.years.flatMap((y) => {
+    const a = d.agreements.find((x) => x.id === y.agreementId) as AgreementItem;
+    return callOffReleases(
+      ocidFor(d.tender.id),
+      a,
+      y,
+      d.entityName,
+      d.supplierNames[a.supplierId] ?? a.supplierId,
+    );
+  }),
+];
+
+export const ocdsHandlers = {
+  tenderOcds: async ({
+    principal,
+    params,
+    headers,
+  }: {
+    principal: Principal;
+    params: { tenderId: string };
+    headers: Record<string, string | undefined>;
+  }) => {
+    const tender = await loadTender(principal, params.tenderId, 'ocds:read');
+    if (tender.status === 'draft') throw notFound('Tender', tender.id);
+    const d = await processData(tender, baseUrlOf(headers));
+    const uri = `${d.baseUrl}/tenders/${tender.id}/ocds`;
+    return { body: releasePackage(allReleases(d), uri, nowIso()), contentType: 'application/json' };
+  },
+  ocdsRecord: async ({
+    principal,
+    params,
+    headers,
+  }: {
+    principal: Principal;
+    params: { ocid: string };
+    headers: Record<string, string | undefined>;
+  }) => {
+    const rest = params.ocid.slice(OCID_PREFIX.length + 1);
+    const callOff = /^(agr_[0-9a-f]{32})-(\d{4})$/.exec(rest);
+    const agreement = callOff ? await getAgreement(callOff[1] as string) : undefined;
+    const tenderId = callOff ? agreement?.tenderId : rest;
+    if (!tenderId) throw notFound('OCDS record', params.ocid);
+    const tender = await loadTender(principal, tenderId, 'ocds:read');
+    if (tender.status === 'draft') throw notFound('OCDS record', params.ocid);
+    const d = await processData(tender, baseUrlOf(headers));
+    const releases = allReleases(d).filter((r) => r.ocid === params.ocid);
+    if (!releases.length) throw notFound('OCDS record', params.ocid);
+    const body = recordPackage(params.ocid, releases, `${d.baseUrl}/ocds/records/${params.ocid}`, nowIso());
+    return { body: JSON.stringify(body), contentType: 'application/json' };
+  },
+};

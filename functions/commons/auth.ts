@@ -54,6 +54,8 @@ export const policy = {
   'tender:announce': { roles: ['officer'], scope: 'entity' },
   'workflow:read': { roles: ['officer', 'auditor'], scope: 'entity' },
   'audit:read': { roles: ['officer', 'auditor'], scope: 'entity' },
+  /** Published contracting processes (announced tenders) are open data for everyone signed in. */
+  'ocds:read': { roles: everyone, scope: 'visible' },
   'agreement:decide': { roles: ['officer'], scope: 'entity' },
   'notification:list': { roles: ['officer', 'auditor'], scope: 'none' },
   'notification:markRead': { roles: ['officer'], scope: 'none' },

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invokeFunction } from '../../local/functions.ts';
 import { DAY } from '../helpers/fixtures.ts';
-import { startTestStack, type TestStack } from '../support/local-stack.ts';
+import { type Answer, startTestStack, type TestStack } from '../support/local-stack.ts';
 import { eventually, stateNames } from '../support/tender-flow.ts';
 
 let stack: TestStack;
@@ -85,39 +85,52 @@ const start = async (id: string, y: number, body: Record<string, unknown> = {}) 
   return r.body;
 };
 
+/**
+ * Writes with the version just read, again on a 409: timers of the system (the year-start check,
+ * the answer reminders) may record on the year in between, as they would for any client.
+ */
+const withFreshVersion = async (read: () => Promise<number>, write: (version: number) => Promise<Answer>) => {
+  let r = await write(await read());
+  for (let i = 0; i < 3 && r.status === 409; i++) r = await write(await read());
+  return r;
+};
+
 const propose = async (id: string, y: number, volume: number, extra: Record<string, unknown> = {}) => {
-  const current = await year(id, y);
-  const r = await stack.request('POST', `/agreements/${id}/years/${y}/proposal`, {
-    token: officer,
-    body: {
-      version: current.body.version,
-      lines: [{ service: 'Poliklinisk behandling', unit: 'konsultasjoner', volume, unitPrice: 1250 }],
-      priceAdjustmentPercent: 4.2,
-      ...extra,
-    },
-  });
+  const r = await withFreshVersion(
+    async () => (await year(id, y)).body.version,
+    (version) =>
+      stack.request('POST', `/agreements/${id}/years/${y}/proposal`, {
+        token: officer,
+        body: {
+          version,
+          lines: [{ service: 'Poliklinisk behandling', unit: 'konsultasjoner', volume, unitPrice: 1250 }],
+          priceAdjustmentPercent: 4.2,
+          ...extra,
+        },
+      }),
+  );
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   await waitingIn(id, y, 'AwaitSupplier');
   return r.body;
 };
 
 const answer = async (id: string, y: number, body: Record<string, unknown>, token = nah) => {
-  const current = await year(id, y, token);
-  const r = await stack.request('POST', `/agreements/${id}/years/${y}/answer`, {
-    token,
-    body: { version: current.body.version, ...body },
-  });
+  const r = await withFreshVersion(
+    async () => (await year(id, y, token)).body.version,
+    (version) =>
+      stack.request('POST', `/agreements/${id}/years/${y}/answer`, { token, body: { version, ...body } }),
+  );
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   return r.body;
 };
 
 const approve = async (id: string, y: number) => {
   await waitingIn(id, y, 'AwaitOfficer');
-  const current = await year(id, y);
-  const r = await stack.request('POST', `/agreements/${id}/years/${y}/approval`, {
-    token: officer,
-    body: { version: current.body.version },
-  });
+  const r = await withFreshVersion(
+    async () => (await year(id, y)).body.version,
+    (version) =>
+      stack.request('POST', `/agreements/${id}/years/${y}/approval`, { token: officer, body: { version } }),
+  );
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   const done = await eventually(
     () => workflow(id, y),

@@ -202,6 +202,9 @@ const cases: Case[] = [
     on: 'none',
     expect: all(403, { officer: 200, auditor: 200, 'foreign-officer': 404, 'foreign-auditor': 404 }),
   },
+  // OCDS: an announced contracting process is open data for everyone signed in.
+  { route: 'GET /tenders/{tenderId}/ocds', on: 'announced', expect: all(200) },
+  { route: 'GET /ocds/records/{ocid}', on: 'announced', expect: all(200) },
   { route: 'GET /reference/entities', on: 'none', expect: all(200) },
   { route: 'GET /reference/hospital-areas', on: 'none', expect: all(200) },
   { route: 'GET /reference/hospital-trusts', on: 'none', expect: all(200) },
@@ -430,6 +433,7 @@ const requestFor = async (c: Case, caller: Caller, n: number) => {
     if (method === 'PATCH') body = { version: created.body.version, kind: 'ideell' };
   }
   if (c.route === 'GET /reference/hospital-areas') path = `${path}?entity=helse-sor-ost`;
+  path = path.replace('{ocid}', `ocds-hk4j9p-${tender?.id ?? ''}`);
   path = path.replace('{lotId}', 'innlandet').replace('{bidId}', tender?.bidId ?? '');
   // The workflow records its own steps on the tender too: read the version the caller would see.
   const version = tender

@@ -1,0 +1,461 @@
+/**
+ * OCDS 1.1.5 publication: a release for every stage change of a tender's contracting process (from
+ * its audit trail), with the lots, bids, techniques, renewal and options extensions; a record with
+ * its compiled release; each annual performance agreement as a linked call-off process. Bid content
+ * never appears in a release dated before the opening. Pure: no AWS.
+ */
+import type { Agreement } from './agreement.ts';
+import type { Bid } from './bid.ts';
+import type { Amendment, PerformanceYear } from './performance.ts';
+import type { Tender } from './tender.ts';
+
+export const OCID_PREFIX = 'ocds-hk4j9p';
+export const OCDS_EXTENSIONS = [
+  'https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/v1.1.5/extension.json',
+  'https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/v1.1.5/extension.json',
+  'https://raw.githubusercontent.com/open-contracting-extensions/ocds_techniques_extension/master/extension.json',
+  'https://raw.githubusercontent.com/open-contracting-extensions/ocds_renewal_extension/master/extension.json',
+  'https://raw.githubusercontent.com/open-contracting-extensions/ocds_options_extension/master/extension.json',
+];
+
+type Json = Record<string, unknown>;
+
+export interface AuditLike {
+  at: string;
+  seq: number;
+  action: string;
+  aggregateType: string;
+  aggregateId: string;
+  reason?: string;
+  change?: unknown;
+}
+
+export interface ProcessData {
+  tender: Tender;
+  entityName: string;
+  events: AuditLike[];
+  bids: Bid[];
+  supplierNames: Record<string, string>;
+  agreements: Agreement[];
+  years: (PerformanceYear & { amendments: Amendment[] })[];
+  baseUrl: string;
+}
+
+export const ocidFor = (tenderId: string) => `${OCID_PREFIX}-${tenderId}`;
+export const callOffOcid = (agreementId: string, year: number) => `${OCID_PREFIX}-${agreementId}-${year}`;
+
+const party = (id: string, name: string, roles: string[]) => ({ id, name, roles });
+
+const lotsOf = (t: Tender) =>
+  t.lots.map((l) => ({
+    id: l.id,
+    title: l.title,
+    ...(l.description ? { description: l.description } : {}),
+    status:
+      t.lotOutcomes?.[l.id]?.status === 'cancelled'
+        ? 'cancelled'
+        : t.lotOutcomes?.[l.id]?.status === 'unsuccessful'
+          ? 'unsuccessful'
+          : t.lotOutcomes?.[l.id]?.status === 'awarded'
+            ? 'complete'
+            : 'active',
+    contractPeriod: {
+      startDate: `${t.agreement.startDate}T00:00:00Z`,
+      endDate: `${t.agreement.endDate}T23:59:59Z`,
+    },
+    hasOptions: t.agreement.options.length > 0,
+    ...(t.agreement.options.length
+      ? {
+          options: {
+            description: `${t.agreement.options.length} option(s): ${t.agreement.options.map((o) => `${o.durationMonths} months`).join(', ')}`,
+          },
+        }
+      : {}),
+    hasRenewal: t.agreement.options.length > 0,
+    ...(t.agreement.options.length
+      ? { renewal: { maximumRenewals: t.agreement.options.length, description: 'Options to extend' } }
+      : {}),
+  }));
+
+const tenderStatus = (t: Tender): string =>
+  t.status === 'cancelled'
+    ? 'cancelled'
+    : t.status === 'unsuccessful'
+      ? 'unsuccessful'
+      : t.status === 'complete'
+        ? 'complete'
+        : 'active';
+
+const tenderSection = (t: Tender, at: string, amendments: Json[]) => ({
+  id: t.id,
+  title: t.title,
+  ...(t.description ? { description: t.description } : {}),
+  status: tenderStatus(t),
+  procuringEntity: { id: t.entityId, name: '' },
+  mainProcurementCategory: 'services',
+  procurementMethod: 'open',
+  procurementMethodDetails: 'Anbudskonkurranse med forhandling om rammeavtale',
+  awardCriteria: t.awardCriteria.some((c) => c.kind === 'price') ? 'ratedCriteria' : 'qualityOnly',
+  awardCriteriaDetails: t.awardCriteria.map((c) => `${c.name} ${c.weight} %`).join(', '),
+  submissionMethod: ['electronicSubmission'],
+  tenderPeriod: { startDate: t.announcedAt ?? at, endDate: t.bidDeadline },
+  enquiryPeriod: {
+    startDate: t.announcedAt ?? at,
+    endDate: new Date(Date.parse(t.bidDeadline) - t.questionsCloseHours * 3_600_000).toISOString(),
+  },
+  contractPeriod: {
+    startDate: `${t.agreement.startDate}T00:00:00Z`,
+    endDate: `${t.agreement.endDate}T23:59:59Z`,
+  },
+  items: t.lots.flatMap((l) =>
+    l.estimatedVolumes.map((v, i) => ({
+      id: `${l.id}-${i + 1}`,
+      description: `${t.serviceAreaId}: ${v.unit} (${l.formOfCare})`,
+      quantity: v.quantity,
+      unit: { name: v.unit },
+      relatedLot: l.id,
+    })),
+  ),
+  lots: lotsOf(t),
+  techniques: {
+    hasFrameworkAgreement: true,
+    frameworkAgreement: {
+      minimumParticipants: Math.min(...t.lots.map((l) => l.minSuppliers)),
+      maximumParticipants: t.lots.reduce((n, l) => n + l.maxSuppliers, 0),
+      method: 'withoutReopeningCompetition',
+    },
+  },
+  hasOptions: t.agreement.options.length > 0,
+  ...(amendments.length ? { amendments } : {}),
+});
+
+/** The merge of OCDS: objects field by field, arrays of objects with ids by id, anything else replaced. */
+export const mergeReleases = (releases: Json[]): Json => {
+  const merge = (a: unknown, b: unknown): unknown => {
+    if (b === null) return undefined;
+    if (Array.isArray(b)) {
+      if (Array.isArray(a) && b.every((x) => x && typeof x === 'object' && 'id' in (x as Json))) {
+        const out = [...(a as Json[])];
+        for (const item of b as Json[]) {
+          const i = out.findIndex((x) => x.id === item.id);
+          if (i >= 0) out[i] = merge(out[i], item) as Json;
+          else out.push(item);
+        }
+        return out;
+      }
+      return b;
+    }
+    if (b && typeof b === 'object') {
+      const out: Json = { ...((a && typeof a === 'object' && !Array.isArray(a) ? a : {}) as Json) };
+      for (const [k, v] of Object.entries(b as Json)) {
+        const m = merge(out[k], v);
+        if (m === undefined) delete out[k];
+        else out[k] = m;
+      }
+      return out;
+    }
+    return b;
+  };
+  const compiled = releases.reduce<Json>((acc, r) => merge(acc, r) as Json, {});
+  const last = releases.at(-1) ?? {};
+  return { ...compiled, id: `${String(last.ocid)}-compiled`, tag: ['compiled'], date: last.date };
+};
+
+const money = (amount: number, currency: string) => ({ amount: Math.round(amount * 100) / 100, currency });
+
+/** Every release of the tender's contracting process, oldest first. */
+export const processReleases = (d: ProcessData): Json[] => {
+  const t = d.tender;
+  const ocid = ocidFor(t.id);
+  const buyer = { id: t.entityId, name: d.entityName };
+  const base = (at: string, seq: number, tag: string[]) => ({
+    ocid,
+    id: `${ocid}-${seq}-${tag[0]}`,
+    date: at,
+    tag,
+    initiationType: 'tender',
+    language: 'nb',
+    buyer,
+  });
+  const parties = (extra: { id: string; name: string; roles: string[] }[] = []) => [
+    party(t.entityId, d.entityName, ['buyer', 'procuringEntity']),
+    ...extra,
+  ];
+  const releases: Json[] = [];
+  const amendments: Json[] = [];
+  const tenderEvents = d.events
+    .filter((e) => e.aggregateType === 'tender' && e.aggregateId === t.id)
+    .sort((a, b) => a.seq - b.seq);
+  const opened = t.openedAt;
+  const bidsSection = (at: string) => {
+    if (!opened || at < opened) return undefined; // sealed
+    const valid = d.bids.filter((b) => b.status !== 'withdrawn');
+    return {
+      statistics: t.lots.map((l, i) => ({
+        id: String(i + 1),
+        measure: 'bids',
+        value: valid.filter((b) => b.lotId === l.id && b.status !== 'invalidated').length,
+        relatedLot: l.id,
+      })),
+      details: valid.map((b) => ({
+        id: b.id,
+        date: b.receivedAt,
+        status:
+          b.status === 'rejected'
+            ? 'disqualified'
+            : b.status === 'invalidated'
+              ? 'withdrawn'
+              : b.status === 'qualified'
+                ? 'valid'
+                : 'pending',
+        tenderers: [{ id: b.supplierId, name: d.supplierNames[b.supplierId] ?? b.supplierId }],
+        value: money(
+          t.lots
+            .find((l) => l.id === b.lotId)
+            ?.estimatedVolumes.reduce(
+              (s, v) => s + (b.prices.find((p) => p.unit === v.unit)?.unitPrice ?? 0) * v.quantity,
+              0,
+            ) ?? 0,
+          t.currency,
+        ),
+        relatedLots: [b.lotId],
+      })),
+    };
+  };
+  const bidders = () =>
+    [...new Set(d.bids.map((b) => b.supplierId))].map((s) => party(s, d.supplierNames[s] ?? s, ['tenderer']));
+  for (const e of tenderEvents) {
+    const sectionAt = (tags: string[], extra: Json = {}) => {
+      const bids = bidsSection(e.at);
+      return {
+        ...base(e.at, e.seq, tags),
+        parties: parties(bids ? bidders() : []),
+        tender: { ...tenderSection(t, e.at, amendments), procuringEntity: buyer },
+        ...(bids ? { bids } : {}),
+        ...extra,
+      };
+    };
+    switch (e.action) {
+      case 'tender.announced':
+        releases.push(sectionAt(['tender']));
+        break;
+      case 'tender.deadline-extended':
+      case 'tender.changed':
+        amendments.push({
+          id: `amendment-${e.seq}`,
+          date: e.at,
+          rationale:
+            e.reason ??
+            (e.action === 'tender.deadline-extended' ? 'Bid deadline extended' : 'Tender changed'),
+        });
+        releases.push(sectionAt(['tenderAmendment']));
+        break;
+      case 'tender.opened':
+      case 'tender.lots-cancelled':
+        releases.push(sectionAt(['tenderUpdate']));
+        break;
+      case 'tender.cancelled':
+        releases.push(
+          sectionAt(['tenderCancellation'], {
+            tender: { ...tenderSection(t, e.at, amendments), procuringEntity: buyer, status: 'cancelled' },
+          }),
+        );
+        break;
+      case 'tender.award-approved':
+      case 'tender.award-revised':
+      case 'tender.completed': {
+        const decision = t.award;
+        if (!decision) break;
+        const completed = e.action === 'tender.completed';
+        const revised = e.action === 'tender.award-revised';
+        const awards = decision.lots.flatMap((l) =>
+          l.winners.map((w) => ({
+            id: `${l.lotId}-${w.supplierId}`,
+            title: `${l.lotId}: ${d.supplierNames[w.supplierId] ?? w.supplierId}`,
+            status: revised ? 'cancelled' : completed ? 'active' : 'pending',
+            date: decision.approvedAt,
+            suppliers: [{ id: w.supplierId, name: d.supplierNames[w.supplierId] ?? w.supplierId }],
+            relatedLots: [l.lotId],
+            relatedBids: [w.bidId],
+          })),
+        );
+        const suppliers = [...new Set(awards.map((a) => a.suppliers[0]?.id as string))].map((s) =>
+          party(s, d.supplierNames[s] ?? s, ['supplier', 'tenderer']),
+        );
+        releases.push({
+          ...sectionAt([revised ? 'awardUpdate' : completed ? 'awardUpdate' : 'award']),
+          parties: parties([...bidders().filter((b) => !suppliers.some((s) => s.id === b.id)), ...suppliers]),
+          awards,
+        });
+        if (completed) {
+          releases.push({
+            ...base(e.at, e.seq, ['contract']),
+            id: `${ocid}-${e.seq}-contract`,
+            parties: parties(suppliers),
+            contracts: d.agreements.map((a) => contractOf(a, t.currency)),
+          });
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  // Changes to the framework agreements: options exercised (amendments), terminations.
+  for (const a of d.agreements) {
+    const events = d.events.filter((e) => e.aggregateType === 'agreement' && e.aggregateId === a.id);
+    for (const e of events) {
+      if (
+        e.action === 'agreement.option-exercised' ||
+        e.action === 'agreement.terminated' ||
+        e.action === 'agreement.expired'
+      ) {
+        const tag =
+          e.action === 'agreement.option-exercised'
+            ? 'contractAmendment'
+            : e.action === 'agreement.terminated'
+              ? 'contractTermination'
+              : 'contractUpdate';
+        releases.push({
+          ...base(e.at, e.seq, [tag]),
+          id: `${ocid}-${a.id}-${e.seq}-${tag}`,
+          parties: parties([
+            party(a.supplierId, d.supplierNames[a.supplierId] ?? a.supplierId, ['supplier']),
+          ]),
+          contracts: [
+            {
+              ...contractOf(a, t.currency),
+              ...(tag === 'contractAmendment'
+                ? {
+                    amendments: [
+                      {
+                        id: `option-${e.seq}`,
+                        date: e.at,
+                        rationale: 'Option exercised',
+                        description: JSON.stringify(e.change),
+                      },
+                    ],
+                  }
+                : {}),
+            },
+          ],
+        });
+      }
+    }
+  }
+  return releases.sort((x, y) => String(x.date).localeCompare(String(y.date)));
+};
+
+const contractOf = (a: Agreement, currency: string) => ({
+  id: a.id,
+  awardID: `${a.lotId}-${a.supplierId}`,
+  title: `${a.tenderTitle} – ${a.lotTitle}`,
+  status: a.status === 'terminated' || a.status === 'expired' ? 'terminated' : 'active',
+  period: {
+    startDate: `${a.startDate}T00:00:00Z`,
+    ...(a.endDate ? { endDate: `${a.endDate}T23:59:59Z` } : {}),
+  },
+  items: a.volumes.map((v, i) => ({
+    id: String(i + 1),
+    description: v.unit,
+    quantity: v.quantity,
+    unit: { name: v.unit, value: money(a.prices.find((p) => p.unit === v.unit)?.unitPrice ?? 0, currency) },
+  })),
+  hasOptions: a.options.length > 0,
+  hasRenewal: a.options.length > 0,
+  ...(a.options.length
+    ? { renewal: { maximumRenewals: a.options.length, description: 'Options to extend' } }
+    : {}),
+});
+
+/** A year's performance agreement as a call-off process of the framework. */
+export const callOffReleases = (
+  parentOcid: string,
+  a: Agreement,
+  y: PerformanceYear & { amendments: Amendment[] },
+  entityName: string,
+  supplierName: string,
+): Json[] => {
+  if (y.status !== 'published' || !y.publishedAt) return [];
+  const ocid = callOffOcid(a.id, y.year);
+  const buyer = { id: a.entityId, name: entityName };
+  const contract = (amendments: Amendment[]) => ({
+    id: `${a.id}-${y.year}`,
+    awardID: `${a.id}-${y.year}`,
+    title: `Ytelsesavtale ${y.year}: ${a.lotTitle}`,
+    status: 'active',
+    period: { startDate: `${y.year}-01-01T00:00:00Z`, endDate: `${y.year}-12-31T23:59:59Z` },
+    items: y.lines.map((l, i) => ({
+      id: String(i + 1),
+      description: l.service ?? l.unit,
+      quantity: l.volume + amendments.filter((m) => m.unit === l.unit).reduce((s, m) => s + m.delta, 0),
+      unit: { name: l.unit, value: money(l.unitPrice, a.currency) },
+    })),
+    ...(amendments.length
+      ? {
+          amendments: amendments.map((m) => ({
+            id: m.id,
+            date: m.confirmedAt ?? m.raisedAt,
+            rationale: m.reason,
+            description: `${m.delta > 0 ? '+' : ''}${m.delta} ${m.unit}`,
+          })),
+        }
+      : {}),
+  });
+  const common = (date: string, id: string, tag: string[]) => ({
+    ocid,
+    id: `${ocid}-${id}`,
+    date,
+    tag,
+    initiationType: 'tender',
+    buyer,
+    parties: [
+      party(a.entityId, entityName, ['buyer', 'procuringEntity']),
+      party(a.supplierId, supplierName, ['supplier']),
+    ],
+    relatedProcesses: [
+      { id: '1', relationship: ['framework'], title: a.tenderTitle, scheme: 'ocid', identifier: parentOcid },
+    ],
+  });
+  const confirmed = y.amendments
+    .filter((m) => m.status === 'confirmed')
+    .sort((p, q) => String(p.confirmedAt).localeCompare(String(q.confirmedAt)));
+  return [
+    {
+      ...common(y.publishedAt, 'published', ['award', 'contract']),
+      awards: [
+        {
+          id: `${a.id}-${y.year}`,
+          status: 'active',
+          date: y.publishedAt,
+          suppliers: [{ id: a.supplierId, name: supplierName }],
+        },
+      ],
+      contracts: [contract([])],
+    },
+    ...confirmed.map((m, i) => ({
+      ...common(m.confirmedAt ?? m.raisedAt, `amendment-${i + 1}`, ['contractAmendment']),
+      contracts: [contract(confirmed.slice(0, i + 1))],
+    })),
+  ];
+};
+
+export const releasePackage = (releases: Json[], uri: string, publishedDate: string) => ({
+  uri,
+  version: '1.1',
+  extensions: OCDS_EXTENSIONS,
+  publishedDate,
+  publisher: { name: 'Helsekjøp' },
+  license: 'https://creativecommons.org/licenses/by/4.0/',
+  publicationPolicy: 'https://helsekjop.no/publication-policy',
+  releases,
+});
+
+export const recordPackage = (ocid: string, releases: Json[], uri: string, publishedDate: string) => ({
+  uri,
+  version: '1.1',
+  extensions: OCDS_EXTENSIONS,
+  publishedDate,
+  publisher: { name: 'Helsekjøp' },
+  records: [{ ocid, releases, compiledRelease: mergeReleases(releases) }],
+});
