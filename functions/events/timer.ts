@@ -4,12 +4,11 @@
  * fires for a deadline that has since moved later arms a new one at the new time.
  */
 
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { SystemActor } from '../commons/auth.ts';
 import { sha256 } from '../commons/canonical.ts';
-import { ddb } from '../commons/clients.ts';
 import { now, nowIso, nowMs } from '../commons/clock.ts';
+import { Problem } from '../commons/errors.ts';
 import { publishEvent } from '../commons/events.ts';
 import { log } from '../commons/log.ts';
 import { upsertOneTimeSchedule } from '../commons/schedules.ts';
@@ -232,49 +231,49 @@ const onAnswerDue = async (t: {
   const id = `ntf_${sha256(`${t.agreementId}\n${t.year}\n${t.role}\n${t.deadline}`).slice(0, 32)}`;
   const at = nowIso();
   const title = `Your answer on the ${t.year} performance agreement is due ${t.deadline.slice(0, 10)}`;
+  // The reminder is an aggregate of its own: created once (a second firing conflicts), audited.
   try {
-    await ddb().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: tableName(),
-              Item: {
-                PK: `AGREEMENT#${t.agreementId}`,
-                SK: `NOTIFIED#${id}`,
-                at,
-                role: t.role,
-                deadline: t.deadline,
-              },
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
-          ...(t.role === 'officer'
-            ? [
-                {
-                  Put: {
-                    TableName: tableName(),
-                    Item: {
-                      ...inboxKey(item.entityId, at, id),
-                      id,
-                      entityId: item.entityId,
-                      audience: 'officers',
-                      kind: 'answer-due',
-                      title,
-                      text: `Agreement ${t.agreementId}, ${t.year}: propose, answer the counter-offer or approve by ${t.deadline}.`,
-                      agreementId: t.agreementId,
-                      escalation: false,
-                      createdAt: at,
-                    },
+    await commit({
+      aggregate: { type: 'answer-reminder', id: `${t.agreementId}:${t.year}:${t.role}:${t.deadline}` },
+      entityId: item.entityId,
+      before: undefined,
+      after: {
+        PK: `AGREEMENT#${t.agreementId}`,
+        SK: `NOTIFIED#${id}`,
+        at,
+        role: t.role,
+        deadline: t.deadline,
+        year: t.year,
+      },
+      actor: system,
+      action: 'performance.answer-reminded',
+      change: { role: t.role, deadline: t.deadline },
+      extra:
+        t.role === 'officer'
+          ? [
+              {
+                Put: {
+                  TableName: tableName(),
+                  Item: {
+                    ...inboxKey(item.entityId, at, id),
+                    id,
+                    entityId: item.entityId,
+                    audience: 'officers',
+                    kind: 'answer-due',
+                    title,
+                    text: `Agreement ${t.agreementId}, ${t.year}: propose, answer the counter-offer or approve by ${t.deadline}.`,
+                    agreementId: t.agreementId,
+                    escalation: false,
+                    createdAt: at,
                   },
+                  ConditionExpression: 'attribute_not_exists(PK)',
                 },
-              ]
-            : []),
-        ],
-      }),
-    );
+              },
+            ]
+          : [],
+    });
   } catch (error) {
-    if ((error as Error).name === 'TransactionCanceledException') return { outcome: 'already reminded' };
+    if (error instanceof Problem && error.status === 409) return { outcome: 'already reminded' };
     throw error;
   }
   await publishEvent('PerformanceAgreement.AnswerDue', {
