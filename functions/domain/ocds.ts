@@ -6,7 +6,7 @@
  */
 import type { Agreement } from './agreement.ts';
 import type { Bid } from './bid.ts';
-import type { Amendment, PerformanceYear } from './performance.ts';
+import type { Amendment, PerformanceYear, UsageReport } from './performance.ts';
 import type { Tender } from './tender.ts';
 
 export const OCID_PREFIX = 'ocds-hk4j9p';
@@ -37,7 +37,7 @@ export interface ProcessData {
   bids: Bid[];
   supplierNames: Record<string, string>;
   agreements: Agreement[];
-  years: (PerformanceYear & { amendments: Amendment[] })[];
+  years: (PerformanceYear & { amendments: Amendment[]; usage?: UsageReport[] })[];
   baseUrl: string;
 }
 
@@ -372,7 +372,7 @@ const contractOf = (a: Agreement, currency: string) => ({
 export const callOffReleases = (
   parentOcid: string,
   a: Agreement,
-  y: PerformanceYear & { amendments: Amendment[] },
+  y: PerformanceYear & { amendments: Amendment[]; usage?: UsageReport[] },
   entityName: string,
   supplierName: string,
 ): Json[] => {
@@ -437,6 +437,30 @@ export const callOffReleases = (
       ...common(m.confirmedAt ?? m.raisedAt, `amendment-${i + 1}`, ['contractAmendment']),
       contracts: [contract(confirmed.slice(0, i + 1))],
     })),
+    // Delivered volumes, valued at the year's unit prices: the implementation of the call-off.
+    ...[...(y.usage ?? [])]
+      .sort((p, q) => p.month - q.month)
+      .map((u) => ({
+        ...common(u.reportedAt, `usage-${u.month}`, ['implementation']),
+        contracts: [
+          {
+            id: `${a.id}-${y.year}`,
+            awardID: `${a.id}-${y.year}`,
+            implementation: {
+              transactions: u.lines.map((l) => ({
+                id: `${y.year}-${String(u.month).padStart(2, '0')}-${l.unit}`,
+                date: `${y.year}-${String(u.month).padStart(2, '0')}-01T00:00:00Z`,
+                value: money(
+                  l.quantity * (y.lines.find((x) => x.unit === l.unit)?.unitPrice ?? 0),
+                  a.currency,
+                ),
+                payer: { id: a.entityId, name: entityName },
+                payee: { id: a.supplierId, name: supplierName },
+              })),
+            },
+          },
+        ],
+      })),
   ];
 };
 
