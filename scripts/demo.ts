@@ -753,6 +753,30 @@ const main = async () => {
       `  ${a.id}  ${a.lotId.padEnd(18)} ${a.supplierId.padEnd(24)} ${a.startDate} – ${a.endDate}, ${a.prices[0].unitPrice} NOK per consultation, non-exclusive, no minimum purchase`,
     );
 
+  step('For auditors: the audit chains verified, the merged history, the OCDS publication');
+  const auditor = await tokenFor({
+    role: 'auditor',
+    entity: 'helse-sor-ost',
+    name: 'Revisor Riksrevisjonen',
+  });
+  const verified = expectStatus(await call('GET', `/audit/verify?tenderId=${id}`, auditor), 200, 'verify');
+  console.log(
+    `  verify: ${verified.ok ? 'intact' : 'FINDINGS'} — ${verified.aggregates} aggregates, ${verified.events} events, ${verified.findings.length} findings`,
+  );
+  const history = expectStatus(await call('GET', `/tenders/${id}/history`, auditor), 200, 'history');
+  const kinds = history.items.reduce(
+    (m: Record<string, number>, i: any) => ({ ...m, [i.kind]: (m[i.kind] ?? 0) + 1 }),
+    {},
+  );
+  console.log(
+    `  history: ${history.items.length} entries (${kinds.audit} audit events, ${kinds.workflow} workflow events); also as CSV with ?format=csv`,
+  );
+  const ocds = expectStatus(await call('GET', `/tenders/${id}/ocds`, auditor), 200, 'ocds');
+  console.log(
+    `  OCDS release package: ${ocds.releases.length} releases: ${ocds.releases.map((r: any) => r.tag.join('+')).join(', ')}`,
+  );
+  console.log(`  record: GET /ocds/records/ocds-hk4j9p-${id}`);
+
   console.log(
     `\nDone. Tender ${id} went from draft to framework agreements. Read its history: GET /tenders/${id}/workflow`,
   );
