@@ -764,10 +764,8 @@ const main = async () => {
     `  verify: ${verified.ok ? 'intact' : 'FINDINGS'} — ${verified.aggregates} aggregates, ${verified.events} events, ${verified.findings.length} findings`,
   );
   const history = expectStatus(await call('GET', `/tenders/${id}/history`, auditor), 200, 'history');
-  const kinds = history.items.reduce(
-    (m: Record<string, number>, i: any) => ({ ...m, [i.kind]: (m[i.kind] ?? 0) + 1 }),
-    {},
-  );
+  const kinds: Record<string, number> = {};
+  for (const i of history.items) kinds[i.kind] = (kinds[i.kind] ?? 0) + 1;
   console.log(
     `  history: ${history.items.length} entries (${kinds.audit} audit events, ${kinds.workflow} workflow events); also as CSV with ?format=csv`,
   );
