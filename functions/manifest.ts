@@ -16,7 +16,8 @@ import { EVENT_SOURCE } from './events/schemas.ts';
 export type WorkflowKey = 'tenderLifecycle' | 'annualRenegotiation';
 
 export interface FunctionAccess {
-  table: 'read' | 'readWrite';
+  /** Items of the table (no Scan, anywhere). */
+  table?: 'read' | 'readWrite';
   /** Put events on the domain bus. */
   bus?: boolean;
   /** Start executions of these workflows (and describe them). */
@@ -66,6 +67,8 @@ export const functions = {
       startWorkflows: ['annualRenegotiation'],
       readHistory: ['annualRenegotiation'],
       taskResponse: ['annualRenegotiation'],
+      // Reminder and expiry schedules are armed with the agreement (registration, option, termination).
+      schedules: true,
     },
   },
   auditApi: {

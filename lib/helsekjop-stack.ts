@@ -37,7 +37,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
-import { workflowArnVariable } from '../functions/commons/env.ts';
+import { environmentOf, type Resources, statementsOf, workflowsOf } from '../functions/access.ts';
 import { tableShape } from '../functions/commons/table.ts';
 import { seedSuppliers } from '../functions/domain/reference-data.ts';
 import {
@@ -86,7 +86,6 @@ export class HelsekjopStack extends Stack {
       encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
       timeToLiveAttribute: tableShape.timeToLiveAttribute,
     });
-    const indexArns = tableShape.globalIndexes.map((index) => `${table.tableArn}/index/${index.name}`);
 
     // ---------------------------------------------------------------- messaging
     const key = new kms.Key(this, 'MessagingKey', {
@@ -183,40 +182,35 @@ export class HelsekjopStack extends Stack {
       Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value;
     const arnPrefix = (service: string) =>
       `arn:${nagText(this.partition, 'Partition')}:${service}:${nagText(this.region, 'Region')}:${nagText(this.account, 'AccountId')}`;
-    const executionArns = (key: WorkflowKey) =>
-      `arn:${this.partition}:states:${this.region}:${this.account}:execution:${workflowName(key)}:*`;
 
     const timerFunctionArn = `arn:${this.partition}:lambda:${this.region}:${this.account}:function:${name(timerFunction)}`;
-    const common = { TABLE_NAME: table.tableName, LOG_LEVEL: 'info' };
+    const resources: Resources = {
+      tableName: table.tableName,
+      tableArn: table.tableArn,
+      indexNames: tableShape.globalIndexes.map((index) => index.name),
+      eventBusName: bus.eventBusName,
+      eventBusArn: bus.eventBusArn,
+      notificationTopicArn: notifications.topicArn,
+      messagingKeyArn: key.keyArn,
+      workflowArn,
+      scheduleGroup: scheduleGroupName,
+      schedulerRoleArn: schedulerRole.roleArn,
+      scheduleDeadLetterArn: scheduleDlq.queueArn,
+      timerFunctionArn,
+      partition: this.partition,
+      region: this.region,
+      account: this.account,
+      logLevel: 'info',
+    };
     const built = {} as Record<FunctionKey, ServiceFunction>;
     for (const [key, spec] of Object.entries(functions) as [FunctionKey, (typeof functions)[FunctionKey]][]) {
       const access: FunctionAccess = spec.access;
-      const workflowKeys = [
-        ...new Set([
-          ...(access.startWorkflows ?? []),
-          ...(access.taskResponse ?? []),
-          ...(access.readHistory ?? []),
-        ]),
-      ];
-      const environment: Record<string, string> = {
-        ...common,
-        ...Object.fromEntries(workflowKeys.map((w) => [workflowArnVariable(w), workflowArn(w)])),
-        ...(access.bus ? { EVENT_BUS_NAME: bus.eventBusName } : {}),
-        ...(access.schedules
-          ? {
-              SCHEDULE_GROUP: scheduleGroupName,
-              SCHEDULER_ROLE_ARN: schedulerRole.roleArn,
-              SCHEDULE_DEAD_LETTER_ARN: scheduleDlq.queueArn,
-              TIMER_FUNCTION_ARN: timerFunctionArn,
-            }
-          : {}),
-        ...(access.notifications ? { NOTIFICATION_TOPIC_ARN: notifications.topicArn } : {}),
-      };
+      const workflowKeys = workflowsOf(access);
       const f = new ServiceFunction(this, `${key[0]?.toUpperCase()}${key.slice(1)}`, {
         name: key,
         spec,
         projectRoot: root,
-        environment,
+        environment: environmentOf(key, access, resources) as Record<string, string>,
         logRetention,
         ...(key === 'docsApi'
           ? {
@@ -229,71 +223,18 @@ export class HelsekjopStack extends Stack {
       built[key] = f;
       const role = f.role;
 
-      // Table: item reads and writes on the table and its named indexes. No Scan, anywhere.
-      // Audit events are appended, never changed: no function may update or delete them.
-      role.addToPolicy(
-        new iam.PolicyStatement({
-          effect: iam.Effect.DENY,
-          actions: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
-          resources: [table.tableArn],
-          conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } },
-        }),
-      );
-      const readActions = [
-        'dynamodb:GetItem',
-        'dynamodb:BatchGetItem',
-        'dynamodb:Query',
-        'dynamodb:ConditionCheckItem',
-      ];
-      const writeActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
-      role.addToPolicy(
-        new iam.PolicyStatement({
-          actions: access.table === 'readWrite' ? [...readActions, ...writeActions] : readActions,
-          resources: [table.tableArn, ...indexArns],
-        }),
-      );
-      if (access.bus) bus.grantPutEventsTo(role);
-      if (access.notifications) notifications.grantPublish(role);
-      for (const w of access.startWorkflows ?? []) {
-        role.addToPolicy(
-          new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [workflowArn(w)] }),
-        );
-        role.addToPolicy(
-          new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [executionArns(w)] }),
-        );
-      }
-      for (const w of access.readHistory ?? []) {
+      // The statements of functions/access.ts, the same ones the local runtime enforces.
+      for (const s of statementsOf(access, resources)) {
         role.addToPolicy(
           new iam.PolicyStatement({
-            actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
-            resources: [executionArns(w)],
+            sid: s.sid,
+            effect: s.effect === 'Deny' ? iam.Effect.DENY : iam.Effect.ALLOW,
+            actions: [...s.actions],
+            resources: [...s.resources],
+            ...(s.leadingKeys
+              ? { conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [...s.leadingKeys] } } }
+              : {}),
           }),
-        );
-      }
-      for (const w of access.taskResponse ?? []) {
-        role.addToPolicy(
-          new iam.PolicyStatement({
-            actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
-            resources: [workflowArn(w)],
-          }),
-        );
-      }
-      if (access.schedules) {
-        role.addToPolicy(
-          new iam.PolicyStatement({
-            actions: [
-              'scheduler:CreateSchedule',
-              'scheduler:UpdateSchedule',
-              'scheduler:DeleteSchedule',
-              'scheduler:GetSchedule',
-            ],
-            resources: [
-              `arn:${this.partition}:scheduler:${this.region}:${this.account}:schedule/${scheduleGroupName}/*`,
-            ],
-          }),
-        );
-        role.addToPolicy(
-          new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [schedulerRole.roleArn] }),
         );
       }
       const wildcardReasons: [string, string][] = [

@@ -6,8 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Request } from '../functions/access.ts';
 import { log } from '../functions/commons/log.ts';
+import { AccessDenied, type LocalAccessControl } from './access-control.ts';
 import type { LocalEventBus } from './event-bus.ts';
+import { ACCOUNT, REGION } from './functions.ts';
 import type { LocalScheduler } from './scheduler.ts';
 import { AwsError, type LocalStepFunctions } from './stepfunctions.ts';
 
@@ -27,6 +30,9 @@ const readBody = (req: IncomingMessage): Promise<string> =>
     req.on('error', reject);
   });
 
+const busArn = (name = 'default') =>
+  name.startsWith('arn:') ? name : `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/${name}`;
+
 const xmlEscape = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export class AwsEndpoint {
@@ -38,6 +44,7 @@ export class AwsEndpoint {
     private readonly bus: LocalEventBus,
     private readonly scheduler: LocalScheduler,
     private readonly now: () => Date,
+    private readonly access: LocalAccessControl,
   ) {}
 
   async start(port = 0): Promise<string> {
@@ -55,14 +62,36 @@ export class AwsEndpoint {
     const body = await readBody(req);
     const target = String(req.headers['x-amz-target'] ?? '');
     const url = new URL(req.url ?? '/', 'http://local');
+    const isSns = /Action=/.test(body) && !target;
     try {
-      if (target.startsWith('AWSStepFunctions.'))
-        return this.json(res, 200, this.stepFunctions(target.slice(17), JSON.parse(body || '{}')), '1.0');
-      if (target.startsWith('AWSEvents.'))
-        return this.json(res, 200, this.events(target.slice(10), JSON.parse(body || '{}')), '1.1');
-      if (url.pathname.startsWith('/schedules'))
+      if (target.startsWith('AWSStepFunctions.')) {
+        const op = target.slice(17);
+        const input = JSON.parse(body || '{}');
+        this.access.check(req.headers, this.stepFunctionsRequests(op, input));
+        return this.json(res, 200, this.stepFunctions(op, input), '1.0');
+      }
+      if (target.startsWith('AWSEvents.')) {
+        const op = target.slice(10);
+        const input = JSON.parse(body || '{}');
+        this.access.check(
+          req.headers,
+          ((input.Entries ?? []) as { EventBusName?: string }[]).map((e) => ({
+            action: `events:${op}`,
+            resource: busArn(e.EventBusName),
+          })),
+        );
+        return this.json(res, 200, this.events(op, input), '1.1');
+      }
+      if (url.pathname.startsWith('/schedules')) {
+        this.access.check(req.headers, this.scheduleRequests(req.method ?? 'GET', url, body));
         return this.json(res, 200, this.schedules(req.method ?? 'GET', url, body));
-      if (/Action=Publish/.test(body)) return this.publish(res, new URLSearchParams(body));
+      }
+      if (isSns) {
+        const form = new URLSearchParams(body);
+        const action = form.get('Action') ?? '';
+        this.access.check(req.headers, [{ action: `sns:${action}`, resource: form.get('TopicArn') ?? '*' }]);
+        if (action === 'Publish') return this.publish(res, form);
+      }
       throw new AwsError(
         'UnknownOperationException',
         `The local AWS endpoint does not serve ${req.method} ${url.pathname} ${target}`,
@@ -71,12 +100,27 @@ export class AwsEndpoint {
       const e =
         error instanceof AwsError
           ? error
-          : new AwsError(
-              error instanceof SyntaxError ? 'SerializationException' : 'InternalFailure',
-              (error as Error).message,
-              error instanceof SyntaxError ? 400 : 500,
-            );
+          : error instanceof AccessDenied
+            ? new AwsError(
+                'AccessDeniedException',
+                error.message,
+                url.pathname.startsWith('/schedules') ? 403 : 400,
+              )
+            : new AwsError(
+                error instanceof SyntaxError ? 'SerializationException' : 'InternalFailure',
+                (error as Error).message,
+                error instanceof SyntaxError ? 400 : 500,
+              );
       if (e.status >= 500) log.error('local AWS endpoint failed', { error });
+      if (isSns) {
+        // SNS speaks the query protocol: XML errors, and IAM refusals are AuthorizationError.
+        const code = e.name === 'AccessDeniedException' ? 'AuthorizationError' : e.name;
+        res.writeHead(e.name === 'AccessDeniedException' ? 403 : e.status, { 'content-type': 'text/xml' });
+        res.end(
+          `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>${xmlEscape(code)}</Code><Message>${xmlEscape(e.message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+        );
+        return;
+      }
       res.writeHead(e.status, {
         'content-type': 'application/x-amz-json-1.0',
         'x-amzn-errortype': e.name,
@@ -84,6 +128,40 @@ export class AwsEndpoint {
       });
       res.end(JSON.stringify({ __type: e.name, message: e.message, Message: e.message }));
     }
+  }
+
+  /** What IAM checks for a Step Functions call: the state machine, or the execution it names. */
+  // biome-ignore lint/suspicious/noExplicitAny: protocol payloads are validated by the operations
+  private stepFunctionsRequests(op: string, input: any): Request[] {
+    const action = `states:${op}`;
+    if (op === 'StartExecution' || op === 'ListExecutions')
+      return [{ action, resource: String(input.stateMachineArn ?? '') }];
+    if (op.startsWith('SendTask')) {
+      // A task token belongs to an execution of one state machine; an unknown token is for
+      // Step Functions to refuse (TaskDoesNotExist), not IAM.
+      const machine = this.sfn.stateMachineOfTask(String(input.taskToken ?? ''));
+      return machine ? [{ action, resource: machine }] : [];
+    }
+    return [{ action, resource: String(input.executionArn ?? '') }];
+  }
+
+  private scheduleRequests(method: string, url: URL, body: string): Request[] {
+    const name = decodeURIComponent(url.pathname.split('/')[2] ?? '');
+    const input = body ? JSON.parse(body) : {};
+    const group = url.searchParams.get('groupName') ?? input.GroupName ?? 'default';
+    const resource = `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/${group}/${name || '*'}`;
+    const action =
+      {
+        POST: 'scheduler:CreateSchedule',
+        PUT: 'scheduler:UpdateSchedule',
+        DELETE: 'scheduler:DeleteSchedule',
+        GET: name ? 'scheduler:GetSchedule' : 'scheduler:ListSchedules',
+      }[method] ?? `scheduler:${method}`;
+    const passRole: Request[] =
+      (method === 'POST' || method === 'PUT') && input.Target?.RoleArn
+        ? [{ action: 'iam:PassRole', resource: String(input.Target.RoleArn) }]
+        : [];
+    return [{ action, resource }, ...passRole];
   }
 
   private json(res: ServerResponse, status: number, payload: unknown, version?: '1.0' | '1.1'): void {

@@ -1,24 +1,26 @@
 /**
- * Local Lambda: a function key from the manifest is its module, imported in-process and called
- * with a Lambda-like context. Tests may register extra functions.
+ * Local Lambda: each function of the manifest runs in a worker thread of its own (local/function-host.ts)
+ * with exactly the environment the stack gives it and credentials of its own, by which the local
+ * AWS endpoint and the DynamoDB gate tell callers apart and check them against the function's
+ * statements (functions/access.ts), as IAM does. A function's worker starts on its first
+ * invocation (a cold start) and ends with the runtime. Tests may register extra in-process
+ * functions that are not in the manifest.
  */
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
-import { functions } from '../functions/manifest.ts';
+import { type FunctionKey, type FunctionSpec, functions } from '../functions/manifest.ts';
 
 export const ACCOUNT = '000000000000';
 export const REGION = 'eu-north-1';
 export const projectRoot = resolve(import.meta.dirname, '..');
+export const FUNCTION_PREFIX = 'helsekjop-';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
-const extra = new Map<string, Handler>();
-const loaded = new Map<string, Promise<Handler>>();
-
 export const localFunctionArn = (key: string): string =>
-  `arn:aws:lambda:${REGION}:${ACCOUNT}:function:helsekjop-${key}`;
+  `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${FUNCTION_PREFIX}${key}`;
 
 export const functionKeyFromArn = (arn: string): string => {
   const match =
@@ -28,37 +30,150 @@ export const functionKeyFromArn = (arn: string): string => {
   return match[1];
 };
 
-/** For tests: a function that is not in the manifest. */
+/**
+ * The access key a local function signs its AWS calls with (letters and digits only, as DynamoDB
+ * Local requires): `local` + the function key, e.g. localTendersApi. The stand-ins read the caller from it.
+ */
+export const accessKeyOf = (key: string): string => `local${key[0]?.toUpperCase()}${key.slice(1)}`;
+export const functionKeyFromAccessKey = (accessKeyId: string): string | undefined =>
+  /^local[A-Z]/.test(accessKeyId) ? `${accessKeyId[5]?.toLowerCase()}${accessKeyId.slice(6)}` : undefined;
+
+/**
+ * The clock offset shared by the runtime and every function's worker: functions/commons/clock.ts
+ * keeps it on globalThis; here that property is backed by shared memory, so a move of the local
+ * clock is seen at once by every function.
+ */
+const clockBuffer = new SharedArrayBuffer(8);
+{
+  const offset = new Float64Array(clockBuffer);
+  const key = Symbol.for('helsekjop.clockOffsetMs');
+  const current = (globalThis as Record<symbol, unknown>)[key];
+  if (typeof current === 'number') offset[0] = current;
+  Object.defineProperty(globalThis, key, {
+    get: () => offset[0],
+    set: (value: number) => {
+      offset[0] = value;
+    },
+    configurable: true,
+  });
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+class FunctionWorker {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private next = 0;
+  private exitError: Error | undefined;
+  private readonly timeoutMs: number;
+
+  constructor(
+    readonly key: string,
+    spec: FunctionSpec,
+    environment: Record<string, string>,
+  ) {
+    this.timeoutMs = (spec.timeoutSeconds ?? 10) * 1000;
+    this.worker = new Worker(new URL('./function-host.ts', import.meta.url), {
+      env: environment,
+      workerData: {
+        key,
+        entry: resolve(projectRoot, spec.entry),
+        clock: clockBuffer,
+        timeoutMs: this.timeoutMs,
+        memoryMb: spec.memoryMb ?? 1024,
+      },
+      stdout: false,
+      stderr: false,
+    });
+    this.worker.unref();
+    this.worker.on(
+      'message',
+      (m: { id: number; result?: unknown; error?: { name: string; message: string; stack?: string } }) => {
+        const p = this.pending.get(m.id);
+        if (!p) return;
+        this.pending.delete(m.id);
+        clearTimeout(p.timer);
+        if (m.error)
+          p.reject(Object.assign(new Error(m.error.message), { name: m.error.name, stack: m.error.stack }));
+        else p.resolve(m.result);
+      },
+    );
+    const fail = (error: Error) => {
+      this.exitError = error;
+      for (const p of this.pending.values()) {
+        clearTimeout(p.timer);
+        p.reject(error);
+      }
+      this.pending.clear();
+      workers.delete(this.key);
+    };
+    this.worker.on('error', (error) =>
+      fail(Object.assign(new Error(`${key} crashed: ${error.message}`), { name: 'Lambda.Unknown' })),
+    );
+    this.worker.on('exit', (code) =>
+      fail(Object.assign(new Error(`${key} exited (${code})`), { name: 'Lambda.Unknown' })),
+    );
+  }
+
+  invoke(event: unknown): Promise<unknown> {
+    if (this.exitError) return Promise.reject(this.exitError);
+    const id = this.next++;
+    return new Promise((resolvePromise, reject) => {
+      // Lambda stops a function at its timeout; the caller sees Sandbox.Timedout.
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(
+          Object.assign(new Error(`Task timed out after ${this.timeoutMs / 1000} seconds`), {
+            name: 'Sandbox.Timedout',
+          }),
+        );
+      }, this.timeoutMs);
+      timer.unref();
+      this.pending.set(id, { resolve: resolvePromise, reject, timer });
+      this.worker.postMessage({ id, event, requestId: randomUUID() });
+    });
+  }
+
+  async terminate(): Promise<void> {
+    this.worker.removeAllListeners('exit');
+    await this.worker.terminate();
+  }
+}
+
+const extra = new Map<string, Handler>();
+const workers = new Map<string, FunctionWorker>();
+let environmentOf: ((key: FunctionKey) => Record<string, string>) | undefined;
+
+/** For tests: a function that is not in the manifest, run in-process. */
 export const registerFunction = (key: string, handler: Handler): void => {
   extra.set(key, handler);
 };
 
-const load = (key: string): Promise<Handler> => {
-  const registered = extra.get(key);
-  if (registered) return Promise.resolve(registered);
-  let pending = loaded.get(key);
-  if (!pending) {
-    const spec = (functions as Record<string, { entry: string }>)[key];
-    if (!spec)
-      throw Object.assign(new Error(`No function ${key} in the manifest`), {
-        name: 'ResourceNotFoundException',
-      });
-    pending = import(pathToFileURL(resolve(projectRoot, spec.entry)).href).then((m) => m.handler as Handler);
-    loaded.set(key, pending);
-  }
-  return pending;
+/** The runtime says how each function's environment is made; workers start on first invocation. */
+export const configureFunctions = (environment: (key: FunctionKey) => Record<string, string>): void => {
+  environmentOf = environment;
 };
 
-export const invokeFunction = async (key: string, event: unknown): Promise<unknown> => {
-  const handler = await load(key);
+/** Ends every function's worker (the runtime stops). */
+export const stopFunctions = async (): Promise<void> => {
+  const all = [...workers.values()];
+  workers.clear();
+  await Promise.all(all.map((w) => w.terminate()));
+};
+
+const inProcess = async (key: string, handler: Handler, event: unknown): Promise<unknown> => {
   const started = Date.now();
   const context = {
     awsRequestId: randomUUID(),
-    functionName: `helsekjop-${key}`,
+    functionName: `${FUNCTION_PREFIX}${key}`,
     functionVersion: '$LATEST',
     invokedFunctionArn: localFunctionArn(key),
     memoryLimitInMB: '256',
-    logGroupName: `/aws/lambda/helsekjop-${key}`,
+    logGroupName: `/aws/lambda/${FUNCTION_PREFIX}${key}`,
     logStreamName: 'local',
     callbackWaitsForEmptyEventLoop: true,
     getRemainingTimeInMillis: () => Math.max(0, 30_000 - (Date.now() - started)),
@@ -67,4 +182,21 @@ export const invokeFunction = async (key: string, event: unknown): Promise<unkno
     succeed: () => {},
   } as Context;
   return handler(structuredClone(event), context);
+};
+
+export const invokeFunction = async (key: string, event: unknown): Promise<unknown> => {
+  const registered = extra.get(key);
+  if (registered) return inProcess(key, registered, event);
+  const spec = (functions as Record<string, FunctionSpec>)[key];
+  if (!spec)
+    throw Object.assign(new Error(`No function ${key} in the manifest`), {
+      name: 'ResourceNotFoundException',
+    });
+  if (!environmentOf) throw new Error('The local runtime is not started: no function can run');
+  let worker = workers.get(key);
+  if (!worker) {
+    worker = new FunctionWorker(key, spec, environmentOf(key as FunctionKey));
+    workers.set(key, worker);
+  }
+  return worker.invoke(event);
 };

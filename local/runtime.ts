@@ -5,16 +5,38 @@
  */
 
 import { resolve } from 'node:path';
+import { environmentOf, type Resources } from '../functions/access.ts';
 import { resetClients } from '../functions/commons/clients.ts';
-import { resetEnvCache, workflowArnVariable } from '../functions/commons/env.ts';
+import { resetEnvCache } from '../functions/commons/env.ts';
 import { log } from '../functions/commons/log.ts';
-import { dailyJobs, seedFunction, timerFunction, workflows } from '../functions/manifest.ts';
+import { tableShape } from '../functions/commons/table.ts';
+import {
+  dailyJobs,
+  type FunctionAccess,
+  type FunctionKey,
+  type FunctionSpec,
+  functions,
+  seedFunction,
+  timerFunction,
+} from '../functions/manifest.ts';
+import { LocalAccessControl, OPERATOR_ACCESS_KEY } from './access-control.ts';
 import { AwsEndpoint } from './aws-endpoint.ts';
 import { LocalClock } from './clock.ts';
 import { DevIssuer } from './dev-issuer.ts';
 import { startDynamo, TABLE_NAME } from './dynamodb.ts';
+import { DynamoGate } from './dynamodb-gate.ts';
 import { LocalEventBus } from './event-bus.ts';
-import { invokeFunction, localFunctionArn, projectRoot } from './functions.ts';
+import {
+  ACCOUNT,
+  accessKeyOf,
+  configureFunctions,
+  FUNCTION_PREFIX,
+  invokeFunction,
+  localFunctionArn,
+  projectRoot,
+  REGION,
+  stopFunctions,
+} from './functions.ts';
 import { LocalHttpApi } from './http-server.ts';
 import { JsonFile } from './persist.ts';
 import { LocalScheduler, type SchedulerState } from './scheduler.ts';
@@ -26,7 +48,36 @@ export interface RuntimeOptions {
   inMemory?: boolean;
   apiPort?: number;
   quiet?: boolean;
+  /**
+   * Changes to the manifest's access for this run (tests): both the function's environment and its
+   * grants follow, as they would in a stack synthesized from the changed manifest.
+   */
+  accessOverrides?: AccessOverrides;
+  /** Changes to the grants only, the environment kept (tests: a policy that lost a statement). */
+  grantOverrides?: AccessOverrides;
 }
+
+export type AccessOverrides = Partial<Record<FunctionKey, Partial<FunctionAccess>>>;
+
+/** The local names of the product's resources, in the shape the stack fills with its own. */
+export const localResources = (logLevel: string): Resources => ({
+  tableName: TABLE_NAME,
+  tableArn: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${TABLE_NAME}`,
+  indexNames: tableShape.globalIndexes.map((index) => index.name),
+  eventBusName: 'helsekjop',
+  eventBusArn: `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/helsekjop`,
+  notificationTopicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:helsekjop-notifications`,
+  messagingKeyArn: `arn:aws:kms:${REGION}:${ACCOUNT}:key/helsekjop-messaging`,
+  workflowArn: stateMachineArnOf,
+  scheduleGroup: 'helsekjop',
+  schedulerRoleArn: `arn:aws:iam::${ACCOUNT}:role/helsekjop-scheduler`,
+  scheduleDeadLetterArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:helsekjop-schedule-dlq`,
+  timerFunctionArn: localFunctionArn(timerFunction),
+  partition: 'aws',
+  region: REGION,
+  account: ACCOUNT,
+  logLevel,
+});
 
 export interface LocalRuntime {
   apiUrl: string;
@@ -37,6 +88,8 @@ export interface LocalRuntime {
   scheduler: LocalScheduler;
   bus: LocalEventBus;
   endpoint: AwsEndpoint;
+  /** Local IAM: what each function used, and what was refused. */
+  access: LocalAccessControl;
   issuer: DevIssuer;
   stop(): Promise<void>;
 }
@@ -62,16 +115,55 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
       new JsonFile<SchedulerState>(file('scheduler.json'), () => ({ schedules: [], deadLetters: [] })),
     );
     const bus = new LocalEventBus();
-    const endpoint = new AwsEndpoint(stepFunctions, bus, scheduler, () => clock.now());
+    const logLevel = process.env.LOG_LEVEL ?? (options.quiet ? 'silent' : 'info');
+    const resources = localResources(logLevel);
+    const overridden = (key: FunctionKey, overrides: AccessOverrides = {}): FunctionAccess => ({
+      ...functions[key].access,
+      ...overrides[key],
+    });
+    const access = new LocalAccessControl(
+      resources,
+      Object.fromEntries(
+        (Object.keys(functions) as FunctionKey[]).map((k) => [
+          k,
+          overridden(k, { ...options.accessOverrides, ...options.grantOverrides }),
+        ]),
+      ),
+    );
+    const endpoint = new AwsEndpoint(stepFunctions, bus, scheduler, () => clock.now(), access);
     const awsEndpoint = await endpoint.start(0);
     stops.push(() => endpoint.stop());
 
     const dynamo = await startDynamo({ ...(dataDir ? { dataDir } : {}) });
     stops.push(() => dynamo.stop());
+    const gate = new DynamoGate(dynamo.endpoint, access);
+    const gateEndpoint = await gate.start();
+    stops.push(() => gate.stop());
 
+    // Each function: exactly the environment the stack gives it, what Lambda itself provides, its own
+    // credentials, and where the local stand-ins are.
+    configureFunctions((key) => ({
+      ...(environmentOf(key, overridden(key, options.accessOverrides), resources) as Record<string, string>),
+      AWS_REGION: REGION,
+      AWS_DEFAULT_REGION: REGION,
+      AWS_ACCESS_KEY_ID: accessKeyOf(key),
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_LAMBDA_FUNCTION_NAME: `${FUNCTION_PREFIX}${key}`,
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String((functions[key] as FunctionSpec).memoryMb ?? 1024),
+      LOCAL_FUNCTION_ARN: localFunctionArn(key),
+      AWS_ENDPOINT_URL_DYNAMODB: gateEndpoint,
+      AWS_ENDPOINT_URL_SFN: awsEndpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: awsEndpoint,
+      AWS_ENDPOINT_URL_SCHEDULER: awsEndpoint,
+      AWS_ENDPOINT_URL_SNS: awsEndpoint,
+    }));
+    stops.push(() => stopFunctions());
+
+    // The runtime itself, tests and scripts in this process act as the operator: straight to
+    // DynamoDB Local and the stand-ins, unchecked.
     Object.assign(process.env, {
-      AWS_REGION: 'eu-north-1',
-      AWS_ACCESS_KEY_ID: 'local',
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: OPERATOR_ACCESS_KEY,
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SFN: awsEndpoint,
@@ -79,17 +171,7 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
       AWS_ENDPOINT_URL_SCHEDULER: awsEndpoint,
       AWS_ENDPOINT_URL_SNS: awsEndpoint,
       TABLE_NAME,
-      EVENT_BUS_NAME: 'helsekjop',
-      SCHEDULE_GROUP: 'helsekjop',
-      SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/helsekjop-scheduler',
-      SCHEDULE_DEAD_LETTER_ARN: 'arn:aws:sqs:eu-north-1:000000000000:helsekjop-schedule-dlq',
-      TIMER_FUNCTION_ARN: localFunctionArn(timerFunction),
-      NOTIFICATION_TOPIC_ARN: 'arn:aws:sns:eu-north-1:000000000000:helsekjop-notifications',
-      ...Object.fromEntries(
-        Object.keys(workflows).map((k) => [workflowArnVariable(k), stateMachineArnOf(k)]),
-      ),
     });
-    process.env.LOG_LEVEL ??= options.quiet ? 'silent' : 'info';
     resetEnvCache();
     resetClients();
 
@@ -145,6 +227,7 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
       scheduler,
       bus,
       endpoint,
+      access,
       issuer,
       stop,
     };

@@ -300,6 +300,12 @@ export class LocalStepFunctions {
     return {};
   }
 
+  /** The state machine a task token was issued by (what IAM checks a task response against). */
+  stateMachineOfTask(taskToken: string): string | undefined {
+    const waiter = this.waiters.get(taskToken);
+    return waiter ? this.executions.get(waiter.executionArn)?.stateMachineArn : undefined;
+  }
+
   /** Resolves when the execution has stopped (tests). */
   async settled(executionArn: string): Promise<ExecutionRecord> {
     await this.done.get(executionArn);

@@ -1,10 +1,14 @@
 /**
- * Environment is read once, on first use, and fails fast when a variable is missing.
- * Lambda sets these from the stack; the local runtime sets the same names.
+ * Environment is read once, on first use, and fails fast when a variable is missing. The variables
+ * a function is given are described once, in functions/access.ts, from its manifest access: the
+ * stack sets them on the Lambda function and the local runtime on the function's own worker, so a
+ * variable read but not given fails the same way on both.
  */
+import type { VariableName } from '../access.ts';
+
 const cache = new Map<string, string>();
 
-export const env = (name: string): string => {
+export const env = (name: VariableName): string => {
   const cached = cache.get(name);
   if (cached !== undefined) return cached;
   const value = process.env[name];
@@ -15,11 +19,5 @@ export const env = (name: string): string => {
   return value;
 };
 
-/** Only for tests and the local runtime, which set variables after modules have loaded. */
+/** Only for handler tests, which set variables after modules have loaded. */
 export const resetEnvCache = (): void => cache.clear();
-
-export const workflowArnVariable = (workflowKey: string): string =>
-  `WORKFLOW_${workflowKey
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/-/g, '_')
-    .toUpperCase()}_ARN`;

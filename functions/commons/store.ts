@@ -69,8 +69,10 @@ export interface CommitInput<T extends Keyed> {
 
 /** A condition on one of the `extra` items failed; `index` is its position in `extra`. */
 export class ExtraConditionFailed extends Error {
-  constructor(readonly index: number) {
+  readonly index: number;
+  constructor(index: number) {
     super(`Condition failed on extra transaction item ${index}`);
+    this.index = index;
   }
 }
 

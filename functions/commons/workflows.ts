@@ -8,9 +8,10 @@ import {
   SendTaskSuccessCommand,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { workflowArnVariable } from '../access.ts';
 import type { WorkflowKey } from '../manifest.ts';
 import { sfn } from './clients.ts';
-import { env, workflowArnVariable } from './env.ts';
+import { env } from './env.ts';
 
 export const stateMachineArn = (workflow: WorkflowKey): string => env(workflowArnVariable(workflow));
 

@@ -72,10 +72,15 @@ const workflow = (id: string, y: number) =>
 const waitingIn = (id: string, y: number, state: string) =>
   eventually(
     () => workflow(id, y),
-    (r) =>
-      r.status === 200 &&
-      stateNames(r.body.events).at(-1) === state &&
-      r.body.events.at(-1)?.type === 'TaskSubmitted',
+    (r) => {
+      if (r.body?.status === 'FAILED' || r.body?.status === 'TIMED_OUT')
+        throw new Error(`The renegotiation ${r.body.status}: ${JSON.stringify(r.body.events.slice(-6))}`);
+      return (
+        r.status === 200 &&
+        stateNames(r.body.events).at(-1) === state &&
+        r.body.events.at(-1)?.type === 'TaskSubmitted'
+      );
+    },
   );
 
 const start = async (id: string, y: number, body: Record<string, unknown> = {}) => {

@@ -16,11 +16,13 @@ import {
   TaskDoesNotExist,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { LocalAccessControl, OPERATOR_ACCESS_KEY } from '../../local/access-control.ts';
 import { AwsEndpoint } from '../../local/aws-endpoint.ts';
 import { LocalClock } from '../../local/clock.ts';
 import { LocalEventBus } from '../../local/event-bus.ts';
 import { registerFunction } from '../../local/functions.ts';
 import { JsonFile } from '../../local/persist.ts';
+import { localResources } from '../../local/runtime.ts';
 import { LocalScheduler } from '../../local/scheduler.ts';
 import { LocalStepFunctions, type SfnState, stateMachineArnOf } from '../../local/stepfunctions.ts';
 
@@ -48,12 +50,13 @@ const startEngine = async () => {
     new LocalEventBus([]),
     new LocalScheduler(clock, new JsonFile(undefined, () => ({ schedules: [], deadLetters: [] }))),
     () => clock.now(),
+    new LocalAccessControl(localResources('silent')),
   );
   const url = await endpoint.start(0);
   client = new SFNClient({
     endpoint: url,
     region: 'eu-north-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    credentials: { accessKeyId: OPERATOR_ACCESS_KEY, secretAccessKey: 'x' },
   });
 };
 

@@ -1,0 +1,255 @@
+/**
+ * What each function may touch, in one place: the IAM statements and the environment variables
+ * that follow from its manifest access (functions/manifest.ts). The CDK stack turns the statements
+ * into the function's role policy and the variables into its Lambda environment; the local runtime
+ * gives each function exactly these variables (nothing more: a variable read but not given fails
+ * the same way on both) and refuses, as IAM would, every call outside these statements.
+ *
+ * Plain data and pure functions: no AWS imports. Resource names come in as `Resources`, filled with
+ * CloudFormation tokens by the stack and with local ARNs by the local runtime.
+ */
+import type { FunctionAccess, WorkflowKey } from './manifest.ts';
+
+/** The physical names and ARNs of the product's resources, as the stack or the local runtime knows them. */
+export interface Resources {
+  tableName: string;
+  tableArn: string;
+  indexNames: readonly string[];
+  eventBusName: string;
+  eventBusArn: string;
+  notificationTopicArn: string;
+  /** The key that encrypts the notification topic (publishing needs data keys from it). */
+  messagingKeyArn: string;
+  workflowArn: (workflow: WorkflowKey) => string;
+  scheduleGroup: string;
+  schedulerRoleArn: string;
+  scheduleDeadLetterArn: string;
+  timerFunctionArn: string;
+  /** Region and account as ARNs spell them (tokens in the stack). */
+  partition: string;
+  region: string;
+  account: string;
+  logLevel: string;
+}
+
+export interface Statement {
+  /** What the statement is for, in a word: its Sid on AWS, and what an access-denied message names locally. */
+  sid: string;
+  effect: 'Allow' | 'Deny';
+  actions: readonly string[];
+  resources: readonly string[];
+  /** `ForAnyValue:StringLike` on `dynamodb:LeadingKeys`: the statement applies to items whose partition key matches. */
+  leadingKeys?: readonly string[];
+}
+
+export const DYNAMODB_READ = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+] as const;
+export const DYNAMODB_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
+export const SCHEDULE_ACTIONS = [
+  'scheduler:CreateSchedule',
+  'scheduler:UpdateSchedule',
+  'scheduler:DeleteSchedule',
+  'scheduler:GetSchedule',
+] as const;
+export const TASK_RESPONSE_ACTIONS = [
+  'states:SendTaskSuccess',
+  'states:SendTaskFailure',
+  'states:SendTaskHeartbeat',
+] as const;
+
+const upperSnake = (key: string) =>
+  key
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/-/g, '_')
+    .toUpperCase();
+
+/** The variable that carries a workflow's state machine ARN, e.g. WORKFLOW_TENDER_LIFECYCLE_ARN. */
+export const workflowArnVariable = (workflow: WorkflowKey): WorkflowArnVariable =>
+  `WORKFLOW_${upperSnake(workflow)}_ARN` as WorkflowArnVariable;
+
+export type WorkflowArnVariable = `WORKFLOW_${string}_ARN`;
+
+/** Every variable a function may be given; `env()` (functions/commons/env.ts) reads only these. */
+export type VariableName =
+  | 'TABLE_NAME'
+  | 'LOG_LEVEL'
+  | 'NODE_OPTIONS'
+  | 'POWERTOOLS_SERVICE_NAME'
+  | 'POWERTOOLS_METRICS_NAMESPACE'
+  | 'EVENT_BUS_NAME'
+  | 'NOTIFICATION_TOPIC_ARN'
+  | 'SCHEDULE_GROUP'
+  | 'SCHEDULER_ROLE_ARN'
+  | 'SCHEDULE_DEAD_LETTER_ARN'
+  | 'TIMER_FUNCTION_ARN'
+  | WorkflowArnVariable;
+
+/** The workflows a function names at run time (to start, answer or read). */
+export const workflowsOf = (access: FunctionAccess): WorkflowKey[] => [
+  ...new Set([
+    ...(access.startWorkflows ?? []),
+    ...(access.taskResponse ?? []),
+    ...(access.readHistory ?? []),
+  ]),
+];
+
+/** The CloudWatch namespace of the product's own metrics (e.g. HttpServerErrors per function). */
+export const METRICS_NAMESPACE = 'Helsekjop';
+
+/** The function's Lambda environment: exactly what its access needs. */
+export const environmentOf = (
+  key: string,
+  access: FunctionAccess,
+  r: Resources,
+): Partial<Record<VariableName, string>> => ({
+  LOG_LEVEL: r.logLevel,
+  NODE_OPTIONS: '--enable-source-maps',
+  // Powertools: the service is the function (logs, traces and metrics per function), metrics in one namespace.
+  POWERTOOLS_SERVICE_NAME: key,
+  POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+  ...(access.table ? { TABLE_NAME: r.tableName } : {}),
+  ...Object.fromEntries(workflowsOf(access).map((w) => [workflowArnVariable(w), r.workflowArn(w)])),
+  ...(access.bus ? { EVENT_BUS_NAME: r.eventBusName } : {}),
+  ...(access.schedules
+    ? {
+        SCHEDULE_GROUP: r.scheduleGroup,
+        SCHEDULER_ROLE_ARN: r.schedulerRoleArn,
+        SCHEDULE_DEAD_LETTER_ARN: r.scheduleDeadLetterArn,
+        TIMER_FUNCTION_ARN: r.timerFunctionArn,
+      }
+    : {}),
+  ...(access.notifications ? { NOTIFICATION_TOPIC_ARN: r.notificationTopicArn } : {}),
+});
+
+const arn = (r: Resources, service: string, resource: string) =>
+  `arn:${r.partition}:${service}:${r.region}:${r.account}:${resource}`;
+
+/** The ARNs of a workflow's executions (named at run time, so a pattern). */
+export const executionArns = (r: Resources, workflow: WorkflowKey): string =>
+  r.workflowArn(workflow).replace(':stateMachine:', ':execution:').concat(':*');
+
+export const scheduleArns = (r: Resources): string => arn(r, 'scheduler', `schedule/${r.scheduleGroup}/*`);
+
+/** The function's IAM statements, besides writing its own logs and traces (lib/service-function.ts). */
+export const statementsOf = (access: FunctionAccess, r: Resources): Statement[] => {
+  const statements: Statement[] = [];
+  if (access.table) {
+    const tableResources = [r.tableArn, ...r.indexNames.map((i) => `${r.tableArn}/index/${i}`)];
+    statements.push({
+      sid: 'Table',
+      effect: 'Allow',
+      actions: access.table === 'readWrite' ? [...DYNAMODB_READ, ...DYNAMODB_WRITE] : [...DYNAMODB_READ],
+      resources: tableResources,
+    });
+    // Audit events are appended, never changed: no function may update or delete them. (An overwrite
+    // by PutItem cannot be told apart by IAM; the store writes them with attribute_not_exists.)
+    statements.push({
+      sid: 'AuditAppendOnly',
+      effect: 'Deny',
+      actions: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+      resources: [r.tableArn],
+      leadingKeys: ['AUDIT#*'],
+    });
+  }
+  if (access.bus)
+    statements.push({
+      sid: 'Bus',
+      effect: 'Allow',
+      actions: ['events:PutEvents'],
+      resources: [r.eventBusArn],
+    });
+  if (access.notifications) {
+    statements.push({
+      sid: 'Notifications',
+      effect: 'Allow',
+      actions: ['sns:Publish'],
+      resources: [r.notificationTopicArn],
+    });
+    statements.push({
+      sid: 'NotificationsKey',
+      effect: 'Allow',
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: [r.messagingKeyArn],
+    });
+  }
+  for (const w of access.startWorkflows ?? []) {
+    statements.push({
+      sid: `Start${w}`,
+      effect: 'Allow',
+      actions: ['states:StartExecution'],
+      resources: [r.workflowArn(w)],
+    });
+  }
+  const described = [...new Set([...(access.startWorkflows ?? []), ...(access.readHistory ?? [])])];
+  for (const w of described) {
+    statements.push({
+      sid: `Read${w}`,
+      effect: 'Allow',
+      actions: (access.readHistory ?? []).includes(w)
+        ? ['states:DescribeExecution', 'states:GetExecutionHistory']
+        : ['states:DescribeExecution'],
+      resources: [executionArns(r, w)],
+    });
+  }
+  for (const w of access.taskResponse ?? []) {
+    statements.push({
+      sid: `Answer${w}`,
+      effect: 'Allow',
+      actions: [...TASK_RESPONSE_ACTIONS],
+      resources: [r.workflowArn(w)],
+    });
+  }
+  if (access.schedules) {
+    statements.push({
+      sid: 'Schedules',
+      effect: 'Allow',
+      actions: [...SCHEDULE_ACTIONS],
+      resources: [scheduleArns(r)],
+    });
+    statements.push({
+      sid: 'PassSchedulerRole',
+      effect: 'Allow',
+      actions: ['iam:PassRole'],
+      resources: [r.schedulerRoleArn],
+    });
+  }
+  return statements;
+};
+
+/** IAM's `*` and `?` in a resource or action pattern. */
+const glob = (pattern: string, value: string): boolean =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replaceAll('*', '.*')
+      .replaceAll('?', '.')}$`,
+  ).test(value);
+
+export interface Request {
+  action: string;
+  resource: string;
+  /** Partition keys of the items the call touches (DynamoDB). */
+  leadingKeys?: readonly string[];
+}
+
+/**
+ * IAM's answer for one request against a function's statements: an explicit Deny wins, then an
+ * Allow, else the implicit deny. Returns the deciding statement's sid, or undefined when denied.
+ */
+export const evaluate = (
+  statements: readonly Statement[],
+  request: Request,
+): { allowed: boolean; by?: string } => {
+  const applies = (s: Statement) =>
+    s.actions.some((a) => glob(a, request.action)) &&
+    s.resources.some((p) => glob(p, request.resource)) &&
+    (!s.leadingKeys || (request.leadingKeys ?? []).some((k) => s.leadingKeys?.some((p) => glob(p, k))));
+  const deny = statements.find((s) => s.effect === 'Deny' && applies(s));
+  if (deny) return { allowed: false, by: deny.sid };
+  const allow = statements.find((s) => s.effect === 'Allow' && applies(s));
+  return allow ? { allowed: true, by: allow.sid } : { allowed: false };
+};
