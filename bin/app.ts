@@ -7,14 +7,14 @@ import { fileURLToPath } from 'node:url';
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { HelsekjopStack } from '../lib/helsekjop-stack.ts';
+import { deploymentTarget } from '../lib/region.ts';
 
 const app = new App();
+const context = (key: string): unknown => app.node.tryGetContext(key);
 const stack = new HelsekjopStack(app, app.node.tryGetContext('stackName') ?? 'Helsekjop', {
   projectRoot: resolve(dirname(fileURLToPath(import.meta.url)), '..'),
-  env: {
-    ...(process.env.CDK_DEFAULT_ACCOUNT ? { account: process.env.CDK_DEFAULT_ACCOUNT } : {}),
-    region: process.env.CDK_DEFAULT_REGION ?? 'eu-north-1',
-  },
+  // eu-north-1 unless -c region=... names another EEA region (lib/region.ts); the profile's region is ignored.
+  env: deploymentTarget(context, process.env),
   ...(app.node.tryGetContext('alarmEmail') ? { alarmEmail: app.node.tryGetContext('alarmEmail') } : {}),
   description: 'Helsekjøp: tender lifecycle for public health purchasers',
 });
