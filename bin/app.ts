@@ -15,7 +15,10 @@ const stack = new HelsekjopStack(app, app.node.tryGetContext('stackName') ?? 'He
   projectRoot: resolve(dirname(fileURLToPath(import.meta.url)), '..'),
   // eu-north-1 unless -c region=... names another EEA region (lib/region.ts); the profile's region is ignored.
   env: deploymentTarget(context, process.env),
-  ...(app.node.tryGetContext('alarmEmail') ? { alarmEmail: app.node.tryGetContext('alarmEmail') } : {}),
+  ...(context('alarmEmail') ? { alarmEmail: String(context('alarmEmail')) } : {}),
+  // Reattach what a deleted stack retained (docs/operations.md, "Redeploy").
+  ...(context('existingTableName') ? { existingTableName: String(context('existingTableName')) } : {}),
+  ...(context('existingUserPoolId') ? { existingUserPoolId: String(context('existingUserPoolId')) } : {}),
   description: 'Helsekjøp: tender lifecycle for public health purchasers',
 });
 Tags.of(stack).add('application', 'helsekjop');

@@ -10,6 +10,7 @@ import {
   CfnOutput,
   CustomResource,
   Duration,
+  Fn,
   RemovalPolicy,
   Stack,
   type StackProps,
@@ -37,7 +38,14 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
-import { environmentOf, type Resources, statementsOf, workflowsOf } from '../functions/access.ts';
+import {
+  environmentOf,
+  executionArns,
+  METRICS_NAMESPACE,
+  type Resources,
+  statementsOf,
+  workflowsOf,
+} from '../functions/access.ts';
 import { tableShape } from '../functions/commons/table.ts';
 import { seedSuppliers } from '../functions/domain/reference-data.ts';
 import {
@@ -61,37 +69,46 @@ export interface HelsekjopStackProps extends StackProps {
   projectRoot: string;
   /** Email address that receives operational alarms (optional). */
   alarmEmail?: string;
+  /**
+   * Use this existing table instead of creating one: the table a deleted stack retained
+   * (`-c existingTableName=...`, docs/operations.md). The stack then neither creates nor deletes it.
+   */
+  existingTableName?: string;
+  /**
+   * Use this existing user pool (with its users and groups) instead of creating one: the pool a
+   * deleted stack retained (`-c existingUserPoolId=...`). A new app client is created in it.
+   */
+  existingUserPoolId?: string;
 }
+
+/** Metrics (AWS/DynamoDB, AWS/Scheduler, the product's own) are counted over five minutes. */
+const PERIOD = Duration.minutes(5);
 
 export class HelsekjopStack extends Stack {
   constructor(scope: Construct, id: string, props: HelsekjopStackProps) {
     super(scope, id, props);
     const root = props.projectRoot;
     const name = (suffix: string) => `${this.stackName}-${suffix}`;
+    // Resources that outlive the stack (RemovalPolicy.RETAIN) never carry a fixed name: a stack
+    // created again (after `cdk destroy`, or after a failed first deploy rolled back) would collide
+    // with what the old one left behind. Where a readable name helps, it ends with the first part of
+    // the stack id, a UUID CloudFormation draws anew for every stack it creates.
+    const stackCreation = Fn.select(0, Fn.split('-', Fn.select(2, Fn.split('/', this.stackId))));
+    const retainedName = (readable: string) => `${readable}-${stackCreation}`;
     const logRetention = logs.RetentionDays.THREE_MONTHS;
 
     // ---------------------------------------------------------------- state
-    const table = new dynamodb.TableV2(this, 'Table', {
-      partitionKey: { name: tableShape.partitionKey, type: dynamodb.AttributeType.STRING },
-      sortKey: { name: tableShape.sortKey, type: dynamodb.AttributeType.STRING },
-      globalSecondaryIndexes: tableShape.globalIndexes.map((index) => ({
-        indexName: index.name,
-        partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
-        sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
-      })),
-      billing: dynamodb.Billing.onDemand(),
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-      encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
-      timeToLiveAttribute: tableShape.timeToLiveAttribute,
-    });
+    const table: dynamodb.ITableV2 = props.existingTableName
+      ? dynamodb.TableV2.fromTableName(this, 'Table', props.existingTableName)
+      : this.createTable();
 
     // ---------------------------------------------------------------- messaging
+    // The key encrypts only messages in flight on the two topics, which go with the stack: nothing
+    // outlives the stack encrypted under it, so it goes too (after KMS's 30-day waiting period).
     const key = new kms.Key(this, 'MessagingKey', {
       description: 'Encrypts the notification and alarm topics',
       enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.DESTROY,
     });
     key.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -121,7 +138,40 @@ export class HelsekjopStack extends Stack {
         endpoint: props.alarmEmail,
       });
     }
+    // CloudWatch publishes alarm notifications as the service, for this account's alarms only.
+    alarms.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [alarms.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnLike: {
+            'aws:SourceArn': `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*`,
+          },
+        },
+      }),
+    );
     const alarmAction = new cwActions.SnsAction(alarms);
+    /** Every alarm of the product: a count over five minutes that reaches one, sent to the alarm topic. */
+    const alarm = (
+      id: string,
+      description: string,
+      metric: cloudwatch.IMetric,
+      options: { threshold?: number; evaluationPeriods?: number } = {},
+    ) => {
+      const a = new cloudwatch.Alarm(this, id, {
+        alarmDescription: description,
+        metric,
+        threshold: options.threshold ?? 1,
+        evaluationPeriods: options.evaluationPeriods ?? 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      a.addAlarmAction(alarmAction);
+      return a;
+    };
     const deadLetterQueue = (id: string, what: string) => {
       const queue = new sqs.Queue(this, id, {
         queueName: name(id.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()),
@@ -133,14 +183,11 @@ export class HelsekjopStack extends Stack {
         id: 'AwsSolutions-SQS3',
         reason: `This queue is itself the dead-letter queue for ${what}; it alarms on its first message.`,
       });
-      new cloudwatch.Alarm(this, `${id}NotEmpty`, {
-        alarmDescription: `Messages in ${queue.node.id}: ${what} failed after all retries. Inspect, fix, redrive.`,
-        metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }).addAlarmAction(alarmAction);
+      alarm(
+        `${id}NotEmpty`,
+        `Messages in ${queue.node.id}: ${what} failed after all retries. Inspect, fix, redrive (docs/operations.md).`,
+        queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD }),
+      );
       return queue;
     };
     const eventsDlq = deadLetterQueue('EventDeliveryDlq', 'event deliveries from the domain bus');
@@ -154,7 +201,7 @@ export class HelsekjopStack extends Stack {
       retention: Duration.days(365),
     });
     const scheduleGroupName = name('schedules');
-    new scheduler.ScheduleGroup(this, 'Schedules', {
+    const scheduleGroup = new scheduler.ScheduleGroup(this, 'Schedules', {
       scheduleGroupName,
       removalPolicy: RemovalPolicy.DESTROY,
     });
@@ -280,22 +327,42 @@ export class HelsekjopStack extends Stack {
         resources: [built[timerFunction].fn.functionArn],
       }),
     );
-    for (const f of Object.values(built)) {
-      new cloudwatch.Alarm(this, `${f.node.id}Errors`, {
-        alarmDescription: `${f.fn.functionName} reported errors`,
-        metric: f.fn.metricErrors({ period: Duration.minutes(5) }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }).addAlarmAction(alarmAction);
+    const httpFunctions = new Set(routes.map((r) => r.function));
+    for (const [key, f] of Object.entries(built) as [FunctionKey, ServiceFunction][]) {
+      alarm(
+        `${f.node.id}Errors`,
+        `${f.fn.functionName} failed invocations (uncaught error, timeout, out of memory). First check its log group for the invocation's error.`,
+        f.fn.metricErrors({ period: PERIOD }),
+      );
+      alarm(
+        `${f.node.id}Throttles`,
+        `${f.fn.functionName} was throttled: Lambda refused invocations for lack of concurrency. First check the account's ConcurrentExecutions against its quota.`,
+        f.fn.metricThrottles({ period: PERIOD }),
+      );
+      if (httpFunctions.has(key)) {
+        // Counted by the handler for every request answered with a 5xx problem (Powertools Metrics,
+        // EMF): the errors the handler caught, which Lambda's Errors metric never sees.
+        alarm(
+          `${f.node.id}HttpServerErrors`,
+          `${f.fn.functionName} answered requests with a 5xx problem. First check its log group for the request's error (correlation_id).`,
+          new cloudwatch.Metric({
+            namespace: METRICS_NAMESPACE,
+            metricName: 'HttpServerErrors',
+            dimensionsMap: { service: key },
+            statistic: 'Sum',
+            period: PERIOD,
+          }),
+        );
+      }
     }
 
     // ---------------------------------------------------------------- workflows
     const stateMachines = {} as Record<WorkflowKey, sfn.StateMachine>;
     for (const [key, spec] of Object.entries(workflows) as [WorkflowKey, (typeof workflows)[WorkflowKey]][]) {
       const logGroup = new logs.LogGroup(this, `${key}Logs`, {
-        logGroupName: `/aws/vendedlogs/states/${workflowName(key)}`,
+        // Kept when the stack goes (the workflow history is evidence), so named per stack creation;
+        // the /aws/vendedlogs/ prefix keeps log delivery out of the account's log resource policy.
+        logGroupName: retainedName(`/aws/vendedlogs/states/${workflowName(key)}`),
         retention: logs.RetentionDays.ONE_YEAR,
         removalPolicy: RemovalPolicy.RETAIN,
       });
@@ -325,14 +392,11 @@ export class HelsekjopStack extends Stack {
         });
       }
       for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted'] as const) {
-        new cloudwatch.Alarm(this, `${key}${metric}`, {
-          alarmDescription: `${workflowName(key)}: ${metric}. A tender's workflow stopped; see its execution history.`,
-          metric: sm.metric(metric, { period: Duration.minutes(5), statistic: 'Sum' }),
-          threshold: 1,
-          evaluationPeriods: 1,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        }).addAlarmAction(alarmAction);
+        alarm(
+          `${key}${metric}`,
+          `${workflowName(key)}: ${metric}. An execution stopped before its end; see its execution history, fix the cause, then redrive it (npm run redrive -- --workflow ${key}).`,
+          sm.metric(metric, { period: PERIOD, statistic: 'Sum' }),
+        );
       }
     }
 
@@ -381,45 +445,16 @@ export class HelsekjopStack extends Stack {
     }
 
     // ---------------------------------------------------------------- users and the API
-    const userPool = new cognito.UserPool(this, 'Users', {
-      userPoolName: name('users'),
-      selfSignUpEnabled: false,
-      signInAliases: { email: true },
-      standardAttributes: {
-        email: { required: true, mutable: true },
-        fullname: { required: true, mutable: true },
-      },
-      customAttributes: {
-        entity: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
-        supplier: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
-      },
-      passwordPolicy: {
-        minLength: 14,
-        requireDigits: true,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireSymbols: true,
-        tempPasswordValidity: Duration.days(3),
-      },
-      mfa: cognito.Mfa.REQUIRED,
-      mfaSecondFactor: { otp: true, sms: false },
-      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
-      featurePlan: cognito.FeaturePlan.PLUS,
-      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    for (const role of ROLES) {
-      new cognito.CfnUserPoolGroup(this, `Group-${role}`, {
-        userPoolId: userPool.userPoolId,
-        groupName: role,
-        description: `Helsekjøp ${role}s`,
-      });
-    }
+    const userPool: cognito.IUserPool = props.existingUserPoolId
+      ? cognito.UserPool.fromUserPoolId(this, 'Users', props.existingUserPoolId)
+      : this.createUserPool(retainedName(name('users')));
     const client = userPool.addClient('WebClient', {
       userPoolClientName: name('web'),
       generateSecret: false,
+      // Sign-in with SRP only (and refreshing its tokens); the ID token is the API's bearer token.
+      // No hosted UI, so no OAuth: no authorization-code or implicit grant, no callback URL.
       authFlows: { userSrp: true },
+      disableOAuth: true,
       preventUserExistenceErrors: true,
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),
@@ -488,6 +523,109 @@ export class HelsekjopStack extends Stack {
       }
     }
 
+    // ---------------------------------------------------------------- alarms on the managed services
+    alarm(
+      'ApiServerErrors',
+      'The HTTP API answered with 5xx (function errors, integration timeouts, or 5xx problems). First check the access log (integrationError) and the HttpServerErrors and Errors alarms of the functions.',
+      api.metricServerError({ period: PERIOD }),
+    );
+    // HTTP APIs publish no 429 metric of their own (429s are counted in 4xx with every other client
+    // error): the access log says which requests the stage's throttle refused.
+    const throttledRequests = new logs.MetricFilter(this, 'ApiThrottledRequests', {
+      logGroup: accessLogs,
+      filterPattern: logs.FilterPattern.stringValue('$.status', '=', '429'),
+      metricNamespace: METRICS_NAMESPACE,
+      metricName: 'HttpThrottled',
+      metricValue: '1',
+    });
+    alarm(
+      'ApiThrottled',
+      'The HTTP API refused requests with 429: the stage throttle (100 requests/s, burst 200) was reached. First check the access log for who sent them (ip, sub, routeKey).',
+      throttledRequests.metric({ statistic: 'Sum', period: PERIOD }),
+    );
+    alarm(
+      'ApiClientErrorRate',
+      'More than half of the HTTP API requests were refused with 4xx for 15 minutes (at least 20 requests in each 5 minutes). Often a broken client or tokens for another app client; first check the access log (status, authorizerError).',
+      new cloudwatch.MathExpression({
+        expression: 'IF(requests >= 20, 100 * clientErrors / requests, 0)',
+        usingMetrics: {
+          requests: api.metricCount({ period: PERIOD, statistic: 'Sum' }),
+          clientErrors: api.metricClientError({ period: PERIOD, statistic: 'Sum' }),
+        },
+        period: PERIOD,
+        label: 'Share of requests answered with 4xx (%)',
+      }),
+      { threshold: 50, evaluationPeriods: 3 },
+    );
+
+    const tableMetric = (metricName: string, dimensions: Record<string, string> = {}) =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/DynamoDB',
+        metricName,
+        dimensionsMap: { TableName: table.tableName, ...dimensions },
+        statistic: 'Sum',
+        period: PERIOD,
+      });
+    const throttleEvents = Object.fromEntries(
+      [undefined, ...tableShape.globalIndexes.map((index) => index.name)].flatMap((index, i) =>
+        ['ReadThrottleEvents', 'WriteThrottleEvents'].map((metricName) => [
+          `${metricName === 'ReadThrottleEvents' ? 'read' : 'write'}${i}`,
+          tableMetric(metricName, index ? { GlobalSecondaryIndexName: index } : {}),
+        ]),
+      ),
+    );
+    alarm(
+      'TableThrottled',
+      'DynamoDB throttled reads or writes of the table or its indexes (on-demand: a hot partition or the table’s throughput quota). First check the table’s CloudWatch contributor insights / the throttled operation in the function logs.',
+      new cloudwatch.MathExpression({
+        expression: Object.keys(throttleEvents).join(' + '),
+        usingMetrics: throttleEvents,
+        period: PERIOD,
+        label: 'Throttle events of the table and its indexes',
+      }),
+    );
+    const operations = [
+      dynamodb.Operation.GET_ITEM,
+      dynamodb.Operation.BATCH_GET_ITEM,
+      dynamodb.Operation.QUERY,
+      dynamodb.Operation.PUT_ITEM,
+      dynamodb.Operation.UPDATE_ITEM,
+      dynamodb.Operation.DELETE_ITEM,
+      dynamodb.Operation.TRANSACT_WRITE_ITEMS,
+    ];
+    const systemErrors = Object.fromEntries(
+      operations.map((operation) => [
+        operation.toLowerCase(),
+        tableMetric('SystemErrors', { Operation: operation }),
+      ]),
+    );
+    alarm(
+      'TableSystemErrors',
+      'DynamoDB answered requests on the table with 500 (an AWS-side error; the SDK retries). First check the AWS Health Dashboard for DynamoDB in the region.',
+      new cloudwatch.MathExpression({
+        expression: Object.keys(systemErrors).join(' + '),
+        usingMetrics: systemErrors,
+        period: PERIOD,
+        label: 'DynamoDB system errors on the table',
+      }),
+    );
+
+    alarm(
+      'SchedulerTargetErrors',
+      'EventBridge Scheduler could not invoke the timer function (throttled, permission, or function missing); it retries, then dead-letters. First check the ScheduleDlq and the scheduler role.',
+      scheduleGroup.metricTargetErrors({ period: PERIOD }),
+    );
+    alarm(
+      'SchedulerInvocationsDropped',
+      'EventBridge Scheduler dropped deadline or reminder invocations after its retries. First check the ScheduleDlq (and that the daily sweep runs).',
+      scheduleGroup.metricDropped({ period: PERIOD }),
+    );
+    alarm(
+      'SchedulerDeadLetterFailed',
+      'EventBridge Scheduler could not even dead-letter a failed invocation: a deadline or reminder is lost. First check the ScheduleDlq’s policy and the scheduler role’s sqs:SendMessage.',
+      scheduleGroup.metricFailedToBeSentToDLQ(undefined, { period: PERIOD }),
+    );
+
     // ---------------------------------------------------------------- seed (custom resource)
     const seedProvider = new cr.Provider(this, 'SeedProvider', {
       onEventHandler: built[seedFunction].fn,
@@ -496,13 +634,16 @@ export class HelsekjopStack extends Stack {
         removalPolicy: RemovalPolicy.DESTROY,
       }),
     });
-    new CustomResource(this, 'SeedSuppliers', {
+    const seedResource = new CustomResource(this, 'SeedSuppliers', {
       serviceToken: seedProvider.serviceToken,
       properties: {
         // Runs again when the seed data changes.
         seedVersion: createHash('sha256').update(JSON.stringify(seedSuppliers)).digest('hex').slice(0, 16),
       },
     });
+    // The seed arms the yearly renegotiation timer: a schedule in the group (named, not referenced,
+    // in its environment), run by the scheduler role, calling the timer function.
+    seedResource.node.addDependency(scheduleGroup, schedulerRole, built[timerFunction]);
     for (const id of [
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       `AwsSolutions-IAM5[Resource::<${this.getLogicalId(built[seedFunction].fn.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
@@ -518,6 +659,54 @@ export class HelsekjopStack extends Stack {
       reason: 'The provider framework function’s runtime is chosen by aws-cdk-lib and updated with it.',
     });
 
+    // ---------------------------------------------------------------- operations
+    // What the operations team needs to recover (docs/operations.md): find the product's workflows,
+    // list and read their executions, redrive the failed ones (npm run redrive), and read and clear
+    // the dead-letter queues. Nothing else: no starting executions, no invoking functions.
+    const workflowKeys = Object.keys(workflows) as WorkflowKey[];
+    const operationsPolicy = new iam.ManagedPolicy(this, 'OperationsPolicy', {
+      description: `${this.stackName}: recovery by the operations team (redrive workflows, inspect dead letters)`,
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'FindWorkflows',
+          actions: ['states:ListStateMachines'],
+          resources: ['*'],
+        }),
+        new iam.PolicyStatement({
+          sid: 'ReadWorkflows',
+          actions: ['states:DescribeStateMachine', 'states:ListExecutions'],
+          resources: workflowKeys.map((w) => workflowArn(w)),
+        }),
+        new iam.PolicyStatement({
+          sid: 'RedriveExecutions',
+          actions: ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:RedriveExecution'],
+          resources: workflowKeys.map((w) => executionArns(resources, w)),
+        }),
+        new iam.PolicyStatement({
+          sid: 'InspectDeadLetters',
+          actions: [
+            'sqs:GetQueueAttributes',
+            'sqs:ReceiveMessage',
+            'sqs:ChangeMessageVisibility',
+            'sqs:DeleteMessage',
+          ],
+          resources: [eventsDlq.queueArn, asyncDlq.queueArn, scheduleDlq.queueArn],
+        }),
+      ],
+    });
+    Validations.of(operationsPolicy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'states:ListStateMachines has no resource-level permissions; the redrive command uses it to find the product’s state machines by name.',
+    });
+    for (const w of workflowKeys) {
+      Validations.of(operationsPolicy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${arnPrefix('states')}:execution:${workflowName(w)}:*]`,
+        reason:
+          'Executions are named by tender or agreement at run time; the grant is limited to executions of this one state machine.',
+      });
+    }
+
     // ---------------------------------------------------------------- outputs
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint, description: 'HTTP API base URL' });
     new CfnOutput(this, 'DocsUrl', { value: `${api.apiEndpoint}/docs`, description: 'Interactive API docs' });
@@ -527,7 +716,73 @@ export class HelsekjopStack extends Stack {
     new CfnOutput(this, 'EventBusName', { value: bus.eventBusName });
     new CfnOutput(this, 'NotificationTopicArn', { value: notifications.topicArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topicArn });
+    new CfnOutput(this, 'OperationsPolicyArn', {
+      value: operationsPolicy.managedPolicyArn,
+      description: 'Attach to the operations team’s role or group (docs/operations.md)',
+    });
     for (const [key, sm] of Object.entries(stateMachines))
       new CfnOutput(this, `${key}StateMachineArn`, { value: sm.stateMachineArn });
+  }
+
+  /** The one table: on-demand, PITR, deletion-protected, retained when the stack goes. */
+  private createTable(): dynamodb.TableV2 {
+    return new dynamodb.TableV2(this, 'Table', {
+      partitionKey: { name: tableShape.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: tableShape.sortKey, type: dynamodb.AttributeType.STRING },
+      globalSecondaryIndexes: tableShape.globalIndexes.map((index) => ({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
+      })),
+      billing: dynamodb.Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
+      timeToLiveAttribute: tableShape.timeToLiveAttribute,
+    });
+  }
+
+  /** The user pool with a group per role: MFA, threat protection (Plus), retained when the stack goes. */
+  private createUserPool(userPoolName: string): cognito.UserPool {
+    const userPool = new cognito.UserPool(this, 'Users', {
+      // A label, not an identifier (user pools are found by id), still kept apart per stack creation.
+      userPoolName,
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      standardAttributes: {
+        email: { required: true, mutable: true },
+        fullname: { required: true, mutable: true },
+      },
+      customAttributes: {
+        entity: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+        supplier: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+      },
+      passwordPolicy: {
+        minLength: 14,
+        requireDigits: true,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const role of ROLES) {
+      // Retained with the pool: deleting a group would drop every user's membership, and with it
+      // their role, from the pool a new stack reattaches (docs/operations.md).
+      new cognito.CfnUserPoolGroup(this, `Group-${role}`, {
+        userPoolId: userPool.userPoolId,
+        groupName: role,
+        description: `Helsekjøp ${role}s`,
+      }).applyRemovalPolicy(RemovalPolicy.RETAIN);
+    }
+    return userPool;
   }
 }

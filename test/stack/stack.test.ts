@@ -12,23 +12,45 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dailyJobs, functions, routes, subscriptions, workflows } from '../../functions/manifest.ts';
-import { HelsekjopStack, ROLES } from '../../lib/helsekjop-stack.ts';
+import { METRICS_NAMESPACE, type Resources, statementsOf } from '../../functions/access.ts';
+import {
+  dailyJobs,
+  type FunctionKey,
+  functions,
+  routes,
+  subscriptions,
+  type WorkflowKey,
+  workflows,
+} from '../../functions/manifest.ts';
+import { HelsekjopStack, type HelsekjopStackProps, ROLES } from '../../lib/helsekjop-stack.ts';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-const makeApp = () => {
+const makeApp = (props: Partial<HelsekjopStackProps> = {}) => {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new HelsekjopStack(app, 'Helsekjop', {
     projectRoot,
     env: { account: '123456789012', region: 'eu-north-1' },
+    ...props,
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };
 };
 
-type Resource = { Type: string; Properties: Record<string, unknown>; [k: string]: unknown };
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+type Resource = {
+  Type: string;
+  Properties: Record<string, unknown>;
+  DeletionPolicy?: string;
+  DependsOn?: string[];
+  [k: string]: unknown;
+};
+type Statement = {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+};
 
 let template: Template;
 let assemblyDir: string;
@@ -36,10 +58,31 @@ let resources: Record<string, Resource>;
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const roleOf = (key: string) => `${key[0]?.toUpperCase()}${key.slice(1)}Role`;
 const policyOf = (roleLogicalIdPrefix: string): Statement[] =>
   ofType('AWS::IAM::Policy')
     .filter(([id]) => id.startsWith(roleLogicalIdPrefix))
     .flatMap(([, r]) => (r.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+
+/** Stand-ins for the stack's resource names: statementsOf() only needs their shape here. */
+const probeResources: Resources = {
+  tableName: 'table',
+  tableArn: 'arn:table',
+  indexNames: ['GSI1', 'GSI2'],
+  eventBusName: 'bus',
+  eventBusArn: 'arn:bus',
+  notificationTopicArn: 'arn:topic',
+  messagingKeyArn: 'arn:key',
+  workflowArn: (w: WorkflowKey) => `arn:aws:states:eu-north-1:123456789012:stateMachine:${w}`,
+  scheduleGroup: 'schedules',
+  schedulerRoleArn: 'arn:role',
+  scheduleDeadLetterArn: 'arn:queue',
+  timerFunctionArn: 'arn:timer',
+  partition: 'aws',
+  region: 'eu-north-1',
+  account: '123456789012',
+  logLevel: 'info',
+};
 
 /** Fn::Join / Fn::GetAtt / Ref flattened into one string, tokens as <LogicalId>. */
 const flatten = (value: unknown): string => {
@@ -53,6 +96,67 @@ const flatten = (value: unknown): string => {
   if (v.Ref) return `<${v.Ref as string}>`;
   return JSON.stringify(value);
 };
+
+/** A CloudFormation value that differs between two creations of the stack: it refers to the stack id or to a resource. */
+const uniquePerCreation = (value: unknown): boolean => {
+  const text = JSON.stringify(value);
+  return (
+    text.includes('"Ref":"AWS::StackId"') ||
+    Object.keys(resources).some(
+      (id) => text.includes(`"Ref":"${id}"`) || text.includes(`"Fn::GetAtt":["${id}"`),
+    )
+  );
+};
+
+/** The properties that name a resource (its identity), as CloudFormation would collide on them. */
+const identityOf = (type: string): string[] =>
+  ({
+    'AWS::DynamoDB::GlobalTable': ['TableName'],
+    'AWS::DynamoDB::Table': ['TableName'],
+    'AWS::Logs::LogGroup': ['LogGroupName'],
+    'AWS::Cognito::UserPool': ['UserPoolName'],
+    // A group is named within its pool: the pool is part of its identity.
+    'AWS::Cognito::UserPoolGroup': ['UserPoolId', 'GroupName'],
+    'AWS::KMS::Alias': ['AliasName'],
+  })[type] ?? [`${type.split('::')[2]}Name`, 'Name'];
+
+type Alarm = [string, Resource];
+/** The metrics an alarm watches (one, or those of its math expression), dimensions flattened. */
+const metricsOf = ([, a]: Alarm) => {
+  type Raw = { Namespace: string; MetricName: string; Dimensions?: { Name: string; Value: unknown }[] };
+  const p = a.Properties as Raw & { Metrics?: { MetricStat?: { Metric: Raw } }[] };
+  const raws: Raw[] = p.Metrics
+    ? p.Metrics.flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric] : []))
+    : [{ Namespace: p.Namespace, MetricName: p.MetricName, Dimensions: p.Dimensions ?? [] }];
+  return raws.map((m) => ({
+    namespace: m.Namespace,
+    name: m.MetricName,
+    dimensions: Object.fromEntries((m.Dimensions ?? []).map((d) => [d.Name, flatten(d.Value)])),
+  }));
+};
+const alarms = (): Alarm[] => ofType('AWS::CloudWatch::Alarm');
+const alarmsOn = (namespace: string, name: string, dimensions: Record<string, string> = {}) =>
+  alarms().filter((a) =>
+    metricsOf(a).some(
+      (m) =>
+        m.namespace === namespace &&
+        m.name === name &&
+        Object.entries(dimensions).every(([k, v]) => m.dimensions[k] === v),
+    ),
+  );
+const alarmTopicRef = () => {
+  const [[id] = []] = ofType('AWS::SNS::Topic').filter(
+    ([, t]) => t.Properties.TopicName === 'Helsekjop-alarms',
+  );
+  return { Ref: id };
+};
+/** Exactly one alarm on the metric, and it notifies the alarm topic. */
+const expectOneAlarmToTopic = (found: Alarm[], what: string) => {
+  expect(found, what).toHaveLength(1);
+  expect(found[0]?.[1].Properties.AlarmActions, what).toEqual([alarmTopicRef()]);
+};
+const logicalIdOf = (type: string, prefix: string) =>
+  ofType(type).find(([id]) => id.startsWith(prefix))?.[0] as string;
 
 describe('the stack', () => {
   beforeAll(() => {
@@ -133,9 +237,30 @@ describe('the stack', () => {
     }
   });
 
-  it('denies every function updating or deleting audit events', () => {
-    for (const key of Object.keys(functions)) {
-      const deny = policyOf(`${key[0]?.toUpperCase()}${key.slice(1)}Role`).find((s) => s.Effect === 'Deny');
+  // The statements functions/access.ts derives from each manifest entry, with stand-in resource names.
+  const described = (key: FunctionKey) => statementsOf(functions[key].access, probeResources);
+
+  it('gives every function exactly the statements functions/access.ts describes for it, no more', () => {
+    for (const key of Object.keys(functions) as FunctionKey[]) {
+      // The role's own statements (logs, X-Ray, its dead-letter destination) carry no Sid.
+      const granted = policyOf(roleOf(key))
+        .filter((s) => s.Sid)
+        .map((s) => ({ sid: s.Sid, effect: s.Effect, actions: [...actionsOf(s)].sort() }))
+        .sort((a, b) => String(a.sid).localeCompare(String(b.sid)));
+      const expected = described(key)
+        .map((s) => ({ sid: s.sid, effect: s.effect, actions: [...s.actions].sort() }))
+        .sort((a, b) => a.sid.localeCompare(b.sid));
+      expect(granted, key).toEqual(expected);
+    }
+  });
+
+  it('denies every function that touches the table updating or deleting audit events', () => {
+    const tableUsers = (Object.keys(functions) as FunctionKey[]).filter((key) =>
+      described(key).some((s) => s.actions.some((a) => a.startsWith('dynamodb:'))),
+    );
+    expect(tableUsers.length).toBeGreaterThan(0);
+    for (const key of tableUsers) {
+      const deny = policyOf(roleOf(key)).find((s) => s.Effect === 'Deny');
       expect(deny, key).toMatchObject({
         Action: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
         Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } },
@@ -143,31 +268,24 @@ describe('the stack', () => {
     }
   });
 
-  it('lets the documentation function only read the table, and only the workflow tasks touch schedules', () => {
-    const docs = policyOf('DocsApiRole');
-    const table = docs.find(
-      (s) => s.Effect === 'Allow' && actionsOf(s).some((a) => a.startsWith('dynamodb:')),
+  it('lets only the functions whose manifest access lists schedules touch them, in the product group only', () => {
+    const keys = Object.keys(functions) as FunctionKey[];
+    const touchesSchedules = (statements: { actions: readonly string[] | string[] }[]) =>
+      statements.some((s) => s.actions.some((a) => a.startsWith('scheduler:')));
+    const scheduling = keys.filter((key) =>
+      touchesSchedules(policyOf(roleOf(key)).map((s) => ({ actions: actionsOf(s) }))),
     );
-    expect(actionsOf(table as Statement).sort()).toEqual([
-      'dynamodb:BatchGetItem',
-      'dynamodb:ConditionCheckItem',
-      'dynamodb:GetItem',
-      'dynamodb:Query',
-    ]);
-    const scheduling = Object.keys(functions).filter((key) =>
-      policyOf(`${key[0]?.toUpperCase()}${key.slice(1)}Role`).some((s) =>
-        actionsOf(s).includes('scheduler:CreateSchedule'),
-      ),
-    );
-    expect(scheduling).toEqual(['tenderWorkflow', 'agreementWorkflow', 'timer', 'seed']);
-    const schedules = policyOf('TenderWorkflowRole').find((s) =>
-      actionsOf(s).includes('scheduler:CreateSchedule'),
-    );
-    expect(flatten(schedules?.Resource)).toBe(
-      'arn:<AWS::Partition>:scheduler:eu-north-1:123456789012:schedule/Helsekjop-schedules/*',
-    );
-    const passRole = policyOf('TenderWorkflowRole').find((s) => actionsOf(s).includes('iam:PassRole'));
-    expect(flatten(passRole?.Resource)).toMatch(/^<SchedulerRole[0-9A-F]+\.Arn>$/);
+    expect(scheduling).toEqual(keys.filter((key) => touchesSchedules(described(key))));
+    expect(scheduling.length).toBeGreaterThan(0);
+    for (const key of scheduling) {
+      const statements = policyOf(roleOf(key));
+      const schedules = statements.find((s) => actionsOf(s).some((a) => a.startsWith('scheduler:')));
+      expect(flatten(schedules?.Resource), key).toBe(
+        'arn:<AWS::Partition>:scheduler:eu-north-1:123456789012:schedule/Helsekjop-schedules/*',
+      );
+      const passRole = statements.find((s) => actionsOf(s).includes('iam:PassRole'));
+      expect(flatten(passRole?.Resource), key).toMatch(/^<SchedulerRole[0-9A-F]+\.Arn>$/);
+    }
   });
 
   it('runs each workflow from its ASL file, tasks bound to the manifest functions, logged and traced', () => {
@@ -259,5 +377,230 @@ describe('the stack', () => {
     for (const q of queues) expect(alarmed).toContain(`<${q}.QueueName>`);
     template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  });
+
+  it('lets no retained resource carry a fixed name, so the stack can be created again after destroy or a failed deploy', () => {
+    const retained = Object.entries(resources).filter(([, r]) => r.DeletionPolicy === 'Retain');
+    // What outlives the stack: the data, the users, and the logs kept as evidence.
+    expect(new Set(retained.map(([, r]) => r.Type))).toEqual(
+      new Set([
+        'AWS::DynamoDB::GlobalTable',
+        'AWS::Cognito::UserPool',
+        'AWS::Cognito::UserPoolGroup',
+        'AWS::Logs::LogGroup',
+      ]),
+    );
+    for (const [id, r] of retained) {
+      const identity = identityOf(r.Type).filter((p) => r.Properties[p] !== undefined);
+      if (identity.length === 0) continue; // CloudFormation generates the name
+      expect(uniquePerCreation(identity.map((p) => r.Properties[p])), `${id} (${identity.join(', ')})`).toBe(
+        true,
+      );
+    }
+    // The workflow logs keep their vended-logs prefix, with the stack creation's id at the end.
+    for (const key of Object.keys(workflows)) {
+      const [, logGroup] = ofType('AWS::Logs::LogGroup').find(([id]) => id.startsWith(`${key}Logs`)) ?? [];
+      expect(flatten(logGroup?.Properties.LogGroupName)).toMatch(
+        new RegExp(`^/aws/vendedlogs/states/Helsekjop-${key}-.*AWS::StackId`),
+      );
+    }
+    // The key only encrypts messages in flight on the stack's topics: it goes with them.
+    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete', Properties: Match.objectLike({}) });
+  });
+
+  it('reattaches a retained table and user pool given as context instead of creating new ones', () => {
+    const { app, stack } = makeApp({
+      existingTableName: 'Helsekjop-TableCD117FA1-OLD',
+      existingUserPoolId: 'eu-north-1_OldPool',
+    });
+    app.synth(); // cdk-nag included
+    const adopted = Template.fromStack(stack);
+    adopted.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
+    adopted.resourceCountIs('AWS::Cognito::UserPool', 0);
+    adopted.resourceCountIs('AWS::Cognito::UserPoolGroup', 0); // the retained pool kept its groups
+    adopted.hasResourceProperties('AWS::Cognito::UserPoolClient', { UserPoolId: 'eu-north-1_OldPool' });
+    adopted.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'Helsekjop-tendersApi',
+      Environment: { Variables: Match.objectLike({ TABLE_NAME: 'Helsekjop-TableCD117FA1-OLD' }) },
+    });
+    adopted.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      JwtConfiguration: Match.objectLike({
+        Issuer: 'https://cognito-idp.eu-north-1.amazonaws.com/eu-north-1_OldPool',
+      }),
+    });
+    const statements = Object.values(adopted.findResources('AWS::IAM::Policy')).flatMap(
+      (r) => (r.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+    );
+    const tableGrant = statements.find((s) => s.Sid === 'Table');
+    expect(JSON.stringify(tableGrant?.Resource)).toContain(':table/Helsekjop-TableCD117FA1-OLD');
+  });
+
+  it('lets the web client sign in with SRP only: no OAuth, no implicit grant, no callback URL', () => {
+    const clients = ofType('AWS::Cognito::UserPoolClient');
+    expect(clients).toHaveLength(1);
+    const [[, client] = []] = clients;
+    const p = (client as Resource).Properties;
+    expect(p.ExplicitAuthFlows).toEqual(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
+    expect(p.AllowedOAuthFlowsUserPoolClient).toBe(false);
+    for (const absent of ['AllowedOAuthFlows', 'AllowedOAuthScopes', 'CallbackURLs', 'LogoutURLs'])
+      expect(p[absent], absent).toBeUndefined();
+    expect(JSON.stringify(p)).not.toMatch(/example\.com|implicit/);
+    // The ID token is the bearer token: the authorizer's audience is this client.
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      JwtConfiguration: Match.objectLike({
+        Audience: [{ Ref: logicalIdOf('AWS::Cognito::UserPoolClient', '') }],
+      }),
+    });
+  });
+
+  it('seeds only once the schedule group, the scheduler role and the timer it arms exist', () => {
+    const [[, seed] = []] = ofType('AWS::CloudFormation::CustomResource').filter(([id]) =>
+      id.startsWith('SeedSuppliers'),
+    );
+    const dependsOn = (seed as Resource).DependsOn ?? [];
+    expect(dependsOn).toContain(logicalIdOf('AWS::Scheduler::ScheduleGroup', 'Schedules'));
+    expect(dependsOn).toContain(logicalIdOf('AWS::IAM::Role', 'SchedulerRole'));
+    expect(dependsOn).toContain(logicalIdOf('AWS::Lambda::Function', 'TimerFunction'));
+  });
+
+  it('lets CloudWatch publish to the alarm topic and use its key, for this account’s alarms only', () => {
+    const topic = alarmTopicRef();
+    const [[, policy] = []] = ofType('AWS::SNS::TopicPolicy').filter(([, r]) =>
+      JSON.stringify(r.Properties.Topics).includes(topic.Ref as string),
+    );
+    const statements = ((policy as Resource).Properties.PolicyDocument as { Statement: Statement[] })
+      .Statement;
+    const publish = statements.find((s) => s.Effect === 'Allow');
+    expect(publish).toMatchObject({
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: topic,
+      Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
+    });
+    const condition = (publish as Statement).Condition as { ArnLike: Record<string, unknown> };
+    expect(flatten(condition.ArnLike['aws:SourceArn'])).toBe(
+      'arn:<AWS::Partition>:cloudwatch:eu-north-1:123456789012:alarm:*',
+    );
+    const [key] = Object.values(template.findResources('AWS::KMS::Key'));
+    const keyStatements = (key as Resource).Properties.KeyPolicy as { Statement: Statement[] };
+    expect(keyStatements.Statement).toContainEqual(
+      expect.objectContaining({
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
+      }),
+    );
+  });
+
+  it('sends every alarm to the alarm topic', () => {
+    expect(alarms().length).toBeGreaterThan(0);
+    for (const [id, a] of alarms()) expect(a.Properties.AlarmActions, id).toEqual([alarmTopicRef()]);
+  });
+
+  it('alarms on API 5xx, on requests the stage throttled (429 in the access log) and on a flood of 4xx', () => {
+    const api = `<${logicalIdOf('AWS::ApiGatewayV2::Api', 'Api')}>`;
+    expectOneAlarmToTopic(alarmsOn('AWS/ApiGateway', '5xx', { ApiId: api }), 'API 5xx');
+    expectOneAlarmToTopic(alarmsOn('AWS/ApiGateway', '4xx', { ApiId: api }), 'API 4xx share');
+    const [, filter] = ofType('AWS::Logs::MetricFilter')[0] ?? [];
+    expect(filter?.Properties).toMatchObject({
+      LogGroupName: { Ref: logicalIdOf('AWS::Logs::LogGroup', 'ApiAccessLogs') },
+      FilterPattern: '{ $.status = "429" }',
+      MetricTransformations: [
+        { MetricNamespace: METRICS_NAMESPACE, MetricName: 'HttpThrottled', MetricValue: '1' },
+      ],
+    });
+    expectOneAlarmToTopic(alarmsOn(METRICS_NAMESPACE, 'HttpThrottled'), 'API 429');
+  });
+
+  it('alarms per function on errors and throttles, and per HTTP function on the 5xx problems it answered', () => {
+    const httpFunctions = new Set(routes.map((r) => r.function));
+    expect(httpFunctions.size).toBeGreaterThan(0);
+    for (const key of Object.keys(functions) as FunctionKey[]) {
+      const fn = `<${logicalIdOf('AWS::Lambda::Function', `${roleOf(key).replace(/Role$/, '')}Function`)}>`;
+      expectOneAlarmToTopic(alarmsOn('AWS/Lambda', 'Errors', { FunctionName: fn }), `${key} Errors`);
+      expectOneAlarmToTopic(alarmsOn('AWS/Lambda', 'Throttles', { FunctionName: fn }), `${key} Throttles`);
+      const serverErrors = alarmsOn(METRICS_NAMESPACE, 'HttpServerErrors', { service: key });
+      if (httpFunctions.has(key)) expectOneAlarmToTopic(serverErrors, `${key} HttpServerErrors`);
+      else expect(serverErrors, key).toHaveLength(0);
+    }
+  });
+
+  it('alarms on DynamoDB throttling of the table and each index, and on its system errors', () => {
+    const table = `<${logicalIdOf('AWS::DynamoDB::GlobalTable', 'Table')}>`;
+    const throttled = alarmsOn('AWS/DynamoDB', 'ReadThrottleEvents', { TableName: table });
+    expectOneAlarmToTopic(throttled, 'table throttling');
+    const watched = metricsOf(throttled[0] as Alarm);
+    for (const name of ['ReadThrottleEvents', 'WriteThrottleEvents'])
+      for (const index of [undefined, 'GSI1', 'GSI2'])
+        expect(watched, `${name} ${index ?? 'table'}`).toContainEqual({
+          namespace: 'AWS/DynamoDB',
+          name,
+          dimensions: { TableName: table, ...(index ? { GlobalSecondaryIndexName: index } : {}) },
+        });
+    const systemErrors = alarmsOn('AWS/DynamoDB', 'SystemErrors', { TableName: table });
+    expectOneAlarmToTopic(systemErrors, 'table system errors');
+    const operations = metricsOf(systemErrors[0] as Alarm).map((m) => m.dimensions.Operation);
+    for (const op of ['GetItem', 'Query', 'TransactWriteItems']) expect(operations).toContain(op);
+  });
+
+  it('alarms on EventBridge Scheduler target errors, dropped invocations and failed dead-lettering', () => {
+    for (const metric of [
+      'TargetErrorCount',
+      'InvocationDroppedCount',
+      'InvocationsFailedToBeSentToDeadLetterCount',
+    ])
+      expectOneAlarmToTopic(
+        alarmsOn('AWS/Scheduler', metric, { ScheduleGroup: 'Helsekjop-schedules' }),
+        `Scheduler ${metric}`,
+      );
+  });
+
+  it('alarms on workflow executions that fail, time out or are aborted', () => {
+    for (const key of Object.keys(workflows)) {
+      const sm = `<${logicalIdOf('AWS::StepFunctions::StateMachine', `${key[0]?.toUpperCase()}${key.slice(1)}`)}>`;
+      for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted'])
+        expectOneAlarmToTopic(alarmsOn('AWS/States', metric, { StateMachineArn: sm }), `${key} ${metric}`);
+    }
+  });
+
+  it('gives the operations team a policy to find, read and redrive the product’s executions, and read its dead letters', () => {
+    const [[id, policy] = []] = ofType('AWS::IAM::ManagedPolicy').filter(([i]) =>
+      i.startsWith('OperationsPolicy'),
+    );
+    const statements = ((policy as Resource).Properties.PolicyDocument as { Statement: Statement[] })
+      .Statement;
+    const bySid = (sid: string) => statements.find((s) => s.Sid === sid);
+    expect(bySid('FindWorkflows')).toMatchObject({ Action: 'states:ListStateMachines', Resource: '*' });
+    // Resource * for that one action only.
+    for (const s of statements)
+      if (s.Resource === '*') expect(actionsOf(s)).toEqual(['states:ListStateMachines']);
+    const workflowKeys = Object.keys(workflows);
+    const read = bySid('ReadWorkflows') as Statement;
+    expect(actionsOf(read).sort()).toEqual(['states:DescribeStateMachine', 'states:ListExecutions']);
+    expect((read.Resource as unknown[]).map(flatten)).toEqual(
+      workflowKeys.map(
+        (w) => `arn:<AWS::Partition>:states:eu-north-1:123456789012:stateMachine:Helsekjop-${w}`,
+      ),
+    );
+    const redrive = bySid('RedriveExecutions') as Statement;
+    expect(actionsOf(redrive).sort()).toEqual([
+      'states:DescribeExecution',
+      'states:GetExecutionHistory',
+      'states:RedriveExecution',
+    ]);
+    expect((redrive.Resource as unknown[]).map(flatten)).toEqual(
+      workflowKeys.map(
+        (w) => `arn:<AWS::Partition>:states:eu-north-1:123456789012:execution:Helsekjop-${w}:*`,
+      ),
+    );
+    const deadLetters = bySid('InspectDeadLetters') as Statement;
+    expect((deadLetters.Resource as unknown[]).map(flatten).sort()).toEqual(
+      ofType('AWS::SQS::Queue')
+        .map(([q]) => `<${q}.Arn>`)
+        .sort(),
+    );
+    expect(statements.flatMap(actionsOf)).not.toContain('states:StartExecution');
+    expect(statements.flatMap(actionsOf)).not.toContain('lambda:InvokeFunction');
+    template.hasOutput('OperationsPolicyArn', { Value: { Ref: id } });
   });
 });
