@@ -42,25 +42,6 @@ export interface Statement {
   leadingKeys?: readonly string[];
 }
 
-export const DYNAMODB_READ = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:ConditionCheckItem',
-] as const;
-export const DYNAMODB_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
-export const SCHEDULE_ACTIONS = [
-  'scheduler:CreateSchedule',
-  'scheduler:UpdateSchedule',
-  'scheduler:DeleteSchedule',
-  'scheduler:GetSchedule',
-] as const;
-export const TASK_RESPONSE_ACTIONS = [
-  'states:SendTaskSuccess',
-  'states:SendTaskFailure',
-  'states:SendTaskHeartbeat',
-] as const;
-
 const upperSnake = (key: string) =>
   key
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
@@ -92,7 +73,7 @@ export type VariableName =
 export const workflowsOf = (access: FunctionAccess): WorkflowKey[] => [
   ...new Set([
     ...(access.startWorkflows ?? []),
-    ...(access.taskResponse ?? []),
+    ...(Object.keys(access.taskResponse ?? {}) as WorkflowKey[]),
     ...(access.readHistory ?? []),
   ]),
 ];
@@ -111,10 +92,10 @@ export const environmentOf = (
   // Powertools: the service is the function (logs, traces and metrics per function), metrics in one namespace.
   POWERTOOLS_SERVICE_NAME: key,
   POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-  ...(access.table ? { TABLE_NAME: r.tableName } : {}),
+  ...(access.table?.length ? { TABLE_NAME: r.tableName } : {}),
   ...Object.fromEntries(workflowsOf(access).map((w) => [workflowArnVariable(w), r.workflowArn(w)])),
   ...(access.bus ? { EVENT_BUS_NAME: r.eventBusName } : {}),
-  ...(access.schedules
+  ...(access.schedules?.length
     ? {
         SCHEDULE_GROUP: r.scheduleGroup,
         SCHEDULER_ROLE_ARN: r.schedulerRoleArn,
@@ -137,16 +118,16 @@ export const scheduleArns = (r: Resources): string => arn(r, 'scheduler', `sched
 /** The function's IAM statements, besides writing its own logs and traces (lib/service-function.ts). */
 export const statementsOf = (access: FunctionAccess, r: Resources): Statement[] => {
   const statements: Statement[] = [];
-  if (access.table) {
-    const tableResources = [r.tableArn, ...r.indexNames.map((i) => `${r.tableArn}/index/${i}`)];
+  if (access.table?.length) {
     statements.push({
       sid: 'Table',
       effect: 'Allow',
-      actions: access.table === 'readWrite' ? [...DYNAMODB_READ, ...DYNAMODB_WRITE] : [...DYNAMODB_READ],
-      resources: tableResources,
+      actions: access.table.map((a) => `dynamodb:${a}`),
+      resources: [r.tableArn, ...r.indexNames.map((i) => `${r.tableArn}/index/${i}`)],
     });
-    // Audit events are appended, never changed: no function may update or delete them. (An overwrite
-    // by PutItem cannot be told apart by IAM; the store writes them with attribute_not_exists.)
+    // Audit events are appended, never changed: no function may update or delete them, whatever it
+    // is granted later. (An overwrite by PutItem cannot be told apart by IAM; the store writes them
+    // with attribute_not_exists.)
     statements.push({
       sid: 'AuditAppendOnly',
       effect: 'Deny',
@@ -176,38 +157,32 @@ export const statementsOf = (access: FunctionAccess, r: Resources): Statement[] 
       resources: [r.messagingKeyArn],
     });
   }
-  for (const w of access.startWorkflows ?? []) {
+  for (const w of access.startWorkflows ?? [])
     statements.push({
       sid: `Start${w}`,
       effect: 'Allow',
       actions: ['states:StartExecution'],
       resources: [r.workflowArn(w)],
     });
-  }
-  const described = [...new Set([...(access.startWorkflows ?? []), ...(access.readHistory ?? [])])];
-  for (const w of described) {
+  for (const w of access.readHistory ?? [])
     statements.push({
       sid: `Read${w}`,
       effect: 'Allow',
-      actions: (access.readHistory ?? []).includes(w)
-        ? ['states:DescribeExecution', 'states:GetExecutionHistory']
-        : ['states:DescribeExecution'],
+      actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
       resources: [executionArns(r, w)],
     });
-  }
-  for (const w of access.taskResponse ?? []) {
+  for (const [w, actions] of Object.entries(access.taskResponse ?? {}) as [WorkflowKey, string[]][])
     statements.push({
       sid: `Answer${w}`,
       effect: 'Allow',
-      actions: [...TASK_RESPONSE_ACTIONS],
+      actions: actions.map((a) => `states:${a}`),
       resources: [r.workflowArn(w)],
     });
-  }
-  if (access.schedules) {
+  if (access.schedules?.length) {
     statements.push({
       sid: 'Schedules',
       effect: 'Allow',
-      actions: [...SCHEDULE_ACTIONS],
+      actions: access.schedules.map((a) => `scheduler:${a}`),
       resources: [scheduleArns(r)],
     });
     statements.push({

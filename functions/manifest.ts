@@ -15,19 +15,36 @@ import { EVENT_SOURCE } from './events/schemas.ts';
 
 export type WorkflowKey = 'tenderLifecycle' | 'annualRenegotiation';
 
+/** DynamoDB actions on the table and its indexes. Scan is never granted. */
+export type TableAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'PutItem'
+  | 'ConditionCheckItem'
+  | 'UpdateItem'
+  | 'DeleteItem';
+/** EventBridge Scheduler actions on schedules of the product's group. */
+export type ScheduleAction = 'CreateSchedule' | 'UpdateSchedule' | 'DeleteSchedule' | 'GetSchedule';
+/** Step Functions actions that answer a waiting task. */
+export type TaskResponseAction = 'SendTaskSuccess' | 'SendTaskFailure' | 'SendTaskHeartbeat';
+
+/**
+ * Exactly what a function's code calls, action by action (functions/access.ts turns it into IAM
+ * statements and environment variables; test/parity checks it against what the code can call).
+ */
 export interface FunctionAccess {
-  /** Items of the table (no Scan, anywhere). */
-  table?: 'read' | 'readWrite';
+  table?: readonly TableAction[];
   /** Put events on the domain bus. */
   bus?: boolean;
-  /** Start executions of these workflows (and describe them). */
-  startWorkflows?: WorkflowKey[];
-  /** Send task success / failure / heartbeat to these workflows. */
-  taskResponse?: WorkflowKey[];
-  /** Read execution history of these workflows. */
-  readHistory?: WorkflowKey[];
-  /** Create, update and delete schedules in the product's schedule group. */
-  schedules?: boolean;
+  /** Start executions of these workflows. */
+  startWorkflows?: readonly WorkflowKey[];
+  /** Answer the waiting tasks of these workflows, with these actions. */
+  taskResponse?: Partial<Record<WorkflowKey, readonly TaskResponseAction[]>>;
+  /** Describe executions of these workflows and read their history. */
+  readHistory?: readonly WorkflowKey[];
+  /** Schedules in the product's schedule group (a schedule is always created with the scheduler role). */
+  schedules?: readonly ScheduleAction[];
   /** Publish to the notification topic. */
   notifications?: boolean;
 }
@@ -46,29 +63,32 @@ export const functions = {
     entry: 'functions/api/tenders.ts',
     description: 'HTTP API: tenders (draft, announce, change, cancel, ranking, award)',
     access: {
-      table: 'readWrite',
+      table: ['GetItem', 'Query', 'PutItem'],
       bus: true,
       startWorkflows: ['tenderLifecycle'],
       readHistory: ['tenderLifecycle'],
-      taskResponse: ['tenderLifecycle'],
+      taskResponse: { tenderLifecycle: ['SendTaskSuccess', 'SendTaskFailure'] },
     },
   },
   biddingApi: {
     entry: 'functions/api/bidding.ts',
     description: 'HTTP API: questions, sealed bids, qualification and scores',
-    access: { table: 'readWrite', bus: true },
+    access: {
+      table: ['GetItem', 'Query', 'PutItem', 'ConditionCheckItem'],
+      bus: true,
+    },
   },
   agreementsApi: {
     entry: 'functions/api/agreements.ts',
     description: 'HTTP API: framework agreements, options, termination, annual performance agreements',
     access: {
-      table: 'readWrite',
+      table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem'],
       bus: true,
       startWorkflows: ['annualRenegotiation'],
       readHistory: ['annualRenegotiation'],
-      taskResponse: ['annualRenegotiation'],
+      taskResponse: { annualRenegotiation: ['SendTaskSuccess'] },
       // Reminder and expiry schedules are armed with the agreement (registration, option, termination).
-      schedules: true,
+      schedules: ['CreateSchedule', 'UpdateSchedule', 'DeleteSchedule'],
     },
   },
   auditApi: {
@@ -76,55 +96,76 @@ export const functions = {
     description: 'HTTP API: audit verification and merged histories (read only)',
     memoryMb: 1024,
     timeoutSeconds: 29,
-    access: { table: 'read', readHistory: ['tenderLifecycle', 'annualRenegotiation'] },
+    access: {
+      table: ['GetItem', 'BatchGetItem', 'Query'],
+      readHistory: ['tenderLifecycle', 'annualRenegotiation'],
+    },
   },
   referenceApi: {
     entry: 'functions/api/reference.ts',
     description: 'HTTP API: reference data and suppliers',
-    access: { table: 'readWrite' },
+    access: {
+      table: ['GetItem', 'Query', 'PutItem'],
+    },
   },
   docsApi: {
     entry: 'functions/api/docs.ts',
     description: 'HTTP API: OpenAPI document and interactive documentation',
     memoryMb: 512,
-    access: { table: 'read' },
+    // No AWS access: it serves the OpenAPI document and static files.
+    access: {},
   },
   tenderWorkflow: {
     entry: 'functions/workflow/tender-tasks.ts',
     description: 'Step Functions tasks of the tender lifecycle',
     timeoutSeconds: 30,
-    access: { table: 'readWrite', bus: true, schedules: true, taskResponse: ['tenderLifecycle'] },
+    access: {
+      table: ['GetItem', 'Query', 'PutItem', 'ConditionCheckItem'],
+      bus: true,
+      schedules: ['CreateSchedule', 'UpdateSchedule', 'DeleteSchedule'],
+      taskResponse: { tenderLifecycle: ['SendTaskSuccess'] },
+    },
   },
   agreementWorkflow: {
     entry: 'functions/workflow/renegotiation-tasks.ts',
     description: 'Step Functions tasks of the yearly renegotiation',
     timeoutSeconds: 30,
-    access: { table: 'readWrite', bus: true, schedules: true, taskResponse: ['annualRenegotiation'] },
+    access: {
+      table: ['GetItem', 'Query', 'PutItem', 'ConditionCheckItem'],
+      bus: true,
+      schedules: ['CreateSchedule', 'UpdateSchedule'],
+      taskResponse: { annualRenegotiation: ['SendTaskSuccess'] },
+    },
   },
   timer: {
     entry: 'functions/events/timer.ts',
     description: 'EventBridge Scheduler target: deadlines, renegotiation calendar and reminders',
     timeoutSeconds: 60,
     access: {
-      table: 'readWrite',
+      table: ['GetItem', 'Query', 'PutItem'],
       bus: true,
-      schedules: true,
+      schedules: ['CreateSchedule', 'UpdateSchedule', 'DeleteSchedule'],
       startWorkflows: ['annualRenegotiation'],
-      taskResponse: ['tenderLifecycle', 'annualRenegotiation'],
+      taskResponse: { tenderLifecycle: ['SendTaskSuccess'], annualRenegotiation: ['SendTaskSuccess'] },
     },
   },
   notifier: {
     entry: 'functions/events/notifier.ts',
     description: 'Domain events to notifications (SNS)',
     timeoutSeconds: 30,
-    access: { table: 'read', notifications: true },
+    access: {
+      notifications: true,
+    },
   },
   seed: {
     entry: 'functions/events/seed.ts',
     description:
       'Seeds reference suppliers and arms the yearly renegotiation timer (deploy-time custom resource)',
     timeoutSeconds: 120,
-    access: { table: 'readWrite', schedules: true },
+    access: {
+      table: ['GetItem', 'PutItem'],
+      schedules: ['CreateSchedule', 'UpdateSchedule'],
+    },
   },
 } as const satisfies Record<string, FunctionSpec>;
 
@@ -190,8 +231,13 @@ export interface SubscriptionSpec {
 export const subscriptions: SubscriptionSpec[] = [
   {
     name: 'notify-participants',
-    description: 'Tell the people concerned about tender and agreement events',
-    pattern: { source: [EVENT_SOURCE], 'detail-type': [{ prefix: 'Tender.' }, { prefix: 'Agreement.' }] },
+    description:
+      'Tell the people concerned about tender, agreement and annual performance agreement events',
+    // Every detail-type the notifier formats (test/contracts/notifier-routing.test.ts).
+    pattern: {
+      source: [EVENT_SOURCE],
+      'detail-type': [{ prefix: 'Tender.' }, { prefix: 'Agreement.' }, { prefix: 'PerformanceAgreement.' }],
+    },
     target: 'notifier',
   },
 ];

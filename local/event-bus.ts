@@ -7,7 +7,7 @@ import { nowIso } from '../functions/commons/clock.ts';
 import { log } from '../functions/commons/log.ts';
 import { type SubscriptionSpec, subscriptions } from '../functions/manifest.ts';
 import { matches } from './event-pattern.ts';
-import { ACCOUNT, invokeFunction, REGION } from './functions.ts';
+import { ACCOUNT, type Invoke, REGION } from './functions.ts';
 
 export interface BusEvent {
   version: '0';
@@ -27,7 +27,10 @@ export class LocalEventBus {
     [];
   private pending = new Set<Promise<void>>();
 
-  constructor(private readonly rules: SubscriptionSpec[] = subscriptions) {}
+  constructor(
+    private readonly invokeFunction: Invoke,
+    private readonly rules: SubscriptionSpec[] = subscriptions,
+  ) {}
 
   putEvents(
     entries: { Source?: string; DetailType?: string; Detail?: string; Resources?: string[]; Time?: number }[],
@@ -73,7 +76,7 @@ export class LocalEventBus {
       let error = '';
       for (let attempt = 0; attempt < 3; attempt++) {
         try {
-          await invokeFunction(rule.target, event);
+          await this.invokeFunction(rule.target, event);
           error = '';
           break;
         } catch (e) {

@@ -75,6 +75,7 @@ class FunctionWorker {
     readonly key: string,
     spec: FunctionSpec,
     environment: Record<string, string>,
+    private readonly onExit: () => void,
   ) {
     this.timeoutMs = (spec.timeoutSeconds ?? 10) * 1000;
     this.worker = new Worker(new URL('./function-host.ts', import.meta.url), {
@@ -109,7 +110,7 @@ class FunctionWorker {
         p.reject(error);
       }
       this.pending.clear();
-      workers.delete(this.key);
+      this.onExit();
     };
     this.worker.on('error', (error) =>
       fail(Object.assign(new Error(`${key} crashed: ${error.message}`), { name: 'Lambda.Unknown' })),
@@ -145,25 +146,14 @@ class FunctionWorker {
 }
 
 const extra = new Map<string, Handler>();
-const workers = new Map<string, FunctionWorker>();
-let environmentOf: ((key: FunctionKey) => Record<string, string>) | undefined;
 
-/** For tests: a function that is not in the manifest, run in-process. */
+/** For tests: a function that is not in the manifest, run in-process by every runtime. */
 export const registerFunction = (key: string, handler: Handler): void => {
   extra.set(key, handler);
 };
 
-/** The runtime says how each function's environment is made; workers start on first invocation. */
-export const configureFunctions = (environment: (key: FunctionKey) => Record<string, string>): void => {
-  environmentOf = environment;
-};
-
-/** Ends every function's worker (the runtime stops). */
-export const stopFunctions = async (): Promise<void> => {
-  const all = [...workers.values()];
-  workers.clear();
-  await Promise.all(all.map((w) => w.terminate()));
-};
+/** How the stand-ins call a function (Lambda's Invoke). */
+export type Invoke = (key: string, event: unknown) => Promise<unknown>;
 
 const inProcess = async (key: string, handler: Handler, event: unknown): Promise<unknown> => {
   const started = Date.now();
@@ -184,19 +174,46 @@ const inProcess = async (key: string, handler: Handler, event: unknown): Promise
   return handler(structuredClone(event), context);
 };
 
-export const invokeFunction = async (key: string, event: unknown): Promise<unknown> => {
-  const registered = extra.get(key);
-  if (registered) return inProcess(key, registered, event);
-  const spec = (functions as Record<string, FunctionSpec>)[key];
-  if (!spec)
-    throw Object.assign(new Error(`No function ${key} in the manifest`), {
-      name: 'ResourceNotFoundException',
-    });
-  if (!environmentOf) throw new Error('The local runtime is not started: no function can run');
-  let worker = workers.get(key);
-  if (!worker) {
-    worker = new FunctionWorker(key, spec, environmentOf(key as FunctionKey));
-    workers.set(key, worker);
+/**
+ * The functions of one local runtime: a worker per function, started on its first invocation
+ * (a cold start) with the environment the runtime gives it, ended when the runtime stops.
+ */
+export class LocalFunctions {
+  private readonly workers = new Map<string, FunctionWorker>();
+  private stopped = false;
+
+  constructor(private readonly environmentOf: (key: FunctionKey) => Record<string, string>) {}
+
+  readonly invoke: Invoke = async (key, event) => {
+    const registered = extra.get(key);
+    if (registered) return inProcess(key, registered, event);
+    const spec = (functions as Record<string, FunctionSpec>)[key];
+    if (!spec)
+      throw Object.assign(new Error(`No function ${key} in the manifest`), {
+        name: 'ResourceNotFoundException',
+      });
+    if (this.stopped)
+      throw Object.assign(new Error('The local runtime has stopped'), { name: 'Lambda.Unknown' });
+    let worker = this.workers.get(key);
+    if (!worker) {
+      const created: FunctionWorker = new FunctionWorker(
+        key,
+        spec,
+        this.environmentOf(key as FunctionKey),
+        () => {
+          if (this.workers.get(key) === created) this.workers.delete(key);
+        },
+      );
+      worker = created;
+      this.workers.set(key, worker);
+    }
+    return worker.invoke(event);
+  };
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const all = [...this.workers.values()];
+    this.workers.clear();
+    await Promise.all(all.map((w) => w.terminate()));
   }
-  return worker.invoke(event);
-};
+}

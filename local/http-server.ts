@@ -12,7 +12,7 @@ import { problemType } from '../functions/commons/errors.ts';
 import { log } from '../functions/commons/log.ts';
 import { type RouteBinding, routes } from '../functions/manifest.ts';
 import { type DevIssuer, type TokenRequest, tokenRequestProblems } from './dev-issuer.ts';
-import { invokeFunction } from './functions.ts';
+import type { Invoke } from './functions.ts';
 
 const MAX_BODY = 1024 * 1024;
 
@@ -122,6 +122,7 @@ export class LocalHttpApi {
   constructor(
     private readonly issuer: DevIssuer,
     private readonly admin: LocalAdmin,
+    private readonly invokeFunction: Invoke,
     private readonly quiet = false,
   ) {}
 
@@ -221,7 +222,7 @@ export class LocalHttpApi {
       claims,
       this.admin.now(),
     );
-    const result = (await invokeFunction(hit.r.function, event)) as APIGatewayProxyStructuredResultV2;
+    const result = (await this.invokeFunction(hit.r.function, event)) as APIGatewayProxyStructuredResultV2;
     const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
     if (result.cookies?.length) headers['set-cookie'] = result.cookies;
     res.writeHead(result.statusCode ?? 200, headers);

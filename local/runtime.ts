@@ -29,13 +29,11 @@ import { LocalEventBus } from './event-bus.ts';
 import {
   ACCOUNT,
   accessKeyOf,
-  configureFunctions,
   FUNCTION_PREFIX,
-  invokeFunction,
+  LocalFunctions,
   localFunctionArn,
   projectRoot,
   REGION,
-  stopFunctions,
 } from './functions.ts';
 import { LocalHttpApi } from './http-server.ts';
 import { JsonFile } from './persist.ts';
@@ -88,6 +86,8 @@ export interface LocalRuntime {
   scheduler: LocalScheduler;
   bus: LocalEventBus;
   endpoint: AwsEndpoint;
+  /** Invokes a function as Lambda would (tests: a schedule or the sweep firing by hand). */
+  invoke: (key: FunctionKey, event: unknown) => Promise<unknown>;
   /** Local IAM: what each function used, and what was refused. */
   access: LocalAccessControl;
   issuer: DevIssuer;
@@ -106,15 +106,25 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
   try {
     const clockFile = new JsonFile(file('clock.json'), () => ({ offsetMs: 0 }));
     const clock = new LocalClock(clockFile.read().offsetMs, (offsetMs) => clockFile.write({ offsetMs }));
+    // Each function's environment is known once the endpoints are up (below); workers start later.
+    let functionEnvironment: ((key: FunctionKey) => Record<string, string>) | undefined;
+    const functionsHost = new LocalFunctions((key) => {
+      if (!functionEnvironment) throw new Error('The local runtime is still starting');
+      return functionEnvironment(key);
+    });
+    stops.push(() => functionsHost.stop());
+    const invokeFunction = functionsHost.invoke;
     const stepFunctions = new LocalStepFunctions(
       clock,
       new JsonFile<SfnState>(file('stepfunctions.json'), () => ({ executions: [] })),
+      invokeFunction,
     );
     const scheduler = new LocalScheduler(
       clock,
       new JsonFile<SchedulerState>(file('scheduler.json'), () => ({ schedules: [], deadLetters: [] })),
+      invokeFunction,
     );
-    const bus = new LocalEventBus();
+    const bus = new LocalEventBus(invokeFunction);
     const logLevel = process.env.LOG_LEVEL ?? (options.quiet ? 'silent' : 'info');
     const resources = localResources(logLevel);
     const overridden = (key: FunctionKey, overrides: AccessOverrides = {}): FunctionAccess => ({
@@ -142,7 +152,7 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
 
     // Each function: exactly the environment the stack gives it, what Lambda itself provides, its own
     // credentials, and where the local stand-ins are.
-    configureFunctions((key) => ({
+    functionEnvironment = (key) => ({
       ...(environmentOf(key, overridden(key, options.accessOverrides), resources) as Record<string, string>),
       AWS_REGION: REGION,
       AWS_DEFAULT_REGION: REGION,
@@ -156,8 +166,7 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
       AWS_ENDPOINT_URL_EVENTBRIDGE: awsEndpoint,
       AWS_ENDPOINT_URL_SCHEDULER: awsEndpoint,
       AWS_ENDPOINT_URL_SNS: awsEndpoint,
-    }));
-    stops.push(() => stopFunctions());
+    });
 
     // The runtime itself, tests and scripts in this process act as the operator: straight to
     // DynamoDB Local and the stand-ins, unchecked.
@@ -214,6 +223,7 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
         events: () => ({ published: bus.published, delivered: bus.delivered }),
         notifications: () => ({ items: endpoint.sns }),
       },
+      invokeFunction,
       options.quiet,
     );
     const apiUrl = await api.start(options.apiPort ?? 3000);
@@ -228,6 +238,7 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
       bus,
       endpoint,
       access,
+      invoke: invokeFunction,
       issuer,
       stop,
     };

@@ -6,7 +6,7 @@
  */
 import { log } from '../functions/commons/log.ts';
 import type { LocalClock } from './clock.ts';
-import { functionKeyFromArn, invokeFunction } from './functions.ts';
+import { functionKeyFromArn, type Invoke } from './functions.ts';
 import type { JsonFile } from './persist.ts';
 import { AwsError } from './stepfunctions.ts';
 
@@ -45,6 +45,7 @@ export class LocalScheduler {
   constructor(
     private readonly clock: LocalClock,
     private readonly store: JsonFile<SchedulerState>,
+    private readonly invokeFunction: Invoke,
   ) {
     const state = store.read();
     this.deadLetters = state.deadLetters;
@@ -142,7 +143,7 @@ export class LocalScheduler {
     let lastError = '';
     for (let i = 0; i < attempts; i++) {
       try {
-        await invokeFunction(
+        await this.invokeFunction(
           functionKeyFromArn(s.Target.Arn),
           s.Target.Input ? JSON.parse(s.Target.Input) : {},
         );

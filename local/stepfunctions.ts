@@ -27,7 +27,7 @@ import type { LocalClock } from './clock.ts';
 import {
   ACCOUNT,
   functionKeyFromArn,
-  invokeFunction,
+  type Invoke,
   localFunctionArn,
   projectRoot,
   REGION,
@@ -151,6 +151,7 @@ export class LocalStepFunctions {
   constructor(
     private readonly clock: LocalClock,
     private readonly store: JsonFile<SfnState>,
+    private readonly invokeFunction: Invoke,
     extraWorkflows: Record<string, { file: string; tasks: Record<string, string> }> = {},
   ) {
     for (const [key, spec] of Object.entries({ ...workflows, ...extraWorkflows })) {
@@ -401,7 +402,7 @@ export class LocalStepFunctions {
     };
     try {
       if (resource === LAMBDA_INVOKE) {
-        const payload = await invokeFunction(functionKeyFromArn(functionName), params.Payload ?? {});
+        const payload = await this.invokeFunction(functionKeyFromArn(functionName), params.Payload ?? {});
         const output = { ExecutedVersion: '$LATEST', Payload: payload ?? null, StatusCode: 200 };
         this.addEvent(e, 'TaskSucceeded', {
           taskSucceededEventDetails: { resourceType: 'lambda', resource, output: JSON.stringify(output) },
@@ -422,7 +423,10 @@ export class LocalStepFunctions {
             taskError('States.Timeout', `The task ${name} did not answer within ${timeoutSeconds} s`),
           );
         });
-        await invokeFunction(functionKeyFromArn(functionName), replaceSentinel(params.Payload ?? {}, token));
+        await this.invokeFunction(
+          functionKeyFromArn(functionName),
+          replaceSentinel(params.Payload ?? {}, token),
+        );
         this.addEvent(e, 'TaskSubmitted', {
           taskSubmittedEventDetails: { resourceType: 'lambda', resource, output: '{}' },
         });

@@ -4,7 +4,6 @@
  * amendments, options and termination.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invokeFunction } from '../../local/functions.ts';
 import { DAY } from '../helpers/fixtures.ts';
 import { type Answer, startTestStack, type TestStack } from '../support/local-stack.ts';
 import { eventually, stateNames } from '../support/tender-flow.ts';
@@ -440,7 +439,7 @@ describe('answer reminders', () => {
     const due = published('PerformanceAgreement.AnswerDue', a.id);
     expect(due.map((e) => (e.detail as { role: string }).role).sort()).toEqual(['officer', 'supplier']);
     // A second firing of the supplier's reminder changes nothing.
-    const again = await invokeFunction('timer', {
+    const again = await stack.runtime.invoke('timer', {
       type: 'renegotiation.answerDue',
       agreementId: a.id,
       year: y,

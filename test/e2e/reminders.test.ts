@@ -4,7 +4,6 @@
  * renewal decision; agreements expiring by themselves.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invokeFunction } from '../../local/functions.ts';
 import { DAY } from '../helpers/fixtures.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { eventually } from '../support/tender-flow.ts';
@@ -114,7 +113,8 @@ describe('reminders', () => {
       lot: { id: 'day-2', title: 'Dagopphold 2', hospitalAreaIds: ['oslo'], formOfCare: 'day' },
     });
     const [r] = (await reminders(a.id)).filter((x) => x.kind === 'expiry');
-    const fire = () => invokeFunction('timer', { type: 'reminder.due', agreementId: a.id, key: r?.key });
+    const fire = () =>
+      stack.runtime.invoke('timer', { type: 'reminder.due', agreementId: a.id, key: r?.key });
     const outcomes = await Promise.all([fire(), fire(), fire()]);
     expect(outcomes.filter((o) => (o as { outcome: string }).outcome === 'delivered')).toHaveLength(1);
     await fire();

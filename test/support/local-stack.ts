@@ -1,6 +1,6 @@
 /** The product on the local stack, in memory on random ports, for end-to-end tests (one per test file). */
 import type { TokenRequest } from '../../local/dev-issuer.ts';
-import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.ts';
+import { type LocalRuntime, type RuntimeOptions, startLocalRuntime } from '../../local/runtime.ts';
 
 export interface Answer {
   status: number;
@@ -22,9 +22,13 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-export const startTestStack = async (options: { dataDir?: string } = {}): Promise<TestStack> => {
+export const startTestStack = async (
+  options: { dataDir?: string } & Pick<RuntimeOptions, 'accessOverrides' | 'grantOverrides'> = {},
+): Promise<TestStack> => {
+  const { dataDir, ...access } = options;
   const runtime = await startLocalRuntime({
-    ...(options.dataDir ? { dataDir: options.dataDir } : { inMemory: true }),
+    ...(dataDir ? { dataDir } : { inMemory: true }),
+    ...access,
     apiPort: 0,
     quiet: true,
   });

@@ -20,7 +20,7 @@ import { LocalAccessControl, OPERATOR_ACCESS_KEY } from '../../local/access-cont
 import { AwsEndpoint } from '../../local/aws-endpoint.ts';
 import { LocalClock } from '../../local/clock.ts';
 import { LocalEventBus } from '../../local/event-bus.ts';
-import { registerFunction } from '../../local/functions.ts';
+import { LocalFunctions, registerFunction } from '../../local/functions.ts';
 import { JsonFile } from '../../local/persist.ts';
 import { localResources } from '../../local/runtime.ts';
 import { LocalScheduler } from '../../local/scheduler.ts';
@@ -44,11 +44,13 @@ let client: SFNClient;
 let waiting: { case: string; taskToken: string; execution: string }[];
 
 const startEngine = async () => {
-  stepFunctions = new LocalStepFunctions(clock, sfnStore, fixture);
+  // Only the functions registered by this test, in-process.
+  const invoke = new LocalFunctions(() => ({})).invoke;
+  stepFunctions = new LocalStepFunctions(clock, sfnStore, invoke, fixture);
   endpoint = new AwsEndpoint(
     stepFunctions,
-    new LocalEventBus([]),
-    new LocalScheduler(clock, new JsonFile(undefined, () => ({ schedules: [], deadLetters: [] }))),
+    new LocalEventBus(invoke, []),
+    new LocalScheduler(clock, new JsonFile(undefined, () => ({ schedules: [], deadLetters: [] })), invoke),
     () => clock.now(),
     new LocalAccessControl(localResources('silent')),
   );
