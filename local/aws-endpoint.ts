@@ -179,10 +179,14 @@ export class AwsEndpoint {
         return this.sfn.startExecution(input);
       case 'DescribeExecution':
         return this.sfn.describeExecution(input.executionArn);
+      case 'ListStateMachines':
+        return this.sfn.listStateMachines();
       case 'ListExecutions':
         return this.sfn.listExecutions(input.stateMachineArn, input.statusFilter);
       case 'GetExecutionHistory':
         return this.sfn.getExecutionHistory(input);
+      case 'RedriveExecution':
+        return this.sfn.redriveExecution(input.executionArn);
       case 'StopExecution':
         return this.sfn.stopExecution(input.executionArn, input.error, input.cause);
       case 'SendTaskSuccess':

@@ -2,7 +2,10 @@
  * npm start [-- --in-memory] [--port 3000] [--data-dir .local]
  * Starts the whole product locally and stops everything it started on Ctrl-C.
  */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { REGION } from './functions.ts';
 import { defaultDataDir, startLocalRuntime } from './runtime.ts';
 
 const { values } = parseArgs({
@@ -22,6 +25,20 @@ try {
     apiPort: Number(values.port),
     quiet: values.quiet,
   });
+  // How operator commands (npm run redrive -- --local) reach this product's stand-ins.
+  const dataDir = values['data-dir'] ?? defaultDataDir;
+  const connection = resolve(dataDir, 'runtime.json');
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(
+    connection,
+    JSON.stringify({
+      apiUrl: runtime.apiUrl,
+      awsEndpoint: runtime.awsEndpoint,
+      region: REGION,
+      stateMachinePrefix: 'helsekjop-',
+      pid: process.pid,
+    }),
+  );
   console.log(`
 Helsekjøp runs locally (started in ${((Date.now() - started) / 1000).toFixed(1)} s; ${values['in-memory'] ? 'in memory' : `data in ${values['data-dir']}`}).
 
@@ -32,6 +49,7 @@ Helsekjøp runs locally (started in ${((Date.now() - started) / 1000).toFixed(1)
 Get a token:    npm run token -- --role officer --entity helse-sor-ost
 Try it:         curl -H "Authorization: Bearer $(npm run -s token -- --role officer --entity helse-sor-ost)" ${runtime.apiUrl}/tenders
 The demo:       npm run demo
+Recovery:       npm run redrive -- --local --workflow tenderLifecycle
 
 Ctrl-C stops everything.`);
   let stopping = false;
@@ -40,6 +58,7 @@ Ctrl-C stops everything.`);
     stopping = true;
     console.log('\nStopping…');
     await runtime.stop();
+    rmSync(connection, { force: true });
     process.exit(0);
   };
   process.on('SIGINT', shutdown);

@@ -177,6 +177,31 @@ export class LocalStepFunctions {
     return resumed;
   }
 
+  /**
+   * RedriveExecution: a failed, timed-out or aborted execution runs again under its ARN. AWS resumes
+   * at the state that failed; the local engine cannot enter a definition mid-way, so it starts the
+   * execution again from its first state, as a restart does: the workflows route on what DynamoDB
+   * holds (LoadTender → RouteByStage, LoadYear → RouteByStage), so finished steps are not repeated.
+   */
+  redriveExecution(executionArn: string) {
+    const e = this.mustGet(executionArn);
+    if (e.status === 'RUNNING' || e.status === 'SUCCEEDED')
+      throw new AwsError(
+        'ExecutionNotRedrivable',
+        `Execution ${executionArn} is ${e.status}: only FAILED, TIMED_OUT or ABORTED executions can be redriven`,
+      );
+    e.status = 'RUNNING';
+    delete e.stopDate;
+    delete e.error;
+    delete e.cause;
+    e.redriveCount += 1;
+    this.addEvent(e, 'ExecutionRedriven', {
+      executionRedrivenEventDetails: { redriveCount: e.redriveCount },
+    });
+    this.run(e);
+    return { redriveDate: this.clock.now().getTime() / 1000 };
+  }
+
   stop(): void {
     for (const abort of this.aborters.values()) abort();
     this.aborters.clear();
@@ -239,6 +264,17 @@ export class LocalStepFunctions {
       ...(e.output !== undefined ? { output: e.output } : {}),
       ...(e.error ? { error: e.error, cause: e.cause } : {}),
       redriveCount: e.redriveCount,
+    };
+  }
+
+  listStateMachines() {
+    return {
+      stateMachines: [...this.workflows.values()].map((wf) => ({
+        stateMachineArn: wf.arn,
+        name: `helsekjop-${wf.key}`,
+        type: 'STANDARD',
+        creationDate: 0,
+      })),
     };
   }
 
