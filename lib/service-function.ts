@@ -1,8 +1,8 @@
 /**
  * The one function construct: every Lambda of the product is built here, with the defaults in one
  * place. esbuild bundles locally (no Docker), ESM for Node.js 24 on arm64; `@aws-sdk/*` comes from
- * the runtime. Each function gets its own role with only what its manifest entry grants (see
- * lib/grants.ts), its own log group with a retention, X-Ray tracing and JSON logs.
+ * the runtime. Each function gets its own role with only what its manifest entry grants (the
+ * statements of functions/access.ts, added by the stack), its own log group with a retention, X-Ray tracing and JSON logs.
  */
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
