@@ -143,6 +143,10 @@ const groupsOf = (value: Claims[string]): string[] => {
 
 export const principalFromClaims = (claims: Claims | undefined): Principal => {
   if (!claims || typeof claims.sub !== 'string') throw unauthorized('A bearer token is required');
+  // The API takes Cognito ID tokens (they carry the tenant claims). An access token from the same app
+  // client passes the JWT authorizer (its client_id is the audience) but names no tenant: say so.
+  if (claims.token_use !== undefined && claims.token_use !== 'id')
+    throw unauthorized('Send the ID token of your sign-in as the bearer token, not the access token');
   const groups = groupsOf(claims['cognito:groups']).filter((g): g is Role =>
     (roles as readonly string[]).includes(g),
   );

@@ -55,6 +55,16 @@ describe('principalFromClaims', () => {
   });
 });
 
+describe('the token kind', () => {
+  it('answers 401 to a Cognito access token, which passes the authorizer but names no tenant', () => {
+    const claims = { sub: 'a', 'cognito:groups': ['officer'], client_id: 'web' };
+    expect(statusOf(() => principalFromClaims({ ...claims, token_use: 'access' }))).toBe(401);
+    expect(
+      principalFromClaims({ ...claims, token_use: 'id', 'custom:entity': 'helse-vest' }).entityId,
+    ).toBe('helse-vest');
+  });
+});
+
 describe('authorize', () => {
   const draft = { kind: 'Tender', id: 't1', entityId: 'helse-sor-ost', public: false };
   const foreignDraft = { ...draft, entityId: 'helse-vest' };
