@@ -1,6 +1,8 @@
 /**
  * One-time EventBridge Scheduler schedules in the product's group, targeting the timer function.
  * Idempotent: creating a schedule that exists moves it; deleting one that is gone is fine.
+ * Every schedule is armed at a whole minute, never before its moment and never in the past
+ * (functions/domain/timing.ts: Scheduler fires within the minute it names, and refuses the past).
  */
 import {
   ConflictException,
@@ -9,18 +11,22 @@ import {
   ResourceNotFoundException,
   UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
+import { scheduleTimeFor } from '../domain/timing.ts';
 import type { TimerEvent } from '../events/timer-event.ts';
 import { scheduler } from './clients.ts';
+import { now } from './clock.ts';
 import { env } from './env.ts';
 
 /** `at(yyyy-mm-ddThh:mm:ss)` in UTC, the one-time expression EventBridge Scheduler takes. */
 export const atExpression = (when: Date): string => `at(${when.toISOString().slice(0, 19)})`;
 
-export const upsertOneTimeSchedule = async (name: string, when: Date, event: TimerEvent): Promise<void> => {
+/** Arms (or moves) the schedule `name` for the moment `when`; returns the time it is armed at. */
+export const upsertOneTimeSchedule = async (name: string, when: Date, event: TimerEvent): Promise<Date> => {
+  const at = scheduleTimeFor(when, now());
   const request = {
     Name: name,
     GroupName: env('SCHEDULE_GROUP'),
-    ScheduleExpression: atExpression(when),
+    ScheduleExpression: atExpression(at),
     ScheduleExpressionTimezone: 'UTC',
     FlexibleTimeWindow: { Mode: 'OFF' as const },
     ActionAfterCompletion: 'DELETE' as const,
@@ -38,6 +44,7 @@ export const upsertOneTimeSchedule = async (name: string, when: Date, event: Tim
     if (!(error instanceof ConflictException || (error as Error).name === 'ConflictException')) throw error;
     await scheduler().send(new UpdateScheduleCommand(request));
   }
+  return at;
 };
 
 export const deleteSchedule = async (name: string): Promise<void> => {
