@@ -226,7 +226,7 @@ export const tenderRoutes = defineRoutes('tendersApi', {
     tag: 'Tenders',
     summary: 'Announce a tender',
     description:
-      'Checks the draft once more, makes it visible to everyone signed in and starts its workflow (one Step Functions execution per tender). Repeating the call on an announced tender makes sure its workflow runs and changes nothing else.',
+      'Checks the draft once more (its bid deadline, among other rules, must be in the future and at most 100 days away), makes it visible to everyone signed in and starts its workflow (one Step Functions execution per tender). Repeating the call on an announced tender makes sure its workflow runs and changes nothing else.',
     action: 'tender:announce',
     params: tenderIdParams,
     body: announceBody,
@@ -250,7 +250,7 @@ export const tenderRoutes = defineRoutes('tendersApi', {
     tag: 'Tender changes',
     summary: 'Extend the bid deadline before it passes (officers)',
     description:
-      'Only later, and only before the current deadline passes; the opening moves with it. The questions close the same number of hours before the new deadline.',
+      'Only later, and only before the current deadline passes; the opening moves with it. The questions close the same number of hours before the new deadline. The deadline stays at most 100 days after the announcement (one workflow execution carries the tender to its agreements, and it lives at most a year): a later one is a 422 problem pointing at `#/bidDeadline`.',
     action: 'tender:change',
     params: tenderIdParams,
     body: extendDeadlineBody,

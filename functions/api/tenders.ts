@@ -54,8 +54,15 @@ const view = (item: TenderItem) => {
 const resource = tenderResource;
 const load = loadTender;
 
-const assertRules = (content: TenderContent, entityId: string) => {
-  const problems = tenderContentProblems(content, entityId, now(), referenceLookups);
+/** `announcedAt`: an announced tender's period counts from its announcement (the deadline limit). */
+const assertRules = (content: TenderContent, entityId: string, announcedAt?: string) => {
+  const problems = tenderContentProblems(
+    content,
+    entityId,
+    now(),
+    referenceLookups,
+    announcedAt ? new Date(announcedAt) : undefined,
+  );
   if (problems.length > 0) {
     throw ruleProblem(
       `The tender breaks ${problems.length === 1 ? 'a rule' : `${problems.length} rules`}: ${problems[0]?.detail}`,
@@ -249,7 +256,7 @@ export const handler = httpHandler(tenderRoutes, {
         },
       ]);
     const content = { ...contentOf(before), bidDeadline };
-    assertRules(content, before.entityId);
+    assertRules(content, before.entityId, before.announcedAt);
     const { item } = await commit({
       aggregate: { type: 'tender', id: before.id },
       entityId: before.entityId,
@@ -278,7 +285,7 @@ export const handler = httpHandler(tenderRoutes, {
       throw stateProblem(`Tender ${before.id} is no longer open for bids; it cannot be changed`);
     const { version, reason, ...changes } = body;
     const content = { ...contentOf(before), ...changes };
-    assertRules(content, before.entityId);
+    assertRules(content, before.entityId, before.announcedAt);
     const affectedLotIds = lotsAffectedByChange(contentOf(before), content);
     if (affectedLotIds.length === 0)
       throw ruleProblem('Nothing changes: the lots, criteria and requirements are as they were');

@@ -67,6 +67,18 @@ export const agreementPlanSchema = z.strictObject({
   optionNoticeDays: z._default(z.number().check(z.int(), z.gte(0), z.lte(730)), 90),
 });
 
+/**
+ * The longest tender period: the bid deadline is at most this many days after the announcement
+ * (after now, for a draft). One workflow execution carries a tender from its announcement to its
+ * agreements, and a Step Functions Standard execution lives at most a year: the tender period, the
+ * evaluation (120 days), the award decision (60 days) and the standstill must fit in it
+ * (functions/workflow/waits.ts).
+ */
+export const MAX_BID_PERIOD_DAYS = 100;
+
+/** The longest standstill period (karensperiode), in days. */
+export const MAX_STANDSTILL_DAYS = 60;
+
 /** What an officer writes: the content of a tender, created as a draft and edited until announced. */
 export const tenderContentShape = {
   title: text(300),
@@ -78,7 +90,7 @@ export const tenderContentShape = {
   qualificationRequirements: z._default(z.array(requirementSchema).check(z.maxLength(50)), []),
   bidDeadline: z.iso.datetime({ offset: true }),
   agreement: agreementPlanSchema,
-  standstillDays: z._default(z.number().check(z.int(), z.gte(0), z.lte(60)), 10),
+  standstillDays: z._default(z.number().check(z.int(), z.gte(0), z.lte(MAX_STANDSTILL_DAYS)), 10),
   /** Suppliers can ask questions until this many hours before the bid deadline. */
   questionsCloseHours: z._default(z.number().check(z.int(), z.gte(0), z.lte(720)), 72),
   /** Each qualified bid needs scores from at least this many evaluators before ranking. */
@@ -153,13 +165,15 @@ const duplicates = (values: string[]): string[] => values.filter((v, i) => value
 
 /**
  * Every business rule a tender's content must meet, as problems with JSON pointers into the body.
- * An empty list means the content is valid at `now`.
+ * An empty list means the content is valid at `now`. `announcedAt` is given for an announced tender:
+ * its tender period counts from the announcement (a deadline extension cannot stretch it).
  */
 export const tenderContentProblems = (
   content: TenderContent,
   entityId: string,
   now: Date,
   ref: ReferenceLookups,
+  announcedAt?: Date,
 ): ProblemItem[] => {
   const problems: ProblemItem[] = [];
   const add = (pointer: string, detail: string) => problems.push({ pointer, detail });
@@ -235,6 +249,14 @@ export const tenderContentProblems = (
       `The bid deadline ${content.bidDeadline} is not in the future (now is ${now.toISOString()})`,
     );
   }
+  const periodStart = announcedAt ?? now;
+  const latest = latestBidDeadline(periodStart);
+  if (deadline.getTime() > latest.getTime()) {
+    add(
+      '#/bidDeadline',
+      `The bid deadline ${content.bidDeadline} is more than ${MAX_BID_PERIOD_DAYS} days after ${announcedAt ? 'the announcement' : 'now'} (${periodStart.toISOString()}); the latest possible deadline is ${latest.toISOString()}`,
+    );
+  }
   const start = new Date(`${content.agreement.startDate}T00:00:00Z`);
   const end = new Date(`${content.agreement.endDate}T00:00:00Z`);
   if (end.getTime() <= start.getTime()) {
@@ -249,6 +271,10 @@ export const tenderContentProblems = (
   }
   return problems;
 };
+
+/** The latest bid deadline of a tender period that starts at `start` (the announcement). */
+export const latestBidDeadline = (start: Date): Date =>
+  new Date(start.getTime() + MAX_BID_PERIOD_DAYS * 86_400_000);
 
 /** Fill in what the officer may leave out (the entity's currency). */
 export const completeContent = (

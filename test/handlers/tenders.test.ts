@@ -341,6 +341,66 @@ describe('tenders API handler', () => {
       expect(sfnMock).toHaveReceivedCommandTimes(StartExecutionCommand, 2);
     });
 
+    it('refuses to announce a draft whose deadline is more than 100 days away: 422, pointing at the deadline and saying the limit', async () => {
+      const far = new Date(Date.now() + 366 * 86_400_000);
+      far.setUTCHours(12, 0, 0, 0);
+      ddbMock.on(GetCommand).resolves({
+        Item: storedDraft({
+          bidDeadline: far.toISOString(),
+          agreement: { startDate: '2029-01-01', endDate: '2030-12-31', options: [], optionNoticeDays: 90 },
+        }),
+      });
+      const res = await invoke(
+        apiEvent('POST /tenders/{tenderId}/announce', {
+          who: officerOf(),
+          pathParameters: { tenderId: ID },
+          body: { version: 3 },
+        }),
+      );
+      expect(res.statusCode).toBe(422);
+      expect(res.headers?.['content-type']).toBe('application/problem+json');
+      expect(res.json.type).toBe('https://helsekjop.no/problems/business-rule-violation');
+      expect(res.json.errors).toEqual([
+        { pointer: '#/bidDeadline', detail: expect.stringContaining('more than 100 days after now') },
+      ]);
+      expect(ddbMock).toHaveReceivedCommandTimes(TransactWriteCommand, 0);
+      expect(sfnMock).toHaveReceivedCommandTimes(StartExecutionCommand, 0);
+    });
+
+    it('refuses such a deadline on the draft already, and on an extension (counted from the announcement)', async () => {
+      const DAY = 86_400_000;
+      const body = structuredClone(colonoscopyTender());
+      body.bidDeadline = new Date(Date.now() + 200 * DAY).toISOString();
+      body.agreement = { startDate: '2029-01-01', endDate: '2030-12-31', options: [] };
+      const created = await invoke(apiEvent('POST /tenders', { who: officerOf(), body }));
+      expect(created.statusCode).toBe(422);
+      expect(created.json.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['#/bidDeadline']);
+
+      const announcedAt = new Date(Date.now() - 10 * DAY).toISOString();
+      ddbMock.on(GetCommand).resolves({
+        Item: storedDraft({
+          status: 'tendering',
+          announcedAt,
+          agreement: { startDate: '2029-01-01', endDate: '2030-12-31', options: [], optionNoticeDays: 90 },
+        }),
+      });
+      const extended = await invoke(
+        apiEvent('POST /tenders/{tenderId}/deadline', {
+          who: officerOf(),
+          pathParameters: { tenderId: ID },
+          body: { version: 3, bidDeadline: new Date(Date.now() + 95 * DAY).toISOString() },
+        }),
+      );
+      expect(extended.statusCode).toBe(422);
+      expect(extended.json.errors).toEqual([
+        {
+          pointer: '#/bidDeadline',
+          detail: expect.stringContaining(`more than 100 days after the announcement (${announcedAt})`),
+        },
+      ]);
+      expect(ddbMock).toHaveReceivedCommandTimes(TransactWriteCommand, 0);
+    });
+
     it('re-checks the rules: a draft whose deadline has passed cannot be announced', async () => {
       ddbMock.on(GetCommand).resolves({ Item: storedDraft({ bidDeadline: '2026-01-01T12:00:00.000Z' }) });
       const res = await invoke(

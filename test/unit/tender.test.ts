@@ -61,6 +61,45 @@ describe('tender content rules', () => {
     ).toEqual(['#/bidDeadline']);
   });
 
+  it('refuses a bid deadline more than 100 days away: a workflow execution lives a year, and the evaluation, award and standstill follow', () => {
+    const DAY = 86_400_000;
+    const at = (days: number) => new Date(NOW.getTime() + days * DAY).toISOString();
+    const withDeadline = (deadline: string) =>
+      content((d) => {
+        d.bidDeadline = deadline;
+        d.agreement.startDate = '2028-01-01';
+        d.agreement.endDate = '2029-12-31';
+      });
+    expect(problems(withDeadline(at(100)))).toEqual([]);
+    const far = problems(withDeadline(at(366)));
+    expect(far).toEqual([
+      {
+        pointer: '#/bidDeadline',
+        detail: expect.stringContaining('more than 100 days after now'),
+      },
+    ]);
+    expect(far[0]?.detail).toContain(`the latest possible deadline is ${at(100)}`);
+    expect(pointers(withDeadline(at(100).replace('.000Z', '.001Z')))).toEqual(['#/bidDeadline']);
+    // Announced: the period counts from the announcement, so an extension cannot stretch it.
+    const announced = new Date(NOW.getTime() - 10 * DAY);
+    const fromAnnouncement = tenderContentProblems(
+      withDeadline(at(95)),
+      'helse-sor-ost',
+      NOW,
+      referenceLookups,
+      announced,
+    );
+    expect(fromAnnouncement).toEqual([
+      {
+        pointer: '#/bidDeadline',
+        detail: expect.stringContaining('more than 100 days after the announcement'),
+      },
+    ]);
+    expect(
+      tenderContentProblems(withDeadline(at(90)), 'helse-sor-ost', NOW, referenceLookups, announced),
+    ).toEqual([]);
+  });
+
   it('refuses a minimum above the maximum number of suppliers, pointing at the lot', () => {
     expect(
       pointers(
