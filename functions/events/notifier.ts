@@ -176,7 +176,7 @@ const messages: { [T in DetailType]: (d: EventDetail<T>) => Message } = {
   }),
   'PerformanceAgreement.Abandoned': (d) => ({
     subject: `Negotiation for ${d.year} stopped: ${d.agreementId}`,
-    text: `Nobody acted on the ${d.year} negotiation for 180 days (status ${d.status}). Start it again to resume.`,
+    text: `The ${d.year} negotiation stopped (status ${d.status}): ${d.reason ?? 'nobody acted for 180 days'}. Start it again to resume.`,
     entityId: d.entityId,
   }),
   'Agreement.Created': (d) => ({
@@ -186,11 +186,14 @@ const messages: { [T in DetailType]: (d: EventDetail<T>) => Message } = {
     supplierIds: [d.supplierId],
   }),
   'Tender.DeadlineTimerLost': (d) => ({
-    subject: `Action needed: bid deadline timer lost for ${d.tenderId}`,
-    text: `The workflow of tender ${d.tenderId} waited a year without its bid deadline arriving. Check the tender.`,
+    subject: `Action needed: timer lost for ${d.tenderId}`,
+    text: `The workflow of tender ${d.tenderId} waited past its timeout for the bid deadline or the end of the standstill, and its execution failed. Check the tender.`,
     entityId: d.entityId,
   }),
 };
+
+/** Every detail-type the notifier formats: the subscriptions of the manifest must route each here. */
+export const notifiedDetailTypes = Object.keys(messages) as DetailType[];
 
 const isKnown = (type: string): type is DetailType => type in eventSchemas;
 

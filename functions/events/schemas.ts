@@ -26,7 +26,11 @@ const performanceEvents = {
   'PerformanceAgreement.SupplierReminded': z.object({ ...yearRef, supplierDeadline: z.string() }),
   'PerformanceAgreement.Escalated': z.object({ ...yearRef, reason: z.string() }),
   'PerformanceAgreement.NotAgreedInTime': z.object({ ...yearRef, status: z.string() }),
-  'PerformanceAgreement.Abandoned': z.object({ ...yearRef, status: z.string() }),
+  'PerformanceAgreement.Abandoned': z.object({
+    ...yearRef,
+    status: z.string(),
+    reason: z.optional(z.string()),
+  }),
   'PerformanceAgreement.AnswerDue': z.object({
     ...yearRef,
     role: z.enum(['officer', 'supplier']),

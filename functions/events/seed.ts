@@ -8,12 +8,15 @@ import type { SystemActor } from '../commons/auth.ts';
 import { now, nowIso, nowMs } from '../commons/clock.ts';
 import { Problem } from '../commons/errors.ts';
 import { log } from '../commons/log.ts';
-import { upsertOneTimeSchedule } from '../commons/schedules.ts';
 import { commit } from '../commons/store.ts';
 import { seedSuppliers } from '../domain/reference-data.ts';
 import { getSupplier, supplierItem } from '../store/suppliers.ts';
-import { renegotiationStart } from '../workflow/renegotiation-steps.ts';
-import { startAllScheduleName } from './timer-event.ts';
+import {
+  armRenegotiationRun,
+  getRenegotiationCalendar,
+  renegotiationStart,
+  runOverdue,
+} from '../workflow/renegotiation-steps.ts';
 
 const seeder: SystemActor = { sub: 'system', name: 'seed', role: 'system' };
 
@@ -46,15 +49,18 @@ export const seed = async (): Promise<number> => {
   return created;
 };
 
-/** The yearly renegotiation timer: the next start date, this year's if it is still ahead. */
+/**
+ * The yearly renegotiation timer: the next start date, this year's if it is still ahead, its
+ * schedule armed and recorded in the calendar (which the daily sweep checks). A run the calendar
+ * says was missed is left for the sweep to run, not skipped.
+ */
 export const armRenegotiations = async (): Promise<Date> => {
+  const calendar = await getRenegotiationCalendar();
+  if (calendar && runOverdue(calendar)) return new Date(calendar.nextRunAt);
   const year = now().getUTCFullYear();
   const thisYear = renegotiationStart(year);
   const next = thisYear.getTime() > nowMs() ? thisYear : renegotiationStart(year + 1);
-  await upsertOneTimeSchedule(startAllScheduleName(next.getUTCFullYear()), next, {
-    type: 'renegotiation.startAll',
-  });
-  return next;
+  return armRenegotiationRun(next);
 };
 
 const lambdaHandler = async (event: CustomResourceEvent) => {

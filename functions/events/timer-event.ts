@@ -1,13 +1,17 @@
 /** What a schedule hands the timer function: one schema, used by whoever schedules and by the timer. */
 import * as z from 'zod/mini';
 
+/** How many times this timer re-armed itself after firing early (functions/domain/timing.ts). */
+const early = z.optional(z.number().check(z.int(), z.gte(1)));
+
 export const timerEventSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('tender.bidDeadline'), tenderId: z.string() }),
-  z.strictObject({ type: z.literal('tender.standstillEnd'), tenderId: z.string() }),
+  z.strictObject({ type: z.literal('tender.bidDeadline'), tenderId: z.string(), early }),
+  z.strictObject({ type: z.literal('tender.standstillEnd'), tenderId: z.string(), early }),
   z.strictObject({
     type: z.literal('renegotiation.supplierDeadline'),
     agreementId: z.string(),
     year: z.number(),
+    early,
   }),
   z.strictObject({ type: z.literal('renegotiation.yearStart'), agreementId: z.string(), year: z.number() }),
   z.strictObject({ type: z.literal('renegotiation.startAll') }),
@@ -35,6 +39,8 @@ export const standstillScheduleName = (tenderId: string, at: Date): string =>
   `${tenderId}-standstill-${due(at)}`;
 export const supplierDeadlineScheduleName = (agreementId: string, year: number, at: Date): string =>
   `${agreementId}-${year}-answer-${due(at)}`;
+/** The schedule of an early timer's `attempt`-th re-arm: a name of its own (the firing one is deleted). */
+export const earlyScheduleName = (name: string, attempt: number): string => `${name}-e${attempt}`;
 export const yearStartScheduleName = (agreementId: string, year: number): string =>
   `${agreementId}-${year}-start`;
 /** Named by the year it runs in (it negotiates the year after). */

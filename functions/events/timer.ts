@@ -1,7 +1,10 @@
 /**
  * EventBridge Scheduler target. A schedule says "it is time"; this function checks that it really
  * is (deadlines move) and completes the waiting workflow step with its stored token. A schedule that
- * fires for a deadline that has since moved later arms a new one at the new time.
+ * fires for a deadline that has since moved later arms a new one at the new time; one that fires a
+ * little early re-arms itself a bounded number of times, then acts as due
+ * (functions/domain/timing.ts). The daily sweep delivers what is due and pending (reminders), completes
+ * the timed workflow steps whose schedule was lost, and mends the yearly renegotiation timer.
  */
 
 import middy from '@middy/core';
@@ -17,21 +20,32 @@ import { startWorkflow } from '../commons/workflows.ts';
 import { addDays } from '../domain/agreement.ts';
 import { negotiationStage } from '../domain/performance.ts';
 import { entities } from '../domain/reference-data.ts';
+import { timerVerdict } from '../domain/timing.ts';
 import { agreementItem, getAgreement, getYear, listAgreements, yearKey } from '../store/agreements.ts';
 import { inboxKey, listDueReminders } from '../store/reminders.ts';
 import {
+  armRenegotiationRun,
   completeNegotiationStep,
   executionNameFor,
+  getRenegotiationCalendar,
   renegotiationStart,
+  runOverdue,
 } from '../workflow/renegotiation-steps.ts';
 import { commitWithReminders, deliverReminder, expiryScheduleName } from './reminders.ts';
+import { armRenegotiations } from './seed.ts';
 import '../commons/zod-locale.ts';
 import { getTender } from '../store/tenders.ts';
-import { completeStep, type WaitingStep } from '../workflow/tender-steps.ts';
+import {
+  completeStep,
+  getStepToken,
+  listDueTimers,
+  reindexTimer,
+  type TimedStep,
+} from '../workflow/tender-steps.ts';
 import {
   bidDeadlineScheduleName,
+  earlyScheduleName,
   standstillScheduleName,
-  startAllScheduleName,
   supplierDeadlineScheduleName,
   type TimerEvent,
   timerEventSchema,
@@ -42,7 +56,7 @@ type TenderTimer = Extract<TimerEvent, { tenderId: string }>;
 const timers: Record<
   TenderTimer['type'],
   {
-    step: WaitingStep;
+    step: TimedStep;
     status: string;
     due: (t: NonNullable<Awaited<ReturnType<typeof getTender>>>) => string | undefined;
     name: (id: string, at: Date) => string;
@@ -62,36 +76,84 @@ const timers: Record<
   },
 };
 
+/**
+ * A tender's timed step (the bid deadline, the end of the standstill), fired by its schedule or found
+ * due by the daily sweep: completes the waiting step when its moment has come, re-arms when the
+ * moment moved later or the schedule fired early, and keeps the step's token in the due index only
+ * while the workflow still waits for a moment to come.
+ */
 const onTenderTimer = async (timer: TenderTimer) => {
   const spec = timers[timer.type];
-  const tender = await getTender(timer.tenderId);
-  if (!tender) return { outcome: 'tender-missing' };
-  if (tender.status !== spec.status) return { outcome: `ignored: tender is ${tender.status}` };
+  const [tender, found] = await Promise.all([
+    getTender(timer.tenderId),
+    getStepToken(timer.tenderId, spec.step),
+  ]);
+  const token = found?.taskToken ? found : undefined;
+  const unindex = async () => {
+    if (token?.GSI2PK) await reindexTimer(token, undefined);
+  };
+  if (!tender) {
+    await unindex();
+    return { outcome: 'tender-missing' };
+  }
   const due = spec.due(tender);
-  if (!due) return { outcome: 'ignored: nothing is due' };
-  if (nowMs() < new Date(due).getTime()) {
-    await upsertOneTimeSchedule(spec.name(tender.id, new Date(due)), new Date(due), timer);
+  if (tender.status !== spec.status || !due) {
+    await unindex();
+    return { outcome: `ignored: tender is ${tender.status}` };
+  }
+  const verdict = timerVerdict(Date.parse(due), nowMs(), timer.early ?? 0);
+  const name = spec.name(tender.id, new Date(due));
+  if (verdict.kind === 'moved') {
+    await upsertOneTimeSchedule(name, new Date(due), { type: timer.type, tenderId: tender.id });
+    if (token && token.dueAt !== due) await reindexTimer(token, due);
     return { outcome: `re-armed for ${due}` };
   }
-  if (await completeStep(tender.id, spec.step, { reason: `${timer.type} reached` }))
-    return { outcome: 'completed' };
+  if (verdict.kind === 'early') {
+    await upsertOneTimeSchedule(earlyScheduleName(name, verdict.attempt), new Date(due), {
+      type: timer.type,
+      tenderId: tender.id,
+      early: verdict.attempt,
+    });
+    return { outcome: `fired early: re-armed (${verdict.attempt}) for ${due}` };
+  }
+  // Due (or early too often: the step checks the moment again, and the workflow waits once more).
+  const completed = token
+    ? await completeStep(tender.id, spec.step, { reason: `${timer.type} reached` }, token)
+    : false;
+  await unindex();
+  if (completed) return { outcome: verdict.early ? 'completed (early)' : 'completed' };
   log.warn('time has come but no workflow is waiting for it', { tenderId: tender.id, timer: timer.type });
   return { outcome: 'no-waiting-workflow' };
 };
 
 const system: SystemActor = { sub: 'system', name: 'timer', role: 'system' };
 
-/** The supplier's answer deadline: tell the waiting workflow, or re-arm when the deadline moved. */
-const onSupplierDeadline = async ({ agreementId, year }: { agreementId: string; year: number }) => {
+/**
+ * The supplier's answer deadline: tell the waiting workflow, or re-arm when the deadline moved (or
+ * the schedule fired early, a bounded number of times).
+ */
+const onSupplierDeadline = async ({
+  agreementId,
+  year,
+  early,
+}: {
+  agreementId: string;
+  year: number;
+  early?: number | undefined;
+}) => {
   const item = await getYear(agreementId, year);
   if (!item || negotiationStage(item) !== 'supplier' || !item.supplierDeadline)
     return { outcome: 'ignored: answered' };
   const due = new Date(item.supplierDeadline);
-  if (nowMs() < due.getTime()) {
-    await upsertOneTimeSchedule(supplierDeadlineScheduleName(agreementId, year, due), due, {
+  const verdict = timerVerdict(due.getTime(), nowMs(), early ?? 0);
+  const name = supplierDeadlineScheduleName(agreementId, year, due);
+  if (verdict.kind !== 'due') {
+    const attempt = verdict.kind === 'early' ? verdict.attempt : undefined;
+    await upsertOneTimeSchedule(attempt ? earlyScheduleName(name, attempt) : name, due, {
       type: 'renegotiation.supplierDeadline',
       agreementId,
       year,
+      ...(attempt ? { early: attempt } : {}),
     });
     return { outcome: `re-armed for ${item.supplierDeadline}` };
   }
@@ -153,24 +215,99 @@ const onStartAll = async () => {
       cursor = page.nextCursor;
     } while (cursor);
   }
-  const next = renegotiationStart(year);
-  await upsertOneTimeSchedule(startAllScheduleName(next.getUTCFullYear()), next, {
-    type: 'renegotiation.startAll',
-  });
+  const next = await armRenegotiationRun(renegotiationStart(year), true);
   return { outcome: `started ${started} renegotiation(s) for ${year}; next run ${next.toISOString()}` };
 };
 
-/** The daily safety sweep: every reminder due and still pending is delivered (exactly once). */
-const onSweep = async () => {
+/** The daily sweep reads at most this many pages (100 items each) of each due index. */
+const SWEEP_PAGES = 20;
+
+/** Timed tender steps whose moment passed and whose workflow still waits (a lost schedule). */
+const sweepTenderTimers = async (): Promise<number> => {
+  let completed = 0;
+  let start: Record<string, unknown> | undefined;
+  for (let page = 0; page < SWEEP_PAGES; page++) {
+    const { items, next } = await listDueTimers(nowIso(), start);
+    for (const t of items) {
+      try {
+        const { outcome } = await onTenderTimer({
+          type: t.step === 'bidDeadline' ? 'tender.bidDeadline' : 'tender.standstillEnd',
+          tenderId: t.tenderId,
+        });
+        if (outcome.startsWith('completed')) {
+          completed++;
+          log.warn('the daily sweep completed a timed step whose schedule did not', {
+            tenderId: t.tenderId,
+            step: t.step,
+            dueAt: t.dueAt,
+          });
+        }
+      } catch (error) {
+        log.error('the daily sweep could not handle a due step', {
+          tenderId: t.tenderId,
+          step: t.step,
+          error,
+        });
+      }
+    }
+    if (!next) break;
+    start = next;
+  }
+  return completed;
+};
+
+/**
+ * The yearly renegotiation timer re-arms itself for the next year; if the chain broke (a run that
+ * failed before re-arming, a lost schedule), the calendar shows it: an overdue run is run now, the
+ * schedule of a run still ahead is armed again (the same schedule: nothing changes if it exists).
+ */
+const mendRenegotiationTimer = async (): Promise<string> => {
+  const calendar = await getRenegotiationCalendar();
+  if (!calendar) return `renegotiation timer armed for ${(await armRenegotiations()).toISOString()}`;
+  if (runOverdue(calendar)) {
+    log.warn('the yearly renegotiation run did not happen: running it now', { due: calendar.nextRunAt });
+    return (await onStartAll()).outcome;
+  }
+  await armRenegotiationRun(new Date(calendar.nextRunAt));
+  return `renegotiation timer armed for ${calendar.nextRunAt}`;
+};
+
+/**
+ * The daily safety sweep, reading only what is due: every reminder due and still pending is
+ * delivered (exactly once); every timed tender step whose moment passed is completed the way its
+ * schedule would have; the yearly renegotiation timer is mended if its chain broke.
+ */
+const sweepReminders = async (): Promise<number> => {
   let delivered = 0;
-  for (let round = 0; round < 20; round++) {
+  for (let round = 0; round < SWEEP_PAGES; round++) {
     const due = await listDueReminders(nowIso());
     if (!due.length) break;
     for (const r of due)
       if ((await deliverReminder(r.agreementId, r.key)).startsWith('delivered')) delivered++;
     if (due.length < 100) break;
   }
-  return { outcome: `swept: ${delivered} reminder(s) delivered` };
+  return delivered;
+};
+
+const onSweep = async () => {
+  // Each part runs whatever happens to the others; a failure fails the invocation after all ran.
+  const failures: unknown[] = [];
+  const attempt = async <T>(part: () => Promise<T>, fallback: T): Promise<T> => {
+    try {
+      return await part();
+    } catch (error) {
+      log.error('a part of the daily sweep failed', { error });
+      failures.push(error);
+      return fallback;
+    }
+  };
+  const delivered = await attempt(sweepReminders, 0);
+  const completed = await attempt(sweepTenderTimers, 0);
+  const calendar = await attempt(mendRenegotiationTimer, 'renegotiation timer not checked');
+  if (failures.length) throw failures[0];
+  return {
+    outcome: `swept: ${delivered} reminder(s) delivered, ${completed} waiting step(s) completed; ${calendar}`,
+  };
 };
 
 /** The day after the end date: an agreement that was not extended becomes expired by itself. */

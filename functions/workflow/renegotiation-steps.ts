@@ -2,11 +2,16 @@
  * The yearly renegotiation's waiting steps, shared by its workflow tasks, the timer and the API:
  * the calendar it runs on, and how decisions reach the step that waits for them.
  */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Actor } from '../commons/auth.ts';
+import { ddb } from '../commons/clients.ts';
+import { nowIso, nowMs } from '../commons/clock.ts';
 import { Problem } from '../commons/errors.ts';
-import { commit, getItem } from '../commons/store.ts';
+import { upsertOneTimeSchedule } from '../commons/schedules.ts';
+import { commit, getItem, type Keyed, tableName } from '../commons/store.ts';
 import { completeTask } from '../commons/workflows.ts';
 import { computeProposal, type PerformanceYear } from '../domain/performance.ts';
+import { startAllScheduleName } from '../events/timer-event.ts';
 import {
   type AgreementItem,
   getYear,
@@ -22,6 +27,50 @@ export const renegotiationStart = (year: number): Date => {
   const [month, day] = (process.env.RENEGOTIATION_START ?? '09-01').split('-').map(Number);
   return new Date(Date.UTC(year, (month ?? 9) - 1, day ?? 1, 6, 0, 0));
 };
+
+/**
+ * The yearly run's calendar: when the next run is due (and when the last one ran). The run re-arms
+ * its own one-time schedule for the next year; this item is what the daily sweep checks to mend a
+ * broken chain (a run that failed before re-arming, a schedule lost): a run overdue by more than
+ * RUN_OVERDUE_MS is run by the sweep, and the schedule of a run still ahead is armed again.
+ */
+export const renegotiationCalendarKey: Keyed = { PK: 'CALENDAR#renegotiations', SK: 'CALENDAR' };
+
+export interface RenegotiationCalendar extends Keyed {
+  nextRunAt: string;
+  lastRunAt?: string;
+  armedAt: string;
+}
+
+/** How long after its time a run counts as missed (the schedule fires within a minute, retries within the hour). */
+export const RUN_OVERDUE_MS = 60 * 60_000;
+
+export const getRenegotiationCalendar = () => getItem<RenegotiationCalendar>(renegotiationCalendarKey);
+
+/** The next run at `next`, its schedule armed and the calendar recording it. */
+export const armRenegotiationRun = async (next: Date, ran = false): Promise<Date> => {
+  await upsertOneTimeSchedule(startAllScheduleName(next.getUTCFullYear()), next, {
+    type: 'renegotiation.startAll',
+  });
+  const previous = ran ? undefined : await getRenegotiationCalendar();
+  const lastRunAt = ran ? nowIso() : previous?.lastRunAt;
+  await ddb().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: {
+        ...renegotiationCalendarKey,
+        nextRunAt: next.toISOString(),
+        armedAt: nowIso(),
+        ...(lastRunAt ? { lastRunAt } : {}),
+      } satisfies RenegotiationCalendar,
+    }),
+  );
+  return next;
+};
+
+/** Whether the calendar's next run should have happened by now and did not. */
+export const runOverdue = (calendar: RenegotiationCalendar): boolean =>
+  Date.parse(calendar.nextRunAt) + RUN_OVERDUE_MS <= nowMs();
 
 /** Days the supplier has to answer a proposal, and the extra days a reminder gives. */
 export const SUPPLIER_ANSWER_DAYS = 14;

@@ -34,28 +34,43 @@ import {
   yearKey,
 } from '../store/agreements.ts';
 import { ensureYear, REMINDER_DAYS } from './renegotiation-steps.ts';
+import { asTaskError, TaskError } from './task-errors.ts';
+import { fitsInExecution, renegotiationWaitsFrom } from './waits.ts';
 
 const actor: SystemActor = { sub: 'system', name: 'annual-renegotiation workflow', role: 'system' };
 
-class WorkflowError extends Error {
-  constructor(name: 'AgreementNotFound' | 'AgreementEnded', message: string) {
-    super(message);
-    this.name = name;
-  }
-}
+/**
+ * Every error name these tasks fail with, which workflows/annual-renegotiation.asl.json catches or
+ * retries by name (test/contracts/asl-errors.test.ts): the tasks' own, `VersionConflict` (an
+ * optimistic-lock conflict, functions/workflow/task-errors.ts) and `TransactionCanceledException`
+ * (a DynamoDB transaction that met a concurrent one).
+ */
+export const TASK_ERRORS = [
+  'AgreementNotFound',
+  'AgreementEnded',
+  'WaitOutlivesExecution',
+  'VersionConflict',
+  'TransactionCanceledException',
+] as const;
+export type RenegotiationTaskError = (typeof TASK_ERRORS)[number];
+
+class WorkflowError extends TaskError<RenegotiationTaskError> {}
 
 const common = { agreementId: z.string(), year: z.number().check(z.int()), executionArn: z.string() };
 export const taskInputSchema = z.discriminatedUnion('task', [
+  z.strictObject({ task: z.literal('begin'), ...common }),
   z.strictObject({ task: z.literal('loadYear'), ...common }),
   z.strictObject({
     task: z.literal('awaitStep'),
     step: z.enum(['officer', 'supplier']),
+    /** When the execution began (Begin): every wait must end within its life. */
+    executionStartedAt: z.string(),
     taskToken: z.string(),
     ...common,
   }),
   z.strictObject({ task: z.literal('supplierLate'), ...common }),
   z.strictObject({ task: z.literal('publishYear'), ...common }),
-  z.strictObject({ task: z.literal('abandon'), ...common }),
+  z.strictObject({ task: z.literal('abandon'), error: z.unknown(), ...common }),
 ]);
 type TaskInput = z.infer<typeof taskInputSchema>;
 type Input<T extends TaskInput['task']> = Extract<TaskInput, { task: T }>;
@@ -101,6 +116,9 @@ const update = (
 const passed = (iso: string | undefined) => iso !== undefined && now().getTime() >= Date.parse(iso);
 
 const tasks = {
+  /** The execution's start on the product's clock: Begin is its first state, run once. */
+  begin: async () => ({ startedAt: nowIso() }),
+
   loadYear: async ({ agreementId, year, executionArn }: Input<'loadYear'>) => {
     const agreement = await loadAgreement(agreementId);
     const existing = await getYear(agreementId, year);
@@ -128,6 +146,11 @@ const tasks = {
       await completeTask(input.taskToken, { outcome: 'deadline' });
       return { registered: false };
     }
+    if (!fitsInExecution(input.executionStartedAt, now(), renegotiationWaitsFrom[input.step]))
+      throw new WorkflowError(
+        'WaitOutlivesExecution',
+        `Waiting for the ${input.step} (up to ${renegotiationWaitsFrom[input.step] / 86_400} days) would outlive the workflow execution started ${input.executionStartedAt}`,
+      );
     await ddb().send(
       new TransactWriteCommand({
         TransactItems: [
@@ -215,17 +238,26 @@ const tasks = {
     return { published: true };
   },
 
-  abandon: async ({ agreementId, year }: Input<'abandon'>) => {
+  abandon: async ({ agreementId, year, error }: Input<'abandon'>) => {
     const item = await mustYear(agreementId, year);
-    log.warn('renegotiation abandoned after its timeout', { agreementId, year, status: item.status });
-    await publishEvent('PerformanceAgreement.Abandoned', { ...ref(item), status: item.status });
+    const outlived = (error as { Error?: string } | undefined)?.Error === 'WaitOutlivesExecution';
+    const reason = outlived
+      ? "the next wait would outlive the workflow execution's year"
+      : 'nobody acted for 180 days';
+    log.warn('renegotiation abandoned', { agreementId, year, status: item.status, reason });
+    await publishEvent('PerformanceAgreement.Abandoned', { ...ref(item), status: item.status, reason });
     return { reported: true };
   },
 };
 
 const lambdaHandler = async (event: unknown) => {
   const input = taskInputSchema.parse(event);
-  return tasks[input.task](input as never);
+  try {
+    return await tasks[input.task](input as never);
+  } catch (error) {
+    // A version conflict is ordinary under concurrency: the workflow retries it by name.
+    throw asTaskError(error);
+  }
 };
 
 export const handler = middy().handler(lambdaHandler);

@@ -3,14 +3,105 @@
  * stored its task token beside the tender; the API completes or fails it after committing the
  * decision. Used by the workflow tasks, the timer and the API alike.
  */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ddb } from '../commons/clients.ts';
 import { log } from '../commons/log.ts';
-import { getItem } from '../commons/store.ts';
+import { getItem, tableName } from '../commons/store.ts';
 import { completeTask, failTask } from '../commons/workflows.ts';
 import type { Tender } from '../domain/tender.ts';
 import { listTaskTokens, type TaskTokenItem, taskTokenKey } from '../store/tenders.ts';
 
 export const waitingSteps = ['bidDeadline', 'evaluation', 'award', 'standstill'] as const;
 export type WaitingStep = (typeof waitingSteps)[number];
+
+/** The waiting steps that time ends (a schedule completes them); people end the others. */
+export const timedSteps = ['bidDeadline', 'standstill'] as const;
+export type TimedStep = (typeof timedSteps)[number];
+export const isTimedStep = (step: WaitingStep): step is TimedStep =>
+  (timedSteps as readonly string[]).includes(step);
+
+/**
+ * The due index of timed waiting steps (GSI2, partition `TIMERS#DUE`, sort key
+ * `<dueAt>#<tenderId>#<step>`): while a workflow waits in a timed step, the step's task token item
+ * is in it at the step's moment. The daily sweep reads what is due (a lost schedule), not every
+ * tender; the timer takes an item out once the step is completed, moot, or moves it when the moment
+ * moved later.
+ */
+export const TIMER_DUE_PARTITION = 'TIMERS#DUE';
+
+export type TimerTokenItem = TaskTokenItem & {
+  tenderId?: string;
+  step?: WaitingStep;
+  dueAt?: string;
+  GSI2PK?: string;
+  GSI2SK?: string;
+};
+
+export const timerIndex = (tenderId: string, step: TimedStep, dueAt: string) => ({
+  tenderId,
+  step,
+  dueAt,
+  GSI2PK: TIMER_DUE_PARTITION,
+  GSI2SK: `${dueAt}#${tenderId}#${step}`,
+});
+
+/** Timed steps due at or before `now` whose workflow still waits, one page. */
+export const listDueTimers = async (
+  now: string,
+  start?: Record<string, unknown>,
+  limit = 100,
+): Promise<{
+  items: (TimerTokenItem & { tenderId: string; step: TimedStep })[];
+  next?: Record<string, unknown>;
+}> => {
+  const result = await ddb().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'GSI2',
+      KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK <= :now',
+      ExpressionAttributeValues: { ':pk': TIMER_DUE_PARTITION, ':now': `${now}#~` },
+      Limit: limit,
+      ExclusiveStartKey: start,
+    }),
+  );
+  return {
+    items: (result.Items ?? []) as (TimerTokenItem & { tenderId: string; step: TimedStep })[],
+    ...(result.LastEvaluatedKey ? { next: result.LastEvaluatedKey } : {}),
+  };
+};
+
+/**
+ * Moves a timed step's token item to `dueAt` in the due index, or out of it (`undefined`), only if
+ * it still holds the same task token (a newer wait registered meanwhile is left as it is).
+ */
+export const reindexTimer = async (token: TimerTokenItem, dueAt: string | undefined): Promise<void> => {
+  const { GSI2PK: _pk, GSI2SK: _sk, dueAt: _due, ...rest } = token;
+  const step = token.step;
+  const tenderId = token.tenderId;
+  const item =
+    dueAt && tenderId && step && isTimedStep(step) ? { ...rest, ...timerIndex(tenderId, step, dueAt) } : rest;
+  try {
+    await ddb().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: item,
+        ConditionExpression: 'taskToken = :token',
+        ExpressionAttributeValues: { ':token': token.taskToken },
+      }),
+    );
+  } catch (error) {
+    if (
+      error instanceof ConditionalCheckFailedException ||
+      (error as Error).name === 'ConditionalCheckFailedException'
+    )
+      return;
+    throw error;
+  }
+};
+
+export const getStepToken = (tenderId: string, step: WaitingStep): Promise<TimerTokenItem | undefined> =>
+  getItem<TimerTokenItem>(taskTokenKey(tenderId, step));
 
 export type Stage =
   | 'draft'
@@ -54,11 +145,12 @@ export const completeStep = async (
   tenderId: string,
   step: WaitingStep,
   output: unknown,
+  token?: TaskTokenItem,
 ): Promise<boolean> => {
-  const token = await getItem<TaskTokenItem>(taskTokenKey(tenderId, step));
-  if (!token) return false;
+  const found = token ?? (await getStepToken(tenderId, step));
+  if (!found) return false;
   try {
-    await completeTask(token.taskToken, output);
+    await completeTask(found.taskToken, output);
     return true;
   } catch (error) {
     if (stale.has((error as Error).name)) return false;

@@ -34,20 +34,32 @@ import {
   taskTokenKey,
   tenderItem,
 } from '../store/tenders.ts';
-import { stageOf, type WaitingStep, waitingSteps } from './tender-steps.ts';
+import { asTaskError, TaskError } from './task-errors.ts';
+import { isTimedStep, stageOf, timerIndex, type WaitingStep, waitingSteps } from './tender-steps.ts';
+import { fitsInExecution, tenderWaitsFrom } from './waits.ts';
 
 const workflowActor: SystemActor = { sub: 'system', name: 'tender-lifecycle workflow', role: 'system' };
 
+/**
+ * Every error name these tasks fail with, which workflows/tender-lifecycle.asl.json catches or
+ * retries by name (test/contracts/asl-errors.test.ts): the tasks' own, `VersionConflict` (an
+ * optimistic-lock conflict, functions/workflow/task-errors.ts) and `TransactionCanceledException`
+ * (a DynamoDB transaction that met a concurrent one).
+ */
+export const TASK_ERRORS = [
+  'TenderNotFound',
+  'TenderCancelled',
+  'DeadlineNotReached',
+  'StandstillNotOver',
+  'AwardRevised',
+  'WaitOutlivesExecution',
+  'VersionConflict',
+  'TransactionCanceledException',
+] as const;
+export type TenderTaskError = (typeof TASK_ERRORS)[number];
+
 /** Errors the workflow catches by name (Catch ErrorEquals). */
-class WorkflowError extends Error {
-  constructor(
-    name: 'TenderNotFound' | 'TenderCancelled' | 'DeadlineNotReached' | 'StandstillNotOver' | 'AwardRevised',
-    message: string,
-  ) {
-    super(message);
-    this.name = name;
-  }
-}
+class WorkflowError extends TaskError<TenderTaskError> {}
 
 const tenderId = z.string().check(z.minLength(1));
 const executionArn = z.string().check(z.minLength(1));
@@ -60,6 +72,8 @@ export const taskInputSchema = z.discriminatedUnion('task', [
     task: z.literal('awaitStep'),
     step: z.enum(waitingSteps),
     ...common,
+    /** When the execution's first task ran (LoadTender): every wait must end within its life. */
+    executionStartedAt: z.string(),
     taskToken: z.string(),
   }),
   z.strictObject({ task: z.literal('openTender'), ...common }),
@@ -129,7 +143,8 @@ const tasks = {
   loadTender: async ({ tenderId }: Input<'loadTender'>) => {
     const tender = await getTender(tenderId);
     if (!tender) throw new WorkflowError('TenderNotFound', `Tender ${tenderId} does not exist`);
-    return { tenderId, status: tender.status, stage: stageOf(tender, now()) };
+    // The execution's start on the product's clock: LoadTender is its first state.
+    return { tenderId, status: tender.status, stage: stageOf(tender, now()), startedAt: nowIso() };
   },
 
   publishAnnouncement: async ({ tenderId, executionArn }: Input<'publishAnnouncement'>) => {
@@ -159,6 +174,8 @@ const tasks = {
   /**
    * Registers the step's task token beside the tender, only if the tender is unchanged since it was
    * read (so a decision taken meanwhile is never missed), then arms the step's timer if it has one.
+   * A timed step's token is in the due index at its moment, for the daily sweep. A decision step
+   * starts only if the waits that can follow it fit in the execution's life.
    */
   awaitStep: async (input: Input<'awaitStep'>) => {
     const tender = await mustLoad(input.tenderId);
@@ -168,6 +185,20 @@ const tasks = {
       await completeTask(input.taskToken, { step: input.step, reason: `already past: ${tender.status}` });
       return { registered: false };
     }
+    if (
+      (input.step === 'evaluation' || input.step === 'award') &&
+      !fitsInExecution(input.executionStartedAt, now(), tenderWaitsFrom[input.step])
+    )
+      throw new WorkflowError(
+        'WaitOutlivesExecution',
+        `The ${input.step} step and the waits after it (${tenderWaitsFrom[input.step] / 86_400} days) would outlive the workflow execution started ${input.executionStartedAt}`,
+      );
+    const due =
+      input.step === 'bidDeadline'
+        ? tender.bidDeadline
+        : input.step === 'standstill'
+          ? tender.award?.standstillEndsAt
+          : undefined;
     await ddb().send(
       new TransactWriteCommand({
         TransactItems: [
@@ -187,6 +218,7 @@ const tasks = {
                 taskToken: input.taskToken,
                 executionArn: input.executionArn,
                 registeredAt: nowIso(),
+                ...(due && isTimedStep(input.step) ? timerIndex(tender.id, input.step, due) : {}),
               },
             },
           },
@@ -419,11 +451,13 @@ const tasks = {
     return { created: agreementIds.length };
   },
 
-  decisionExpired: async ({ tenderId, executionArn }: Input<'decisionExpired'>) => {
+  decisionExpired: async ({ tenderId, executionArn, error }: Input<'decisionExpired'>) => {
     const tender = await mustLoad(tenderId);
     if (tender.status === 'unsuccessful') return { status: tender.status };
-    const reason =
-      tender.status === 'evaluation' && tender.rankedAt
+    const outlived = (error as { Error?: string } | undefined)?.Error === 'WaitOutlivesExecution';
+    const reason = outlived
+      ? 'The award could not be decided within the year its workflow runs after the announcement; the bids are no longer binding'
+      : tender.status === 'evaluation' && tender.rankedAt
         ? 'No award decision within 60 days of the ranking; the bids are no longer binding'
         : 'The evaluation did not finish within 120 days of the opening; the bids are no longer binding';
     const at = nowIso();
@@ -462,7 +496,12 @@ const tasks = {
 const lambdaHandler = async (event: unknown) => {
   const input = taskInputSchema.parse(event);
   log.debug('workflow task', { task: input.task, tenderId: input.tenderId });
-  return tasks[input.task](input as never);
+  try {
+    return await tasks[input.task](input as never);
+  } catch (error) {
+    // A version conflict is ordinary under concurrency: the workflow retries it by name.
+    throw asTaskError(error);
+  }
 };
 
 export const handler = middy().handler(lambdaHandler);

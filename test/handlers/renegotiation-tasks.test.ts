@@ -1,4 +1,5 @@
 /** The renegotiation workflow's tasks with DynamoDB, EventBridge, Scheduler and Step Functions mocked. */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
@@ -88,6 +89,7 @@ describe('renegotiation tasks', () => {
       agreementId: AGR,
       year: 2027,
       executionArn: EXECUTION,
+      executionStartedAt: new Date().toISOString(),
       taskToken: 'tok',
     });
     expect(sfnMock).toHaveReceivedCommandWith(SendTaskSuccessCommand, {
@@ -107,6 +109,7 @@ describe('renegotiation tasks', () => {
       agreementId: AGR,
       year: 2027,
       executionArn: EXECUTION,
+      executionStartedAt: new Date().toISOString(),
       taskToken: 'tok',
     });
     const items = ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
@@ -115,11 +118,68 @@ describe('renegotiation tasks', () => {
     const inputs = schedulerMock.commandCalls(CreateScheduleCommand).map((c) => c.args[0].input);
     const input = inputs.find((i) => i.Target?.Input?.includes('supplierDeadline'));
     expect(inputs.some((i) => i.Target?.Input?.includes('renegotiation.answerDue'))).toBe(true);
-    expect(input?.ScheduleExpression).toBe(`at(${deadline.slice(0, 19)})`);
+    // Armed at the whole minute at or after the deadline: Scheduler fires within the minute it names.
+    const wholeMinute = new Date(Math.ceil(Date.parse(deadline) / 60_000) * 60_000).toISOString();
+    expect(input?.ScheduleExpression).toBe(`at(${wholeMinute.slice(0, 19)})`);
     expect(JSON.parse(input?.Target?.Input ?? '{}')).toEqual({
       type: 'renegotiation.supplierDeadline',
       agreementId: AGR,
       year: 2027,
     });
+  });
+
+  it('surfaces an optimistic-lock conflict as VersionConflict, which the workflow retries', async () => {
+    ddbMock
+      .on(GetCommand)
+      .resolves({ Item: year({ status: 'agreed', approvedAt: '2026-11-01T00:00:00.000Z' }) });
+    ddbMock.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: 'Transaction cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+      }),
+    );
+    await expect(
+      run({ task: 'publishYear', agreementId: AGR, year: 2027, executionArn: EXECUTION }),
+    ).rejects.toMatchObject({ name: 'VersionConflict' });
+  });
+
+  it("begins by noting the execution's start on the product's clock", async () => {
+    const before = Date.now();
+    const { startedAt } = (await run({
+      task: 'begin',
+      agreementId: AGR,
+      year: 2027,
+      executionArn: EXECUTION,
+    })) as { startedAt: string };
+    expect(Date.parse(startedAt)).toBeGreaterThanOrEqual(before);
+  });
+
+  it('refuses a wait that would outlive the execution, and the abandonment says why', async () => {
+    ddbMock.on(GetCommand).resolves({ Item: year({ status: 'draft', supplierDeadline: undefined }) });
+    const awaitOfficer = (startedDaysAgo: number) =>
+      run({
+        task: 'awaitStep',
+        step: 'officer',
+        agreementId: AGR,
+        year: 2027,
+        executionArn: EXECUTION,
+        executionStartedAt: new Date(Date.now() - startedDaysAgo * 86_400_000).toISOString(),
+        taskToken: 'tok',
+      });
+    // The officer may take 180 days: from day 190 on, that would pass the 364 usable days.
+    await expect(awaitOfficer(190)).rejects.toMatchObject({ name: 'WaitOutlivesExecution' });
+    expect(await awaitOfficer(180)).toEqual({ registered: true });
+    await run({
+      task: 'abandon',
+      agreementId: AGR,
+      year: 2027,
+      executionArn: EXECUTION,
+      error: { Error: 'WaitOutlivesExecution', Cause: 'no time left' },
+    });
+    const detail = JSON.parse(
+      busMock.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0]?.Detail ?? '{}',
+    );
+    expect(detail).toMatchObject({ status: 'draft', reason: expect.stringContaining("execution's year") });
   });
 });

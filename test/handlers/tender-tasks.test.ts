@@ -1,17 +1,24 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SendTaskSuccessCommand, SFNClient, TaskDoesNotExist } from '@aws-sdk/client-sfn';
 import {
   DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
+  ScanCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { resetEnvCache } from '../../functions/commons/env.ts';
 import { handler as timer } from '../../functions/events/timer.ts';
-import { bidDeadlineScheduleName } from '../../functions/events/timer-event.ts';
+import {
+  bidDeadlineScheduleName,
+  earlyScheduleName,
+  standstillScheduleName,
+} from '../../functions/events/timer-event.ts';
 import { handler as tasks } from '../../functions/workflow/tender-tasks.ts';
 import { colonoscopyBid, colonoscopyTender, lambdaContext } from '../helpers/fixtures.ts';
 
@@ -41,6 +48,29 @@ const tender = (overrides: Record<string, unknown> = {}) => ({
 });
 
 const run = (event: unknown) => tasks(event as never, lambdaContext());
+
+const DAY = 86_400_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+/** The whole minute at or after `ms`, as an `at()` expression. */
+const atWholeMinute = (ms: number) => `at(${iso(Math.ceil(ms / 60_000) * 60_000).slice(0, 19)})`;
+
+/** A conditional write that failed: what DynamoDB answers when someone changed the item since it was read. */
+const conditionFailed = () =>
+  new TransactionCanceledException({
+    message: 'Transaction cancelled',
+    $metadata: {},
+    CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+  });
+
+const schedulerEnv = () => {
+  Object.assign(process.env, {
+    SCHEDULE_GROUP: 'group',
+    SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',
+    SCHEDULE_DEAD_LETTER_ARN: 'arn:aws:sqs:eu-north-1:123456789012:dlq',
+    TIMER_FUNCTION_ARN: 'arn:aws:lambda:eu-north-1:123456789012:function:timer',
+  });
+  resetEnvCache();
+};
 
 describe('tender workflow tasks', () => {
   beforeEach(() => {
@@ -110,6 +140,7 @@ describe('tender workflow tasks', () => {
       step: 'bidDeadline',
       tenderId: ID,
       executionArn: EXECUTION,
+      executionStartedAt: '2026-11-02T10:00:00.000Z',
       taskToken: 'token-1',
     });
     const items = ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
@@ -143,6 +174,7 @@ describe('tender workflow tasks', () => {
       step: 'bidDeadline',
       tenderId: ID,
       executionArn: EXECUTION,
+      executionStartedAt: '2026-11-02T10:00:00.000Z',
       taskToken: 'token-2',
     });
     expect(sfnMock).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: 'token-2' });
@@ -153,7 +185,14 @@ describe('tender workflow tasks', () => {
   it('awaitStep fails with TenderCancelled for a cancelled tender (the workflow ends Cancelled)', async () => {
     ddbMock.on(GetCommand).resolves({ Item: tender({ status: 'cancelled' }) });
     await expect(
-      run({ task: 'awaitStep', step: 'evaluation', tenderId: ID, executionArn: EXECUTION, taskToken: 't' }),
+      run({
+        task: 'awaitStep',
+        step: 'evaluation',
+        tenderId: ID,
+        executionArn: EXECUTION,
+        executionStartedAt: '2026-11-02T10:00:00.000Z',
+        taskToken: 't',
+      }),
     ).rejects.toMatchObject({ name: 'TenderCancelled' });
   });
 
@@ -208,6 +247,130 @@ describe('tender workflow tasks', () => {
   });
 });
 
+describe("tender workflow tasks: recovery and the execution's year", () => {
+  beforeEach(() => {
+    for (const m of [ddbMock, sfnMock, busMock, schedulerMock]) m.reset();
+    process.env.TABLE_NAME = 'table';
+    process.env.EVENT_BUS_NAME = 'bus';
+    schedulerEnv();
+    busMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e1' }] });
+    schedulerMock.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
+  });
+
+  it('surfaces an optimistic-lock conflict as VersionConflict (the workflow retries it), not as a Problem that fails the execution', async () => {
+    ddbMock.on(GetCommand).resolves({ Item: tender() });
+    ddbMock.on(TransactWriteCommand).rejects(conditionFailed());
+    await expect(
+      run({ task: 'publishAnnouncement', tenderId: ID, executionArn: EXECUTION }),
+    ).rejects.toMatchObject({ name: 'VersionConflict' });
+    // The same for a waiting step whose tender changed between its read and the token's write.
+    ddbMock
+      .on(GetCommand)
+      .resolves({ Item: tender({ announcementPublishedAt: '2026-11-02T10:00:01.000Z' }) });
+    await expect(
+      run({
+        task: 'awaitStep',
+        step: 'bidDeadline',
+        tenderId: ID,
+        executionArn: EXECUTION,
+        executionStartedAt: iso(Date.now()),
+        taskToken: 'token-c',
+      }),
+    ).rejects.toMatchObject({ name: 'VersionConflict' });
+  });
+
+  it('keeps other failures as they are: a cancelled tender, a transaction that met a concurrent one', async () => {
+    ddbMock.on(GetCommand).resolves({ Item: tender() });
+    ddbMock.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: 'Transaction cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
+      }),
+    );
+    await expect(
+      run({ task: 'publishAnnouncement', tenderId: ID, executionArn: EXECUTION }),
+    ).rejects.toMatchObject({ name: 'TransactionCanceledException' });
+    ddbMock.on(GetCommand).resolves({ Item: tender({ status: 'cancelled' }) });
+    await expect(run({ task: 'openTender', tenderId: ID, executionArn: EXECUTION })).rejects.toMatchObject({
+      name: 'TenderCancelled',
+    });
+  });
+
+  it('puts a timed step in the due index at its moment (for the daily sweep), a decision step not', async () => {
+    ddbMock.on(TransactWriteCommand).resolves({});
+    const deadline = tender().bidDeadline;
+    ddbMock
+      .on(GetCommand)
+      .resolves({ Item: tender({ announcementPublishedAt: '2026-11-02T10:00:01.000Z' }) });
+    await run({
+      task: 'awaitStep',
+      step: 'bidDeadline',
+      tenderId: ID,
+      executionArn: EXECUTION,
+      executionStartedAt: iso(Date.now()),
+      taskToken: 'token-d',
+    });
+    const token = ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[1]?.Put?.Item;
+    expect(token).toMatchObject({
+      SK: 'TASKTOKEN#bidDeadline',
+      GSI2PK: 'TIMERS#DUE',
+      GSI2SK: `${deadline}#${ID}#bidDeadline`,
+      tenderId: ID,
+      step: 'bidDeadline',
+      dueAt: deadline,
+    });
+    ddbMock.on(GetCommand).resolves({ Item: tender({ status: 'evaluation', openedAt: iso(Date.now()) }) });
+    await run({
+      task: 'awaitStep',
+      step: 'evaluation',
+      tenderId: ID,
+      executionArn: EXECUTION,
+      executionStartedAt: iso(Date.now() - 30 * DAY),
+      taskToken: 'token-e',
+    });
+    const evaluation =
+      ddbMock.commandCalls(TransactWriteCommand)[1]?.args[0].input.TransactItems?.[1]?.Put?.Item;
+    expect(evaluation).toMatchObject({ SK: 'TASKTOKEN#evaluation', taskToken: 'token-e' });
+    expect(evaluation).not.toHaveProperty('GSI2PK');
+  });
+
+  it('refuses to start a decision wait that, with the waits after it, would outlive the execution', async () => {
+    ddbMock.on(TransactWriteCommand).resolves({});
+    ddbMock.on(GetCommand).resolves({ Item: tender({ status: 'evaluation', openedAt: iso(Date.now()) }) });
+    const awaitFrom = (startedDaysAgo: number, step: 'evaluation' | 'award') =>
+      run({
+        task: 'awaitStep',
+        step,
+        tenderId: ID,
+        executionArn: EXECUTION,
+        executionStartedAt: iso(Date.now() - startedDaysAgo * DAY),
+        taskToken: 'token-f',
+      });
+    // Evaluation 120 + award 60 + standstill 61 days: 241 days must remain of the 364 usable.
+    await expect(awaitFrom(130, 'evaluation')).rejects.toMatchObject({ name: 'WaitOutlivesExecution' });
+    expect(await awaitFrom(120, 'evaluation')).toEqual({ registered: true });
+    // Award 60 + standstill 61 days.
+    await expect(awaitFrom(250, 'award')).rejects.toMatchObject({ name: 'WaitOutlivesExecution' });
+    expect(await awaitFrom(240, 'award')).toEqual({ registered: true });
+  });
+
+  it('ends the tender unsuccessful, saying why, when no decision could wait within the execution', async () => {
+    ddbMock.on(GetCommand).resolves({ Item: tender({ status: 'evaluation', openedAt: iso(Date.now()) }) });
+    ddbMock.on(QueryCommand).resolves({ Items: [] });
+    ddbMock.on(TransactWriteCommand).resolves({});
+    await run({
+      task: 'decisionExpired',
+      tenderId: ID,
+      executionArn: EXECUTION,
+      error: { Error: 'WaitOutlivesExecution', Cause: 'no time left' },
+    });
+    const item = ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0]?.Put?.Item;
+    expect(item).toMatchObject({ status: 'unsuccessful' });
+    expect(item?.unsuccessfulReason).toContain('within the year its workflow runs');
+  });
+});
+
 describe('timer', () => {
   beforeEach(() => {
     for (const m of [ddbMock, sfnMock]) m.reset();
@@ -253,5 +416,251 @@ describe('timer', () => {
       .resolves({ Item: { taskToken: 'token-3' } });
     sfnMock.on(SendTaskSuccessCommand).rejects(new TaskDoesNotExist({ message: 'gone', $metadata: {} }));
     expect(await fire()).toEqual({ outcome: 'no-waiting-workflow' });
+  });
+
+  it('fired a little early, re-arms under a name of its own, at most three times, then acts as due', async () => {
+    schedulerEnv();
+    schedulerMock.reset();
+    schedulerMock.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
+    const deadline = iso(Date.now() + 30_000);
+    ddbMock
+      .on(GetCommand, { Key: { PK: `TENDER#${ID}`, SK: 'TENDER' } })
+      .resolves({ Item: tender({ bidDeadline: deadline }) })
+      .on(GetCommand, { Key: { PK: `TENDER#${ID}`, SK: 'TASKTOKEN#bidDeadline' } })
+      .resolves({ Item: { taskToken: 'token-4' } });
+    const early = (n?: number) =>
+      timer(
+        { type: 'tender.bidDeadline', tenderId: ID, ...(n ? { early: n } : {}) } as never,
+        lambdaContext(),
+      );
+    expect(await early()).toEqual({ outcome: `fired early: re-armed (1) for ${deadline}` });
+    const name = bidDeadlineScheduleName(ID, new Date(deadline));
+    expect(schedulerMock).toHaveReceivedCommandWith(CreateScheduleCommand, {
+      Name: earlyScheduleName(name, 1),
+      ScheduleExpression: atWholeMinute(Date.parse(deadline)),
+    });
+    const input = schedulerMock.commandCalls(CreateScheduleCommand)[0]?.args[0].input.Target?.Input;
+    expect(JSON.parse(input ?? '{}')).toEqual({ type: 'tender.bidDeadline', tenderId: ID, early: 1 });
+    expect(await early(2)).toEqual({ outcome: `fired early: re-armed (3) for ${deadline}` });
+    expect(sfnMock).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 0);
+    // The third early re-arm fired early too: it acts as due (the opening checks the deadline again).
+    expect(await early(3)).toEqual({ outcome: 'completed (early)' });
+    expect(sfnMock).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: 'token-4' });
+    expect(schedulerMock).toHaveReceivedCommandTimes(CreateScheduleCommand, 2);
+  });
+
+  it('never arms a schedule in the past: a moment already past is armed at the next whole minute', async () => {
+    schedulerEnv();
+    schedulerMock.reset();
+    schedulerMock.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
+    const ends = iso(Date.now() - DAY);
+    ddbMock.reset();
+    ddbMock.on(TransactWriteCommand).resolves({});
+    ddbMock.on(GetCommand).resolves({
+      Item: tender({
+        status: 'standstill',
+        award: { revision: 1, standstillEndsAt: iso(Date.now() + 5 * DAY) },
+        awardPublishedRevision: 1,
+      }),
+    });
+    const { upsertOneTimeSchedule } = await import('../../functions/commons/schedules.ts');
+    const before = Date.now();
+    const at = await upsertOneTimeSchedule(standstillScheduleName(ID, new Date(ends)), new Date(ends), {
+      type: 'tender.standstillEnd',
+      tenderId: ID,
+    });
+    expect(at.getTime() % 60_000).toBe(0);
+    expect(at.getTime()).toBeGreaterThanOrEqual(before + 10_000);
+    expect(at.getTime()).toBeLessThanOrEqual(before + 10_000 + 60_000);
+    expect(schedulerMock).toHaveReceivedCommandWith(CreateScheduleCommand, {
+      ScheduleExpression: `at(${at.toISOString().slice(0, 19)})`,
+    });
+  });
+
+  it('takes a completed step out of the due index, only if it still holds the same token', async () => {
+    const token = {
+      PK: `TENDER#${ID}`,
+      SK: 'TASKTOKEN#bidDeadline',
+      taskToken: 'token-5',
+      executionArn: EXECUTION,
+      registeredAt: '2026-01-01T00:00:00.000Z',
+      tenderId: ID,
+      step: 'bidDeadline',
+      dueAt: '2026-01-01T12:00:00.000Z',
+      GSI2PK: 'TIMERS#DUE',
+      GSI2SK: `2026-01-01T12:00:00.000Z#${ID}#bidDeadline`,
+    };
+    ddbMock
+      .on(GetCommand, { Key: { PK: `TENDER#${ID}`, SK: 'TENDER' } })
+      .resolves({ Item: tender({ bidDeadline: '2026-01-01T12:00:00.000Z' }) })
+      .on(GetCommand, { Key: { PK: `TENDER#${ID}`, SK: 'TASKTOKEN#bidDeadline' } })
+      .resolves({ Item: token });
+    expect(await fire()).toEqual({ outcome: 'completed' });
+    const put = ddbMock.commandCalls(PutCommand)[0]?.args[0].input;
+    expect(put).toMatchObject({
+      ConditionExpression: 'taskToken = :token',
+      ExpressionAttributeValues: { ':token': 'token-5' },
+      Item: { SK: 'TASKTOKEN#bidDeadline', taskToken: 'token-5' },
+    });
+    expect(put?.Item).not.toHaveProperty('GSI2PK');
+  });
+});
+
+describe('the daily sweep', () => {
+  const sweep = () => timer({ type: 'reminder.sweep' } as never, lambdaContext());
+  const token = (step: 'bidDeadline' | 'standstill', dueAt: string, taskToken: string) => ({
+    PK: `TENDER#${ID}`,
+    SK: `TASKTOKEN#${step}`,
+    taskToken,
+    executionArn: EXECUTION,
+    registeredAt: '2026-01-01T00:00:00.000Z',
+    tenderId: ID,
+    step,
+    dueAt,
+    GSI2PK: 'TIMERS#DUE',
+    GSI2SK: `${dueAt}#${ID}#${step}`,
+  });
+  let queries: Record<string, unknown>[];
+
+  beforeEach(() => {
+    for (const m of [ddbMock, sfnMock, schedulerMock, busMock]) m.reset();
+    process.env.TABLE_NAME = 'table';
+    schedulerEnv();
+    schedulerMock.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
+    queries = [];
+  });
+
+  const dueIndex = (items: Record<string, unknown>[]) =>
+    ddbMock.on(QueryCommand).callsFake((input: Record<string, unknown>) => {
+      queries.push(input);
+      const pk = (input.ExpressionAttributeValues as Record<string, string>)[':pk'];
+      return { Items: pk === 'TIMERS#DUE' ? items : [] };
+    });
+
+  it('completes a bid deadline whose schedule was lost, the way the timer does, reading only the due index', async () => {
+    const deadline = '2026-01-01T12:00:00.000Z';
+    dueIndex([token('bidDeadline', deadline, 'token-6')]);
+    ddbMock
+      .on(GetCommand, { Key: { PK: `TENDER#${ID}`, SK: 'TENDER' } })
+      .resolves({ Item: tender({ bidDeadline: deadline }) })
+      .on(GetCommand, { Key: { PK: `TENDER#${ID}`, SK: 'TASKTOKEN#bidDeadline' } })
+      .resolves({ Item: token('bidDeadline', deadline, 'token-6') })
+      .on(GetCommand, { Key: { PK: 'CALENDAR#renegotiations', SK: 'CALENDAR' } })
+      .resolves({ Item: { nextRunAt: '2027-09-01T06:00:00.000Z', armedAt: '2026-09-01T06:00:00.000Z' } });
+    const { outcome } = await sweep();
+    expect(outcome).toContain('1 waiting step(s) completed');
+    expect(sfnMock).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: 'token-6' });
+    // Out of the due index once done.
+    const put = ddbMock
+      .commandCalls(PutCommand)
+      .find((c) => c.args[0].input.Item?.SK === 'TASKTOKEN#bidDeadline');
+    expect(put?.args[0].input.Item).not.toHaveProperty('GSI2PK');
+    // Only the due partitions were read: no Scan, no query of every tender.
+    expect(ddbMock.commandCalls(ScanCommand)).toHaveLength(0);
+    expect(
+      queries.map((q) => [q.IndexName, (q.ExpressionAttributeValues as Record<string, string>)[':pk']]),
+    ).toEqual([
+      ['GSI2', 'REMINDERS#DUE'],
+      ['GSI2', 'TIMERS#DUE'],
+    ]);
+  });
+
+  it('completes a standstill whose schedule was lost, and takes a step that no longer waits out of the index', async () => {
+    const ended = '2026-01-10T12:00:00.000Z';
+    // The tender is in standstill: its old bid-deadline entry (a cancelled wait, say) no longer waits.
+    dueIndex([
+      token('bidDeadline', '2026-01-01T12:00:00.000Z', 'token-8'),
+      token('standstill', ended, 'token-7'),
+    ]);
+    ddbMock
+      .on(GetCommand, { Key: { PK: `TENDER#${ID}`, SK: 'TENDER' } })
+      .resolves({
+        Item: tender({
+          status: 'standstill',
+          bidDeadline: '2026-01-01T12:00:00.000Z',
+          award: { revision: 1, standstillEndsAt: ended },
+          awardPublishedRevision: 1,
+        }),
+      })
+      .on(GetCommand, { Key: { PK: `TENDER#${ID}`, SK: 'TASKTOKEN#standstill' } })
+      .resolves({ Item: token('standstill', ended, 'token-7') })
+      .on(GetCommand, { Key: { PK: `TENDER#${ID}`, SK: 'TASKTOKEN#bidDeadline' } })
+      .resolves({ Item: token('bidDeadline', '2026-01-01T12:00:00.000Z', 'token-8') })
+      .on(GetCommand, { Key: { PK: 'CALENDAR#renegotiations', SK: 'CALENDAR' } })
+      .resolves({ Item: { nextRunAt: '2027-09-01T06:00:00.000Z', armedAt: '2026-09-01T06:00:00.000Z' } });
+    const { outcome } = await sweep();
+    expect(outcome).toContain('1 waiting step(s) completed');
+    expect(sfnMock).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 1);
+    expect(sfnMock).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: 'token-7' });
+    const unindexed = ddbMock
+      .commandCalls(PutCommand)
+      .map((c) => c.args[0].input)
+      .filter((i) => String(i.Item?.SK).startsWith('TASKTOKEN#'));
+    expect(unindexed.map((i) => [i.Item?.SK, i.Item?.GSI2PK])).toEqual([
+      ['TASKTOKEN#bidDeadline', undefined],
+      ['TASKTOKEN#standstill', undefined],
+    ]);
+  });
+
+  it('moves a step whose deadline was extended to its new moment in the index, and arms it', async () => {
+    const extended = iso(Date.now() + 10 * DAY);
+    dueIndex([token('bidDeadline', '2026-01-01T12:00:00.000Z', 'token-9')]);
+    ddbMock
+      .on(GetCommand, { Key: { PK: `TENDER#${ID}`, SK: 'TENDER' } })
+      .resolves({ Item: tender({ bidDeadline: extended }) })
+      .on(GetCommand, { Key: { PK: `TENDER#${ID}`, SK: 'TASKTOKEN#bidDeadline' } })
+      .resolves({ Item: token('bidDeadline', '2026-01-01T12:00:00.000Z', 'token-9') })
+      .on(GetCommand, { Key: { PK: 'CALENDAR#renegotiations', SK: 'CALENDAR' } })
+      .resolves({ Item: { nextRunAt: '2027-09-01T06:00:00.000Z', armedAt: '2026-09-01T06:00:00.000Z' } });
+    expect((await sweep()).outcome).toContain('0 waiting step(s) completed');
+    expect(sfnMock).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 0);
+    const moved = ddbMock
+      .commandCalls(PutCommand)
+      .find((c) => c.args[0].input.Item?.SK === 'TASKTOKEN#bidDeadline');
+    expect(moved?.args[0].input.Item).toMatchObject({
+      GSI2PK: 'TIMERS#DUE',
+      GSI2SK: `${extended}#${ID}#bidDeadline`,
+      dueAt: extended,
+    });
+    expect(schedulerMock).toHaveReceivedCommandWith(CreateScheduleCommand, {
+      Name: bidDeadlineScheduleName(ID, new Date(extended)),
+      ScheduleExpression: atWholeMinute(Date.parse(extended)),
+    });
+  });
+
+  it("runs the yearly renegotiation run that never happened, and arms next year's: the chain is mended", async () => {
+    dueIndex([]);
+    ddbMock
+      .on(GetCommand, { Key: { PK: 'CALENDAR#renegotiations', SK: 'CALENDAR' } })
+      .resolves({ Item: { nextRunAt: iso(Date.now() - 2 * DAY), armedAt: iso(Date.now() - 300 * DAY) } });
+    const { outcome } = await sweep();
+    const year = new Date().getUTCFullYear() + 1;
+    expect(outcome).toContain(`renegotiation(s) for ${year}`);
+    // Every entity's agreements were listed (one Query each, on its index).
+    expect(queries.filter((q) => q.IndexName === 'GSI1').length).toBeGreaterThan(0);
+    expect(schedulerMock).toHaveReceivedCommandWith(CreateScheduleCommand, {
+      Name: `renegotiations-run-${year}`,
+      ScheduleExpression: `at(${year}-09-01T06:00:00)`,
+    });
+    const calendar = ddbMock
+      .commandCalls(PutCommand)
+      .find((c) => c.args[0].input.Item?.PK === 'CALENDAR#renegotiations');
+    expect(calendar?.args[0].input.Item).toMatchObject({
+      nextRunAt: `${year}-09-01T06:00:00.000Z`,
+      lastRunAt: expect.any(String),
+    });
+  });
+
+  it('arms the yearly run again when it is still ahead (a lost schedule comes back, nothing else runs)', async () => {
+    dueIndex([]);
+    const next = `${new Date().getUTCFullYear() + 1}-09-01T06:00:00.000Z`;
+    ddbMock
+      .on(GetCommand, { Key: { PK: 'CALENDAR#renegotiations', SK: 'CALENDAR' } })
+      .resolves({ Item: { nextRunAt: next, armedAt: iso(Date.now() - 80 * DAY) } });
+    await sweep();
+    expect(schedulerMock).toHaveReceivedCommandWith(CreateScheduleCommand, {
+      ScheduleExpression: `at(${next.slice(0, 19)})`,
+    });
+    expect(queries.filter((q) => q.IndexName === 'GSI1')).toHaveLength(0);
   });
 });

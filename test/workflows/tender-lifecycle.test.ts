@@ -1,12 +1,14 @@
 /**
  * workflows/tender-lifecycle.asl.json executed by the local engine with the real task handlers:
- * the waiting step's timeout when its timer is lost, and a restart of the whole product while a
- * tender waits for its deadline.
+ * a deadline whose schedule was lost (the daily sweep completes the step), the waiting step's
+ * timeout when the deadline is lost altogether, and a restart of the whole product while a tender
+ * waits for its deadline.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { getStepToken, reindexTimer } from '../../functions/workflow/tender-steps.ts';
 import { colonoscopyBid, colonoscopyTender, DAY } from '../helpers/fixtures.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 
@@ -55,16 +57,52 @@ afterAll(async () => {
 });
 
 describe('tender lifecycle workflow', () => {
+  it('opens the tender after its deadline even when the deadline schedule was lost: the daily sweep completes the step', async () => {
+    const stack = await startTestStack();
+    cleanups.push(() => stack.stop());
+    const officer = await stack.tokenFor({ role: 'officer', entity: 'helse-sor-ost' });
+    const tender = await announce(stack, officer);
+    expect(await getStepToken(tender.id, 'bidDeadline')).toMatchObject({
+      GSI2PK: 'TIMERS#DUE',
+      dueAt: tender.bidDeadline,
+    });
+
+    // Lose the schedule, as a deleted or failed one would.
+    const schedule = stack.runtime.scheduler.list('helsekjop').find((s) => s.Name.includes(tender.id));
+    stack.runtime.scheduler.delete(schedule?.Name ?? '', 'helsekjop');
+
+    // Past the deadline and the next 05:00 UTC sweep: the sweep finds the step due and completes it.
+    await stack.advanceClockTo(new Date(Date.parse(tender.bidDeadline) + DAY));
+    const workflow = await eventually(
+      () => stack.request('GET', `/tenders/${tender.id}/workflow`, { token: officer }),
+      (r) => TERMINAL.includes(r.body.status),
+    );
+    expect(workflow.body.status).toBe('SUCCEEDED');
+    expect(stateNames(workflow.body.events)).toEqual(
+      expect.arrayContaining(['AwaitBidDeadline', 'OpenTender', 'Unsuccessful']),
+    );
+    const opened = (await stack.request('GET', `/tenders/${tender.id}`, { token: officer })).body;
+    // No bid arrived: opened (and without result) within a day of its deadline, never before it.
+    expect(opened.status).toBe('unsuccessful');
+    expect(Date.parse(opened.openedAt)).toBeGreaterThanOrEqual(Date.parse(tender.bidDeadline));
+    expect(Date.parse(opened.openedAt)).toBeLessThanOrEqual(Date.parse(tender.bidDeadline) + DAY);
+    // Out of the due index: the next sweep does not read it again.
+    expect(await getStepToken(tender.id, 'bidDeadline')).not.toHaveProperty('GSI2PK');
+  });
+
   it('ends visibly failed, with the officers told, when the deadline step times out because its timer was lost', async () => {
     const stack = await startTestStack();
     cleanups.push(() => stack.stop());
     const officer = await stack.tokenFor({ role: 'officer', entity: 'helse-sor-ost' });
     const tender = await announce(stack, officer);
 
-    // Lose the timer, as a deleted or failed schedule would.
+    // Lose the timer altogether: the schedule (as a deleted or failed one would) and the step's
+    // entry in the due index that the daily sweep reads.
     const schedule = stack.runtime.scheduler.list('helsekjop').find((s) => s.Name.includes(tender.id));
     expect(schedule?.ScheduleExpression).toBe(`at(${tender.bidDeadline.slice(0, 19)})`);
     stack.runtime.scheduler.delete(schedule?.Name ?? '', 'helsekjop');
+    const token = await getStepToken(tender.id, 'bidDeadline');
+    if (token) await reindexTimer(token, undefined);
 
     // Past the deadline nothing happens: nobody completes the token.
     await stack.advanceClockTo(new Date(Date.parse(tender.bidDeadline) + DAY));
@@ -72,8 +110,9 @@ describe('tender lifecycle workflow', () => {
       'tendering',
     );
 
-    // A year after the step started, its timeout fires (365 days: far beyond Node's timer limit).
-    await stack.advanceClockTo(new Date(stack.runtime.clock.now().getTime() + 366 * DAY));
+    // 101 days after the step started (the longest tender period and a day), its timeout fires: far
+    // beyond Node's timer limit, and well within the execution's year.
+    await stack.advanceClockTo(new Date(Date.parse(tender.bidDeadline) + 102 * DAY));
     const workflow = await eventually(
       () => stack.request('GET', `/tenders/${tender.id}/workflow`, { token: officer }),
       (r) => TERMINAL.includes(r.body.status),

@@ -1,0 +1,48 @@
+/**
+ * How a task's failure reaches Step Functions: by its error name (the Lambda error type, the
+ * error's `name`), which the ASL files catch or retry (`ErrorEquals`). Each task module exports the
+ * names it can fail with; test/contracts/asl-errors.test.ts checks every name in the ASL files
+ * against them.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { Problem, problemType } from '../commons/errors.ts';
+
+/** A failure the workflow handles by name. */
+export class TaskError<N extends string = string> extends Error {
+  constructor(name: N, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+/**
+ * Someone changed the aggregate between the task's read and its write (optimistic locking: the
+ * store's `conflict(...)` 409, or a transaction's version condition). Ordinary under concurrency:
+ * the workflows retry the task, which reads again.
+ */
+export const VERSION_CONFLICT = 'VersionConflict';
+
+/**
+ * A DynamoDB transaction cancelled for another reason than a condition (a concurrent transaction on
+ * the same item, throttling): the workflows retry it too.
+ */
+export const TRANSACTION_CANCELLED = 'TransactionCanceledException';
+
+const isConditionCancellation = (error: unknown): boolean =>
+  (error instanceof TransactionCanceledException ||
+    (error as Error | undefined)?.name === 'TransactionCanceledException') &&
+  ((error as TransactionCanceledException).CancellationReasons ?? []).some(
+    (r) => r?.Code === 'ConditionalCheckFailed',
+  );
+
+/** The error as the workflow should see it: a version conflict becomes `VersionConflict`. */
+export const asTaskError = (error: unknown): unknown => {
+  if (error instanceof Problem && error.status === 409 && error.type === problemType('conflict'))
+    return new TaskError(VERSION_CONFLICT, error.message);
+  if (isConditionCancellation(error))
+    return new TaskError(
+      VERSION_CONFLICT,
+      'The item changed since it was read (a transaction condition failed)',
+    );
+  return error;
+};
