@@ -2,9 +2,10 @@
  * The one HTTP handler shape: `httpHandler(area, impl)` dispatches on the API Gateway v2 routeKey,
  * authenticates, checks the route's role, validates path, query and body with the route's zod
  * schemas (unknown fields rejected), limits the body size and maps every error to an RFC 9457
- * problem. Identical on AWS and in the local runtime.
+ * problem. Identical on AWS and in the local runtime. It is wrapped by `withObservability`
+ * (logs, traces, metrics: functions/commons/observability.ts), and every request that ends in a
+ * 5xx problem adds one to the `HttpServerErrors` metric of the function.
  */
-import middy from '@middy/core';
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
   APIGatewayProxyStructuredResultV2,
@@ -14,6 +15,7 @@ import type * as z from 'zod/mini';
 import { assertRole, type Principal, principalFromClaims } from './auth.ts';
 import { Problem, type ProblemItem, validationProblem } from './errors.ts';
 import { log } from './log.ts';
+import { count, HTTP_SERVER_ERRORS, withObservability } from './observability.ts';
 import type { AreaRoutes, RouteSpec } from './route.ts';
 import { routeKey } from './route.ts';
 import './zod-locale.ts';
@@ -129,11 +131,14 @@ const readBody = (event: Event, route: RouteSpec): unknown => {
 const lowerCaseHeaders = (headers: Event['headers'] | undefined): Record<string, string | undefined> =>
   Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
 
-const problemResult = (problem: Problem, instance: string): Result => ({
-  statusCode: problem.status,
-  headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store' },
-  body: JSON.stringify(problem.toBody(instance)),
-});
+const problemResult = (problem: Problem, instance: string): Result => {
+  if (problem.status >= 500) count(HTTP_SERVER_ERRORS);
+  return {
+    statusCode: problem.status,
+    headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store' },
+    body: JSON.stringify(problem.toBody(instance)),
+  };
+};
 
 const toResult = (result: HttpResult, route: RouteSpec): Result => {
   const status = result.status ?? Number(Object.keys(route.responses)[0] ?? 200);
@@ -209,5 +214,5 @@ export const httpHandler = <A extends AreaRoutes>(area: A, impl: Handlers<A>) =>
     }
   };
 
-  return middy<Event, Result>().handler(lambdaHandler);
+  return withObservability<Event, Result>(lambdaHandler);
 };

@@ -3,11 +3,11 @@
  * subscribers on AWS, the local SNS stand-in locally). The inbox per user comes with reminders.
  */
 import { PublishCommand } from '@aws-sdk/client-sns';
-import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { sns } from '../commons/clients.ts';
 import { env } from '../commons/env.ts';
 import { log } from '../commons/log.ts';
+import { withObservability } from '../commons/observability.ts';
 import '../commons/zod-locale.ts';
 import { type DetailType, type EventDetail, eventSchemas } from './schemas.ts';
 
@@ -223,4 +223,4 @@ const lambdaHandler = async (event: EventBridgeEvent<string, unknown>) => {
   return { notified: true };
 };
 
-export const handler = middy<EventBridgeEvent<string, unknown>>().handler(lambdaHandler);
+export const handler = withObservability(lambdaHandler);

@@ -3,11 +3,11 @@
  * deploy and at every local start: creates the ones missing (with their audit event), leaves the
  * ones officers may have edited untouched.
  */
-import middy from '@middy/core';
 import type { SystemActor } from '../commons/auth.ts';
 import { now, nowIso, nowMs } from '../commons/clock.ts';
 import { Problem } from '../commons/errors.ts';
 import { log } from '../commons/log.ts';
+import { withObservability } from '../commons/observability.ts';
 import { commit } from '../commons/store.ts';
 import { seedSuppliers } from '../domain/reference-data.ts';
 import { getSupplier, supplierItem } from '../store/suppliers.ts';
@@ -72,4 +72,4 @@ const lambdaHandler = async (event: CustomResourceEvent) => {
   return { PhysicalResourceId: 'helsekjop-seed', Data: { suppliers: created } };
 };
 
-export const handler = middy<CustomResourceEvent>().handler(lambdaHandler);
+export const handler = withObservability(lambdaHandler);

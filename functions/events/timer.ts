@@ -7,13 +7,13 @@
  * the timed workflow steps whose schedule was lost, and mends the yearly renegotiation timer.
  */
 
-import middy from '@middy/core';
 import type { SystemActor } from '../commons/auth.ts';
 import { sha256 } from '../commons/canonical.ts';
 import { now, nowIso, nowMs } from '../commons/clock.ts';
 import { Problem } from '../commons/errors.ts';
 import { publishEvent } from '../commons/events.ts';
 import { log } from '../commons/log.ts';
+import { withObservability } from '../commons/observability.ts';
 import { upsertOneTimeSchedule } from '../commons/schedules.ts';
 import { commit, type Keyed, tableName, withoutKeys } from '../commons/store.ts';
 import { startWorkflow } from '../commons/workflows.ts';
@@ -447,4 +447,4 @@ const lambdaHandler = async (event: unknown) => {
   }
 };
 
-export const handler = middy().handler(lambdaHandler);
+export const handler = withObservability(lambdaHandler);

@@ -3,13 +3,13 @@
  * Idempotent: retried and re-run on resumption. Changes go through commit() with their audit event.
  */
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import middy from '@middy/core';
 import * as z from 'zod/mini';
 import type { SystemActor } from '../commons/auth.ts';
 import { ddb } from '../commons/clients.ts';
 import { now, nowIso } from '../commons/clock.ts';
 import { publishEvent } from '../commons/events.ts';
 import { log } from '../commons/log.ts';
+import { withObservability } from '../commons/observability.ts';
 import { upsertOneTimeSchedule } from '../commons/schedules.ts';
 import { commit, tableName, withoutKeys } from '../commons/store.ts';
 import { completeTask } from '../commons/workflows.ts';
@@ -260,4 +260,4 @@ const lambdaHandler = async (event: unknown) => {
   }
 };
 
-export const handler = middy().handler(lambdaHandler);
+export const handler = withObservability(lambdaHandler);

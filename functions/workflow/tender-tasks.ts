@@ -4,7 +4,6 @@
  * go through commit() (the change and its audit event in one transaction).
  */
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import middy from '@middy/core';
 import * as z from 'zod/mini';
 import type { SystemActor } from '../commons/auth.ts';
 import { ddb } from '../commons/clients.ts';
@@ -12,6 +11,7 @@ import { now, nowIso } from '../commons/clock.ts';
 import { Problem } from '../commons/errors.ts';
 import { publishEvent } from '../commons/events.ts';
 import { log } from '../commons/log.ts';
+import { withObservability } from '../commons/observability.ts';
 import { upsertOneTimeSchedule } from '../commons/schedules.ts';
 import { commit, type Keyed, tableName, withoutKeys } from '../commons/store.ts';
 import { completeTask } from '../commons/workflows.ts';
@@ -504,4 +504,4 @@ const lambdaHandler = async (event: unknown) => {
   }
 };
 
-export const handler = middy().handler(lambdaHandler);
+export const handler = withObservability(lambdaHandler);
