@@ -231,8 +231,7 @@ export interface SubscriptionSpec {
 export const subscriptions: SubscriptionSpec[] = [
   {
     name: 'notify-participants',
-    description:
-      'Tell the people concerned about tender, agreement and annual performance agreement events',
+    description: 'Tell the people concerned about tender, agreement and annual performance agreement events',
     // Every detail-type the notifier formats (test/contracts/notifier-routing.test.ts).
     pattern: {
       source: [EVENT_SOURCE],

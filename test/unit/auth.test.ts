@@ -59,9 +59,9 @@ describe('the token kind', () => {
   it('answers 401 to a Cognito access token, which passes the authorizer but names no tenant', () => {
     const claims = { sub: 'a', 'cognito:groups': ['officer'], client_id: 'web' };
     expect(statusOf(() => principalFromClaims({ ...claims, token_use: 'access' }))).toBe(401);
-    expect(
-      principalFromClaims({ ...claims, token_use: 'id', 'custom:entity': 'helse-vest' }).entityId,
-    ).toBe('helse-vest');
+    expect(principalFromClaims({ ...claims, token_use: 'id', 'custom:entity': 'helse-vest' }).entityId).toBe(
+      'helse-vest',
+    );
   });
 });
 
