@@ -4,13 +4,13 @@
  * Step Functions (awsJson1_0), EventBridge (awsJson1_1), Scheduler (restJson), SNS (awsQuery).
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Request } from '../functions/access.ts';
 import { log } from '../functions/commons/log.ts';
 import { AccessDenied, type LocalAccessControl } from './access-control.ts';
 import type { LocalEventBus } from './event-bus.ts';
 import { ACCOUNT, REGION } from './functions.ts';
+import { closeServer, listenOnLoopback, readRawBody } from './loopback.ts';
 import type { LocalScheduler } from './scheduler.ts';
 import { AwsError, type LocalStepFunctions } from './stepfunctions.ts';
 
@@ -22,13 +22,7 @@ export interface SnsMessage {
   at: string;
 }
 
-const readBody = (req: IncomingMessage): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+const readBody = async (req: IncomingMessage): Promise<string> => (await readRawBody(req)).toString('utf8');
 
 const busArn = (name = 'default') =>
   name.startsWith('arn:') ? name : `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/${name}`;
@@ -48,14 +42,13 @@ export class AwsEndpoint {
   ) {}
 
   async start(port = 0): Promise<string> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const { server, url } = await listenOnLoopback((req, res) => void this.handle(req, res), port);
+    this.server = server;
+    return url;
   }
 
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  stop(): Promise<void> {
+    return closeServer(this.server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

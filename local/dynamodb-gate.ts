@@ -5,19 +5,13 @@
  * and the partition keys it touches (`dynamodb:LeadingKeys`). Refused calls answer
  * AccessDeniedException and never reach the database.
  */
-import {
-  createServer,
-  request as httpRequest,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Request } from '../functions/access.ts';
 import { log } from '../functions/commons/log.ts';
 import { tableShape } from '../functions/commons/table.ts';
 import type { LocalAccessControl } from './access-control.ts';
 import { ACCOUNT, REGION } from './functions.ts';
+import { closeServer, listenOnLoopback, readRawBody } from './loopback.ts';
 
 type AttributeValue = { S?: string; N?: string };
 type Key = Record<string, AttributeValue> | undefined;
@@ -69,14 +63,6 @@ export const requestsOf = (operation: string, body: Payload): Request[] => {
   }
 };
 
-const readBody = (req: IncomingMessage): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-
 export class DynamoGate {
   private server: Server | undefined;
 
@@ -86,25 +72,24 @@ export class DynamoGate {
   ) {}
 
   async start(): Promise<string> {
-    this.server = createServer((req, res) => {
+    const { server, url } = await listenOnLoopback((req, res) => {
       this.handle(req, res).catch((error) => {
         log.error('local DynamoDB gate failed', { error });
         if (!res.headersSent) res.writeHead(500);
         res.end();
       });
     });
-    this.server.keepAliveTimeout = 30_000;
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    server.keepAliveTimeout = 30_000;
+    this.server = server;
+    return url;
   }
 
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  stop(): Promise<void> {
+    return closeServer(this.server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req);
+    const body = await readRawBody(req);
     const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
     try {
       this.access.check(req.headers, requestsOf(operation, JSON.parse(body.toString('utf8') || '{}')));
