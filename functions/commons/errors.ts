@@ -8,7 +8,7 @@ export interface ProblemItem {
   pointer?: string;
   /** A path or query parameter, e.g. `tenderId`, `limit`. */
   parameter?: string;
-  /** A request header, e.g. `If-Match`. */
+  /** A request header, e.g. `Idempotency-Key`. */
   header?: string;
   detail: string;
 }
