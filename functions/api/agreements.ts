@@ -11,6 +11,7 @@ import { createIdempotently } from '../commons/idempotency.ts';
 import { newId } from '../commons/ids.ts';
 import { log } from '../commons/log.ts';
 import { commit, getItem, type Keyed, withoutKeys } from '../commons/store.ts';
+import { AlreadyExists } from '../commons/store-errors.ts';
 import { executionArnFor, readExecution, startWorkflow } from '../commons/workflows.ts';
 import {
   type Agreement,
@@ -586,7 +587,7 @@ export const handler = httpHandler(agreementRoutes, {
         change: { notificationId: notification.id },
       });
     } catch (error) {
-      if (!(error instanceof Problem && error.status === 409)) throw error; // read before: fine
+      if (!(error instanceof AlreadyExists)) throw error; // read before: fine
     }
     return { body: { ...withoutKeys(notification), read: true } };
   },

@@ -10,14 +10,8 @@ import { httpHandler } from '../commons/http.ts';
 import { createIdempotently } from '../commons/idempotency.ts';
 import { newId } from '../commons/ids.ts';
 import { log } from '../commons/log.ts';
-import {
-  commit,
-  ExtraConditionFailed,
-  getItem,
-  type TransactItem,
-  tableName,
-  withoutKeys,
-} from '../commons/store.ts';
+import { commit, getItem, type TransactItem, tableName, withoutKeys } from '../commons/store.ts';
+import { ExtraConditionFailed, StoreConflict } from '../commons/store-errors.ts';
 import {
   type Bid,
   beforeDeadline,
@@ -168,7 +162,7 @@ const recordBidRead = async (principal: Principal, tender: TenderItem, bidIds: s
       });
       return;
     } catch (error) {
-      if (!(error instanceof Problem && error.status === 409)) throw error;
+      if (!(error instanceof StoreConflict)) throw error;
     }
   }
   throw conflict('Too many reads at once; read again');

@@ -13,11 +13,12 @@ import type {
 } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { assertRole, type Principal, principalFromClaims } from './auth.ts';
-import { Problem, type ProblemItem, validationProblem } from './errors.ts';
+import { conflict, Problem, type ProblemItem, validationProblem } from './errors.ts';
 import { log } from './log.ts';
 import { count, HTTP_SERVER_ERRORS, withObservability } from './observability.ts';
 import type { AreaRoutes, RouteSpec } from './route.ts';
 import { routeKey } from './route.ts';
+import { StoreConflict } from './store-errors.ts';
 import './zod-locale.ts';
 
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -140,6 +141,17 @@ const problemResult = (problem: Problem, instance: string): Result => {
   };
 };
 
+/**
+ * The one mapping of errors to problems: a Problem is answered as it is, a write that lost to
+ * another writer (the store's VersionConflict or AlreadyExists) as a 409; anything else is not
+ * expected here (undefined: a 500).
+ */
+const asProblem = (error: unknown): Problem | undefined => {
+  if (error instanceof Problem) return error;
+  if (error instanceof StoreConflict) return conflict(error.message, { currentVersionUnknown: true });
+  return undefined;
+};
+
 const toResult = (result: HttpResult, route: RouteSpec): Result => {
   const status = result.status ?? Number(Object.keys(route.responses)[0] ?? 200);
   if (result.contentType) {
@@ -200,7 +212,8 @@ export const httpHandler = <A extends AreaRoutes>(area: A, impl: Handlers<A>) =>
       if (!fn) throw new Error(`No implementation for ${operationId}`);
       return toResult(await fn(request), route);
     } catch (error) {
-      if (error instanceof Problem) return problemResult(error, path);
+      const problem = asProblem(error);
+      if (problem) return problemResult(problem, path);
       log.error('unhandled error', { routeKey: event.routeKey, error });
       return problemResult(
         new Problem(

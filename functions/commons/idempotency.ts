@@ -8,7 +8,8 @@ import { canonicalJson, sha256 } from './canonical.ts';
 import { nowMs } from './clock.ts';
 import { ruleProblem } from './errors.ts';
 import type { HttpRequest, HttpResult } from './http.ts';
-import { ExtraConditionFailed, getItem, type Keyed, type TransactItem, tableName } from './store.ts';
+import { getItem, type Keyed, type TransactItem, tableName } from './store.ts';
+import { ExtraConditionFailed } from './store-errors.ts';
 
 const RETENTION_SECONDS = 24 * 60 * 60;
 

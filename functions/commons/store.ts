@@ -2,17 +2,24 @@
  * Every change to an aggregate is written here, and only here: one DynamoDB transaction that puts
  * the aggregate under an optimistic-lock condition and appends its audit event, hash-chained to the
  * one before. No change without its event, no event without its change; a sequence cannot fork
- * because the event item is written with attribute_not_exists.
+ * because the event item is written with attribute_not_exists. A write that loses to another
+ * writer raises VersionConflict or AlreadyExists (./store-errors.ts), never an HTTP problem: the
+ * HTTP edge maps them to a 409, the workflow tasks to `VersionConflict`.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { GENESIS } from '../domain/audit.ts';
 import type { Actor } from './auth.ts';
 import { canonicalJson, sha256 } from './canonical.ts';
 import { ddb } from './clients.ts';
 import { nowIso } from './clock.ts';
 import { env } from './env.ts';
-import { conflict } from './errors.ts';
+import { AlreadyExists, ExtraConditionFailed, VersionConflict } from './store-errors.ts';
 
 export const GENESIS_HASH = GENESIS;
 
@@ -65,15 +72,6 @@ export interface CommitInput<T extends Keyed> {
   executionArn?: string;
   /** Other writes that must happen in the same transaction (idempotency record, child items…). */
   extra?: TransactItem[];
-}
-
-/** A condition on one of the `extra` items failed; `index` is its position in `extra`. */
-export class ExtraConditionFailed extends Error {
-  readonly index: number;
-  constructor(index: number) {
-    super(`Condition failed on extra transaction item ${index}`);
-    this.index = index;
-  }
 }
 
 export const tableName = (): string => env('TABLE_NAME');
@@ -150,6 +148,18 @@ const prepare = <T extends Keyed>(input: CommitInput<T>, at: string) => {
   return { item, event, items: [aggregatePut, auditPut] };
 };
 
+/** The position of the transaction item whose condition failed, if that is why it was cancelled. */
+const conditionFailedAt = (error: unknown): number | undefined => {
+  if (
+    !(error instanceof TransactionCanceledException) &&
+    (error as Error | undefined)?.name !== 'TransactionCanceledException'
+  )
+    return undefined;
+  const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
+  const failed = reasons.findIndex((r) => r?.Code === 'ConditionalCheckFailed');
+  return failed >= 0 ? failed : undefined;
+};
+
 /** DynamoDB allows 100 items per transaction: two per aggregate (the item and its audit event). */
 export const MAX_AGGREGATES_PER_COMMIT = 49;
 
@@ -168,24 +178,16 @@ export const commitAll = async (
       new TransactWriteCommand({ TransactItems: [...prepared.flatMap((p) => p.items), ...extra] }),
     );
   } catch (error) {
-    if (
-      error instanceof TransactionCanceledException ||
-      (error as Error).name === 'TransactionCanceledException'
-    ) {
-      const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
-      const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
-      const input = failed >= 0 ? inputs[Math.floor(failed / 2)] : undefined;
-      if (input) {
-        throw conflict(
-          input.before
-            ? `${input.aggregate.type} ${input.aggregate.id} was changed by someone else since version ${input.before.version}; read it again and retry`
-            : `${input.aggregate.type} ${input.aggregate.id} already exists`,
-          { currentVersionUnknown: true },
-        );
-      }
-      if (failed >= 2 * inputs.length) throw new ExtraConditionFailed(failed - 2 * inputs.length);
-    }
-    throw error;
+    const failed = conditionFailedAt(error);
+    if (failed === undefined) throw error;
+    const input = inputs[Math.floor(failed / 2)];
+    if (!input) throw new ExtraConditionFailed(failed - 2 * inputs.length);
+    const name = `${input.aggregate.type} ${input.aggregate.id}`;
+    throw input.before
+      ? new VersionConflict(
+          `${name} was changed by someone else since version ${input.before.version}; read it again and retry`,
+        )
+      : new AlreadyExists(`${name} already exists`);
   }
   return prepared.map(({ item, event }) => ({ item, event }));
 };
@@ -195,6 +197,69 @@ export const commit = async <T extends Keyed>(
 ): Promise<{ item: T & Versioned; event: AuditEvent }> => {
   const [result] = await commitAll([input as CommitInput<Keyed>], input.extra);
   return result as { item: T & Versioned; event: AuditEvent };
+};
+
+/**
+ * Writes `items` only if `aggregate` is still at the version it was read at (nothing is decided
+ * meanwhile that the writer did not see): VersionConflict otherwise.
+ */
+export const writeIfUnchanged = async (
+  aggregate: Keyed & { version: number },
+  items: TransactItem[],
+): Promise<void> => {
+  try {
+    await ddb().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            ConditionCheck: {
+              TableName: tableName(),
+              Key: { PK: aggregate.PK, SK: aggregate.SK },
+              ConditionExpression: 'version = :version',
+              ExpressionAttributeValues: { ':version': aggregate.version },
+            },
+          },
+          ...items,
+        ],
+      }),
+    );
+  } catch (error) {
+    const failed = conditionFailedAt(error);
+    if (failed === undefined) throw error;
+    if (failed > 0) throw new ExtraConditionFailed(failed - 1);
+    throw new VersionConflict(
+      `${aggregate.PK} ${aggregate.SK} changed since version ${aggregate.version}; read it again and retry`,
+    );
+  }
+};
+
+/**
+ * Puts `item` only if the stored one meets `condition` (with `values`). Returns whether it did:
+ * false when someone else wrote meanwhile.
+ */
+export const putIf = async (
+  item: Keyed & Record<string, unknown>,
+  condition: string,
+  values: Record<string, unknown>,
+): Promise<boolean> => {
+  try {
+    await ddb().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: item,
+        ConditionExpression: condition,
+        ExpressionAttributeValues: values,
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (
+      error instanceof ConditionalCheckFailedException ||
+      (error as Error).name === 'ConditionalCheckFailedException'
+    )
+      return false;
+    throw error;
+  }
 };
 
 export const getItem = async <T>(key: Keyed, consistent = true): Promise<T | undefined> => {

@@ -9,7 +9,6 @@
 import type { Actor, SystemActor } from '../commons/auth.ts';
 import { canonicalJson, sha256 } from '../commons/canonical.ts';
 import { nowIso, nowMs } from '../commons/clock.ts';
-import { Problem } from '../commons/errors.ts';
 import { publishEvent } from '../commons/events.ts';
 import { log } from '../commons/log.ts';
 import { deleteSchedule, upsertOneTimeSchedule } from '../commons/schedules.ts';
@@ -22,6 +21,7 @@ import {
   tableName,
   withoutKeys,
 } from '../commons/store.ts';
+import { VersionConflict } from '../commons/store-errors.ts';
 import { type Agreement, addDays } from '../domain/agreement.ts';
 import { planReminders, supersededOnArrival } from '../domain/reminders.ts';
 import { getAgreement } from '../store/agreements.ts';
@@ -202,7 +202,7 @@ const publishOnce = async (r: ReminderItem, agreement: Agreement): Promise<void>
       })
     ).item as ReminderItem;
   } catch (error) {
-    if (error instanceof Problem && error.status === 409) return; // a concurrent attempt claimed it
+    if (error instanceof VersionConflict) return; // a concurrent attempt claimed it
     throw error;
   }
   const detail = {
@@ -288,7 +288,7 @@ export const deliverReminder = async (agreementId: string, key: string): Promise
       )
     )[0]?.item as ReminderItem;
   } catch (error) {
-    if (error instanceof Problem && error.status === 409) return 'delivered by a concurrent attempt';
+    if (error instanceof VersionConflict) return 'delivered by a concurrent attempt';
     throw error;
   }
   await publishOnce(delivered, agreement);

@@ -5,10 +5,10 @@
  */
 import type { SystemActor } from '../commons/auth.ts';
 import { now, nowIso, nowMs } from '../commons/clock.ts';
-import { Problem } from '../commons/errors.ts';
 import { log } from '../commons/log.ts';
 import { withObservability } from '../commons/observability.ts';
 import { commit } from '../commons/store.ts';
+import { AlreadyExists } from '../commons/store-errors.ts';
 import { seedSuppliers } from '../domain/reference-data.ts';
 import { getSupplier, supplierItem } from '../store/suppliers.ts';
 import {
@@ -43,7 +43,7 @@ export const seed = async (): Promise<number> => {
       });
       created++;
     } catch (error) {
-      if (!(error instanceof Problem && error.status === 409)) throw error; // created concurrently: fine
+      if (!(error instanceof AlreadyExists)) throw error; // created concurrently: fine
     }
   }
   return created;

@@ -10,12 +10,12 @@
 import type { SystemActor } from '../commons/auth.ts';
 import { sha256 } from '../commons/canonical.ts';
 import { now, nowIso, nowMs } from '../commons/clock.ts';
-import { Problem } from '../commons/errors.ts';
 import { publishEvent } from '../commons/events.ts';
 import { log } from '../commons/log.ts';
 import { withObservability } from '../commons/observability.ts';
 import { upsertOneTimeSchedule } from '../commons/schedules.ts';
 import { commit, type Keyed, tableName, withoutKeys } from '../commons/store.ts';
+import { AlreadyExists } from '../commons/store-errors.ts';
 import { startWorkflow } from '../commons/workflows.ts';
 import { addDays } from '../domain/agreement.ts';
 import { negotiationStage } from '../domain/performance.ts';
@@ -410,7 +410,7 @@ const onAnswerDue = async (t: {
           : [],
     });
   } catch (error) {
-    if (error instanceof Problem && error.status === 409) return { outcome: 'already reminded' };
+    if (error instanceof AlreadyExists) return { outcome: 'already reminded' };
     throw error;
   }
   await publishEvent('PerformanceAgreement.AnswerDue', {

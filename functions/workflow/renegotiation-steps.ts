@@ -6,9 +6,9 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Actor } from '../commons/auth.ts';
 import { ddb } from '../commons/clients.ts';
 import { nowIso, nowMs } from '../commons/clock.ts';
-import { Problem } from '../commons/errors.ts';
 import { upsertOneTimeSchedule } from '../commons/schedules.ts';
 import { commit, getItem, type Keyed, tableName } from '../commons/store.ts';
+import { AlreadyExists } from '../commons/store-errors.ts';
 import { completeTask } from '../commons/workflows.ts';
 import { computeProposal, type PerformanceYear } from '../domain/performance.ts';
 import { startAllScheduleName } from '../events/timer-event.ts';
@@ -148,7 +148,7 @@ export const ensureYear = async (
     });
     return item as YearItem;
   } catch (error) {
-    if (error instanceof Problem && error.status === 409) {
+    if (error instanceof AlreadyExists) {
       const raced = await getYear(agreement.id, year);
       if (raced) return raced;
     }

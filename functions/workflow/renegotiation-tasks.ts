@@ -2,16 +2,14 @@
  * Step Functions tasks of the yearly renegotiation (workflows/annual-renegotiation.asl.json).
  * Idempotent: retried and re-run on resumption. Changes go through commit() with their audit event.
  */
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { SystemActor } from '../commons/auth.ts';
-import { ddb } from '../commons/clients.ts';
 import { now, nowIso } from '../commons/clock.ts';
 import { publishEvent } from '../commons/events.ts';
 import { log } from '../commons/log.ts';
 import { withObservability } from '../commons/observability.ts';
 import { upsertOneTimeSchedule } from '../commons/schedules.ts';
-import { commit, tableName, withoutKeys } from '../commons/store.ts';
+import { commit, tableName, withoutKeys, writeIfUnchanged } from '../commons/store.ts';
 import { completeTask } from '../commons/workflows.ts';
 import '../commons/zod-locale.ts';
 import {
@@ -151,31 +149,19 @@ const tasks = {
         'WaitOutlivesExecution',
         `Waiting for the ${input.step} (up to ${renegotiationWaitsFrom[input.step] / 86_400} days) would outlive the workflow execution started ${input.executionStartedAt}`,
       );
-    await ddb().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            ConditionCheck: {
-              TableName: tableName(),
-              Key: yearKey(item.agreementId, item.year),
-              ConditionExpression: 'version = :version',
-              ExpressionAttributeValues: { ':version': item.version },
-            },
+    await writeIfUnchanged(item, [
+      {
+        Put: {
+          TableName: tableName(),
+          Item: {
+            ...negotiationTokenKey(item.agreementId, item.year, input.step),
+            taskToken: input.taskToken,
+            executionArn: input.executionArn,
+            registeredAt: nowIso(),
           },
-          {
-            Put: {
-              TableName: tableName(),
-              Item: {
-                ...negotiationTokenKey(item.agreementId, item.year, input.step),
-                taskToken: input.taskToken,
-                executionArn: input.executionArn,
-                registeredAt: nowIso(),
-              },
-            },
-          },
-        ],
-      }),
-    );
+        },
+      },
+    ]);
     // A reminder before the answer is due, to whoever's turn it is.
     const deadline = input.step === 'supplier' ? item.supplierDeadline : officerDeadline(item.year);
     if (deadline && Date.parse(deadline) > now().getTime()) {

@@ -4,8 +4,7 @@
  * names it can fail with; test/contracts/asl-errors.test.ts checks every name in the ASL files
  * against them.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { Problem, problemType } from '../commons/errors.ts';
+import { StoreConflict } from '../commons/store-errors.ts';
 
 /** A failure the workflow handles by name. */
 export class TaskError<N extends string = string> extends Error {
@@ -17,8 +16,8 @@ export class TaskError<N extends string = string> extends Error {
 
 /**
  * Someone changed the aggregate between the task's read and its write (optimistic locking: the
- * store's `conflict(...)` 409, or a transaction's version condition). Ordinary under concurrency:
- * the workflows retry the task, which reads again.
+ * store's VersionConflict, or AlreadyExists when it was created meanwhile). Ordinary under
+ * concurrency: the workflows retry the task, which reads again.
  */
 export const VERSION_CONFLICT = 'VersionConflict';
 
@@ -28,21 +27,6 @@ export const VERSION_CONFLICT = 'VersionConflict';
  */
 export const TRANSACTION_CANCELLED = 'TransactionCanceledException';
 
-const isConditionCancellation = (error: unknown): boolean =>
-  (error instanceof TransactionCanceledException ||
-    (error as Error | undefined)?.name === 'TransactionCanceledException') &&
-  ((error as TransactionCanceledException).CancellationReasons ?? []).some(
-    (r) => r?.Code === 'ConditionalCheckFailed',
-  );
-
-/** The error as the workflow should see it: a version conflict becomes `VersionConflict`. */
-export const asTaskError = (error: unknown): unknown => {
-  if (error instanceof Problem && error.status === 409 && error.type === problemType('conflict'))
-    return new TaskError(VERSION_CONFLICT, error.message);
-  if (isConditionCancellation(error))
-    return new TaskError(
-      VERSION_CONFLICT,
-      'The item changed since it was read (a transaction condition failed)',
-    );
-  return error;
-};
+/** The error as the workflow should see it: a write that lost to another becomes `VersionConflict`. */
+export const asTaskError = (error: unknown): unknown =>
+  error instanceof StoreConflict ? new TaskError(VERSION_CONFLICT, error.message) : error;

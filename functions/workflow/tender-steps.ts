@@ -3,11 +3,10 @@
  * stored its task token beside the tender; the API completes or fails it after committing the
  * decision. Used by the workflow tasks, the timer and the API alike.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb } from '../commons/clients.ts';
 import { log } from '../commons/log.ts';
-import { getItem, tableName } from '../commons/store.ts';
+import { getItem, putIf, tableName } from '../commons/store.ts';
 import { completeTask, failTask } from '../commons/workflows.ts';
 import type { Tender } from '../domain/tender.ts';
 import { listTaskTokens, type TaskTokenItem, taskTokenKey } from '../store/tenders.ts';
@@ -81,23 +80,7 @@ export const reindexTimer = async (token: TimerTokenItem, dueAt: string | undefi
   const tenderId = token.tenderId;
   const item =
     dueAt && tenderId && step && isTimedStep(step) ? { ...rest, ...timerIndex(tenderId, step, dueAt) } : rest;
-  try {
-    await ddb().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: item,
-        ConditionExpression: 'taskToken = :token',
-        ExpressionAttributeValues: { ':token': token.taskToken },
-      }),
-    );
-  } catch (error) {
-    if (
-      error instanceof ConditionalCheckFailedException ||
-      (error as Error).name === 'ConditionalCheckFailedException'
-    )
-      return;
-    throw error;
-  }
+  await putIf(item, 'taskToken = :token', { ':token': token.taskToken });
 };
 
 export const getStepToken = (tenderId: string, step: WaitingStep): Promise<TimerTokenItem | undefined> =>

@@ -3,17 +3,15 @@
  * idempotent: Step Functions retries them, and a resumed execution runs them again. Status changes
  * go through commit() (the change and its audit event in one transaction).
  */
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { SystemActor } from '../commons/auth.ts';
-import { ddb } from '../commons/clients.ts';
 import { now, nowIso } from '../commons/clock.ts';
-import { Problem } from '../commons/errors.ts';
 import { publishEvent } from '../commons/events.ts';
 import { log } from '../commons/log.ts';
 import { withObservability } from '../commons/observability.ts';
 import { upsertOneTimeSchedule } from '../commons/schedules.ts';
-import { commit, type Keyed, tableName, withoutKeys } from '../commons/store.ts';
+import { commit, type Keyed, tableName, withoutKeys, writeIfUnchanged } from '../commons/store.ts';
+import { StoreConflict } from '../commons/store-errors.ts';
 import { completeTask } from '../commons/workflows.ts';
 import { commitWithReminders } from '../events/reminders.ts';
 import '../commons/zod-locale.ts';
@@ -199,32 +197,20 @@ const tasks = {
         : input.step === 'standstill'
           ? tender.award?.standstillEndsAt
           : undefined;
-    await ddb().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            ConditionCheck: {
-              TableName: tableName(),
-              Key: { PK: tender.PK, SK: tender.SK },
-              ConditionExpression: 'version = :version',
-              ExpressionAttributeValues: { ':version': tender.version },
-            },
+    await writeIfUnchanged(tender, [
+      {
+        Put: {
+          TableName: tableName(),
+          Item: {
+            ...taskTokenKey(tender.id, input.step),
+            taskToken: input.taskToken,
+            executionArn: input.executionArn,
+            registeredAt: nowIso(),
+            ...(due && isTimedStep(input.step) ? timerIndex(tender.id, input.step, due) : {}),
           },
-          {
-            Put: {
-              TableName: tableName(),
-              Item: {
-                ...taskTokenKey(tender.id, input.step),
-                taskToken: input.taskToken,
-                executionArn: input.executionArn,
-                registeredAt: nowIso(),
-                ...(due && isTimedStep(input.step) ? timerIndex(tender.id, input.step, due) : {}),
-              },
-            },
-          },
-        ],
-      }),
-    );
+        },
+      },
+    ]);
     if (input.step === 'bidDeadline') {
       await upsertOneTimeSchedule(
         bidDeadlineScheduleName(tender.id, new Date(tender.bidDeadline)),
@@ -327,7 +313,7 @@ const tasks = {
       });
     } catch (error) {
       // A retry after a commit that did land: the ranking is there.
-      if (!(error instanceof Problem && error.status === 409)) throw error;
+      if (!(error instanceof StoreConflict)) throw error;
     }
     return { lotId, status: ranking.status };
   },

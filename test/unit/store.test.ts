@@ -1,8 +1,22 @@
-import { describe, expect, it } from 'vitest';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../functions/commons/canonical.ts';
 import { Problem } from '../../functions/commons/errors.ts';
 import { decodeCursor, encodeCursor } from '../../functions/commons/pagination.ts';
-import { buildAuditEvent, GENESIS_HASH, hashEvent } from '../../functions/commons/store.ts';
+import {
+  buildAuditEvent,
+  commit,
+  GENESIS_HASH,
+  hashEvent,
+  writeIfUnchanged,
+} from '../../functions/commons/store.ts';
+import {
+  AlreadyExists,
+  ExtraConditionFailed,
+  VersionConflict,
+} from '../../functions/commons/store-errors.ts';
 
 describe('canonical JSON', () => {
   it('sorts keys at every level and drops undefined, so equal content hashes equally', () => {
@@ -69,5 +83,47 @@ describe('cursors', () => {
         expect((error as Problem).errors?.[0]?.parameter).toBe('cursor');
       }
     }
+  });
+});
+
+describe('store conflicts', () => {
+  const ddbMock = mockClient(DynamoDBDocumentClient);
+  const cancelled = (...codes: string[]) =>
+    new TransactionCanceledException({
+      message: 'Transaction cancelled',
+      $metadata: {},
+      CancellationReasons: codes.map((Code) => ({ Code })),
+    });
+  const input = (before?: { version: number }) => ({
+    aggregate: { type: 'tender', id: 't1' },
+    entityId: 'helse-sor-ost',
+    before: before ? { PK: 'TENDER#t1', SK: 'TENDER', version: before.version, auditHead: 'a' } : undefined,
+    after: { PK: 'TENDER#t1', SK: 'TENDER' },
+    actor: { sub: 'u1', name: 'Kari', role: 'officer' as const, entityId: 'helse-sor-ost' },
+    action: 'tender.updated',
+    change: null,
+  });
+
+  beforeEach(() => {
+    ddbMock.reset();
+    process.env.TABLE_NAME = 'table';
+  });
+
+  it('raises typed errors, not HTTP problems: VersionConflict, AlreadyExists, ExtraConditionFailed', async () => {
+    ddbMock.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None'));
+    await expect(commit(input({ version: 3 }))).rejects.toBeInstanceOf(VersionConflict);
+    await expect(commit(input())).rejects.toBeInstanceOf(AlreadyExists);
+    ddbMock.on(TransactWriteCommand).rejects(cancelled('None', 'None', 'ConditionalCheckFailed'));
+    await expect(commit(input())).rejects.toMatchObject({ index: 0 });
+    await expect(commit(input())).rejects.toBeInstanceOf(ExtraConditionFailed);
+    ddbMock.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed'));
+    await expect(writeIfUnchanged({ PK: 'TENDER#t1', SK: 'TENDER', version: 2 }, [])).rejects.toBeInstanceOf(
+      VersionConflict,
+    );
+  });
+
+  it('leaves other failures as they are', async () => {
+    ddbMock.on(TransactWriteCommand).rejects(cancelled('TransactionConflict', 'None'));
+    await expect(commit(input({ version: 3 }))).rejects.toBeInstanceOf(TransactionCanceledException);
   });
 });
