@@ -1,11 +1,8 @@
 /** HTTP handler for the auditors' routes (functions/api/audit.routes.ts). */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { authorize, type Principal } from '../commons/auth.ts';
-import { ddb } from '../commons/clients.ts';
 import { nowIso } from '../commons/clock.ts';
 import { notFound } from '../commons/errors.ts';
 import { type HttpResult, httpHandler } from '../commons/http.ts';
-import { tableName } from '../commons/store.ts';
 import { readExecution } from '../commons/workflows.ts';
 import { agreementIdFor } from '../domain/agreement.ts';
 import { type Finding, type StoredEvent, verifyChain } from '../domain/audit.ts';
@@ -20,7 +17,7 @@ import {
   releasePackage,
 } from '../domain/ocds.ts';
 import { entityById } from '../domain/reference-data.ts';
-import { type AgreementItem, getAgreement, listAmendments, type YearItem } from '../store/agreements.ts';
+import { type AgreementItem, getAgreement, listAmendments, listYears } from '../store/agreements.ts';
 import {
   type AuditItem,
   aggregateEvents,
@@ -28,31 +25,22 @@ import {
   entityEvents,
   historyEvents,
 } from '../store/audit.ts';
+import { queryAll } from '../store/query.ts';
 import { getSupplier } from '../store/suppliers.ts';
 import { listBids, type TenderItem } from '../store/tenders.ts';
 import { auditRoutes } from './audit.routes.ts';
 import { loadTender } from './tender-access.ts';
 
 /** The items of a tender's or agreement's partition that are aggregates (they carry a version). */
-const partitionAggregates = async (pk: string) => {
-  const items: { PK: string; SK: string; version?: number; auditHead?: string }[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const result = await ddb().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ProjectionExpression: 'PK, SK, version, auditHead',
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...((result.Items ?? []) as typeof items));
-    start = result.LastEvaluatedKey;
-  } while (start);
-  return items.filter((i) => typeof i.version === 'number' && typeof i.auditHead === 'string');
-};
+const partitionAggregates = async (pk: string) =>
+  (
+    await queryAll<{ PK: string; SK: string; version?: number; auditHead?: string }>({
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ProjectionExpression: 'PK, SK, version, auditHead',
+      ConsistentRead: true,
+    })
+  ).filter((i) => typeof i.version === 'number' && typeof i.auditHead === 'string');
 
 /** Verifies every aggregate the events name (re-reading each chain whole) and every aggregate found. */
 const verifyAll = async (
@@ -242,15 +230,8 @@ export const handler = httpHandler(auditRoutes, {
     const agreement = await loadAgreement(principal, params.agreementId);
     const events = await historyEvents(`AGREEMENT#${agreement.id}`);
     const arns = events.map((e) => e.executionArn).filter((a): a is string => typeof a === 'string');
-    const years = await ddb().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :y)',
-        ExpressionAttributeValues: { ':pk': `AGREEMENT#${agreement.id}`, ':y': 'YEAR#' },
-        ProjectionExpression: 'executionArn',
-      }),
-    );
-    for (const y of years.Items ?? []) if (typeof y.executionArn === 'string') arns.push(y.executionArn);
+    for (const y of await listYears(agreement.id))
+      if (typeof y.executionArn === 'string') arns.push(y.executionArn);
     const rows = [
       ...auditRows(events),
       ...(await workflowRows(
@@ -273,14 +254,7 @@ const processData = async (tender: TenderItem, baseUrl: string): Promise<Process
   const years: ProcessData['years'] = [];
   for (const a of agreements) {
     events.push(...(await historyEvents(`AGREEMENT#${a.id}`)));
-    const result = await ddb().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :y)',
-        ExpressionAttributeValues: { ':pk': `AGREEMENT#${a.id}`, ':y': 'YEAR#' },
-      }),
-    );
-    for (const y of (result.Items ?? []) as YearItem[])
+    for (const y of await listYears(a.id))
       years.push({ ...y, amendments: await listAmendments(a.id, y.year) });
   }
   const bids = await listBids(tender.id);

@@ -1,11 +1,8 @@
 /** Framework agreements' storage: keys, index entries and queries. */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb } from '../commons/clients.ts';
-import { decodeCursor, encodeCursor } from '../commons/pagination.ts';
-import { getItem, type Keyed, tableName, type Versioned } from '../commons/store.ts';
+import { getItem, type Keyed, type Versioned } from '../commons/store.ts';
 import type { Agreement } from '../domain/agreement.ts';
 import type { Amendment, PerformanceYear, UsageReport } from '../domain/performance.ts';
-import type { Page } from './tenders.ts';
+import { listIndexPage, type Page, queryPartition } from './query.ts';
 
 export type AgreementItem = Agreement &
   Versioned & { GSI1PK: string; GSI1SK: string; GSI2PK: string; GSI2SK: string };
@@ -25,31 +22,14 @@ export const agreementItem = (
 
 export const getAgreement = (id: string) => getItem<AgreementItem>(agreementKey(id));
 
-export const listAgreements = async (
+export const listAgreements = (
   by: { entityId: string } | { supplierId: string },
   limit: number,
   cursor?: string,
-): Promise<Page<AgreementItem>> => {
-  const [index, partition] =
-    'entityId' in by
-      ? (['GSI1', `ENTITY#${by.entityId}#AGREEMENTS`] as const)
-      : (['GSI2', `SUPPLIER#${by.supplierId}#AGREEMENTS`] as const);
-  const pk = `${index}PK`;
-  const result = await ddb().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: index,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': pk },
-      ExpressionAttributeValues: { ':pk': partition },
-      ScanIndexForward: false,
-      Limit: limit,
-      ExclusiveStartKey: decodeCursor(cursor, { [pk]: partition }),
-    }),
-  );
-  const nextCursor = encodeCursor(result.LastEvaluatedKey);
-  return { items: (result.Items ?? []) as AgreementItem[], ...(nextCursor ? { nextCursor } : {}) };
-};
+): Promise<Page<AgreementItem>> =>
+  'entityId' in by
+    ? listIndexPage('GSI1', `ENTITY#${by.entityId}#AGREEMENTS`, { limit, cursor, newestFirst: true })
+    : listIndexPage('GSI2', `SUPPLIER#${by.supplierId}#AGREEMENTS`, { limit, cursor, newestFirst: true });
 
 export const yearKey = (agreementId: string, year: number): Keyed => ({
   PK: `AGREEMENT#${agreementId}`,
@@ -76,27 +56,13 @@ export type YearItem = PerformanceYear & Versioned;
 export type AmendmentItem = Amendment & Versioned;
 export type UsageItem = UsageReport & Versioned;
 
-const queryPartition = async <T>(agreementId: string, prefix: string): Promise<T[]> => {
-  const items: T[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const result = await ddb().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': `AGREEMENT#${agreementId}`, ':prefix': prefix },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...((result.Items ?? []) as T[]));
-    start = result.LastEvaluatedKey;
-  } while (start);
-  return items;
-};
+const agreementPartition = <T>(agreementId: string, prefix: string): Promise<T[]> =>
+  queryPartition<T>(`AGREEMENT#${agreementId}`, prefix);
 
 export const getYear = (agreementId: string, year: number) => getItem<YearItem>(yearKey(agreementId, year));
 export const listAmendments = (agreementId: string, year: number) =>
-  queryPartition<AmendmentItem>(agreementId, `AMENDMENT#${year}#`);
+  agreementPartition<AmendmentItem>(agreementId, `AMENDMENT#${year}#`);
 export const listUsage = (agreementId: string, year: number) =>
-  queryPartition<UsageItem>(agreementId, `USAGE#${year}-`);
+  agreementPartition<UsageItem>(agreementId, `USAGE#${year}-`);
+/** Every year's performance agreement of an agreement. */
+export const listYears = (agreementId: string) => agreementPartition<YearItem>(agreementId, 'YEAR#');

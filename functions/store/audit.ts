@@ -1,23 +1,13 @@
 /** Reading the audit trail: one aggregate's chain, an entity's events, a tender's or agreement's history. */
-import { BatchGetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb } from '../commons/clients.ts';
 import { tableName } from '../commons/store.ts';
 import type { StoredEvent } from '../domain/audit.ts';
+import { type QueryInput, queryAll } from './query.ts';
 
 export type AuditItem = StoredEvent & { itemPK?: string; itemSK?: string; entityId: string; action: string };
 
-const all = async (input: Omit<QueryCommandInput, 'TableName'>, max = 20_000): Promise<AuditItem[]> => {
-  const items: AuditItem[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const result = await ddb().send(
-      new QueryCommand({ TableName: tableName(), ...input, ExclusiveStartKey: start }),
-    );
-    items.push(...((result.Items ?? []) as AuditItem[]));
-    start = result.LastEvaluatedKey;
-  } while (start && items.length < max);
-  return items;
-};
+const all = (input: QueryInput, max = 20_000): Promise<AuditItem[]> => queryAll<AuditItem>(input, max);
 
 export const aggregateEvents = (type: string, id: string) =>
   all({

@@ -1,8 +1,9 @@
 /** Reminders, the inbox and the entities' reminder settings: keys and queries (no Scan). */
-import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb } from '../commons/clients.ts';
 import { getItem, type Keyed, tableName, type Versioned } from '../commons/store.ts';
 import { defaultReminderSettings, type PlannedReminder, type ReminderSettings } from '../domain/reminders.ts';
+import { queryPage, queryPartition } from './query.ts';
 
 export type ReminderStatus = 'pending' | 'delivered' | 'cancelled';
 
@@ -41,38 +42,19 @@ export const reminderItem = (r: Omit<Reminder, never>): Omit<ReminderItem, 'vers
 export const getReminder = (agreementId: string, key: string) =>
   getItem<ReminderItem>(reminderKey(agreementId, key));
 
-export const listReminders = async (agreementId: string): Promise<ReminderItem[]> => {
-  const items: ReminderItem[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const result = await ddb().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': `AGREEMENT#${agreementId}`, ':prefix': 'REMINDER#' },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...((result.Items ?? []) as ReminderItem[]));
-    start = result.LastEvaluatedKey;
-  } while (start);
-  return items;
-};
+export const listReminders = (agreementId: string): Promise<ReminderItem[]> =>
+  queryPartition<ReminderItem>(`AGREEMENT#${agreementId}`, 'REMINDER#');
 
 /** Pending reminders due at or before `now`: reads grow with what is due, not with what is held. */
-export const listDueReminders = async (now: string, limit = 100): Promise<ReminderItem[]> => {
-  const result = await ddb().send(
-    new QueryCommand({
-      TableName: tableName(),
+export const listDueReminders = async (now: string, limit = 100): Promise<ReminderItem[]> =>
+  (
+    await queryPage<ReminderItem>({
       IndexName: 'GSI2',
       KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK <= :now',
       ExpressionAttributeValues: { ':pk': DUE_PARTITION, ':now': `${now}#~` },
       Limit: limit,
-    }),
-  );
-  return (result.Items ?? []) as ReminderItem[];
-};
+    })
+  ).items;
 
 export interface Notification {
   id: string;
@@ -96,18 +78,15 @@ export const readMarkerKey = (sub: string, notificationId: string): Keyed => ({
   SK: notificationId,
 });
 
-export const listInbox = async (entityId: string, limit: number): Promise<(Notification & Keyed)[]> => {
-  const result = await ddb().send(
-    new QueryCommand({
-      TableName: tableName(),
+export const listInbox = async (entityId: string, limit: number): Promise<(Notification & Keyed)[]> =>
+  (
+    await queryPage<Notification & Keyed>({
       KeyConditionExpression: 'PK = :pk',
       ExpressionAttributeValues: { ':pk': `INBOX#${entityId}` },
       ScanIndexForward: false,
       Limit: limit,
-    }),
-  );
-  return (result.Items ?? []) as (Notification & Keyed)[];
-};
+    })
+  ).items;
 
 export const readMarkers = async (sub: string, ids: string[]): Promise<Set<string>> => {
   const read = new Set<string>();

@@ -1,12 +1,10 @@
 /** The tender's storage: keys, index entries and queries (one table, see docs/architecture.md). */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb } from '../commons/clients.ts';
-import { decodeCursor, encodeCursor } from '../commons/pagination.ts';
-import { getItem, type Keyed, tableName, type Versioned } from '../commons/store.ts';
+import { getItem, type Keyed, type Versioned } from '../commons/store.ts';
 import type { Bid } from '../domain/bid.ts';
 import type { EvaluatorScores, LotRanking } from '../domain/evaluation.ts';
 import type { Question } from '../domain/question.ts';
 import type { Tender, TenderStatus } from '../domain/tender.ts';
+import { listIndexPage, type Page, queryPartition } from './query.ts';
 
 export type TenderItem = Tender &
   Versioned & { GSI1PK: string; GSI1SK: string; GSI2PK?: string; GSI2SK?: string };
@@ -27,35 +25,19 @@ export const tenderItem = (tender: Omit<Tender, 'version'>): Omit<TenderItem, 'v
 
 export const getTender = (id: string): Promise<TenderItem | undefined> => getItem<TenderItem>(tenderKey(id));
 
-export interface Page<T> {
-  items: T[];
-  nextCursor?: string;
-}
-
-const query = async (
+const query = (
   index: 'GSI1' | 'GSI2',
   partition: string,
   limit: number,
   cursor: string | undefined,
   status: TenderStatus | undefined,
-): Promise<Page<TenderItem>> => {
-  const pk = `${index}PK`;
-  const result = await ddb().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: index,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': pk, ...(status ? { '#status': 'status' } : {}) },
-      ExpressionAttributeValues: { ':pk': partition, ...(status ? { ':status': status } : {}) },
-      ...(status ? { FilterExpression: '#status = :status' } : {}),
-      ScanIndexForward: false,
-      Limit: limit,
-      ExclusiveStartKey: decodeCursor(cursor, { [pk]: partition }),
-    }),
-  );
-  const nextCursor = encodeCursor(result.LastEvaluatedKey);
-  return { items: (result.Items ?? []) as TenderItem[], ...(nextCursor ? { nextCursor } : {}) };
-};
+): Promise<Page<TenderItem>> =>
+  listIndexPage<TenderItem>(index, partition, {
+    limit,
+    cursor,
+    newestFirst: true,
+    filter: status ? { name: 'status', value: status } : undefined,
+  });
 
 export const listEntityTenders = (entityId: string, limit: number, cursor?: string, status?: TenderStatus) =>
   query('GSI1', entityPartition(entityId), limit, cursor, status);
@@ -70,24 +52,8 @@ export const taskTokenKey = (tenderId: string, step: string): Keyed => ({
 });
 
 /** Every item of a tender's partition whose sort key starts with `prefix` (all pages). */
-export const queryTenderPartition = async <T>(tenderId: string, prefix: string): Promise<T[]> => {
-  const items: T[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const result = await ddb().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': `TENDER#${tenderId}`, ':prefix': prefix },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...((result.Items ?? []) as T[]));
-    start = result.LastEvaluatedKey;
-  } while (start);
-  return items;
-};
+export const queryTenderPartition = <T>(tenderId: string, prefix: string): Promise<T[]> =>
+  queryPartition<T>(`TENDER#${tenderId}`, prefix);
 
 export const bidKey = (tenderId: string, bidId: string): Keyed => ({
   PK: `TENDER#${tenderId}`,

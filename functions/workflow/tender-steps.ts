@@ -3,12 +3,11 @@
  * stored its task token beside the tender; the API completes or fails it after committing the
  * decision. Used by the workflow tasks, the timer and the API alike.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb } from '../commons/clients.ts';
 import { log } from '../commons/log.ts';
-import { getItem, putIf, tableName } from '../commons/store.ts';
+import { getItem, putIf } from '../commons/store.ts';
 import { completeTask, failTask } from '../commons/workflows.ts';
 import type { Tender } from '../domain/tender.ts';
+import { queryPage, type StartKey } from '../store/query.ts';
 import { listTaskTokens, type TaskTokenItem, taskTokenKey } from '../store/tenders.ts';
 
 export const waitingSteps = ['bidDeadline', 'evaluation', 'award', 'standstill'] as const;
@@ -46,29 +45,16 @@ export const timerIndex = (tenderId: string, step: TimedStep, dueAt: string) => 
 });
 
 /** Timed steps due at or before `now` whose workflow still waits, one page. */
-export const listDueTimers = async (
-  now: string,
-  start?: Record<string, unknown>,
-  limit = 100,
-): Promise<{
-  items: (TimerTokenItem & { tenderId: string; step: TimedStep })[];
-  next?: Record<string, unknown>;
-}> => {
-  const result = await ddb().send(
-    new QueryCommand({
-      TableName: tableName(),
+export const listDueTimers = (now: string, start?: StartKey, limit = 100) =>
+  queryPage<TimerTokenItem & { tenderId: string; step: TimedStep }>(
+    {
       IndexName: 'GSI2',
       KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK <= :now',
       ExpressionAttributeValues: { ':pk': TIMER_DUE_PARTITION, ':now': `${now}#~` },
       Limit: limit,
-      ExclusiveStartKey: start,
-    }),
+    },
+    start,
   );
-  return {
-    items: (result.Items ?? []) as (TimerTokenItem & { tenderId: string; step: TimedStep })[],
-    ...(result.LastEvaluatedKey ? { next: result.LastEvaluatedKey } : {}),
-  };
-};
 
 /**
  * Moves a timed step's token item to `dueAt` in the due index, or out of it (`undefined`), only if
