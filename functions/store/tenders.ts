@@ -76,12 +76,9 @@ export type BidItem = Bid & Versioned;
 export type QuestionItem = Question & Versioned;
 export type ScoreItem = EvaluatorScores & Versioned & { tenderId: string };
 export type RankingItem = LotRanking & Versioned & { tenderId: string; rankedAt: string };
-export type TaskTokenItem = Keyed & { taskToken: string; executionArn: string; registeredAt: string };
 
 export const getBid = (tenderId: string, bidId: string) => getItem<BidItem>(bidKey(tenderId, bidId));
 export const listBids = (tenderId: string) => queryTenderPartition<BidItem>(tenderId, 'BID#');
 export const listQuestions = (tenderId: string) => queryTenderPartition<QuestionItem>(tenderId, 'QUESTION#');
 export const listScores = (tenderId: string) => queryTenderPartition<ScoreItem>(tenderId, 'SCORE#');
 export const listRankings = (tenderId: string) => queryTenderPartition<RankingItem>(tenderId, 'RANKING#');
-export const listTaskTokens = (tenderId: string) =>
-  queryTenderPartition<TaskTokenItem>(tenderId, 'TASKTOKEN#');

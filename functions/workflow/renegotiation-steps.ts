@@ -9,7 +9,6 @@ import { nowIso, nowMs } from '../commons/clock.ts';
 import { upsertOneTimeSchedule } from '../commons/schedules.ts';
 import { commit, getItem, type Keyed, tableName } from '../commons/store.ts';
 import { AlreadyExists } from '../commons/store-errors.ts';
-import { completeTask } from '../commons/workflows.ts';
 import { computeProposal, type PerformanceYear } from '../domain/performance.ts';
 import { startAllScheduleName } from '../events/timer-event.ts';
 import {
@@ -21,6 +20,7 @@ import {
   type YearItem,
   yearKey,
 } from '../store/agreements.ts';
+import { completeWaitingStep, readWaitingStep } from './waiting-steps.ts';
 
 /** When the yearly renegotiations start (MM-DD, UTC; `RENEGOTIATION_START`, default 1 September). */
 export const renegotiationStart = (year: number): Date => {
@@ -78,24 +78,14 @@ export const REMINDER_DAYS = 7;
 
 export const executionNameFor = (agreementId: string, year: number): string => `${agreementId}-${year}`;
 
-const stale = new Set(['TaskDoesNotExist', 'InvalidToken', 'TaskTimedOut']);
-
+/** Completes the negotiation step the year's workflow waits in, if it does. Returns whether it did. */
 export const completeNegotiationStep = async (
   agreementId: string,
   year: number,
   step: 'officer' | 'supplier',
   output: unknown,
-): Promise<boolean> => {
-  const token = await getItem<{ taskToken: string }>(negotiationTokenKey(agreementId, year, step));
-  if (!token) return false;
-  try {
-    await completeTask(token.taskToken, output);
-    return true;
-  } catch (error) {
-    if (stale.has((error as Error).name)) return false;
-    throw error;
-  }
-};
+): Promise<boolean> =>
+  completeWaitingStep(await readWaitingStep(negotiationTokenKey(agreementId, year, step)), output);
 
 /**
  * The year's performance agreement, created as a draft with the computed proposal when it does not

@@ -9,7 +9,7 @@ import { publishEvent } from '../commons/events.ts';
 import { log } from '../commons/log.ts';
 import { withObservability } from '../commons/observability.ts';
 import { upsertOneTimeSchedule } from '../commons/schedules.ts';
-import { commit, tableName, withoutKeys, writeIfUnchanged } from '../commons/store.ts';
+import { commit, withoutKeys } from '../commons/store.ts';
 import { completeTask } from '../commons/workflows.ts';
 import '../commons/zod-locale.ts';
 import {
@@ -33,6 +33,7 @@ import {
 } from '../store/agreements.ts';
 import { ensureYear, REMINDER_DAYS } from './renegotiation-steps.ts';
 import { asTaskError, TaskError } from './task-errors.ts';
+import { registerWaitingStep } from './waiting-steps.ts';
 import { fitsInExecution, renegotiationWaitsFrom } from './waits.ts';
 
 const actor: SystemActor = { sub: 'system', name: 'annual-renegotiation workflow', role: 'system' };
@@ -149,19 +150,7 @@ const tasks = {
         'WaitOutlivesExecution',
         `Waiting for the ${input.step} (up to ${renegotiationWaitsFrom[input.step] / 86_400} days) would outlive the workflow execution started ${input.executionStartedAt}`,
       );
-    await writeIfUnchanged(item, [
-      {
-        Put: {
-          TableName: tableName(),
-          Item: {
-            ...negotiationTokenKey(item.agreementId, item.year, input.step),
-            taskToken: input.taskToken,
-            executionArn: input.executionArn,
-            registeredAt: nowIso(),
-          },
-        },
-      },
-    ]);
+    await registerWaitingStep(item, negotiationTokenKey(item.agreementId, item.year, input.step), input);
     // A reminder before the answer is due, to whoever's turn it is.
     const deadline = input.step === 'supplier' ? item.supplierDeadline : officerDeadline(item.year);
     if (deadline && Date.parse(deadline) > now().getTime()) {

@@ -1,14 +1,21 @@
 /**
- * Where a tender stands in its workflow, and how people's decisions reach a waiting step: the step
- * stored its task token beside the tender; the API completes or fails it after committing the
- * decision. Used by the workflow tasks, the timer and the API alike.
+ * Where a tender stands in its workflow, and its waiting steps: which there are, which of them time
+ * ends (and the due index the daily sweep reads), where their tokens are kept. The mechanics of
+ * waiting (register, complete, fail) are waiting-steps.ts. Used by the workflow tasks, the timer
+ * and the API alike.
  */
 import { log } from '../commons/log.ts';
-import { getItem, putIf } from '../commons/store.ts';
-import { completeTask, failTask } from '../commons/workflows.ts';
+import { putIf } from '../commons/store.ts';
 import type { Tender } from '../domain/tender.ts';
 import { queryPage, type StartKey } from '../store/query.ts';
-import { listTaskTokens, type TaskTokenItem, taskTokenKey } from '../store/tenders.ts';
+import { queryTenderPartition, type TenderItem, taskTokenKey } from '../store/tenders.ts';
+import {
+  completeWaitingStep,
+  failWaitingStep,
+  readWaitingStep,
+  registerWaitingStep,
+  type TaskTokenItem,
+} from './waiting-steps.ts';
 
 export const waitingSteps = ['bidDeadline', 'evaluation', 'award', 'standstill'] as const;
 export type WaitingStep = (typeof waitingSteps)[number];
@@ -70,7 +77,7 @@ export const reindexTimer = async (token: TimerTokenItem, dueAt: string | undefi
 };
 
 export const getStepToken = (tenderId: string, step: WaitingStep): Promise<TimerTokenItem | undefined> =>
-  getItem<TimerTokenItem>(taskTokenKey(tenderId, step));
+  readWaitingStep<TimerTokenItem>(taskTokenKey(tenderId, step));
 
 export type Stage =
   | 'draft'
@@ -107,25 +114,30 @@ export const stageOf = (t: Tender, now: Date): Stage => {
   }
 };
 
-const stale = new Set(['TaskDoesNotExist', 'InvalidToken', 'TaskTimedOut']);
+/**
+ * Registers the step the tender's workflow waits in (waiting-steps.ts: only if the tender is
+ * unchanged since it was read); a timed step's token is in the due index at its moment `dueAt`.
+ */
+export const registerStep = (
+  tender: TenderItem,
+  step: WaitingStep,
+  wait: { taskToken: string; executionArn: string },
+  dueAt: string | undefined,
+): Promise<void> =>
+  registerWaitingStep(
+    tender,
+    taskTokenKey(tender.id, step),
+    wait,
+    dueAt && isTimedStep(step) ? timerIndex(tender.id, step, dueAt) : {},
+  );
 
-/** Completes the waiting step, if the workflow waits there. Returns whether it did. */
+/** Completes the waiting step (with its token, when already read), if the workflow waits there. Returns whether it did. */
 export const completeStep = async (
   tenderId: string,
   step: WaitingStep,
   output: unknown,
   token?: TaskTokenItem,
-): Promise<boolean> => {
-  const found = token ?? (await getStepToken(tenderId, step));
-  if (!found) return false;
-  try {
-    await completeTask(found.taskToken, output);
-    return true;
-  } catch (error) {
-    if (stale.has((error as Error).name)) return false;
-    throw error;
-  }
-};
+): Promise<boolean> => completeWaitingStep(token ?? (await getStepToken(tenderId, step)), output);
 
 /** Fails every step the tender's workflow may wait in (cancellation, revision). */
 export const failWaitingSteps = async (
@@ -135,15 +147,11 @@ export const failWaitingSteps = async (
   steps: readonly WaitingStep[] = waitingSteps,
 ): Promise<number> => {
   let failed = 0;
-  for (const token of await listTaskTokens(tenderId)) {
+  const tokens = await queryTenderPartition<TaskTokenItem>(tenderId, 'TASKTOKEN#');
+  for (const token of tokens) {
     if (!steps.some((s) => token.SK === `TASKTOKEN#${s}`)) continue;
-    try {
-      await failTask(token.taskToken, error, cause);
-      failed++;
-    } catch (e) {
-      if (!stale.has((e as Error).name)) throw e;
-      log.debug('stale token', { tenderId, step: token.SK });
-    }
+    if (await failWaitingStep(token, error, cause)) failed++;
+    else log.debug('stale token', { tenderId, step: token.SK });
   }
   return failed;
 };

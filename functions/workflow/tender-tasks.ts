@@ -10,7 +10,7 @@ import { publishEvent } from '../commons/events.ts';
 import { log } from '../commons/log.ts';
 import { withObservability } from '../commons/observability.ts';
 import { upsertOneTimeSchedule } from '../commons/schedules.ts';
-import { commit, type Keyed, tableName, withoutKeys, writeIfUnchanged } from '../commons/store.ts';
+import { commit, type Keyed, withoutKeys } from '../commons/store.ts';
 import { StoreConflict } from '../commons/store-errors.ts';
 import { completeTask } from '../commons/workflows.ts';
 import { commitWithReminders } from '../events/reminders.ts';
@@ -29,11 +29,10 @@ import {
   type RankingItem,
   rankingKey,
   type TenderItem,
-  taskTokenKey,
   tenderItem,
 } from '../store/tenders.ts';
 import { asTaskError, TaskError } from './task-errors.ts';
-import { isTimedStep, stageOf, timerIndex, type WaitingStep, waitingSteps } from './tender-steps.ts';
+import { registerStep, stageOf, type WaitingStep, waitingSteps } from './tender-steps.ts';
 import { fitsInExecution, tenderWaitsFrom } from './waits.ts';
 
 const workflowActor: SystemActor = { sub: 'system', name: 'tender-lifecycle workflow', role: 'system' };
@@ -197,20 +196,7 @@ const tasks = {
         : input.step === 'standstill'
           ? tender.award?.standstillEndsAt
           : undefined;
-    await writeIfUnchanged(tender, [
-      {
-        Put: {
-          TableName: tableName(),
-          Item: {
-            ...taskTokenKey(tender.id, input.step),
-            taskToken: input.taskToken,
-            executionArn: input.executionArn,
-            registeredAt: nowIso(),
-            ...(due && isTimedStep(input.step) ? timerIndex(tender.id, input.step, due) : {}),
-          },
-        },
-      },
-    ]);
+    await registerStep(tender, input.step, input, due);
     if (input.step === 'bidDeadline') {
       await upsertOneTimeSchedule(
         bidDeadlineScheduleName(tender.id, new Date(tender.bidDeadline)),
