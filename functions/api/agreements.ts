@@ -5,7 +5,7 @@
 import { authorize, type Principal } from '../commons/auth.ts';
 import { now, nowIso } from '../commons/clock.ts';
 import { notFound, Problem, ruleProblem, stateProblem } from '../commons/errors.ts';
-import { publishEvent } from '../commons/events.ts';
+import { publishAfterCommit } from '../commons/events.ts';
 import { httpHandler } from '../commons/http.ts';
 import { createIdempotently } from '../commons/idempotency.ts';
 import { newId } from '../commons/ids.ts';
@@ -78,14 +78,6 @@ const view = (a: AgreementItem) => {
 };
 
 const today = () => nowIso().slice(0, 10);
-
-const tell = async (publish: () => Promise<unknown>) => {
-  try {
-    await publish();
-  } catch (error) {
-    log.error('could not publish a domain event after its change was committed', { error });
-  }
-};
 
 /** The agreement, visible to the caller, and authorized for `action` when it is an entity action. */
 const loadAgreement = async (
@@ -258,17 +250,15 @@ const exercise = async (
     after,
     `Option ${next.index + 1} exercised: the agreement now ends ${next.newEndDate}`,
   );
-  await tell(() =>
-    publishEvent('Agreement.OptionExercised', {
-      agreementId: before.id,
-      entityId: before.entityId,
-      supplierId: before.supplierId,
-      option: next.index + 1,
-      from: record.from,
-      to: record.to,
-      by: principal.name,
-    }),
-  );
+  await publishAfterCommit('Agreement.OptionExercised', {
+    agreementId: before.id,
+    entityId: before.entityId,
+    supplierId: before.supplierId,
+    option: next.index + 1,
+    from: record.from,
+    to: record.to,
+    by: principal.name,
+  });
   return result?.item as AgreementItem;
 };
 
@@ -326,16 +316,14 @@ const terminate = async (
         ]
       : [],
   );
-  await tell(() =>
-    publishEvent('Agreement.Terminated', {
-      agreementId: before.id,
-      entityId: before.entityId,
-      supplierId: before.supplierId,
-      reason: body.reason,
-      endsOn,
-      ...(successor ? { newTenderId: successor.id } : {}),
-    }),
-  );
+  await publishAfterCommit('Agreement.Terminated', {
+    agreementId: before.id,
+    entityId: before.entityId,
+    supplierId: before.supplierId,
+    reason: body.reason,
+    endsOn,
+    ...(successor ? { newTenderId: successor.id } : {}),
+  });
   return { item: result?.item as AgreementItem, ...(successor ? { newTenderId: successor.id } : {}) };
 };
 
@@ -732,13 +720,11 @@ export const handler = httpHandler(agreementRoutes, {
       change: { lines: body.lines, priceAdjustmentPercent: body.priceAdjustmentPercent, supplierDeadline },
     }).then(({ item }) => item as YearItem);
     await completeNegotiationStep(agreement.id, params.year, 'officer', { outcome: 'proposed' });
-    await tell(() =>
-      publishEvent('PerformanceAgreement.Proposed', {
-        ...yearRef(item),
-        lines: plainLines(item.lines),
-        supplierDeadline,
-      }),
-    );
+    await publishAfterCommit('PerformanceAgreement.Proposed', {
+      ...yearRef(item),
+      lines: plainLines(item.lines),
+      supplierDeadline,
+    });
     return { body: await yearView(item, true) };
   },
 
@@ -800,12 +786,10 @@ export const handler = httpHandler(agreementRoutes, {
         : { lines: round.lines, priceAdjustmentPercent: round.priceAdjustmentPercent },
     }).then(({ item }) => item as YearItem);
     await completeNegotiationStep(agreement.id, params.year, 'supplier', { outcome: 'answered' });
-    await tell(() =>
-      publishEvent(body.accept ? 'PerformanceAgreement.Agreed' : 'PerformanceAgreement.Countered', {
-        ...yearRef(item),
-        lines: plainLines(item.lines),
-      }),
-    );
+    await publishAfterCommit(body.accept ? 'PerformanceAgreement.Agreed' : 'PerformanceAgreement.Countered', {
+      ...yearRef(item),
+      lines: plainLines(item.lines),
+    });
     return { body: await yearView(item, true) };
   },
 
@@ -833,9 +817,10 @@ export const handler = httpHandler(agreementRoutes, {
     );
     await completeNegotiationStep(agreement.id, params.year, 'officer', { outcome: 'approved' });
     if (acceptsCounter)
-      await tell(() =>
-        publishEvent('PerformanceAgreement.Agreed', { ...yearRef(item), lines: plainLines(item.lines) }),
-      );
+      await publishAfterCommit('PerformanceAgreement.Agreed', {
+        ...yearRef(item),
+        lines: plainLines(item.lines),
+      });
     return { body: await yearView(item, true) };
   },
 
@@ -921,19 +906,17 @@ export const handler = httpHandler(agreementRoutes, {
       year,
       amendments.map((a) => (a.id === confirmed.id ? confirmed : a)),
     );
-    await tell(() =>
-      publishEvent('Agreement.VolumeAmended', {
-        agreementId: agreement.id,
-        entityId: agreement.entityId,
-        supplierId: agreement.supplierId,
-        year: params.year,
-        amendmentId: confirmed.id,
-        unit: confirmed.unit,
-        delta: confirmed.delta,
-        currentVolume: volumes[confirmed.unit]?.current ?? 0,
-        reason: confirmed.reason,
-      }),
-    );
+    await publishAfterCommit('Agreement.VolumeAmended', {
+      agreementId: agreement.id,
+      entityId: agreement.entityId,
+      supplierId: agreement.supplierId,
+      year: params.year,
+      amendmentId: confirmed.id,
+      unit: confirmed.unit,
+      delta: confirmed.delta,
+      currentVolume: volumes[confirmed.unit]?.current ?? 0,
+      reason: confirmed.reason,
+    });
     return { body: withoutKeys(confirmed) };
   },
 

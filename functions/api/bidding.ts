@@ -5,11 +5,10 @@
 import type { Principal } from '../commons/auth.ts';
 import { now, nowIso } from '../commons/clock.ts';
 import { conflict, forbidden, notFound, Problem, ruleProblem, stateProblem } from '../commons/errors.ts';
-import { publishEvent } from '../commons/events.ts';
+import { publishAfterCommit } from '../commons/events.ts';
 import { httpHandler } from '../commons/http.ts';
 import { createIdempotently } from '../commons/idempotency.ts';
 import { newId } from '../commons/ids.ts';
-import { log } from '../commons/log.ts';
 import { commit, getItem, type TransactItem, tableName, withoutKeys } from '../commons/store.ts';
 import { ExtraConditionFailed, StoreConflict } from '../commons/store-errors.ts';
 import {
@@ -54,15 +53,6 @@ const bidView = (b: BidItem) => {
         }
       : {}),
   };
-};
-
-/** Best effort after the commit: the change and its audit event are stored whatever happens here. */
-const tell = async (publish: () => Promise<unknown>) => {
-  try {
-    await publish();
-  } catch (error) {
-    log.error('could not publish a domain event after its change was committed', { error });
-  }
 };
 
 const lateProblem = (tender: Pick<Tender, 'bidDeadline' | 'status'>, at: string) =>
@@ -237,16 +227,14 @@ export const handler = httpHandler(biddingRoutes, {
       action: before.answer ? 'question.answer-replaced' : 'question.answered',
       change: { answer: body.text },
     });
-    await tell(() =>
-      publishEvent('Tender.QuestionAnswered', {
-        tenderId: tender.id,
-        entityId: tender.entityId,
-        title: tender.title,
-        questionId: before.id,
-        ...(before.lotId ? { lotId: before.lotId } : {}),
-        answeredAt: at,
-      }),
-    );
+    await publishAfterCommit('Tender.QuestionAnswered', {
+      tenderId: tender.id,
+      entityId: tender.entityId,
+      title: tender.title,
+      questionId: before.id,
+      ...(before.lotId ? { lotId: before.lotId } : {}),
+      answeredAt: at,
+    });
     return { body: { ...publicQuestion(item as QuestionItem), askedBy: before.askedBy } };
   },
 
@@ -300,18 +288,16 @@ export const handler = httpHandler(biddingRoutes, {
       throw error;
     }
     const receipt = receiptOf(item);
-    await tell(() =>
-      publishEvent('Tender.BidReceived', {
-        tenderId: tender.id,
-        entityId: tender.entityId,
-        lotId: lot.id,
-        bidId: id,
-        supplierId,
-        version: receipt.version,
-        receivedAt: at,
-        contentSha256: receipt.contentSha256,
-      }),
-    );
+    await publishAfterCommit('Tender.BidReceived', {
+      tenderId: tender.id,
+      entityId: tender.entityId,
+      lotId: lot.id,
+      bidId: id,
+      supplierId,
+      version: receipt.version,
+      receivedAt: at,
+      contentSha256: receipt.contentSha256,
+    });
     return { status: before ? 200 : 201, body: receipt, headers: { etag: `"${receipt.version}"` } };
   },
 

@@ -2,7 +2,7 @@
 import { canSee } from '../commons/auth.ts';
 import { now, nowIso } from '../commons/clock.ts';
 import { conflict, notFound, Problem, ruleProblem, stateProblem } from '../commons/errors.ts';
-import { publishEvent } from '../commons/events.ts';
+import { publishAfterCommit } from '../commons/events.ts';
 import { httpHandler } from '../commons/http.ts';
 import { createIdempotently } from '../commons/idempotency.ts';
 import { newId } from '../commons/ids.ts';
@@ -68,15 +68,6 @@ const assertRules = (content: TenderContent, entityId: string, announcedAt?: str
       `The tender breaks ${problems.length === 1 ? 'a rule' : `${problems.length} rules`}: ${problems[0]?.detail}`,
       problems,
     );
-  }
-};
-
-/** Best effort after the commit: the change and its audit event are stored whatever happens here. */
-const tell = async (publish: () => Promise<unknown>) => {
-  try {
-    await publish();
-  } catch (error) {
-    log.error('could not publish a domain event after its change was committed', { error });
   }
 };
 
@@ -267,15 +258,13 @@ export const handler = httpHandler(tenderRoutes, {
       ...(body.reason ? { reason: body.reason } : {}),
       change: { bidDeadline: { from: before.bidDeadline, to: bidDeadline } },
     });
-    await tell(() =>
-      publishEvent('Tender.DeadlineExtended', {
-        tenderId: before.id,
-        entityId: before.entityId,
-        title: before.title,
-        from: before.bidDeadline,
-        to: bidDeadline,
-      }),
-    );
+    await publishAfterCommit('Tender.DeadlineExtended', {
+      tenderId: before.id,
+      entityId: before.entityId,
+      title: before.title,
+      from: before.bidDeadline,
+      to: bidDeadline,
+    });
     return { body: view(item as TenderItem) };
   },
 
@@ -336,16 +325,14 @@ export const handler = httpHandler(tenderRoutes, {
       ),
     ]);
     if (invalidated.length > 0) {
-      await tell(() =>
-        publishEvent('Tender.BidsInvalidated', {
-          tenderId: before.id,
-          entityId: before.entityId,
-          title: before.title,
-          lotIds: [...new Set(invalidated.map((b) => b.lotId))],
-          supplierIds: [...new Set(invalidated.map((b) => b.supplierId))],
-          reason,
-        }),
-      );
+      await publishAfterCommit('Tender.BidsInvalidated', {
+        tenderId: before.id,
+        entityId: before.entityId,
+        title: before.title,
+        lotIds: [...new Set(invalidated.map((b) => b.lotId))],
+        supplierIds: [...new Set(invalidated.map((b) => b.supplierId))],
+        reason,
+      });
     }
     return {
       body: {
@@ -404,17 +391,15 @@ export const handler = httpHandler(tenderRoutes, {
       await failWaitingSteps(before.id, 'TenderCancelled', body.reason);
     if (before.status !== 'draft') {
       const bids = (await listBids(before.id)).filter((b) => isValidBid(b) && requested.includes(b.lotId));
-      await tell(() =>
-        publishEvent('Tender.Cancelled', {
-          tenderId: before.id,
-          entityId: before.entityId,
-          title: before.title,
-          reason: body.reason,
-          lotIds: requested,
-          wholeTender,
-          supplierIds: [...new Set(bids.map((b) => b.supplierId))].sort(),
-        }),
-      );
+      await publishAfterCommit('Tender.Cancelled', {
+        tenderId: before.id,
+        entityId: before.entityId,
+        title: before.title,
+        reason: body.reason,
+        lotIds: requested,
+        wholeTender,
+        supplierIds: [...new Set(bids.map((b) => b.supplierId))].sort(),
+      });
     }
     return { body: view(item as TenderItem) };
   },
@@ -565,16 +550,14 @@ export const handler = httpHandler(tenderRoutes, {
     await failWaitingSteps(before.id, 'AwardRevised', body.reason, ['award', 'standstill']);
     if (before.award && before.awardPublishedRevision === before.award.revision) {
       const bidders = (await listBids(before.id)).filter(isValidBid).map((b) => b.supplierId);
-      await tell(() =>
-        publishEvent('Tender.AwardRevised', {
-          tenderId: before.id,
-          entityId: before.entityId,
-          title: before.title,
-          revision: before.award?.revision ?? 0,
-          reason: body.reason,
-          supplierIds: [...new Set(bidders)].sort(),
-        }),
-      );
+      await publishAfterCommit('Tender.AwardRevised', {
+        tenderId: before.id,
+        entityId: before.entityId,
+        title: before.title,
+        revision: before.award?.revision ?? 0,
+        reason: body.reason,
+        supplierIds: [...new Set(bidders)].sort(),
+      });
     }
     return { body: view(item as TenderItem) };
   },

@@ -4,6 +4,7 @@ import { type DetailType, EVENT_SOURCE, type EventDetail, eventSchemas } from '.
 import { eventBridge } from './clients.ts';
 import { now } from './clock.ts';
 import { env } from './env.ts';
+import { log } from './log.ts';
 
 export const publishEvent = async <T extends DetailType>(
   detailType: T,
@@ -30,4 +31,19 @@ export const publishEvent = async <T extends DetailType>(
     );
   }
   return entry.EventId;
+};
+
+/**
+ * Best effort after the commit: the change and its audit event are stored whatever happens here,
+ * so a failure to publish is logged, not answered to the caller.
+ */
+export const publishAfterCommit = async <T extends DetailType>(
+  detailType: T,
+  detail: EventDetail<T>,
+): Promise<void> => {
+  try {
+    await publishEvent(detailType, detail);
+  } catch (error) {
+    log.error('could not publish a domain event after its change was committed', { error });
+  }
 };
