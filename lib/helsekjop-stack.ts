@@ -38,19 +38,12 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
-import {
-  environmentOf,
-  executionArns,
-  METRICS_NAMESPACE,
-  type Resources,
-  statementsOf,
-  workflowsOf,
-} from '../functions/access.ts';
+import { executionArns, METRICS_NAMESPACE, type Resources } from '../functions/access.ts';
+import { roles } from '../functions/commons/auth.ts';
 import { tableShape } from '../functions/commons/table.ts';
 import { seedSuppliers } from '../functions/domain/reference-data.ts';
 import {
   dailyJobs,
-  type FunctionAccess,
   type FunctionKey,
   functions,
   routes,
@@ -62,7 +55,8 @@ import {
 } from '../functions/manifest.ts';
 import { ServiceFunction } from './service-function.ts';
 
-export const ROLES = ['officer', 'evaluator', 'supplier', 'auditor'] as const;
+/** The roles (one Cognito group each) are those of the auth policy: functions/commons/auth.ts. */
+export { roles as ROLES } from '../functions/commons/auth.ts';
 
 export interface HelsekjopStackProps extends StackProps {
   /** Project root (where package.json, functions/ and workflows/ are). */
@@ -251,13 +245,10 @@ export class HelsekjopStack extends Stack {
     };
     const built = {} as Record<FunctionKey, ServiceFunction>;
     for (const [key, spec] of Object.entries(functions) as [FunctionKey, (typeof functions)[FunctionKey]][]) {
-      const access: FunctionAccess = spec.access;
-      const workflowKeys = workflowsOf(access);
       const f = new ServiceFunction(this, `${key[0]?.toUpperCase()}${key.slice(1)}`, {
         name: key,
         spec,
         projectRoot: root,
-        environment: environmentOf(key, access, resources) as Record<string, string>,
         logRetention,
         ...(key === 'docsApi'
           ? {
@@ -267,49 +258,9 @@ export class HelsekjopStack extends Stack {
             }
           : {}),
       });
+      // The statements and environment of functions/access.ts, the same ones the local runtime enforces.
+      f.bindAccess(resources);
       built[key] = f;
-      const role = f.role;
-
-      // The statements of functions/access.ts, the same ones the local runtime enforces.
-      for (const s of statementsOf(access, resources)) {
-        role.addToPolicy(
-          new iam.PolicyStatement({
-            sid: s.sid,
-            effect: s.effect === 'Deny' ? iam.Effect.DENY : iam.Effect.ALLOW,
-            actions: [...s.actions],
-            resources: [...s.resources],
-            ...(s.leadingKeys
-              ? { conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [...s.leadingKeys] } } }
-              : {}),
-          }),
-        );
-      }
-      const wildcardReasons: [string, string][] = [
-        ...workflowKeys
-          .filter((w) => (access.startWorkflows ?? []).includes(w) || (access.readHistory ?? []).includes(w))
-          .map((w): [string, string] => [
-            `Resource::${arnPrefix('states')}:execution:${workflowName(w)}:*`,
-            'Executions are named by tender at run time; the grant is limited to executions of this one state machine.',
-          ]),
-        ...(access.notifications
-          ? [
-              [
-                'Action::kms:GenerateDataKey*',
-                'Publishing to the KMS-encrypted topic needs data keys from its one key (the grant CDK generates).',
-              ] as [string, string],
-            ]
-          : []),
-        ...(access.schedules
-          ? [
-              [
-                `Resource::${arnPrefix('scheduler')}:schedule/${scheduleGroupName}/*`,
-                'Schedules are named by tender and deadline at run time; the grant is limited to the product’s schedule group.',
-              ] as [string, string],
-            ]
-          : []),
-      ];
-      for (const [finding, reason] of wildcardReasons)
-        Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
     }
 
     // Asynchronous invocations (the bus, the scheduler) retry, then dead-letter.
@@ -774,7 +725,7 @@ export class HelsekjopStack extends Stack {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    for (const role of ROLES) {
+    for (const role of roles) {
       // Retained with the pool: deleting a group would drop every user's membership, and with it
       // their role, from the pool a new stack reattaches (docs/operations.md).
       new cognito.CfnUserPoolGroup(this, `Group-${role}`, {

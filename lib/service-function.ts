@@ -1,8 +1,10 @@
 /**
  * The one function construct: every Lambda of the product is built here, with the defaults in one
  * place. esbuild bundles locally (no Docker), ESM for Node.js 24 on arm64; `@aws-sdk/*` comes from
- * the runtime. Each function gets its own role with only what its manifest entry grants (the
- * statements of functions/access.ts, added by the stack), its own log group with a retention, X-Ray tracing and JSON logs.
+ * the runtime. Each function gets its own role with only what its manifest entry grants, its own log
+ * group with a retention, X-Ray tracing and JSON logs. What it may touch and the environment that
+ * names it come in one call, `bindAccess`, from functions/access.ts: the same statements and
+ * variables the local runtime gives it.
  */
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,14 +12,15 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { FunctionSpec } from '../functions/manifest.ts';
+import { environmentOf, type Resources, statementsOf } from '../functions/access.ts';
+import type { FunctionAccess, FunctionKey, FunctionSpec } from '../functions/manifest.ts';
+import { nagSpelling } from './naming.ts';
 
 export interface ServiceFunctionProps {
   /** Key in the manifest; also the function's name suffix. */
-  name: string;
+  name: FunctionKey;
   spec: FunctionSpec;
   projectRoot: string;
-  environment: Record<string, string>;
   logRetention: logs.RetentionDays;
   /** Files copied next to the bundle (from the project root), e.g. static assets a handler serves. */
   copyFiles?: string[];
@@ -27,14 +30,34 @@ export interface ServiceFunctionProps {
 const ESM_REQUIRE_SHIM =
   "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
+/**
+ * Why a statement of functions/access.ts may hold a wildcard (cdk-nag AwsSolutions-IAM5), by its Sid.
+ * A wildcard in a statement not named here fails the synth: a new one needs its reason here first.
+ */
+const wildcardReason = (sid: string): string | undefined => {
+  if (sid.startsWith('Read'))
+    return 'Executions are named by tender at run time; the grant is limited to executions of this one state machine.';
+  if (sid === 'Schedules')
+    return 'Schedules are named by tender and deadline at run time; the grant is limited to the product’s schedule group.';
+  if (sid === 'NotificationsKey')
+    return 'Publishing to the KMS-encrypted topic needs data keys from its one key (the grant CDK generates).';
+  return undefined;
+};
+
 export class ServiceFunction extends Construct {
   readonly fn: NodejsFunction;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
+  /** The function's key in the manifest. */
+  readonly key: FunctionKey;
+  private readonly access: FunctionAccess;
+  private bound = false;
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
     const { spec } = props;
+    this.key = props.name;
+    this.access = spec.access;
     const functionName = `${Stack.of(this).stackName}-${props.name}`;
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
@@ -71,7 +94,6 @@ export class ServiceFunction extends Construct {
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       tracing: lambda.Tracing.ACTIVE,
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
       bundling: {
         format: OutputFormat.ESM,
         target: 'node24',
@@ -102,5 +124,50 @@ export class ServiceFunction extends Construct {
       reason:
         'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions.',
     });
+    this.node.addValidation({
+      validate: () =>
+        this.bound ? [] : [`${this.key}: bindAccess() was never called (no grants, no environment)`],
+    });
+  }
+
+  /**
+   * Everything the function may touch, in one call: the IAM statements functions/access.ts derives
+   * from its manifest access (the ones the local runtime enforces), the environment that names those
+   * resources, and the cdk-nag acknowledgement of each wildcard in those statements, with its reason.
+   * No function is granted anything any other way.
+   */
+  bindAccess(resources: Resources): void {
+    if (this.bound) throw new Error(`${this.key}: bindAccess() is called once`);
+    this.bound = true;
+    for (const [name, value] of Object.entries(environmentOf(this.key, this.access, resources)))
+      if (value !== undefined) this.fn.addEnvironment(name, value);
+    // Source maps: the bundle is built with them (bundling.sourceMap above).
+    this.fn.addEnvironment('NODE_OPTIONS', '--enable-source-maps');
+
+    for (const s of statementsOf(this.access, resources)) {
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: s.sid,
+          effect: s.effect === 'Deny' ? iam.Effect.DENY : iam.Effect.ALLOW,
+          actions: [...s.actions],
+          resources: [...s.resources],
+          ...(s.leadingKeys
+            ? { conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [...s.leadingKeys] } } }
+            : {}),
+        }),
+      );
+      const wildcards = [
+        ...s.actions.filter((a) => a.includes('*')).map((a) => `Action::${a}`),
+        ...s.resources.filter((r) => r.includes('*')).map((r) => `Resource::${nagSpelling(this, r)}`),
+      ];
+      if (wildcards.length === 0) continue;
+      const reason = wildcardReason(s.sid);
+      if (!reason)
+        throw new Error(
+          `${this.key}: statement ${s.sid} holds ${wildcards.join(', ')} and no reason (lib/service-function.ts)`,
+        );
+      for (const finding of wildcards)
+        Validations.of(this.role).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+    }
   }
 }
