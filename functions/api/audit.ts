@@ -7,7 +7,6 @@ import { readExecution } from '../commons/workflows.ts';
 import { agreementIdFor } from '../domain/agreement.ts';
 import { type Finding, type StoredEvent, verifyChain } from '../domain/audit.ts';
 import {
-  type AuditLike,
   callOffReleases,
   OCID_PREFIX,
   ocidFor,
@@ -110,21 +109,18 @@ type Row = {
 };
 
 const auditRows = (events: AuditItem[]): Row[] =>
-  events.map((e) => {
-    const actor = e.actor as { sub: string; role: string; name: string };
-    return {
-      at: e.at,
-      kind: 'audit',
-      actor: actor.sub,
-      role: actor.role,
-      action: e.action,
-      aggregate: `${e.aggregateType} ${e.aggregateId}`,
-      seq: e.seq,
-      ...(e.reason ? { reason: String(e.reason) } : {}),
-      ...(e.executionArn ? { executionArn: String(e.executionArn) } : {}),
-      detail: { actorName: actor.name, change: e.change, hash: e.hash },
-    };
-  });
+  events.map((e) => ({
+    at: e.at,
+    kind: 'audit',
+    actor: e.actor.sub,
+    role: e.actor.role,
+    action: e.action,
+    aggregate: `${e.aggregateType} ${e.aggregateId}`,
+    seq: e.seq,
+    ...(e.reason ? { reason: String(e.reason) } : {}),
+    ...(e.executionArn ? { executionArn: String(e.executionArn) } : {}),
+    detail: { actorName: e.actor.name, change: e.change, hash: e.hash },
+  }));
 
 const workflowRows = async (executionArns: string[]): Promise<Row[]> => {
   const rows: Row[] = [];
@@ -264,7 +260,7 @@ const processData = async (tender: TenderItem, baseUrl: string): Promise<Process
   return {
     tender,
     entityName: entityById(tender.entityId)?.name ?? tender.entityId,
-    events: events as unknown as AuditLike[],
+    events,
     bids,
     supplierNames,
     agreements,

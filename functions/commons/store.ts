@@ -13,15 +13,12 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { GENESIS } from '../domain/audit.ts';
+import { type AuditEvent, GENESIS, hashEvent } from '../domain/audit.ts';
 import type { Actor } from './auth.ts';
-import { canonicalJson, sha256 } from './canonical.ts';
 import { ddb } from './clients.ts';
 import { nowIso } from './clock.ts';
 import { env } from './env.ts';
 import { AlreadyExists, ExtraConditionFailed, VersionConflict } from './store-errors.ts';
-
-export const GENESIS_HASH = GENESIS;
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -39,21 +36,6 @@ export interface Versioned extends Keyed {
 export interface AggregateRef {
   type: string;
   id: string;
-}
-
-export interface AuditEvent {
-  aggregateType: string;
-  aggregateId: string;
-  seq: number;
-  prevHash: string;
-  hash: string;
-  at: string;
-  actor: { sub: string; name: string; role: string };
-  entityId: string;
-  action: string;
-  reason?: string;
-  change: unknown;
-  executionArn?: string;
 }
 
 export interface CommitInput<T extends Keyed> {
@@ -81,9 +63,6 @@ export const auditKey = (ref: AggregateRef, seq: number): Keyed => ({
   SK: `SEQ#${String(seq).padStart(10, '0')}`,
 });
 
-export const hashEvent = (event: Omit<AuditEvent, 'hash'>): string =>
-  sha256(event.prevHash + canonicalJson(event));
-
 export const buildAuditEvent = (
   input: Omit<AuditEvent, 'hash' | 'seq' | 'prevHash' | 'at'>,
   before: Versioned | undefined,
@@ -92,7 +71,7 @@ export const buildAuditEvent = (
   const unhashed: Omit<AuditEvent, 'hash'> = {
     ...input,
     seq: (before?.version ?? 0) + 1,
-    prevHash: before?.auditHead ?? GENESIS_HASH,
+    prevHash: before?.auditHead ?? GENESIS,
     at,
   };
   return { ...unhashed, hash: hashEvent(unhashed) };

@@ -1,25 +1,41 @@
 /**
- * Verifying audit chains: each aggregate's events carry a sequence number (1, 2, 3…) and the hash
- * of the event before; each event's hash covers the previous hash and its own canonical JSON.
- * Pure: no AWS.
+ * The audit event and its hash chain, written by functions/commons/store.ts and verified here: each
+ * aggregate's events carry a sequence number (1, 2, 3…) and the hash of the event before; each
+ * event's hash covers the previous hash and its own canonical JSON. Pure: no AWS.
  */
 import { canonicalJson, sha256 } from '../commons/canonical.ts';
 
 export const GENESIS = '0'.repeat(64);
 
-/** The stored fields that are not part of the hashed event (keys, index entries, location). */
-const STORAGE = new Set(['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'itemPK', 'itemSK', 'hash']);
-
-export interface StoredEvent {
+/** One change of one aggregate, as the auditor reads it: who did what, when, why. */
+export interface AuditEvent {
   aggregateType: string;
   aggregateId: string;
   seq: number;
   prevHash: string;
   hash: string;
   at: string;
-  SK?: string;
-  [field: string]: unknown;
+  actor: { sub: string; name: string; role: string };
+  entityId: string;
+  action: string;
+  reason?: string;
+  change: unknown;
+  executionArn?: string;
 }
+
+/** The hash of an event: over the previous event's hash and the event's canonical JSON (without its hash). */
+export const hashEvent = (event: Omit<AuditEvent, 'hash'>): string =>
+  sha256(String(event.prevHash) + canonicalJson(event));
+
+/**
+ * An event as read back from the table, with its storage fields (keys, index entries, the
+ * aggregate's location). Anyone with table access could have edited it: the verifier trusts none
+ * of its fields, and hashes whatever it holds.
+ */
+export type StoredEvent = AuditEvent & { SK?: string; [field: string]: unknown };
+
+/** The stored fields that are not part of the hashed event (keys, index entries, location). */
+const STORAGE = new Set(['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'itemPK', 'itemSK', 'hash']);
 
 export type FindingKind = 'edited' | 'gap' | 'reordered' | 'aggregate-mismatch';
 
@@ -31,10 +47,11 @@ export interface Finding {
   detail: string;
 }
 
-export const recomputeHash = (e: StoredEvent): string => {
-  const unhashed = Object.fromEntries(Object.entries(e).filter(([k]) => !STORAGE.has(k)));
-  return sha256(String(e.prevHash) + canonicalJson(unhashed));
-};
+/** The hash the stored event should have, from what it holds now. */
+export const recomputeHash = (e: StoredEvent): string =>
+  hashEvent(
+    Object.fromEntries(Object.entries(e).filter(([k]) => !STORAGE.has(k))) as Omit<AuditEvent, 'hash'>,
+  );
 
 /**
  * Checks one aggregate's chain, its events in stored order (by sort key), and optionally the

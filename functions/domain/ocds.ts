@@ -5,6 +5,7 @@
  * never appears in a release dated before the opening. Pure: no AWS.
  */
 import type { Agreement } from './agreement.ts';
+import type { AuditEvent } from './audit.ts';
 import type { Bid } from './bid.ts';
 import type { Amendment, PerformanceYear, UsageReport } from './performance.ts';
 import type { Tender } from './tender.ts';
@@ -20,15 +21,9 @@ export const OCDS_EXTENSIONS = [
 
 type Json = Record<string, unknown>;
 
-export interface AuditLike {
-  at: string;
-  seq: number;
-  action: string;
-  aggregateType: string;
-  aggregateId: string;
-  reason?: string;
-  change?: unknown;
-}
+/** What the publication reads of an audit event. */
+export type AuditLike = Pick<AuditEvent, 'at' | 'seq' | 'action' | 'aggregateType' | 'aggregateId'> &
+  Partial<Pick<AuditEvent, 'reason' | 'change'>>;
 
 export interface ProcessData {
   tender: Tender;

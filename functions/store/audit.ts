@@ -5,7 +5,7 @@ import { tableName } from '../commons/store.ts';
 import type { StoredEvent } from '../domain/audit.ts';
 import { type QueryInput, queryAll } from './query.ts';
 
-export type AuditItem = StoredEvent & { itemPK?: string; itemSK?: string; entityId: string; action: string };
+export type AuditItem = StoredEvent & { itemPK?: string; itemSK?: string };
 
 const all = (input: QueryInput, max = 20_000): Promise<AuditItem[]> => queryAll<AuditItem>(input, max);
 

@@ -5,18 +5,13 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../functions/commons/canonical.ts';
 import { Problem } from '../../functions/commons/errors.ts';
 import { decodeCursor, encodeCursor } from '../../functions/commons/pagination.ts';
-import {
-  buildAuditEvent,
-  commit,
-  GENESIS_HASH,
-  hashEvent,
-  writeIfUnchanged,
-} from '../../functions/commons/store.ts';
+import { buildAuditEvent, commit, writeIfUnchanged } from '../../functions/commons/store.ts';
 import {
   AlreadyExists,
   ExtraConditionFailed,
   VersionConflict,
 } from '../../functions/commons/store-errors.ts';
+import { GENESIS, hashEvent, recomputeHash, verifyChain } from '../../functions/domain/audit.ts';
 
 describe('canonical JSON', () => {
   it('sorts keys at every level and drops undefined, so equal content hashes equally', () => {
@@ -40,7 +35,7 @@ describe('audit events', () => {
   it('starts a chain at the genesis hash with sequence 1', () => {
     const first = buildAuditEvent(base, undefined, '2026-11-23T10:00:00.000Z');
     expect(first.seq).toBe(1);
-    expect(first.prevHash).toBe(GENESIS_HASH);
+    expect(first.prevHash).toBe(GENESIS);
     expect(first.hash).toMatch(/^[0-9a-f]{64}$/);
   });
 
@@ -56,7 +51,46 @@ describe('audit events', () => {
     const { hash, ...rest } = second;
     expect(hashEvent(rest)).toBe(hash);
     expect(hashEvent({ ...rest, change: { title: 'Koloskopi 3' } })).not.toBe(hash);
-    expect(hashEvent({ ...rest, prevHash: GENESIS_HASH })).not.toBe(hash);
+    expect(hashEvent({ ...rest, prevHash: GENESIS })).not.toBe(hash);
+  });
+});
+
+describe('the one hash of an event', () => {
+  const base = {
+    aggregateType: 'tender',
+    aggregateId: 't1',
+    actor: { sub: 'u1', name: 'Kari', role: 'officer' },
+    entityId: 'helse-sor-ost',
+    action: 'tender.created',
+    change: { title: 'Koloskopi', lots: [{ id: 'l1', b: 2, a: 1 }] },
+  };
+  const first = buildAuditEvent(base, undefined, '2026-11-23T10:00:00.000Z');
+  const second = buildAuditEvent(
+    { ...base, action: 'tender.changed', reason: 'Why', executionArn: 'arn:x', change: null },
+    { PK: '', SK: '', version: 1, auditHead: first.hash },
+    '2026-11-23T11:00:00.000Z',
+  );
+  const stored = {
+    PK: 'AUDIT#tender#t1',
+    SK: 'SEQ#0000000002',
+    GSI1PK: 'ENTITY#helse-sor-ost#AUDIT',
+    GSI1SK: 'x',
+    GSI2PK: 'HISTORY#TENDER#t1',
+    GSI2SK: 'y',
+    itemPK: 'TENDER#t1',
+    itemSK: 'TENDER',
+    ...second,
+  };
+
+  it('is what it always was: chains written before still verify', () => {
+    expect(first.hash).toBe('054e235682fb913ad60a1b528c43dfc4a5fef5030e01db15849a68f738d83cfb');
+    expect(second.hash).toBe('fd446a97096bb965e6f1cb98b02da5c18b2e17b7d2653076b8718974646f9c79');
+  });
+
+  it('is the same when the verifier recomputes it from the stored item', () => {
+    expect(recomputeHash(stored)).toBe(second.hash);
+    expect(verifyChain([{ ...first, SK: 'SEQ#0000000001' }, stored])).toEqual([]);
+    expect(recomputeHash({ ...stored, change: { title: 'edited' } })).not.toBe(second.hash);
   });
 });
 
