@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify, SignJWT } from 'jose';
-import type { Role } from '../functions/commons/auth.ts';
+import { type Role, roles } from '../functions/commons/auth.ts';
 
 export const ISSUER = 'https://helsekjop.local/dev-issuer';
 export const AUDIENCE = 'helsekjop-local';
@@ -72,13 +72,11 @@ export class DevIssuer {
   }
 }
 
-const ROLES = ['officer', 'evaluator', 'supplier', 'auditor'];
-
 /** Validates a token request (CLI arguments or POST /_local/token); returns what is wrong, if anything. */
 export const tokenRequestProblems = (r: Partial<Record<keyof TokenRequest, unknown>>): string[] => {
   const problems: string[] = [];
-  if (typeof r.role !== 'string' || !ROLES.includes(r.role))
-    problems.push(`--role must be one of ${ROLES.join(', ')}`);
+  if (typeof r.role !== 'string' || !(roles as readonly string[]).includes(r.role))
+    problems.push(`--role must be one of ${roles.join(', ')}`);
   if (r.role === 'supplier' && typeof r.supplier !== 'string')
     problems.push('a supplier needs --supplier <supplier id>');
   if (r.role !== 'supplier' && typeof r.entity !== 'string')
