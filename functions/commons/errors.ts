@@ -83,3 +83,29 @@ export const conflict = (detail: string, extensions: Record<string, unknown> = {
 
 export const stateProblem = (detail: string): Problem =>
   new Problem(409, 'invalid-state', 'Not possible in the current state', detail);
+
+/**
+ * The one translation of a domain refusal (functions/domain/refusal.ts) to a problem: its kind
+ * decides the status, type and title; its detail and items are the problem's.
+ */
+export const refusalProblem = (refusal: {
+  kind: 'rule' | 'state' | 'conflict' | 'forbidden' | 'not-found' | 'late';
+  message: string;
+  items: ProblemItem[];
+}): Problem => {
+  const detail = refusal.message;
+  switch (refusal.kind) {
+    case 'rule':
+      return ruleProblem(detail, refusal.items);
+    case 'state':
+      return stateProblem(detail);
+    case 'conflict':
+      return conflict(detail);
+    case 'forbidden':
+      return forbidden(detail);
+    case 'not-found':
+      return new Problem(404, 'not-found', 'Not found', detail);
+    case 'late':
+      return new Problem(422, 'bid-deadline-passed', 'The bid deadline has passed', detail, refusal.items);
+  }
+};

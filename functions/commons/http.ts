@@ -12,8 +12,9 @@ import type {
   Context,
 } from 'aws-lambda';
 import type * as z from 'zod/mini';
+import { Refusal } from '../domain/refusal.ts';
 import { assertRole, type Principal, principalFromClaims } from './auth.ts';
-import { conflict, Problem, type ProblemItem, validationProblem } from './errors.ts';
+import { conflict, Problem, type ProblemItem, refusalProblem, validationProblem } from './errors.ts';
 import { log } from './log.ts';
 import { count, HTTP_SERVER_ERRORS, withObservability } from './observability.ts';
 import type { AreaRoutes, RouteSpec } from './route.ts';
@@ -142,12 +143,13 @@ const problemResult = (problem: Problem, instance: string): Result => {
 };
 
 /**
- * The one mapping of errors to problems: a Problem is answered as it is, a write that lost to
- * another writer (the store's VersionConflict or AlreadyExists) as a 409; anything else is not
- * expected here (undefined: a 500).
+ * The one mapping of errors to problems: a Problem is answered as it is, a domain Refusal by its
+ * kind (refusalProblem), a write that lost to another writer (the store's VersionConflict or
+ * AlreadyExists) as a 409; anything else is not expected here (undefined: a 500).
  */
 const asProblem = (error: unknown): Problem | undefined => {
   if (error instanceof Problem) return error;
+  if (error instanceof Refusal) return refusalProblem(error);
   if (error instanceof StoreConflict) return conflict(error.message, { currentVersionUnknown: true });
   return undefined;
 };
