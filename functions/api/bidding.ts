@@ -1,28 +1,35 @@
 /**
  * HTTP handler for questions, sealed bids, qualification and scores (functions/api/bidding.routes.ts).
- * Rules live in domain/bid.ts, domain/question.ts and domain/evaluation.ts.
+ * Parse, authorise, load, decide with domain/bidding-rules.ts (whose refusals commons/http.ts maps
+ * to problems), commit, answer. Rules live in domain/bidding-rules.ts, domain/bid.ts,
+ * domain/question.ts and domain/evaluation.ts.
  */
 import type { Principal } from '../commons/auth.ts';
-import { now, nowIso } from '../commons/clock.ts';
-import { conflict, forbidden, notFound, Problem, ruleProblem, stateProblem } from '../commons/errors.ts';
+import { now } from '../commons/clock.ts';
+import { conflict, notFound } from '../commons/errors.ts';
 import { publishAfterCommit } from '../commons/events.ts';
 import { httpHandler } from '../commons/http.ts';
 import { createIdempotently } from '../commons/idempotency.ts';
 import { newId } from '../commons/ids.ts';
 import { commit, getItem, type TransactItem, tableName, withoutKeys } from '../commons/store.ts';
 import { ExtraConditionFailed, StoreConflict } from '../commons/store-errors.ts';
+import { bidIdFor, isValidBid, receiptOf } from '../domain/bid.ts';
 import {
-  type Bid,
-  beforeDeadline,
-  bidIdFor,
-  bidProblems,
-  contentHash,
-  isValidBid,
-  receiptOf,
-} from '../domain/bid.ts';
-import { type EvaluatorScores, scoreProblems } from '../domain/evaluation.ts';
-import { cannotAsk, publicQuestion, type Question } from '../domain/question.ts';
-import { lotIsOpen, type Tender } from '../domain/tender.ts';
+  answerQuestion,
+  askQuestion,
+  assertAcceptsBids,
+  assertAnswerable,
+  assertEvaluating,
+  assertOpened,
+  checkBid,
+  isSealed,
+  qualifyBid,
+  refusalAfterTenderMoved,
+  scoreBid,
+  submitBid,
+  withdrawBid,
+} from '../domain/bidding-rules.ts';
+import { publicQuestion } from '../domain/question.ts';
 import {
   type BidItem,
   bidKey,
@@ -55,17 +62,6 @@ const bidView = (b: BidItem) => {
   };
 };
 
-const lateProblem = (tender: Pick<Tender, 'bidDeadline' | 'status'>, at: string) =>
-  new Problem(
-    422,
-    'bid-deadline-passed',
-    'The bid deadline has passed',
-    tender.status === 'tendering'
-      ? `The bid deadline was ${tender.bidDeadline}; this submission arrived at ${at} (server time) and was not stored`
-      : `The tender is past its bid deadline ${tender.bidDeadline} (status ${tender.status}); bids are accepted only while it is open. Nothing was stored`,
-    [{ pointer: '#', detail: `Deadline ${tender.bidDeadline}, received ${at}` }],
-  );
-
 /**
  * The tender, unchanged since it was read, still open and before its deadline at commit time: a
  * bid is only ever stored against the tender content it was checked against, and never late.
@@ -85,41 +81,14 @@ const tenderStillOpen = (tender: TenderItem, at: string): TransactItem => ({
   },
 });
 
-const whenTenderMoved = async (tenderId: string, at: string): Promise<Problem> => {
-  const current = await getTender(tenderId);
-  if (current?.status !== 'tendering' || !beforeDeadline(current, new Date(at))) {
-    return lateProblem(current ?? { bidDeadline: 'unknown', status: 'tendering' }, at);
-  }
-  return conflict('The tender changed while your bid was checked; read the tender again and resubmit');
-};
+/** Why a bid was not stored when the tender moved between its check and the commit. */
+const whenTenderMoved = async (tenderId: string, at: string) =>
+  refusalAfterTenderMoved(await getTender(tenderId), at);
 
 const supplierOf = (principal: Principal): string => principal.supplierId as string;
 
-const openLot = (tender: Tender, lotId: string) => {
-  const lot = tender.lots.find((l) => l.id === lotId);
-  if (!lot) throw notFound('Lot', lotId);
-  if (!lotIsOpen(tender, lotId)) throw stateProblem(`Lot ${lotId} is ${tender.lotOutcomes?.[lotId]?.status}`);
-  return lot;
-};
-
-const assertEvaluating = (tender: Tender) => {
-  if (tender.status !== 'evaluation')
-    throw stateProblem(
-      `Tender ${tender.id} is ${tender.status}; bids are qualified and scored during evaluation`,
-    );
-  if (tender.rankingRequestedAt)
-    throw stateProblem(
-      `The ranking of tender ${tender.id} was requested at ${tender.rankingRequestedAt}; to change qualification or scores, revise the award (POST /tenders/${tender.id}/award/revise)`,
-    );
-};
-
-const sealed = (tender: Tender) => tender.status === 'draft' || tender.status === 'tendering';
-
 const loadOpenedBid = async (tender: TenderItem, bidId: string): Promise<BidItem> => {
-  if (sealed(tender))
-    throw forbidden(
-      `The bids of tender ${tender.id} are sealed until the bid deadline ${tender.bidDeadline}`,
-    );
+  assertOpened(tender);
   const bid = await getBid(tender.id, bidId);
   if (!bid) throw notFound('Bid', bidId);
   return bid;
@@ -163,21 +132,16 @@ export const handler = httpHandler(biddingRoutes, {
     createIdempotently(req, async (remember) => {
       const { principal, params, body } = req;
       const tender = await loadTender(principal, params.tenderId, 'question:ask');
-      const closed = cannotAsk(tender, now());
-      if (closed) throw stateProblem(closed);
-      if (body.lotId && !tender.lots.some((l) => l.id === body.lotId))
-        throw ruleProblem(`Tender ${tender.id} has no lot "${body.lotId}"`, [
-          { pointer: '#/lotId', detail: `Lots: ${tender.lots.map((l) => l.id).join(', ')}` },
-        ]);
-      const question: Omit<Question, 'version'> = {
-        id: newId('qst'),
-        tenderId: tender.id,
-        entityId: tender.entityId,
-        ...(body.lotId ? { lotId: body.lotId } : {}),
-        text: body.text,
-        askedBy: { supplierId: supplierOf(principal), sub: principal.sub, name: principal.name },
-        askedAt: nowIso(),
-      };
+      const question = askQuestion(
+        tender,
+        {
+          id: newId('qst'),
+          lotId: body.lotId,
+          text: body.text,
+          askedBy: { supplierId: supplierOf(principal), sub: principal.sub, name: principal.name },
+        },
+        now(),
+      );
       const result = {
         status: 201,
         body: publicQuestion({ ...question, version: 1 }, supplierOf(principal)),
@@ -212,20 +176,25 @@ export const handler = httpHandler(biddingRoutes, {
 
   answerQuestion: async ({ principal, params, body }) => {
     const tender = await loadTender(principal, params.tenderId, 'question:answer');
-    if (tender.status !== 'tendering')
-      throw stateProblem(`Tender ${tender.id} is ${tender.status}; questions are answered while it is open`);
+    assertAnswerable(tender);
     const before = await getItem<QuestionItem>(questionKey(tender.id, params.questionId));
     if (!before) throw notFound('Question', params.questionId);
-    const at = nowIso();
-    const answer = { text: body.text, by: { sub: principal.sub, name: principal.name }, at };
+    const answered = answerQuestion(
+      tender,
+      withoutKeys(before),
+      body.text,
+      { sub: principal.sub, name: principal.name },
+      now(),
+    );
+    const at = answered.after.answer?.at as string;
     const { item } = await commit({
       aggregate: { type: 'question', id: before.id },
       entityId: tender.entityId,
       before: { ...before, version: body.version },
-      after: { ...withoutKeys(before), ...questionKey(tender.id, before.id), answer },
+      after: { ...answered.after, ...questionKey(tender.id, before.id) },
       actor: principal,
-      action: before.answer ? 'question.answer-replaced' : 'question.answered',
-      change: { answer: body.text },
+      action: answered.action,
+      change: answered.change,
     });
     await publishAfterCommit('Tender.QuestionAnswered', {
       tenderId: tender.id,
@@ -239,37 +208,23 @@ export const handler = httpHandler(biddingRoutes, {
   },
 
   submitBid: async ({ principal, params, body }) => {
-    const at = nowIso();
+    const received = now();
+    const at = received.toISOString();
     const tender = await loadTender(principal, params.tenderId, 'bid:submit');
-    if (tender.status !== 'tendering' || !beforeDeadline(tender, new Date(at))) throw lateProblem(tender, at);
-    const lot = openLot(tender, params.lotId);
     const { version, ...content } = body;
-    const problems = bidProblems(content, tender, lot);
-    if (problems.length)
-      throw ruleProblem(
-        `The bid breaks ${problems.length === 1 ? 'a rule' : `${problems.length} rules`}: ${problems[0]?.detail}`,
-        problems,
-      );
     const supplierId = supplierOf(principal);
-    const id = bidIdFor(tender.id, lot.id, supplierId);
+    const id = bidIdFor(tender.id, params.lotId, supplierId);
+    checkBid(withoutKeys(tender), params.lotId, content, received);
     const before = await getBid(tender.id, id);
-    if (before && version === undefined)
-      throw conflict(
-        `You already have a bid for lot ${lot.id} (version ${before.version}, ${before.status}); send "version": ${before.version} to replace it`,
-      );
-    if (!before && version !== undefined) throw notFound('Bid', id);
-    const after: Omit<Bid, 'version'> = {
-      id,
-      tenderId: tender.id,
-      entityId: tender.entityId,
-      lotId: lot.id,
-      supplierId,
-      status: 'submitted',
-      ...content,
-      submittedBy: { sub: principal.sub, name: principal.name },
-      receivedAt: at,
-      contentSha256: contentHash(content),
-    };
+    const submitted = submitBid(
+      withoutKeys(tender),
+      params.lotId,
+      content,
+      { id, supplierId, by: { sub: principal.sub, name: principal.name }, existing: before, version },
+      received,
+    );
+    const { after } = submitted;
+    const lot = { id: after.lotId };
     let item: BidItem;
     try {
       ({ item } = (await commit<Omit<BidItem, 'version' | 'auditHead'>>({
@@ -278,9 +233,8 @@ export const handler = httpHandler(biddingRoutes, {
         before: before ? { ...before, version: version as number } : undefined,
         after: { ...bidKey(tender.id, id), ...after },
         actor: principal,
-        action: before ? 'bid.replaced' : 'bid.submitted',
-        // Sealed: the audit trail holds what proves the content, not the content.
-        change: { lotId: lot.id, supplierId, contentSha256: after.contentSha256, receivedAt: at },
+        action: submitted.action,
+        change: submitted.change,
         extra: [tenderStillOpen(tender, at)],
       })) as unknown as { item: BidItem });
     } catch (error) {
@@ -310,26 +264,22 @@ export const handler = httpHandler(biddingRoutes, {
   },
 
   withdrawBid: async ({ principal, params }) => {
-    const at = nowIso();
+    const received = now();
+    const at = received.toISOString();
     const tender = await loadTender(principal, params.tenderId, 'bid:submit');
-    if (tender.status !== 'tendering' || !beforeDeadline(tender, new Date(at))) throw lateProblem(tender, at);
+    assertAcceptsBids(tender, received);
     const before = await getBid(tender.id, bidIdFor(tender.id, params.lotId, supplierOf(principal)));
-    if (before?.status !== 'submitted') throw notFound('Your bid for lot', params.lotId);
+    const withdrawn = withdrawBid(tender, params.lotId, before && withoutKeys(before), received);
     let item: BidItem;
     try {
       ({ item } = (await commit<Omit<BidItem, 'version' | 'auditHead'>>({
-        aggregate: { type: 'bid', id: before.id },
+        aggregate: { type: 'bid', id: withdrawn.after.id },
         entityId: tender.entityId,
         before,
-        after: {
-          ...withoutKeys(before),
-          ...bidKey(tender.id, before.id),
-          status: 'withdrawn',
-          receivedAt: at,
-        },
+        after: { ...withdrawn.after, ...bidKey(tender.id, withdrawn.after.id) },
         actor: principal,
-        action: 'bid.withdrawn',
-        change: { status: { from: before.status, to: 'withdrawn' } },
+        action: withdrawn.action,
+        change: withdrawn.change,
         extra: [tenderStillOpen(tender, at)],
       })) as unknown as { item: BidItem });
     } catch (error) {
@@ -346,7 +296,7 @@ export const handler = httpHandler(biddingRoutes, {
       lotId: l.id,
       bids: bids.filter((b) => b.lotId === l.id && isValidBid(b)).length,
     }));
-    if (sealed(tender)) return { body: { sealed: true, lots } };
+    if (isSealed(tender)) return { body: { sealed: true, lots } };
     await recordBidRead(
       principal,
       tender,
@@ -366,25 +316,19 @@ export const handler = httpHandler(biddingRoutes, {
     const tender = await loadTender(principal, params.tenderId, 'bid:qualify');
     assertEvaluating(tender);
     const bid = await loadOpenedBid(tender, params.bidId);
-    if (!isValidBid(bid)) throw stateProblem(`Bid ${bid.id} is ${bid.status} and cannot be qualified`);
-    if (!lotIsOpen(tender, bid.lotId))
-      throw stateProblem(`Lot ${bid.lotId} is ${tender.lotOutcomes?.[bid.lotId]?.status}`);
-    const status = body.qualified ? 'qualified' : 'rejected';
-    const qualification = {
-      qualified: body.qualified,
-      ...(body.reason ? { reason: body.reason } : {}),
-      by: { sub: principal.sub, name: principal.name },
-      at: nowIso(),
-    };
+    const qualified = qualifyBid(
+      tender,
+      withoutKeys(bid),
+      { qualified: body.qualified, reason: body.reason, by: { sub: principal.sub, name: principal.name } },
+      now(),
+    );
     const { item } = await commit({
       aggregate: { type: 'bid', id: bid.id },
       entityId: tender.entityId,
       before: { ...bid, version: body.version },
-      after: { ...withoutKeys(bid), ...bidKey(tender.id, bid.id), status, qualification },
+      ...qualified,
+      after: { ...qualified.after, ...bidKey(tender.id, bid.id) },
       actor: principal,
-      action: body.qualified ? 'bid.qualified' : 'bid.rejected',
-      ...(body.reason ? { reason: body.reason } : {}),
-      change: { status: { from: bid.status, to: status } },
     });
     return { body: bidView(item as BidItem) };
   },
@@ -393,19 +337,9 @@ export const handler = httpHandler(biddingRoutes, {
     const tender = await loadTender(principal, params.tenderId, 'score:submit');
     assertEvaluating(tender);
     const bid = await loadOpenedBid(tender, params.bidId);
-    if (bid.status !== 'qualified')
-      throw stateProblem(`Bid ${bid.id} is ${bid.status}; only qualified bids are scored`);
-    const problems = scoreProblems(tender, body.scores);
-    if (problems.length) throw ruleProblem(`The scores break a rule: ${problems[0]?.detail}`, problems);
+    const scores = scoreBid(tender, bid, body.scores, { sub: principal.sub, name: principal.name }, now());
     const key = scoreKey(tender.id, bid.id, principal.sub);
     const before = await getItem<ScoreItem>(key);
-    const scores: EvaluatorScores & { tenderId: string } = {
-      tenderId: tender.id,
-      bidId: bid.id,
-      evaluator: { sub: principal.sub, name: principal.name },
-      scores: body.scores,
-      at: nowIso(),
-    };
     const { item } = await commit({
       aggregate: { type: 'score', id: `${tender.id}:${bid.id}:${principal.sub}` },
       entityId: tender.entityId,

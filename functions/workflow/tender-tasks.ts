@@ -1,7 +1,8 @@
 /**
  * Step Functions tasks of the tender lifecycle (workflows/tender-lifecycle.asl.json). Each task is
  * idempotent: Step Functions retries them, and a resumed execution runs them again. Status changes
- * go through commit() (the change and its audit event in one transaction).
+ * are decided by domain/tender-lifecycle.ts and go through commit() (the change and its audit event
+ * in one transaction); the domain's refusals become task errors by name here (asTenderTaskError).
  */
 import * as z from 'zod/mini';
 import type { SystemActor } from '../commons/auth.ts';
@@ -18,7 +19,16 @@ import '../commons/zod-locale.ts';
 import { agreementFromAward } from '../domain/agreement.ts';
 import { isValidBid } from '../domain/bid.ts';
 import { bidderResults, rankLot } from '../domain/evaluation.ts';
-import { openLotIds, type Tender } from '../domain/tender.ts';
+import { Refusal, type RefusalCode } from '../domain/refusal.ts';
+import { openLotIds } from '../domain/tender.ts';
+import {
+  completeStandstill,
+  expireDecision,
+  open,
+  recordRanked,
+  standstillOver,
+  type Transition,
+} from '../domain/tender-lifecycle.ts';
 import { bidDeadlineScheduleName, standstillScheduleName } from '../events/timer-event.ts';
 import { agreementItem, getAgreement } from '../store/agreements.ts';
 import {
@@ -95,28 +105,52 @@ const mustLoad = async (id: string): Promise<TenderItem> => {
 const passed = (iso: string | undefined): boolean =>
   iso !== undefined && now().getTime() >= new Date(iso).getTime();
 
-/** Commits a change of the tender made by the workflow, with its audit event. */
-const update = async (
-  before: TenderItem,
-  changes: Partial<Tender>,
-  action: string,
-  change: unknown,
-  executionArn: string,
-  reason?: string,
-) => {
+/** The task error (by name, for the ASL's Catch and Retry) of each refusal the workflow tells apart. */
+const taskErrorOf: Partial<Record<RefusalCode, TenderTaskError>> = {
+  tenderCancelled: 'TenderCancelled',
+  deadlineNotReached: 'DeadlineNotReached',
+  standstillNotOver: 'StandstillNotOver',
+  awardRevised: 'AwardRevised',
+};
+
+/**
+ * The one translation of the domain's refusals to task errors: a named one becomes its task error,
+ * any other an unexpected error (the execution fails).
+ */
+const asTenderTaskError = (error: unknown): unknown => {
+  if (!(error instanceof Refusal)) return error;
+  const name = error.code && taskErrorOf[error.code];
+  return name ? new WorkflowError(name, error.message) : new Error(error.message);
+};
+
+/** Commits a transition of the tender decided in the domain, with its audit event. */
+const commitTransition = async (before: TenderItem, transition: Transition, executionArn: string) => {
   const { item } = await commit({
     aggregate: { type: 'tender', id: before.id },
     entityId: before.entityId,
     before,
-    after: tenderItem({ ...withoutKeys(before), ...changes, updatedAt: nowIso() }),
+    after: tenderItem(transition.after),
     actor: workflowActor,
-    action,
-    change,
+    action: transition.action,
+    change: transition.change,
     executionArn,
-    ...(reason ? { reason } : {}),
+    ...(transition.reason ? { reason: transition.reason } : {}),
   });
   return item as TenderItem;
 };
+
+/** Commits bookkeeping of the workflow (no status, no lot outcome), with its audit event. */
+const record = async (
+  before: TenderItem,
+  changes: { announcementPublishedAt: string } | { awardPublishedRevision: number },
+  action: string,
+  executionArn: string,
+) =>
+  commitTransition(
+    before,
+    { after: { ...withoutKeys(before), ...changes, updatedAt: nowIso() }, action, change: changes },
+    executionArn,
+  );
 
 const bidderIds = async (tenderId: string): Promise<string[]> =>
   [...new Set((await listBids(tenderId)).filter(isValidBid).map((b) => b.supplierId))].sort();
@@ -157,12 +191,10 @@ const tasks = {
       announcedAt: tender.announcedAt ?? nowIso(),
       lots: tender.lots.map((l) => ({ id: l.id, title: l.title })),
     });
-    const at = nowIso();
-    await update(
+    await record(
       tender,
-      { announcementPublishedAt: at },
+      { announcementPublishedAt: nowIso() },
       'tender.announcement-published',
-      { announcementPublishedAt: at },
       executionArn,
     );
     return { published: true };
@@ -222,36 +254,17 @@ const tasks = {
 
   openTender: async ({ tenderId, executionArn }: Input<'openTender'>) => {
     const tender = await mustLoad(tenderId);
-    if (tender.status !== 'tendering') return { status: tender.status };
-    if (!passed(tender.bidDeadline))
-      throw new WorkflowError(
-        'DeadlineNotReached',
-        `The bid deadline ${tender.bidDeadline} has not passed yet`,
-      );
-    const bids = await listBids(tenderId);
-    const at = nowIso();
-    const lotOutcomes = { ...tender.lotOutcomes };
-    const lots = openLotIds(tender).map((lotId) => {
-      const validBids = bids.filter((b) => b.lotId === lotId && isValidBid(b)).length;
-      if (validBids === 0)
-        lotOutcomes[lotId] = { status: 'unsuccessful', reason: 'No valid bid at the deadline', at };
-      return { lotId, validBids, status: validBids === 0 ? 'unsuccessful' : 'open' };
-    });
-    const anyOpen = lots.some((l) => l.status === 'open');
-    const status = anyOpen ? 'evaluation' : 'unsuccessful';
-    const reason = anyOpen ? undefined : 'No valid bid for any lot at the deadline';
-    await update(
-      tender,
-      { status, openedAt: at, lotOutcomes, ...(reason ? { unsuccessfulReason: reason } : {}) },
-      'tender.opened',
-      { status: { from: 'tendering', to: status }, openedAt: at, lots },
-      executionArn,
-    );
+    const ready = tender.status === 'tendering' && passed(tender.bidDeadline);
+    const opened = open(withoutKeys(tender), ready ? await listBids(tenderId) : [], now());
+    if (!opened) return { status: tender.status };
+    const { status, openedAt: at } = opened.after;
+    const { lots, unsuccessfulReason: reason } = opened;
+    await commitTransition(tender, opened, executionArn);
     await publishEvent('Tender.Opened', {
       tenderId,
       entityId: tender.entityId,
       title: tender.title,
-      openedAt: at,
+      openedAt: at as string,
       lots,
     });
     if (reason) {
@@ -306,9 +319,9 @@ const tasks = {
 
   rankingsComputed: async ({ tenderId, executionArn }: Input<'rankingsComputed'>) => {
     const tender = await mustLoad(tenderId);
-    if (tender.rankedAt || tender.status !== 'evaluation') return { recorded: false };
-    const at = nowIso();
-    await update(tender, { rankedAt: at }, 'tender.ranked', { rankedAt: at }, executionArn);
+    const ranked = recordRanked(withoutKeys(tender), now());
+    if (!ranked) return { recorded: false };
+    await commitTransition(tender, ranked, executionArn);
     return { recorded: true };
   },
 
@@ -341,11 +354,10 @@ const tasks = {
           supplierIds: await bidderIds(tenderId),
         });
       }
-      await update(
+      await record(
         tender,
         { awardPublishedRevision: decision.revision },
         'tender.award-published',
-        { awardPublishedRevision: decision.revision },
         executionArn,
       );
     }
@@ -354,26 +366,12 @@ const tasks = {
 
   createAgreements: async ({ tenderId, executionArn }: Input<'createAgreements'>) => {
     const tender = await mustLoad(tenderId);
-    if (tender.status === 'complete') return { created: 0 };
-    if (tender.status === 'evaluation')
-      throw new WorkflowError('AwardRevised', 'The award was withdrawn for revision');
-    const decision = tender.award;
-    if (tender.status !== 'standstill' || !decision)
-      throw new Error(`Tender ${tenderId} is ${tender.status}, not in standstill`);
-    if (!passed(decision.standstillEndsAt))
-      throw new WorkflowError(
-        'StandstillNotOver',
-        `The standstill period ends at ${decision.standstillEndsAt}`,
-      );
+    if (standstillOver(withoutKeys(tender), now()) === 'complete') return { created: 0 };
+    const decision = tender.award as NonNullable<TenderItem['award']>;
     const bids = await listBids(tenderId);
     const at = nowIso();
     const agreementIds: string[] = [];
-    const lotOutcomes = { ...tender.lotOutcomes };
     for (const lot of decision.lots) {
-      lotOutcomes[lot.lotId] =
-        lot.status === 'awarded'
-          ? { status: 'awarded', at }
-          : { status: 'unsuccessful', reason: lot.reason ?? 'Not awarded', at };
       const lotSpec = tender.lots.find((l) => l.id === lot.lotId);
       for (const winner of lot.winners) {
         const bid = bids.find((b) => b.id === winner.bidId);
@@ -406,11 +404,9 @@ const tasks = {
         });
       }
     }
-    await update(
+    await commitTransition(
       tender,
-      { status: 'complete', completedAt: at, lotOutcomes },
-      'tender.completed',
-      { status: { from: 'standstill', to: 'complete' }, agreementIds },
+      completeStandstill(withoutKeys(tender), agreementIds, now()),
       executionArn,
     );
     await publishEvent('Tender.StandstillEnded', {
@@ -425,24 +421,11 @@ const tasks = {
 
   decisionExpired: async ({ tenderId, executionArn, error }: Input<'decisionExpired'>) => {
     const tender = await mustLoad(tenderId);
-    if (tender.status === 'unsuccessful') return { status: tender.status };
     const outlived = (error as { Error?: string } | undefined)?.Error === 'WaitOutlivesExecution';
-    const reason = outlived
-      ? 'The award could not be decided within the year its workflow runs after the announcement; the bids are no longer binding'
-      : tender.status === 'evaluation' && tender.rankedAt
-        ? 'No award decision within 60 days of the ranking; the bids are no longer binding'
-        : 'The evaluation did not finish within 120 days of the opening; the bids are no longer binding';
-    const at = nowIso();
-    const lotOutcomes = { ...tender.lotOutcomes };
-    for (const lotId of openLotIds(tender)) lotOutcomes[lotId] = { status: 'unsuccessful', reason, at };
-    await update(
-      tender,
-      { status: 'unsuccessful', unsuccessfulReason: reason, lotOutcomes },
-      'tender.decision-expired',
-      { status: { from: tender.status, to: 'unsuccessful' } },
-      executionArn,
-      reason,
-    );
+    const expired = expireDecision(withoutKeys(tender), outlived, now());
+    if (!expired) return { status: tender.status };
+    const { reason } = expired;
+    await commitTransition(tender, expired, executionArn);
     await publishEvent('Tender.Unsuccessful', {
       tenderId,
       entityId: tender.entityId,
@@ -472,7 +455,7 @@ const lambdaHandler = async (event: unknown) => {
     return await tasks[input.task](input as never);
   } catch (error) {
     // A version conflict is ordinary under concurrency: the workflow retries it by name.
-    throw asTaskError(error);
+    throw asTaskError(asTenderTaskError(error));
   }
 };
 
