@@ -214,6 +214,7 @@ export const handler = httpHandler(biddingRoutes, {
     const { version, ...content } = body;
     const supplierId = supplierOf(principal);
     const id = bidIdFor(tender.id, params.lotId, supplierId);
+    // Refused before the supplier's earlier bid is read; submitBid checks again with it.
     checkBid(withoutKeys(tender), params.lotId, content, received);
     const before = await getBid(tender.id, id);
     const submitted = submitBid(
@@ -224,7 +225,6 @@ export const handler = httpHandler(biddingRoutes, {
       received,
     );
     const { after } = submitted;
-    const lot = { id: after.lotId };
     let item: BidItem;
     try {
       ({ item } = (await commit<Omit<BidItem, 'version' | 'auditHead'>>({
@@ -245,7 +245,7 @@ export const handler = httpHandler(biddingRoutes, {
     await publishAfterCommit('Tender.BidReceived', {
       tenderId: tender.id,
       entityId: tender.entityId,
-      lotId: lot.id,
+      lotId: after.lotId,
       bidId: id,
       supplierId,
       version: receipt.version,
