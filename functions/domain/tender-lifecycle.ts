@@ -87,6 +87,17 @@ export const checkContent = (
   if (problems.length > 0) throw refuseProblems('The tender', problems);
 };
 
+/** The workflow works on a tender that is not cancelled (a cancellation ends its execution). */
+export const assertNotCancelled = (tender: Pick<TenderState, 'id' | 'status'>): void => {
+  if (tender.status === 'cancelled') throw refuseState(`Tender ${tender.id} is cancelled`, 'tenderCancelled');
+};
+
+/** The standstill is awaited only while the award stands (not withdrawn back to evaluation). */
+export const assertAwardStands = (tender: Pick<TenderState, 'status'>): void => {
+  if (tender.status === 'evaluation')
+    throw refuseState('The award was withdrawn for revision', 'awardRevised');
+};
+
 /** A new draft from what the officer wrote. */
 export const createDraft = (
   input: Parameters<typeof completeContent>[0],
@@ -325,7 +336,7 @@ export const open = (
       unsuccessfulReason: string | undefined;
     })
   | undefined => {
-  if (tender.status === 'cancelled') throw refuseState(`Tender ${tender.id} is cancelled`, 'tenderCancelled');
+  assertNotCancelled(tender);
   if (tender.status !== 'tendering') return undefined;
   if (!passed(tender.bidDeadline, now))
     throw refuseState(`The bid deadline ${tender.bidDeadline} has not passed yet`, 'deadlineNotReached');
@@ -402,7 +413,7 @@ export const requestRanking = (
 
 /** The workflow ranked every open lot. Undefined when recorded already or no longer evaluated. */
 export const recordRanked = (tender: TenderState, now: Date): Transition | undefined => {
-  if (tender.status === 'cancelled') throw refuseState(`Tender ${tender.id} is cancelled`, 'tenderCancelled');
+  assertNotCancelled(tender);
   if (tender.rankedAt || tender.status !== 'evaluation') return undefined;
   const at = iso(now);
   return {
@@ -498,7 +509,7 @@ export const awardRevisedEvent = (
 
 /** Where the standstill stands: over (agreements to create), already complete, or a refusal. */
 export const standstillOver = (tender: TenderState, now: Date): 'complete' | 'over' => {
-  if (tender.status === 'cancelled') throw refuseState(`Tender ${tender.id} is cancelled`, 'tenderCancelled');
+  assertNotCancelled(tender);
   if (tender.status === 'complete') return 'complete';
   if (tender.status === 'evaluation')
     throw refuseState('The award was withdrawn for revision', 'awardRevised');
@@ -536,7 +547,7 @@ export const expireDecision = (
   outlivedExecution: boolean,
   now: Date,
 ): (Transition & { reason: string }) | undefined => {
-  if (tender.status === 'cancelled') throw refuseState(`Tender ${tender.id} is cancelled`, 'tenderCancelled');
+  assertNotCancelled(tender);
   if (tender.status === 'unsuccessful') return undefined;
   const reason = outlivedExecution
     ? 'The award could not be decided within the year its workflow runs after the announcement; the bids are no longer binding'

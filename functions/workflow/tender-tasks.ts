@@ -22,6 +22,8 @@ import { bidderResults, rankLot } from '../domain/evaluation.ts';
 import { Refusal, type RefusalCode } from '../domain/refusal.ts';
 import { openLotIds } from '../domain/tender.ts';
 import {
+  assertAwardStands,
+  assertNotCancelled,
   completeStandstill,
   expireDecision,
   open,
@@ -98,7 +100,7 @@ type Input<T extends TaskInput['task']> = Extract<TaskInput, { task: T }>;
 const mustLoad = async (id: string): Promise<TenderItem> => {
   const tender = await getTender(id);
   if (!tender) throw new WorkflowError('TenderNotFound', `Tender ${id} does not exist`);
-  if (tender.status === 'cancelled') throw new WorkflowError('TenderCancelled', `Tender ${id} is cancelled`);
+  assertNotCancelled(tender);
   return tender;
 };
 
@@ -208,8 +210,7 @@ const tasks = {
    */
   awaitStep: async (input: Input<'awaitStep'>) => {
     const tender = await mustLoad(input.tenderId);
-    if (input.step === 'standstill' && tender.status === 'evaluation')
-      throw new WorkflowError('AwardRevised', 'The award was withdrawn for revision');
+    if (input.step === 'standstill') assertAwardStands(tender);
     if (alreadyDone(tender, input.step)) {
       await completeTask(input.taskToken, { step: input.step, reason: `already past: ${tender.status}` });
       return { registered: false };

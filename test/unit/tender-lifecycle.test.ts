@@ -8,6 +8,8 @@ import { type TenderStatus, tenderContentSchema } from '../../functions/domain/t
 import {
   announce,
   approveAward,
+  assertAwardStands,
+  assertNotCancelled,
   awardRevisedEvent,
   cancel,
   cancelledEvent,
@@ -460,5 +462,18 @@ describe('expireDecision', () => {
 
   it('does nothing when the tender already ended without result', () => {
     expect(expireDecision(inStatus('unsuccessful'), false, at(200))).toBeUndefined();
+  });
+});
+
+describe('what the workflow waits on', () => {
+  it('refuses a cancelled tender (tenderCancelled) and a standstill whose award was withdrawn (awardRevised)', () => {
+    expect(refusalOf(() => assertNotCancelled(inStatus('cancelled')))).toMatchObject({
+      kind: 'state',
+      code: 'tenderCancelled',
+      detail: 'Tender tnd_1 is cancelled',
+    });
+    expect(() => assertNotCancelled(inStatus('standstill'))).not.toThrow();
+    expect(refusalOf(() => assertAwardStands(inStatus('evaluation'))).code).toBe('awardRevised');
+    expect(() => assertAwardStands(inStatus('standstill'))).not.toThrow();
   });
 });
