@@ -1,0 +1,300 @@
+/**
+ * What happens to a framework agreement over its life, as pure transitions: registration of an
+ * agreement made before this system, an option exercised, notice given (termination), a renewal
+ * decision recorded, expiry on the day after its end. State + command (+ today) → the agreement
+ * after, and what must be written with it; a `Refusal` (domain/refusal.ts) when the rules say no.
+ */
+import type { ProblemItem } from '../commons/errors.ts';
+import {
+  type Agreement,
+  addDays,
+  addMonths,
+  cannotExercise,
+  nextOption,
+  type RenewalDecision,
+  type renewalDecisions,
+  terminationDate,
+} from './agreement.ts';
+import { refuseRule, refuseState } from './refusal.ts';
+import { type ReferenceLookups, type Tender, tenderContentProblems } from './tender.ts';
+
+type By = { sub: string; name: string };
+
+export interface RegisterCommand {
+  title: string;
+  supplierId: string;
+  serviceAreaId: string;
+  lot: { id: string; title: string; formOfCare: string; hospitalAreaIds: string[] };
+  startDate: string;
+  endDate?: string | undefined;
+  openEnded?: boolean | undefined;
+  options: { durationMonths: number }[];
+  optionNoticeDays: number;
+  prices: { unit: string; unitPrice: number }[];
+  volumes: { unit: string; quantity: number }[];
+  deliverySites: { place: string; hospitalAreaId: string; address?: string | undefined }[];
+}
+
+/** An existing agreement registered by an entity's officer, or the rules it breaks (a rule refusal). */
+export const registerAgreement = (
+  command: RegisterCommand,
+  context: { id: string; entityId: string; supplierKnown: boolean; at: string },
+  lookups: ReferenceLookups,
+): Omit<Agreement, 'version'> => {
+  const { entityId } = context;
+  const body = command;
+  const problems: ProblemItem[] = [];
+  if (!context.supplierKnown)
+    problems.push({
+      pointer: '#/supplierId',
+      detail: `Unknown supplier "${body.supplierId}" (see GET /reference/suppliers)`,
+    });
+  if (!lookups.isKnownServiceArea(body.serviceAreaId))
+    problems.push({ pointer: '#/serviceAreaId', detail: `Unknown service area "${body.serviceAreaId}"` });
+  if (!lookups.isKnownFormOfCare(body.lot.formOfCare))
+    problems.push({ pointer: '#/lot/formOfCare', detail: `Unknown form of care "${body.lot.formOfCare}"` });
+  const unknownAreas = new Set(lookups.unknownHospitalAreas(entityId, body.lot.hospitalAreaIds));
+  body.lot.hospitalAreaIds.forEach((a, i) => {
+    if (unknownAreas.has(a))
+      problems.push({
+        pointer: `#/lot/hospitalAreaIds/${i}`,
+        detail: `Unknown hospital area "${a}" for ${entityId}`,
+      });
+  });
+  body.deliverySites.forEach((s, i) => {
+    if (!body.lot.hospitalAreaIds.includes(s.hospitalAreaId))
+      problems.push({
+        pointer: `#/deliverySites/${i}/hospitalAreaId`,
+        detail: `${s.place} must lie in the lot's hospital areas`,
+      });
+  });
+  if (body.openEnded && (body.endDate || body.options.length))
+    problems.push({
+      pointer: '#/openEnded',
+      detail: 'An open-ended agreement has no end date and no options',
+    });
+  if (!body.openEnded && !body.endDate)
+    problems.push({
+      pointer: '#/endDate',
+      detail: 'An end date is required unless the agreement is open-ended',
+    });
+  if (body.endDate && body.endDate <= body.startDate)
+    problems.push({
+      pointer: '#/endDate',
+      detail: `The agreement must end after it starts (${body.startDate})`,
+    });
+  if (problems.length) throw refuseRule(`The agreement breaks a rule: ${problems[0]?.detail}`, problems);
+  return {
+    id: context.id,
+    entityId,
+    origin: 'registered',
+    tenderTitle: body.title,
+    lotId: body.lot.id,
+    lotTitle: body.lot.title,
+    supplierId: body.supplierId,
+    serviceAreaId: body.serviceAreaId,
+    formOfCare: body.lot.formOfCare,
+    hospitalAreaIds: body.lot.hospitalAreaIds,
+    currency: lookups.entityCurrency(entityId) ?? 'NOK',
+    startDate: body.startDate,
+    ...(body.endDate ? { endDate: body.endDate } : {}),
+    ...(body.openEnded ? { openEnded: true } : {}),
+    options: body.options,
+    optionNoticeDays: body.optionNoticeDays,
+    prices: body.prices,
+    volumes: body.volumes,
+    deliverySites: body.deliverySites as Agreement['deliverySites'],
+    nonExclusive: true,
+    minimumPurchase: 'none',
+    status: 'active',
+    createdAt: context.at,
+  };
+};
+
+const ended = (a: Pick<Agreement, 'status'>) => a.status === 'terminated' || a.status === 'expired';
+
+export type OptionRecord = NonNullable<Agreement['optionsExercised']>[number];
+
+/** The next option exercised on `today`: the agreement runs to the option's end (status extended). */
+export const exerciseOption = <A extends Agreement>(
+  before: A,
+  command: { today: string; at: string; by: By; decision?: RenewalDecision | undefined },
+): { after: A; record: OptionRecord; option: number } => {
+  const refusal = cannotExercise(before, command.today);
+  if (refusal) throw refuseRule(refusal, [{ pointer: '#', detail: refusal }]);
+  const next = nextOption(before) as NonNullable<ReturnType<typeof nextOption>>;
+  const record: OptionRecord = {
+    index: next.index,
+    at: command.at,
+    by: command.by,
+    from: before.endDate as string,
+    to: next.newEndDate,
+  };
+  const after = {
+    ...before,
+    endDate: next.newEndDate,
+    status: 'extended' as const,
+    optionsExercised: [...(before.optionsExercised ?? []), record],
+    ...(command.decision ? { renewalDecision: command.decision } : {}),
+  };
+  return { after, record, option: next.index + 1 };
+};
+
+export type Termination = NonNullable<Agreement['termination']>;
+
+/** Notice given on `today`: the agreement is terminated and ends after the notice (never after its end date). */
+export const terminateAgreement = <A extends Agreement>(
+  before: A,
+  command: {
+    today: string;
+    at: string;
+    by: By;
+    reason: string;
+    noticeMonths: number;
+    decision?: RenewalDecision | undefined;
+  },
+): { after: A; termination: Termination } => {
+  if (ended(before)) throw refuseState(`Agreement ${before.id} is already ${before.status}`);
+  const endsOn = terminationDate(before, command.today, command.noticeMonths);
+  const termination: Termination = {
+    reason: command.reason,
+    noticeMonths: command.noticeMonths,
+    endsOn,
+    at: command.at,
+    by: command.by,
+  };
+  const after = {
+    ...before,
+    status: 'terminated' as const,
+    termination,
+    ...(command.decision ? { renewalDecision: command.decision } : {}),
+  };
+  return { after, termination };
+};
+
+/**
+ * The officer's renewal decision, before it is carried out: refused for an ended agreement, and a
+ * termination needs its notice.
+ */
+export const decideRenewal = (
+  before: Agreement,
+  command: {
+    decision: (typeof renewalDecisions)[number];
+    reason?: string | undefined;
+    noticeMonths?: number | undefined;
+    by: By;
+    at: string;
+  },
+): RenewalDecision => {
+  if (ended(before))
+    throw refuseState(`Agreement ${before.id} is ${before.status}; there is nothing to decide`);
+  const decision: RenewalDecision = {
+    decision: command.decision,
+    ...(before.endDate ? { deadline: before.endDate } : {}),
+    ...(command.reason ? { reason: command.reason } : {}),
+    by: command.by,
+    at: command.at,
+  };
+  if (command.decision === 'terminate' && command.noticeMonths === undefined)
+    throw refuseRule('Terminating needs the notice in months', [
+      { pointer: '#/noticeMonths', detail: 'Required to terminate' },
+    ]);
+  return decision;
+};
+
+/** A decision that changes nothing yet (let it expire, a new procurement): recorded on the agreement. */
+export const recordRenewalDecision = <A extends Agreement>(
+  before: A,
+  decision: RenewalDecision,
+  newTenderId?: string,
+): { after: A; recorded: RenewalDecision } => {
+  const recorded = { ...decision, ...(newTenderId ? { newTenderId } : {}) };
+  return { after: { ...before, renewalDecision: recorded }, recorded };
+};
+
+/** The day the agreement ends: the termination's date once notice is given, else its end date. */
+export const endsOn = (a: Pick<Agreement, 'status' | 'termination' | 'endDate'>): string | undefined =>
+  a.status === 'terminated' ? a.termination?.endsOn : a.endDate;
+
+/**
+ * The agreement on `today`: expired when its last day has passed; not yet (the day to look again);
+ * or nothing to do (already expired, open-ended, no end).
+ */
+export const expireAgreement = <A extends Agreement>(
+  before: A,
+  today: string,
+  at: string,
+):
+  | { outcome: 'expired'; after: A; ends: string }
+  | { outcome: 'not-yet'; ends: string }
+  | { outcome: 'ignored' } => {
+  const ends = endsOn(before);
+  if (before.status === 'expired' || before.openEnded || !ends) return { outcome: 'ignored' };
+  if (ends >= today) return { outcome: 'not-yet', ends };
+  return { outcome: 'expired', after: { ...before, status: 'expired' as const, expiredAt: at }, ends };
+};
+
+/**
+ * The draft of a new procurement after an agreement ends, prefilled from the agreement (and from the
+ * tender it came from, when it has one); refused when the draft would break the tender rules.
+ */
+export const successorTenderDraft = (
+  agreement: Agreement,
+  source: Tender | undefined,
+  endsOnDate: string,
+  context: { id: string; now: Date; by: By },
+  lookups: ReferenceLookups,
+): Omit<Tender, 'version'> => {
+  const deadline = new Date(context.now.getTime() + 30 * 86_400_000);
+  deadline.setUTCHours(12, 0, 0, 0);
+  const standstillDays = source?.standstillDays ?? 10;
+  const earliest = addDays(
+    new Date(deadline.getTime() + (standstillDays + 1) * 86_400_000).toISOString().slice(0, 10),
+    0,
+  );
+  const startDate = addDays(endsOnDate, 1) > earliest ? addDays(endsOnDate, 1) : earliest;
+  const at = context.now.toISOString();
+  const lot = source?.lots.find((l) => l.id === agreement.lotId) ?? {
+    id: agreement.lotId,
+    title: agreement.lotTitle,
+    hospitalAreaIds: agreement.hospitalAreaIds,
+    formOfCare: agreement.formOfCare,
+    estimatedVolumes: agreement.volumes.length
+      ? agreement.volumes
+      : [{ unit: 'konsultasjoner', quantity: 0 }],
+    minSuppliers: 1,
+    maxSuppliers: 1,
+  };
+  const tender: Omit<Tender, 'version'> = {
+    id: context.id,
+    entityId: agreement.entityId,
+    status: 'draft',
+    title: `${source?.title ?? agreement.tenderTitle} (ny anskaffelse)`,
+    description: `Ny anskaffelse etter oppsigelse av rammeavtale ${agreement.id}.`,
+    serviceAreaId: agreement.serviceAreaId,
+    currency: agreement.currency as Tender['currency'],
+    lots: [lot],
+    awardCriteria: source?.awardCriteria ?? [
+      { id: 'pris', name: 'Pris', kind: 'price', weight: 50 },
+      { id: 'kvalitet', name: 'Kvalitet', kind: 'quality', weight: 50 },
+    ],
+    qualificationRequirements: source?.qualificationRequirements ?? [],
+    bidDeadline: deadline.toISOString(),
+    agreement: {
+      startDate,
+      endDate: addDays(addMonths(startDate, 24), -1),
+      options: agreement.options,
+      optionNoticeDays: agreement.optionNoticeDays,
+    },
+    standstillDays,
+    questionsCloseHours: source?.questionsCloseHours ?? 72,
+    minEvaluators: source?.minEvaluators ?? 1,
+    createdAt: at,
+    createdBy: context.by,
+    updatedAt: at,
+  };
+  const problems = tenderContentProblems(tender, agreement.entityId, context.now, lookups);
+  if (problems.length)
+    throw refuseRule(`The new procurement cannot be drafted: ${problems[0]?.detail}`, problems);
+  return tender;
+};

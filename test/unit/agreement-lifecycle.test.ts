@@ -1,0 +1,238 @@
+/** The framework agreement's transitions (domain/agreement-lifecycle.ts): pure, no mocks. */
+import { describe, expect, it } from 'vitest';
+import type { Agreement } from '../../functions/domain/agreement.ts';
+import {
+  decideRenewal,
+  exerciseOption,
+  expireAgreement,
+  type RegisterCommand,
+  recordRenewalDecision,
+  registerAgreement,
+  terminateAgreement,
+} from '../../functions/domain/agreement-lifecycle.ts';
+import { Refusal } from '../../functions/domain/refusal.ts';
+import type { ReferenceLookups } from '../../functions/domain/tender.ts';
+
+const by = { sub: 'kari', name: 'Kari' };
+const at = '2026-05-01T10:00:00.000Z';
+
+const agreement = (overrides: Partial<Agreement> = {}): Agreement => ({
+  id: 'agr_1',
+  entityId: 'helse-sor-ost',
+  tenderTitle: 'Dagkirurgi',
+  lotId: 'lot-1',
+  lotTitle: 'Oslo',
+  supplierId: 'sup_1',
+  serviceAreaId: 'ortopedi',
+  formOfCare: 'dagbehandling',
+  hospitalAreaIds: ['oslo'],
+  currency: 'NOK',
+  startDate: '2025-01-01',
+  endDate: '2026-12-31',
+  options: [{ durationMonths: 12 }],
+  optionNoticeDays: 90,
+  prices: [],
+  volumes: [{ unit: 'opphold', quantity: 100 }],
+  deliverySites: [],
+  nonExclusive: true,
+  minimumPurchase: 'none',
+  status: 'active',
+  createdAt: at,
+  version: 3,
+  ...overrides,
+});
+
+/** Throws the refusal the call throws, or fails. */
+const refusalOf = (call: () => unknown): Refusal => {
+  try {
+    call();
+  } catch (error) {
+    if (error instanceof Refusal) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+};
+
+const lookups: ReferenceLookups = {
+  entityCurrency: (id) => (id === 'helse-sor-ost' ? 'NOK' : undefined),
+  unknownHospitalAreas: (_entity, ids) => ids.filter((id) => id !== 'oslo'),
+  isKnownServiceArea: (id) => id === 'ortopedi',
+  isKnownFormOfCare: (id) => id === 'dagbehandling',
+  isKnownVolumeUnit: () => true,
+};
+
+const command = (overrides: Partial<RegisterCommand> = {}): RegisterCommand => ({
+  title: 'Dagkirurgi',
+  supplierId: 'sup_1',
+  serviceAreaId: 'ortopedi',
+  lot: { id: 'lot-1', title: 'Oslo', formOfCare: 'dagbehandling', hospitalAreaIds: ['oslo'] },
+  startDate: '2025-01-01',
+  endDate: '2026-12-31',
+  options: [],
+  optionNoticeDays: 90,
+  prices: [],
+  volumes: [],
+  deliverySites: [{ place: 'Oslo', hospitalAreaId: 'oslo' }],
+  ...overrides,
+});
+
+describe('registration', () => {
+  const context = { id: 'agr_new', entityId: 'helse-sor-ost', supplierKnown: true, at };
+
+  it('registers an existing agreement as active, in the entity currency', () => {
+    expect(registerAgreement(command(), context, lookups)).toMatchObject({
+      id: 'agr_new',
+      origin: 'registered',
+      status: 'active',
+      currency: 'NOK',
+      endDate: '2026-12-31',
+      nonExclusive: true,
+    });
+  });
+
+  it('refuses with every broken rule, pointing at each, and names the first', () => {
+    const refusal = refusalOf(() =>
+      registerAgreement(
+        command({
+          serviceAreaId: 'x',
+          endDate: '2024-12-31',
+          deliverySites: [{ place: 'Bergen', hospitalAreaId: 'bergen' }],
+        }),
+        { ...context, supplierKnown: false },
+        lookups,
+      ),
+    );
+    expect(refusal.kind).toBe('rule');
+    expect(refusal.detail).toBe(
+      'The agreement breaks a rule: Unknown supplier "sup_1" (see GET /reference/suppliers)',
+    );
+    expect(refusal.items.map((i) => i.pointer)).toEqual([
+      '#/supplierId',
+      '#/serviceAreaId',
+      '#/deliverySites/0/hospitalAreaId',
+      '#/endDate',
+    ]);
+  });
+
+  it('needs an end date unless open-ended, and an open-ended one has neither end nor options', () => {
+    expect(
+      refusalOf(() => registerAgreement(command({ endDate: undefined }), context, lookups)).items,
+    ).toEqual([
+      { pointer: '#/endDate', detail: 'An end date is required unless the agreement is open-ended' },
+    ]);
+    expect(
+      refusalOf(() => registerAgreement(command({ openEnded: true }), context, lookups)).items[0]?.pointer,
+    ).toBe('#/openEnded');
+    expect(
+      registerAgreement(command({ openEnded: true, endDate: undefined }), context, lookups),
+    ).toMatchObject({ openEnded: true });
+  });
+});
+
+describe('options', () => {
+  it('extends the agreement by the next option and records who exercised it', () => {
+    const { after, record, option } = exerciseOption(agreement(), { today: '2026-05-01', at, by });
+    expect(option).toBe(1);
+    expect(after).toMatchObject({ status: 'extended', endDate: '2027-12-31' });
+    expect(record).toEqual({ index: 0, at, by, from: '2026-12-31', to: '2027-12-31' });
+    expect(after.optionsExercised).toEqual([record]);
+  });
+
+  it('refuses after the last day, when none is left, or when the agreement has ended', () => {
+    const late = refusalOf(() => exerciseOption(agreement(), { today: '2026-10-03', at, by }));
+    expect(late.kind).toBe('rule');
+    expect(late.items).toEqual([{ pointer: '#', detail: late.detail }]);
+    const { after } = exerciseOption(agreement(), { today: '2026-05-01', at, by });
+    expect(refusalOf(() => exerciseOption(after, { today: '2026-05-01', at, by })).detail).toBe(
+      'All 1 option(s) have been exercised',
+    );
+    expect(
+      refusalOf(() => exerciseOption(agreement({ status: 'expired' }), { today: '2026-05-01', at, by }))
+        .detail,
+    ).toBe('The agreement is expired');
+  });
+
+  it('records the renewal decision it answers', () => {
+    const decision = decideRenewal(agreement(), { decision: 'exercise-option', by, at });
+    expect(decision).toEqual({ decision: 'exercise-option', deadline: '2026-12-31', by, at });
+    expect(exerciseOption(agreement(), { today: '2026-05-01', at, by, decision }).after.renewalDecision).toBe(
+      decision,
+    );
+  });
+});
+
+describe('termination', () => {
+  it('ends after the notice, never after the end date', () => {
+    const base = { today: '2026-05-15', at, by, reason: 'Kvalitet' };
+    expect(terminateAgreement(agreement(), { ...base, noticeMonths: 3 }).termination).toEqual({
+      reason: 'Kvalitet',
+      noticeMonths: 3,
+      endsOn: '2026-08-15',
+      at,
+      by,
+    });
+    const { after, termination } = terminateAgreement(agreement(), { ...base, noticeMonths: 12 });
+    expect(termination.endsOn).toBe('2026-12-31');
+    expect(after.status).toBe('terminated');
+  });
+
+  it('refuses an agreement that has already ended, as a state refusal', () => {
+    const refusal = refusalOf(() =>
+      terminateAgreement(agreement({ status: 'terminated' }), {
+        today: '2026-05-15',
+        at,
+        by,
+        reason: 'x',
+        noticeMonths: 1,
+      }),
+    );
+    expect(refusal).toMatchObject({ kind: 'state', detail: 'Agreement agr_1 is already terminated' });
+  });
+});
+
+describe('renewal decisions', () => {
+  it('refuses on an ended agreement, and a termination without its notice', () => {
+    expect(
+      refusalOf(() => decideRenewal(agreement({ status: 'expired' }), { decision: 'let-expire', by, at })),
+    ).toMatchObject({ kind: 'state', detail: 'Agreement agr_1 is expired; there is nothing to decide' });
+    expect(refusalOf(() => decideRenewal(agreement(), { decision: 'terminate', by, at }))).toMatchObject({
+      kind: 'rule',
+      detail: 'Terminating needs the notice in months',
+      items: [{ pointer: '#/noticeMonths', detail: 'Required to terminate' }],
+    });
+  });
+
+  it('records a decision that changes nothing yet, with the successor tender when there is one', () => {
+    const decision = decideRenewal(agreement(), { decision: 'new-procurement', reason: 'Ny runde', by, at });
+    const { after, recorded } = recordRenewalDecision(agreement(), decision, 'tnd_2');
+    expect(recorded).toMatchObject({ decision: 'new-procurement', reason: 'Ny runde', newTenderId: 'tnd_2' });
+    expect(after).toMatchObject({ status: 'active', renewalDecision: recorded });
+  });
+});
+
+describe('expiry', () => {
+  it('expires the day after the end (or the termination date), not before', () => {
+    expect(expireAgreement(agreement(), '2026-12-31', at)).toEqual({
+      outcome: 'not-yet',
+      ends: '2026-12-31',
+    });
+    const expired = expireAgreement(agreement(), '2027-01-01', at);
+    expect(expired).toMatchObject({
+      outcome: 'expired',
+      ends: '2026-12-31',
+      after: { status: 'expired', expiredAt: at },
+    });
+    const terminated = agreement({
+      status: 'terminated',
+      termination: { reason: 'x', noticeMonths: 3, endsOn: '2026-08-15', at, by },
+    });
+    expect(expireAgreement(terminated, '2026-08-16', at).outcome).toBe('expired');
+  });
+
+  it('leaves expired and open-ended agreements alone', () => {
+    expect(expireAgreement(agreement({ status: 'expired' }), '2030-01-01', at).outcome).toBe('ignored');
+    expect(
+      expireAgreement(agreement({ openEnded: true, endDate: undefined }), '2030-01-01', at).outcome,
+    ).toBe('ignored');
+  });
+});
