@@ -23,6 +23,7 @@ import {
 } from '../commons/store.ts';
 import { VersionConflict } from '../commons/store-errors.ts';
 import { type Agreement, addDays } from '../domain/agreement.ts';
+import { endsOn } from '../domain/agreement-lifecycle.ts';
 import { planReminders, supersededOnArrival } from '../domain/reminders.ts';
 import { getAgreement } from '../store/agreements.ts';
 import {
@@ -131,7 +132,7 @@ export const applySchedules = async (
       );
     }
     for (const r of change.disarm) await deleteSchedule(reminderScheduleName(r.agreementId, r.key));
-    const ends = agreement.status === 'terminated' ? agreement.termination?.endsOn : agreement.endDate;
+    const ends = endsOn(agreement);
     if (ends && agreement.status !== 'expired' && !agreement.openEnded) {
       await upsertOneTimeSchedule(
         expiryScheduleName(agreement.id),

@@ -12,12 +12,14 @@ import { upsertOneTimeSchedule } from '../commons/schedules.ts';
 import { commit, withoutKeys } from '../commons/store.ts';
 import { completeTask } from '../commons/workflows.ts';
 import '../commons/zod-locale.ts';
+import { abandonReason, publishYear, supplierLate } from '../domain/negotiation.ts';
 import {
   ANSWER_REMINDER_LEAD_MS,
   negotiationStage,
   officerDeadline,
   type PerformanceYear,
 } from '../domain/performance.ts';
+import { Refusal } from '../domain/refusal.ts';
 import {
   answerDueScheduleName,
   supplierDeadlineScheduleName,
@@ -183,28 +185,27 @@ const tasks = {
 
   supplierLate: async ({ agreementId, year, executionArn }: Input<'supplierLate'>) => {
     const item = await mustYear(agreementId, year);
-    if (negotiationStage(item) !== 'supplier' || !passed(item.supplierDeadline))
-      return { outcome: 'answered or moved' };
-    if (item.reminders === 0) {
-      const supplierDeadline = new Date(now().getTime() + REMINDER_DAYS * 86_400_000).toISOString();
-      await update(item, { reminders: 1, supplierDeadline }, 'performance.supplier-reminded', executionArn);
-      await publishEvent('PerformanceAgreement.SupplierReminded', { ...ref(item), supplierDeadline });
+    const late = supplierLate(item, now(), REMINDER_DAYS);
+    if (late.outcome === 'none') return { outcome: 'answered or moved' };
+    if (late.outcome === 'reminded') {
+      await update(item, late.changes, 'performance.supplier-reminded', executionArn);
+      await publishEvent('PerformanceAgreement.SupplierReminded', {
+        ...ref(item),
+        supplierDeadline: late.changes.supplierDeadline,
+      });
       return { outcome: 'reminded' };
     }
-    const at = nowIso();
-    const reason = `The supplier did not answer by ${item.supplierDeadline}, after a reminder`;
-    await update(item, { escalatedAt: at }, 'performance.escalated', executionArn, reason);
-    await publishEvent('PerformanceAgreement.Escalated', { ...ref(item), reason });
+    await update(item, late.changes, 'performance.escalated', executionArn, late.reason);
+    await publishEvent('PerformanceAgreement.Escalated', { ...ref(item), reason: late.reason });
     return { outcome: 'escalated' };
   },
 
   publishYear: async ({ agreementId, year, executionArn }: Input<'publishYear'>) => {
     const item = await mustYear(agreementId, year);
-    if (item.status === 'published') return { published: false };
-    if (item.status !== 'agreed' || !item.approvedAt)
-      throw new Error(`${agreementId} ${year} is not approved`);
-    const publishedAt = nowIso();
-    await update(item, { status: 'published', publishedAt }, 'performance.published', executionArn);
+    const publication = publishYear(item, nowIso());
+    if (!publication) return { published: false };
+    const { publishedAt } = publication.changes;
+    await update(item, publication.changes, 'performance.published', executionArn);
     await publishEvent('PerformanceAgreement.Published', {
       ...ref(item),
       lines: item.lines.map((l) => ({ unit: l.unit, volume: l.volume, unitPrice: l.unitPrice })),
@@ -215,10 +216,7 @@ const tasks = {
 
   abandon: async ({ agreementId, year, error }: Input<'abandon'>) => {
     const item = await mustYear(agreementId, year);
-    const outlived = (error as { Error?: string } | undefined)?.Error === 'WaitOutlivesExecution';
-    const reason = outlived
-      ? "the next wait would outlive the workflow execution's year"
-      : 'nobody acted for 180 days';
+    const reason = abandonReason(error);
     log.warn('renegotiation abandoned', { agreementId, year, status: item.status, reason });
     await publishEvent('PerformanceAgreement.Abandoned', { ...ref(item), status: item.status, reason });
     return { reported: true };
@@ -230,6 +228,8 @@ const lambdaHandler = async (event: unknown) => {
   try {
     return await tasks[input.task](input as never);
   } catch (error) {
+    // A refusal the workflow does not handle by name fails the task as a plain error, as before.
+    if (error instanceof Refusal) throw new Error(error.message);
     // A version conflict is ordinary under concurrency: the workflow retries it by name.
     throw asTaskError(error);
   }

@@ -144,6 +144,14 @@ describe('renegotiation tasks', () => {
     ).rejects.toMatchObject({ name: 'VersionConflict' });
   });
 
+  it('fails to publish an unapproved year as a plain error, which no state catches by name', async () => {
+    ddbMock.on(GetCommand).resolves({ Item: year({ status: 'agreed' }) });
+    await expect(
+      run({ task: 'publishYear', agreementId: AGR, year: 2027, executionArn: EXECUTION }),
+    ).rejects.toMatchObject({ name: 'Error', message: `${AGR} 2027 is not approved` });
+    expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
   it("begins by noting the execution's start on the product's clock", async () => {
     const before = Date.now();
     const { startedAt } = (await run({
