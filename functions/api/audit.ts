@@ -6,15 +6,9 @@ import { type HttpResult, httpHandler } from '../commons/http.ts';
 import { readExecution } from '../commons/workflows.ts';
 import { agreementIdFor } from '../domain/agreement.ts';
 import { type Finding, type StoredEvent, verifyChain } from '../domain/audit.ts';
-import {
-  callOffReleases,
-  OCID_PREFIX,
-  ocidFor,
-  type ProcessData,
-  processReleases,
-  recordPackage,
-  releasePackage,
-} from '../domain/ocds.ts';
+import { callOffReleases } from '../domain/ocds/call-offs.ts';
+import { OCID_PREFIX, recordPackage, releasePackage } from '../domain/ocds/packages.ts';
+import { ocidFor, type ProcessData, processReleases } from '../domain/ocds/process.ts';
 import { entityById } from '../domain/reference-data.ts';
 import { type AgreementItem, getAgreement, listAmendments, listYears } from '../store/agreements.ts';
 import {

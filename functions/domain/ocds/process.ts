@@ -1,25 +1,16 @@
 /**
- * OCDS 1.1.5 publication: a release for every stage change of a tender's contracting process (from
- * its audit trail), with the lots, bids, techniques, renewal and options extensions; a record with
- * its compiled release; each annual performance agreement as a linked call-off process. Bid content
- * never appears in a release dated before the opening. Pure: no AWS.
+ * OCDS 1.1.5 releases of a tender's contracting process: one for every stage change (tender,
+ * amendments, updates, cancellation, awards, contracts) from its audit trail, with the lots, bids,
+ * techniques, renewal and options extensions, and the framework agreements' amendments and
+ * terminations. Bid content never appears in a release dated before the opening. Pure: no AWS.
  */
-import type { Agreement } from './agreement.ts';
-import type { AuditEvent } from './audit.ts';
-import type { Bid } from './bid.ts';
-import type { Amendment, PerformanceYear, UsageReport } from './performance.ts';
-import type { Tender } from './tender.ts';
-
-export const OCID_PREFIX = 'ocds-hk4j9p';
-export const OCDS_EXTENSIONS = [
-  'https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/v1.1.5/extension.json',
-  'https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/v1.1.5/extension.json',
-  'https://raw.githubusercontent.com/open-contracting-extensions/ocds_techniques_extension/master/extension.json',
-  'https://raw.githubusercontent.com/open-contracting-extensions/ocds_renewal_extension/master/extension.json',
-  'https://raw.githubusercontent.com/open-contracting-extensions/ocds_options_extension/master/extension.json',
-];
-
-type Json = Record<string, unknown>;
+import type { Agreement } from '../agreement.ts';
+import type { AuditEvent } from '../audit.ts';
+import type { Bid } from '../bid.ts';
+import type { Tender } from '../tender.ts';
+import type { PublishedYear } from './call-offs.ts';
+import { OCID_PREFIX } from './packages.ts';
+import { type Json, money, party } from './parts.ts';
 
 /** What the publication reads of an audit event. */
 export type AuditLike = Pick<AuditEvent, 'at' | 'seq' | 'action' | 'aggregateType' | 'aggregateId'> &
@@ -32,14 +23,11 @@ export interface ProcessData {
   bids: Bid[];
   supplierNames: Record<string, string>;
   agreements: Agreement[];
-  years: (PerformanceYear & { amendments: Amendment[]; usage?: UsageReport[] })[];
+  years: PublishedYear[];
   baseUrl: string;
 }
 
 export const ocidFor = (tenderId: string) => `${OCID_PREFIX}-${tenderId}`;
-export const callOffOcid = (agreementId: string, year: number) => `${OCID_PREFIX}-${agreementId}-${year}`;
-
-const party = (id: string, name: string, roles: string[]) => ({ id, name, roles });
 
 const lotsOf = (t: Tender) =>
   t.lots.map((l) => ({
@@ -123,40 +111,6 @@ const tenderSection = (t: Tender, at: string, amendments: Json[]) => ({
   hasOptions: t.agreement.options.length > 0,
   ...(amendments.length ? { amendments } : {}),
 });
-
-/** The merge of OCDS: objects field by field, arrays of objects with ids by id, anything else replaced. */
-export const mergeReleases = (releases: Json[]): Json => {
-  const merge = (a: unknown, b: unknown): unknown => {
-    if (b === null) return undefined;
-    if (Array.isArray(b)) {
-      if (Array.isArray(a) && b.every((x) => x && typeof x === 'object' && 'id' in (x as Json))) {
-        const out = [...(a as Json[])];
-        for (const item of b as Json[]) {
-          const i = out.findIndex((x) => x.id === item.id);
-          if (i >= 0) out[i] = merge(out[i], item) as Json;
-          else out.push(item);
-        }
-        return out;
-      }
-      return b;
-    }
-    if (b && typeof b === 'object') {
-      const out: Json = { ...((a && typeof a === 'object' && !Array.isArray(a) ? a : {}) as Json) };
-      for (const [k, v] of Object.entries(b as Json)) {
-        const m = merge(out[k], v);
-        if (m === undefined) delete out[k];
-        else out[k] = m;
-      }
-      return out;
-    }
-    return b;
-  };
-  const compiled = releases.reduce<Json>((acc, r) => merge(acc, r) as Json, {});
-  const last = releases.at(-1) ?? {};
-  return { ...compiled, id: `${String(last.ocid)}-compiled`, tag: ['compiled'], date: last.date };
-};
-
-const money = (amount: number, currency: string) => ({ amount: Math.round(amount * 100) / 100, currency });
 
 /** Every release of the tender's contracting process, oldest first. */
 export const processReleases = (d: ProcessData): Json[] => {
@@ -361,120 +315,4 @@ const contractOf = (a: Agreement, currency: string) => ({
   ...(a.options.length
     ? { renewal: { maximumRenewals: a.options.length, description: 'Options to extend' } }
     : {}),
-});
-
-/** A year's performance agreement as a call-off process of the framework. */
-export const callOffReleases = (
-  parentOcid: string,
-  a: Agreement,
-  y: PerformanceYear & { amendments: Amendment[]; usage?: UsageReport[] },
-  entityName: string,
-  supplierName: string,
-): Json[] => {
-  if (y.status !== 'published' || !y.publishedAt) return [];
-  const ocid = callOffOcid(a.id, y.year);
-  const buyer = { id: a.entityId, name: entityName };
-  const contract = (amendments: Amendment[]) => ({
-    id: `${a.id}-${y.year}`,
-    awardID: `${a.id}-${y.year}`,
-    title: `Ytelsesavtale ${y.year}: ${a.lotTitle}`,
-    status: 'active',
-    period: { startDate: `${y.year}-01-01T00:00:00Z`, endDate: `${y.year}-12-31T23:59:59Z` },
-    items: y.lines.map((l, i) => ({
-      id: String(i + 1),
-      description: l.service ?? l.unit,
-      quantity: l.volume + amendments.filter((m) => m.unit === l.unit).reduce((s, m) => s + m.delta, 0),
-      unit: { name: l.unit, value: money(l.unitPrice, a.currency) },
-    })),
-    ...(amendments.length
-      ? {
-          amendments: amendments.map((m) => ({
-            id: m.id,
-            date: m.confirmedAt ?? m.raisedAt,
-            rationale: m.reason,
-            description: `${m.delta > 0 ? '+' : ''}${m.delta} ${m.unit}`,
-          })),
-        }
-      : {}),
-  });
-  const common = (date: string, id: string, tag: string[]) => ({
-    ocid,
-    id: `${ocid}-${id}`,
-    date,
-    tag,
-    initiationType: 'tender',
-    buyer,
-    parties: [
-      party(a.entityId, entityName, ['buyer', 'procuringEntity']),
-      party(a.supplierId, supplierName, ['supplier']),
-    ],
-    relatedProcesses: [
-      { id: '1', relationship: ['framework'], title: a.tenderTitle, scheme: 'ocid', identifier: parentOcid },
-    ],
-  });
-  const confirmed = y.amendments
-    .filter((m) => m.status === 'confirmed')
-    .sort((p, q) => String(p.confirmedAt).localeCompare(String(q.confirmedAt)));
-  return [
-    {
-      ...common(y.publishedAt, 'published', ['award', 'contract']),
-      awards: [
-        {
-          id: `${a.id}-${y.year}`,
-          status: 'active',
-          date: y.publishedAt,
-          suppliers: [{ id: a.supplierId, name: supplierName }],
-        },
-      ],
-      contracts: [contract([])],
-    },
-    ...confirmed.map((m, i) => ({
-      ...common(m.confirmedAt ?? m.raisedAt, `amendment-${i + 1}`, ['contractAmendment']),
-      contracts: [contract(confirmed.slice(0, i + 1))],
-    })),
-    // Delivered volumes, valued at the year's unit prices: the implementation of the call-off.
-    ...[...(y.usage ?? [])]
-      .sort((p, q) => p.month - q.month)
-      .map((u) => ({
-        ...common(u.reportedAt, `usage-${u.month}`, ['implementation']),
-        contracts: [
-          {
-            id: `${a.id}-${y.year}`,
-            awardID: `${a.id}-${y.year}`,
-            implementation: {
-              transactions: u.lines.map((l) => ({
-                id: `${y.year}-${String(u.month).padStart(2, '0')}-${l.unit}`,
-                date: `${y.year}-${String(u.month).padStart(2, '0')}-01T00:00:00Z`,
-                value: money(
-                  l.quantity * (y.lines.find((x) => x.unit === l.unit)?.unitPrice ?? 0),
-                  a.currency,
-                ),
-                payer: { id: a.entityId, name: entityName },
-                payee: { id: a.supplierId, name: supplierName },
-              })),
-            },
-          },
-        ],
-      })),
-  ];
-};
-
-export const releasePackage = (releases: Json[], uri: string, publishedDate: string) => ({
-  uri,
-  version: '1.1',
-  extensions: OCDS_EXTENSIONS,
-  publishedDate,
-  publisher: { name: 'Helsekjøp' },
-  license: 'https://creativecommons.org/licenses/by/4.0/',
-  publicationPolicy: 'https://helsekjop.no/publication-policy',
-  releases,
-});
-
-export const recordPackage = (ocid: string, releases: Json[], uri: string, publishedDate: string) => ({
-  uri,
-  version: '1.1',
-  extensions: OCDS_EXTENSIONS,
-  publishedDate,
-  publisher: { name: 'Helsekjøp' },
-  records: [{ ocid, releases, compiledRelease: mergeReleases(releases) }],
 });
