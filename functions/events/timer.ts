@@ -18,6 +18,7 @@ import { commit, type Keyed, tableName, withoutKeys } from '../commons/store.ts'
 import { AlreadyExists } from '../commons/store-errors.ts';
 import { startWorkflow } from '../commons/workflows.ts';
 import { addDays } from '../domain/agreement.ts';
+import { expireAgreement } from '../domain/agreement-lifecycle.ts';
 import { negotiationStage } from '../domain/performance.ts';
 import { entities } from '../domain/reference-data.ts';
 import { timerVerdict } from '../domain/timing.ts';
@@ -310,15 +311,18 @@ const onSweep = async () => {
   };
 };
 
-/** The day after the end date: an agreement that was not extended becomes expired by itself. */
+/**
+ * The day after the end date: an agreement that was not extended becomes expired by itself
+ * (expireAgreement decides); before its end, the schedule is re-armed. Firing again is a no-op.
+ */
 const onExpiry = async ({ agreementId }: { agreementId: string }) => {
   const agreement = await getAgreement(agreementId);
   if (!agreement) return { outcome: 'agreement missing' };
-  const ends = agreement.status === 'terminated' ? agreement.termination?.endsOn : agreement.endDate;
-  if (agreement.status === 'expired' || agreement.openEnded || !ends)
-    return { outcome: `ignored: ${agreement.status}` };
-  const today = nowIso().slice(0, 10);
-  if (ends >= today) {
+  const at = nowIso();
+  const decided = expireAgreement(withoutKeys(agreement), at.slice(0, 10), at);
+  if (decided.outcome === 'ignored') return { outcome: `ignored: ${agreement.status}` };
+  const { ends } = decided;
+  if (decided.outcome === 'not-yet') {
     await upsertOneTimeSchedule(
       expiryScheduleName(agreementId),
       new Date(`${addDays(ends, 1)}T00:00:00.000Z`),
@@ -329,7 +333,7 @@ const onExpiry = async ({ agreementId }: { agreementId: string }) => {
     );
     return { outcome: `re-armed: ends ${ends}` };
   }
-  const after = { ...withoutKeys(agreement), status: 'expired' as const, expiredAt: nowIso() };
+  const { after } = decided;
   await commitWithReminders(
     {
       aggregate: { type: 'agreement', id: agreementId },
