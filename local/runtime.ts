@@ -2,6 +2,9 @@
  * The whole product on one machine: DynamoDB Local, the AWS stand-ins (Step Functions, EventBridge
  * bus, Scheduler with its advanceable clock, SNS) behind one loopback endpoint, and the HTTP API.
  * Handlers run in this process, reaching the stand-ins through the AWS SDK.
+ *
+ * The runtime starts DynamoDB Local of its own, or keeps its table in one that runs already
+ * (`dynamodbEndpoint`: the tests share one per run, each runtime with a table of its own).
  */
 
 import { resolve } from 'node:path';
@@ -23,7 +26,7 @@ import { LocalAccessControl, OPERATOR_ACCESS_KEY } from './access-control.ts';
 import { AwsEndpoint } from './aws-endpoint.ts';
 import { LocalClock } from './clock.ts';
 import { DevIssuer } from './dev-issuer.ts';
-import { startDynamo, TABLE_NAME } from './dynamodb.ts';
+import { createTable, deleteTable, startDynamo, TABLE_NAME } from './dynamodb.ts';
 import { DynamoGate } from './dynamodb-gate.ts';
 import { LocalEventBus } from './event-bus.ts';
 import {
@@ -53,14 +56,22 @@ export interface RuntimeOptions {
   accessOverrides?: AccessOverrides;
   /** Changes to the grants only, the environment kept (tests: a policy that lost a statement). */
   grantOverrides?: AccessOverrides;
+  /**
+   * A DynamoDB (Local) that runs already, to keep the table in instead of starting one. The runtime
+   * creates its table there if it is missing; when the runtime stops, the database keeps running and
+   * the table is deleted if `inMemory`, else kept for the next start with the same `tableName`.
+   */
+  dynamodbEndpoint?: string;
+  /** The table's name (default `helsekjop`): one per runtime when several share a DynamoDB. */
+  tableName?: string;
 }
 
 export type AccessOverrides = Partial<Record<FunctionKey, Partial<FunctionAccess>>>;
 
 /** The local names of the product's resources, in the shape the stack fills with its own. */
-export const localResources = (logLevel: string): Resources => ({
-  tableName: TABLE_NAME,
-  tableArn: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${TABLE_NAME}`,
+export const localResources = (logLevel: string, tableName = TABLE_NAME): Resources => ({
+  tableName,
+  tableArn: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${tableName}`,
   indexNames: tableShape.globalIndexes.map((index) => index.name),
   eventBusName: 'helsekjop',
   eventBusArn: `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/helsekjop`,
@@ -79,6 +90,8 @@ export const localResources = (logLevel: string): Resources => ({
 
 export interface LocalRuntime {
   apiUrl: string;
+  /** The product's table (in DynamoDB Local at `AWS_ENDPOINT_URL_DYNAMODB` of this process). */
+  tableName: string;
   docsUrl: string;
   awsEndpoint: string;
   clock: LocalClock;
@@ -126,7 +139,8 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
     );
     const bus = new LocalEventBus(invokeFunction);
     const logLevel = process.env.LOG_LEVEL ?? (options.quiet ? 'silent' : 'info');
-    const resources = localResources(logLevel);
+    const tableName = options.tableName ?? TABLE_NAME;
+    const resources = localResources(logLevel, tableName);
     const overridden = (key: FunctionKey, overrides: AccessOverrides = {}): FunctionAccess => ({
       ...functions[key].access,
       ...overrides[key],
@@ -144,9 +158,22 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
     const awsEndpoint = await endpoint.start(0);
     stops.push(() => endpoint.stop());
 
-    const dynamo = await startDynamo({ ...(dataDir ? { dataDir } : {}) });
-    stops.push(() => dynamo.stop());
-    const gate = new DynamoGate(dynamo.endpoint, access);
+    let dynamoEndpoint = options.dynamodbEndpoint;
+    if (!dynamoEndpoint) {
+      const dynamo = await startDynamo({ ...(dataDir ? { dataDir } : {}) });
+      stops.push(() => dynamo.stop());
+      dynamoEndpoint = dynamo.endpoint;
+    }
+    await createTable(dynamoEndpoint, tableName);
+    if (options.dynamodbEndpoint && !dataDir) {
+      const shared = dynamoEndpoint;
+      stops.push(() =>
+        deleteTable(shared, tableName).catch((error) =>
+          log.warn('could not delete the table in the shared DynamoDB', { tableName, error }),
+        ),
+      );
+    }
+    const gate = new DynamoGate(dynamoEndpoint, access);
     const gateEndpoint = await gate.start();
     stops.push(() => gate.stop());
 
@@ -174,12 +201,12 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
       AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: OPERATOR_ACCESS_KEY,
       AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
       AWS_ENDPOINT_URL_SFN: awsEndpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: awsEndpoint,
       AWS_ENDPOINT_URL_SCHEDULER: awsEndpoint,
       AWS_ENDPOINT_URL_SNS: awsEndpoint,
-      TABLE_NAME,
+      TABLE_NAME: tableName,
     });
     resetEnvCache();
     resetClients();
@@ -230,6 +257,7 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
     stops.push(() => api.stop());
     return {
       apiUrl,
+      tableName,
       docsUrl: `${apiUrl}/docs`,
       awsEndpoint,
       clock,

@@ -1,6 +1,9 @@
 /**
  * npm start [-- --in-memory] [--port 3000] [--data-dir .local]
- * Starts the whole product locally and stops everything it started on Ctrl-C.
+ *           [--dynamodb-endpoint http://127.0.0.1:8000 [--table-name helsekjop]]
+ * Starts the whole product locally and stops everything it started on Ctrl-C. With
+ * --dynamodb-endpoint it keeps its table in a DynamoDB (Local) that runs already instead of
+ * starting one.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -14,6 +17,8 @@ const { values } = parseArgs({
     port: { type: 'string', default: process.env.PORT ?? '3000' },
     'data-dir': { type: 'string', default: defaultDataDir },
     quiet: { type: 'boolean', default: false },
+    'dynamodb-endpoint': { type: 'string' },
+    'table-name': { type: 'string' },
   },
 });
 
@@ -24,6 +29,8 @@ try {
     dataDir: values['data-dir'],
     apiPort: Number(values.port),
     quiet: values.quiet,
+    ...(values['dynamodb-endpoint'] ? { dynamodbEndpoint: values['dynamodb-endpoint'] } : {}),
+    ...(values['table-name'] ? { tableName: values['table-name'] } : {}),
   });
   // How operator commands (npm run redrive -- --local) reach this product's stand-ins.
   const dataDir = values['data-dir'] ?? defaultDataDir;
