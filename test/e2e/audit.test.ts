@@ -14,10 +14,12 @@ let stack: TestStack;
 let who: Actors;
 let flow: TenderFlow;
 let bidId: string;
-const TABLE = 'helsekjop';
+/** The stack's table in the run's DynamoDB Local. */
+let TABLE: string;
 
 beforeAll(async () => {
   stack = await startTestStack();
+  TABLE = stack.runtime.tableName;
   who = await actorsOf(stack);
   flow = await TenderFlow.announce(stack, who);
   const bid = await flow.bid('falck-norge-as', 'innlandet', colonoscopyBid('innlandet', 2000));

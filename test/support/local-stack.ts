@@ -1,4 +1,11 @@
-/** The product on the local stack, in memory on random ports, for end-to-end tests (one per test file). */
+/**
+ * The product on the local stack, in memory on random ports, for end-to-end tests (one per test file).
+ * Its table lives in the run's one DynamoDB Local (test/global-setup.ts), named for this stack, or
+ * for its data dir when it keeps its data: a restart on the same data dir finds its table again.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { inject } from 'vitest';
 import type { TokenRequest } from '../../local/dev-issuer.ts';
 import { type LocalRuntime, type RuntimeOptions, startLocalRuntime } from '../../local/runtime.ts';
 
@@ -22,12 +29,22 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
+/** A table of its own in the shared DynamoDB Local: per stack, or per data dir that outlives a stack. */
+const tableNameFor = (dataDir: string | undefined): string =>
+  `helsekjop-${
+    dataDir
+      ? createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 16)
+      : randomUUID().replaceAll('-', '').slice(0, 16)
+  }`;
+
 export const startTestStack = async (
   options: { dataDir?: string } & Pick<RuntimeOptions, 'accessOverrides' | 'grantOverrides'> = {},
 ): Promise<TestStack> => {
   const { dataDir, ...access } = options;
+  const dynamodbEndpoint = inject('dynamodbEndpoint') as string | undefined;
   const runtime = await startLocalRuntime({
     ...(dataDir ? { dataDir } : { inMemory: true }),
+    ...(dynamodbEndpoint ? { dynamodbEndpoint, tableName: tableNameFor(dataDir) } : {}),
     ...access,
     apiPort: 0,
     quiet: true,
