@@ -12,6 +12,7 @@ import Ajv04Module from 'ajv-draft-04';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colonoscopyBid, DAY } from '../helpers/fixtures.ts';
+import { eventually } from '../support/eventually.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { type Actors, actorsOf, TenderFlow } from '../support/tender-flow.ts';
 
@@ -125,12 +126,11 @@ beforeAll(async () => {
     body: { version: await v(supplier), accept: true },
   });
   await stack.request('POST', `${yp}/approval`, { token: who.officer, body: { version: await v() } });
-  for (
-    let i = 0;
-    i < 100 && (await stack.request('GET', yp, { token: who.officer })).body.status !== 'published';
-    i++
-  )
-    await new Promise((r) => setTimeout(r, 50));
+  await eventually(
+    () => stack.request('GET', yp, { token: who.officer }),
+    (r) => r.body.status === 'published',
+    5_000,
+  );
   await stack.advanceClockTo(new Date(Date.UTC(year, 2, 1)));
   const amd = await stack.request('POST', `${yp}/amendments`, {
     token: who.officer,

@@ -5,8 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY } from '../helpers/fixtures.ts';
+import { eventually } from '../support/eventually.ts';
 import { type Answer, startTestStack, type TestStack } from '../support/local-stack.ts';
-import { eventually, stateNames } from '../support/tender-flow.ts';
+import { stateNames } from '../support/tender-flow.ts';
 
 let stack: TestStack;
 let officer: string;

@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../functions/commons/auth.ts';
 import { routes } from '../../functions/manifest.ts';
 import { colonoscopyBid, colonoscopyTender, DAY } from '../helpers/fixtures.ts';
+import { eventually } from '../support/eventually.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
-import { actorsOf, eventually, TenderFlow } from '../support/tender-flow.ts';
+import { actorsOf, TenderFlow } from '../support/tender-flow.ts';
 
 type Caller = `${Role}` | 'foreign-officer' | 'foreign-evaluator' | 'foreign-auditor' | 'anonymous';
 const callers: Caller[] = [

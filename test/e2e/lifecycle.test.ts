@@ -5,8 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colonoscopyBid, colonoscopyTender, DAY } from '../helpers/fixtures.ts';
+import { eventually } from '../support/eventually.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
-import { type Actors, actorsOf, eventually, stateNames, TenderFlow } from '../support/tender-flow.ts';
+import { type Actors, actorsOf, stateNames, TenderFlow } from '../support/tender-flow.ts';
 
 let stack: TestStack;
 let who: Actors;

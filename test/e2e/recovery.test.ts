@@ -12,8 +12,9 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectRoot, REGION } from '../../local/functions.ts';
 import { colonoscopyBid } from '../helpers/fixtures.ts';
+import { eventually } from '../support/eventually.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
-import { actorsOf, eventually, SUPPLIERS, stateNames, TenderFlow } from '../support/tender-flow.ts';
+import { actorsOf, SUPPLIERS, stateNames, TenderFlow } from '../support/tender-flow.ts';
 
 const run = promisify(execFile);
 const cleanups: (() => unknown)[] = [];

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY } from '../helpers/fixtures.ts';
+import { eventually } from '../support/eventually.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
-import { eventually } from '../support/tender-flow.ts';
 
 let stack: TestStack;
 let officer: string;

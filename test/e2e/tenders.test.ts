@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colonoscopyBid, colonoscopyTender, DAY } from '../helpers/fixtures.ts';
+import { eventually } from '../support/eventually.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 
 let stack: TestStack;
@@ -11,25 +12,6 @@ let officer: string;
 let supplier: string;
 let auditor: string;
 let foreignOfficer: string;
-
-/** Polls `read` until `done` holds, failing with the last value at the deadline (never a fixed sleep). */
-const eventually = async <T>(
-  read: () => Promise<T>,
-  done: (v: T) => boolean,
-  timeoutMs = 15_000,
-): Promise<T> => {
-  const until = Date.now() + timeoutMs;
-  let last = await read();
-  while (!done(last)) {
-    if (Date.now() > until)
-      throw new Error(
-        `condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last).slice(0, 2000)}`,
-      );
-    await new Promise((r) => setTimeout(r, 50));
-    last = await read();
-  }
-  return last;
-};
 
 beforeAll(async () => {
   stack = await startTestStack();

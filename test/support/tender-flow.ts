@@ -1,24 +1,10 @@
 /** Steps of a tender's life through the HTTP API, shared by the end-to-end tests. */
 import { expect } from 'vitest';
 import { colonoscopyTender, DAY } from '../helpers/fixtures.ts';
+import { eventually } from './eventually.ts';
 import type { Answer, TestStack } from './local-stack.ts';
 
 export const TERMINAL = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
-
-export const eventually = async <T>(
-  read: () => Promise<T>,
-  done: (v: T) => boolean,
-  timeoutMs = 15_000,
-): Promise<T> => {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > until)
-      throw new Error(`not reached in ${timeoutMs} ms: ${JSON.stringify(value).slice(0, 2000)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 
 type HistoryEvent = { type: string; stateEnteredEventDetails?: { name: string } };
 

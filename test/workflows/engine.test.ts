@@ -25,6 +25,7 @@ import { JsonFile } from '../../local/persist.ts';
 import { localResources } from '../../local/runtime.ts';
 import { LocalScheduler } from '../../local/scheduler.ts';
 import { LocalStepFunctions, type SfnState, stateMachineArnOf } from '../../local/stepfunctions.ts';
+import { eventually } from '../support/eventually.ts';
 
 const DAY = 86_400_000;
 const fixture = {
@@ -70,24 +71,22 @@ const stopEngine = async () => {
 
 /** Polls until the decision step for `c` has its token (never a fixed sleep). */
 const tokenFor = async (c: string, after = 0): Promise<string> => {
-  const until = Date.now() + 5000;
-  for (;;) {
-    const found = waiting.filter((w) => w.case === c)[after];
-    if (found) return found.taskToken;
-    if (Date.now() > until) throw new Error(`no task token for ${c}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  const found = await eventually(
+    () => waiting.filter((w) => w.case === c)[after],
+    (w) => w !== undefined,
+    5000,
+    10,
+  );
+  return (found as { taskToken: string }).taskToken;
 };
 
-const settled = async (executionArn: string) => {
-  const until = Date.now() + 5000;
-  for (;;) {
-    const d = await client.send(new DescribeExecutionCommand({ executionArn }));
-    if (d.status !== 'RUNNING') return d;
-    if (Date.now() > until) throw new Error(`${executionArn} still running`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
+const settled = (executionArn: string) =>
+  eventually(
+    () => client.send(new DescribeExecutionCommand({ executionArn })),
+    (d) => d.status !== 'RUNNING',
+    5000,
+    10,
+  );
 
 const start = async (c: string) =>
   (

@@ -10,27 +10,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getStepToken, reindexTimer } from '../../functions/workflow/tender-steps.ts';
 import { colonoscopyBid, colonoscopyTender, DAY } from '../helpers/fixtures.ts';
+import { eventually } from '../support/eventually.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
-
-const TERMINAL = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
-
-const eventually = async <T>(
-  read: () => Promise<T>,
-  done: (v: T) => boolean,
-  timeoutMs = 15_000,
-): Promise<T> => {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > until)
-      throw new Error(`not reached in ${timeoutMs} ms: ${JSON.stringify(value).slice(0, 1500)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
-
-const stateNames = (events: { type: string; stateEnteredEventDetails?: { name: string } }[]) =>
-  events.filter((e) => e.type.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);
+import { stateNames, TERMINAL } from '../support/tender-flow.ts';
 
 const announce = async (stack: TestStack, officer: string) => {
   const now = stack.runtime.clock.now().getTime();
