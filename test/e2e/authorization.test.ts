@@ -243,38 +243,63 @@ afterAll(async () => {
 
 const clockNow = async () => Date.parse((await stack.request('GET', '/_local/clock')).body.now);
 
-/** A fresh tender of the own entity, in the state the case needs. */
-const freshTender = async (on: Case['on']) => {
-  const created = await stack.request('POST', '/tenders', {
-    token: tokens.officer,
-    body: colonoscopyTender(await clockNow()),
-  });
-  expect(created.status).toBe(201);
-  if (on === 'announced' || on === 'opened') {
-    const announced = await stack.request('POST', `/tenders/${created.body.id}/announce`, {
-      token: tokens.officer,
-      body: { version: 1 },
-    });
-    expect(announced.status).toBe(200);
-    // Settled: the workflow has recorded the announcement and waits for the deadline.
-    await eventually(
-      () => stack.request('GET', `/tenders/${created.body.id}/workflow`, { token: tokens.officer }),
-      (r) => r.status === 200 && r.body.events.at(-1)?.type === 'TaskSubmitted',
-    );
-    if (on === 'announced') return announced.body;
-    const bid = await stack.request('PUT', `/tenders/${created.body.id}/lots/innlandet/bid`, {
-      token: tokens.supplier,
-      body: colonoscopyBid('innlandet', 2000),
-    });
-    expect(bid.status).toBe(201);
-    await stack.advanceClockTo(new Date(Date.parse(announced.body.bidDeadline) + 60_000));
-    const opened = await eventually(
-      () => stack.request('GET', `/tenders/${created.body.id}`, { token: tokens.officer }),
-      (r) => r.body.status === 'evaluation',
-    );
-    return { ...opened.body, bidId: bid.body.bidId };
-  }
-  return created.body;
+// biome-ignore lint/suspicious/noExplicitAny: tests read JSON answers freely
+type Tender = any;
+
+/**
+ * `count` fresh tenders of the own entity, in the state the case needs, made side by side. Opened
+ * ones are all announced and bid on before the clock passes their deadline, once for all of them.
+ */
+const freshTenders = async (on: Exclude<Case['on'], 'none'>, count: number): Promise<Tender[]> => {
+  const now = await clockNow();
+  const drafts = await Promise.all(
+    Array.from({ length: count }, async () => {
+      const created = await stack.request('POST', '/tenders', {
+        token: tokens.officer,
+        body: colonoscopyTender(now),
+      });
+      expect(created.status).toBe(201);
+      return created.body;
+    }),
+  );
+  if (on === 'draft') return drafts;
+  const announced = await Promise.all(
+    drafts.map(async (draft) => {
+      const answer = await stack.request('POST', `/tenders/${draft.id}/announce`, {
+        token: tokens.officer,
+        body: { version: 1 },
+      });
+      expect(answer.status).toBe(200);
+      // Settled: the workflow has recorded the announcement and waits for the deadline.
+      await eventually(
+        () => stack.request('GET', `/tenders/${draft.id}/workflow`, { token: tokens.officer }),
+        (r) => r.status === 200 && r.body.events.at(-1)?.type === 'TaskSubmitted',
+      );
+      return answer.body;
+    }),
+  );
+  if (on === 'announced') return announced;
+  const bids = await Promise.all(
+    announced.map(async (tender) => {
+      const bid = await stack.request('PUT', `/tenders/${tender.id}/lots/innlandet/bid`, {
+        token: tokens.supplier,
+        body: colonoscopyBid('innlandet', 2000),
+      });
+      expect(bid.status).toBe(201);
+      return bid.body.bidId as string;
+    }),
+  );
+  const deadline = Math.max(...announced.map((t) => Date.parse(t.bidDeadline)));
+  await stack.advanceClockTo(new Date(deadline + 60_000));
+  return Promise.all(
+    announced.map(async (tender, i) => {
+      const opened = await eventually(
+        () => stack.request('GET', `/tenders/${tender.id}`, { token: tokens.officer }),
+        (r) => r.body.status === 'evaluation',
+      );
+      return { ...opened.body, bidId: bids[i] };
+    }),
+  );
 };
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -391,9 +416,12 @@ const agreementFor = async (route: string) => {
 };
 
 /** One agreement of the supplier caller, made once through the whole lifecycle. */
-let agreementId: string | undefined;
-const anAgreement = async (): Promise<string> => {
-  if (agreementId) return agreementId;
+let agreementId: Promise<string> | undefined;
+const anAgreement = (): Promise<string> => {
+  agreementId ??= agreementThroughLifecycle();
+  return agreementId;
+};
+const agreementThroughLifecycle = async (): Promise<string> => {
   const who = await actorsOf(stack);
   const flow = await TenderFlow.announce(stack, who);
   const bid = await flow.bid('norsk-arbeidshelse-as', 'innlandet', colonoscopyBid('innlandet', 2000));
@@ -404,8 +432,7 @@ const anAgreement = async (): Promise<string> => {
   await flow.award();
   await flow.passStandstill();
   const list = await stack.request('GET', '/agreements?limit=100', { token: who.officer });
-  agreementId = list.body.items.find((a: { tenderId: string }) => a.tenderId === flow.id).id;
-  return agreementId as string;
+  return list.body.items.find((a: { tenderId: string }) => a.tenderId === flow.id).id as string;
 };
 
 const supplierBody = (n: string) => ({
@@ -415,19 +442,25 @@ const supplierBody = (n: string) => ({
   deliverySites: [{ hospitalAreaId: 'innlandet', place: 'Hamar' }],
 });
 
-const requestFor = async (c: Case, caller: Caller, n: number) => {
+interface Call {
+  method: string;
+  path: string;
+  body?: unknown;
+}
+
+/** The request of a case, with what it needs made for it: on `tender` if the case is on one. */
+const callFor = async (c: Case, tender: Tender | undefined, label: string): Promise<Call> => {
   const [method, template] = c.route.split(' ') as [string, string];
-  const tender = c.on === 'none' ? undefined : await freshTender(c.on);
   let path = template.replace('{tenderId}', tender?.id ?? '').replace('{asset}', 'swagger-ui.css');
   let body: unknown;
   if (c.route === 'PATCH /tenders/{tenderId}') body = { version: tender.version, standstillDays: 12 };
   if (c.route === 'POST /tenders/{tenderId}/announce') body = { version: tender.version };
   if (c.route === 'POST /tenders') body = colonoscopyTender(await clockNow());
-  if (c.route === 'POST /reference/suppliers') body = supplierBody(`${caller}-${n}`);
+  if (c.route === 'POST /reference/suppliers') body = supplierBody(label);
   if (template.includes('{supplierId}')) {
     const created = await stack.request('POST', '/reference/suppliers', {
       token: tokens.officer,
-      body: supplierBody(`target-${caller}-${n}`),
+      body: supplierBody(`target-${label}`),
     });
     expect(created.status).toBe(201);
     path = template.replace('{supplierId}', created.body.id);
@@ -522,7 +555,42 @@ const requestFor = async (c: Case, caller: Caller, n: number) => {
     body = setup.body;
   } else if (template.includes('{agreementId}'))
     path = template.replace('{agreementId}', await anAgreement());
-  return stack.request(method, path, { token: tokens[caller], ...(body === undefined ? {} : { body }) });
+  return { method, path, ...(body === undefined ? {} : { body }) };
+};
+
+const send = async ({ method, path, body }: Call, caller: Caller): Promise<number> =>
+  (await stack.request(method, path, { token: tokens[caller], ...(body === undefined ? {} : { body }) }))
+    .status;
+
+/** A route that changes nothing: every caller reads one fixture, all at once. */
+const readOnly = (c: Case) => c.route.startsWith('GET ');
+/** Each caller's fixture moves the clock itself: one caller after the other. */
+const oneByOne = (c: Case) => c.route.includes('{notificationId}');
+
+/**
+ * The row's fixtures move the local clock (past bid deadlines and the standstill, to reminders): the
+ * row runs alone, as moving the clock would open the tenders other rows need announced.
+ */
+const movesClock = (c: Case) =>
+  c.on === 'opened' || c.route.includes('{notificationId}') || c.route === 'GET /agreements/{agreementId}';
+
+/** What each caller gets: the cells of one row of the matrix. */
+const statusesOf = async (c: Case, n: number): Promise<Record<string, number>> => {
+  let statuses: number[];
+  if (readOnly(c)) {
+    const [tender] = c.on === 'none' ? [] : await freshTenders(c.on, 1);
+    const call = await callFor(c, tender, `shared-${n}`);
+    statuses = await Promise.all(callers.map((caller) => send(call, caller)));
+  } else {
+    const tenders = c.on === 'none' ? [] : await freshTenders(c.on, callers.length);
+    const cell = async (caller: Caller, i: number) =>
+      send(await callFor(c, tenders[i], `${caller}-${n}`), caller);
+    if (oneByOne(c)) {
+      statuses = [];
+      for (const [i, caller] of callers.entries()) statuses.push(await cell(caller, i));
+    } else statuses = await Promise.all(callers.map(cell));
+  }
+  return Object.fromEntries(callers.map((caller, i) => [caller, statuses[i] as number]));
 };
 
 describe('authorization matrix (route × role × own/foreign tenant)', () => {
@@ -532,11 +600,13 @@ describe('authorization matrix (route × role × own/foreign tenant)', () => {
       expect(covered, `${r.method} ${r.path} has no authorization case`).toContain(`${r.method} ${r.path}`);
   });
 
-  for (const [i, c] of cases.entries()) {
-    it(`${c.route} on ${c.on === 'none' ? 'no tender' : `a ${c.on} tender`}`, async () => {
-      const got: Record<string, number> = {};
-      for (const caller of callers) got[caller] = (await requestFor(c, caller, i)).status;
-      expect(got).toEqual(c.expect);
-    });
-  }
+  // Rows whose fixtures move the local clock first, one after the other; then the others side by side.
+  const rows = [...cases.entries()];
+  for (const [i, c] of [...rows.filter(([, c]) => movesClock(c)), ...rows.filter(([, c]) => !movesClock(c))])
+    (movesClock(c) ? it : it.concurrent)(
+      `${c.route} on ${c.on === 'none' ? 'no tender' : `a ${c.on} tender`}`,
+      async ({ expect }) => {
+        expect(await statusesOf(c, i)).toEqual(c.expect);
+      },
+    );
 });
