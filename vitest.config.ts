@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 /** Domain, handler, contract and unit tests: no local runtime, no synth (`npm run test:fast`). */
@@ -15,6 +16,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // The end-to-end files wait on their local runtime about as much as they compute: two side by
+    // side even on two cores (vitest would run one at a time there).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     setupFiles: ['test/setup.ts'],
     projects: [
       { test: { name: 'fast', include: fast } },
