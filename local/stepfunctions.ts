@@ -118,6 +118,8 @@ interface LoadedWorkflow {
   arn: string;
   engineDefinition: Definition;
   states: Map<string, State>;
+  /** The engine for this definition, made on first run and shared by its executions. */
+  machine?: StateMachine;
 }
 
 export const loadWorkflow = (
@@ -481,10 +483,12 @@ export class LocalStepFunctions {
   private run(e: ExecutionRecord): void {
     const wf = this.workflows.get(e.stateMachineArn);
     if (!wf) return;
-    const machine = new StateMachine(wf.engineDefinition as never, {
+    // One engine per workflow, validated once: building it validates the whole definition, which was
+    // half the local runtime's CPU when every execution built its own.
+    wf.machine ??= new StateMachine(wf.engineDefinition as never, {
       validationOptions: { checkArn: false, checkPaths: false },
     });
-    const execution = machine.run(JSON.parse(e.input), {
+    const execution = wf.machine.run(JSON.parse(e.input), {
       overrides: { taskResourceLocalHandlers: this.taskHandlers(e, wf) as never },
       context: {
         Execution: { Id: e.executionArn, Name: e.name, RoleArn: `arn:aws:iam::${ACCOUNT}:role/local` },
