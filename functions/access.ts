@@ -196,13 +196,21 @@ export const statementsOf = (access: FunctionAccess, r: Resources): Statement[] 
 };
 
 /** IAM's `*` and `?` in a resource or action pattern. */
-const glob = (pattern: string, value: string): boolean =>
-  new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replaceAll('*', '.*')
-      .replaceAll('?', '.')}$`,
-  ).test(value);
+const compiled = new Map<string, RegExp>();
+/** Compiled once per pattern: the local runtime evaluates every DynamoDB and AWS call. */
+const glob = (pattern: string, value: string): boolean => {
+  let regex = compiled.get(pattern);
+  if (!regex) {
+    regex = new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replaceAll('*', '.*')
+        .replaceAll('?', '.')}$`,
+    );
+    compiled.set(pattern, regex);
+  }
+  return regex.test(value);
+};
 
 export interface Request {
   action: string;

@@ -27,7 +27,7 @@ export interface Decision {
 }
 
 /** The access key id in a SigV4 Authorization header (`Credential=AKID/date/region/service/aws4_request`). */
-export const accessKeyOf = (headers: IncomingHttpHeaders): string | undefined =>
+export const signingAccessKey = (headers: IncomingHttpHeaders): string | undefined =>
   /Credential=([^/,\s]+)\//.exec(String(headers.authorization ?? ''))?.[1];
 
 export class LocalAccessControl {
@@ -38,18 +38,16 @@ export class LocalAccessControl {
 
   constructor(
     resources: Resources,
-    /** Changes to the manifest's access, for tests that take a grant away. */
-    overrides: Partial<Record<FunctionKey, Partial<FunctionAccess>>> = {},
+    /** Each function's access: the manifest's, or a test's changed one (a grant taken away). */
+    accessOf: (key: FunctionKey) => FunctionAccess = (key) => functions[key].access,
   ) {
-    for (const [key, spec] of Object.entries(functions) as [FunctionKey, { access: FunctionAccess }][]) {
-      const access = { ...spec.access, ...overrides[key] } as FunctionAccess;
-      this.statements.set(key, statementsOf(access, resources));
-    }
+    for (const key of Object.keys(functions) as FunctionKey[])
+      this.statements.set(key, statementsOf(accessOf(key), resources));
   }
 
   /** Throws AccessDenied unless the caller may make every one of the requests. */
   check(headers: IncomingHttpHeaders, requests: Request[]): void {
-    const accessKey = accessKeyOf(headers);
+    const accessKey = signingAccessKey(headers);
     if (accessKey === OPERATOR_ACCESS_KEY) return;
     const key = accessKey ? functionKeyFromAccessKey(accessKey) : undefined;
     const statements = key ? this.statements.get(key) : undefined;

@@ -10,6 +10,7 @@
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
+import { lambdaContext, shareClockOffset } from './sandbox.ts';
 
 interface HostData {
   key: string;
@@ -26,14 +27,7 @@ interface Invocation {
 }
 
 const data = workerData as HostData;
-const offset = new Float64Array(data.clock);
-Object.defineProperty(globalThis, Symbol.for('helsekjop.clockOffsetMs'), {
-  get: () => offset[0],
-  set: (value: number) => {
-    offset[0] = value;
-  },
-  configurable: true,
-});
+shareClockOffset(data.clock);
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 const loaded: Promise<Handler> = import(pathToFileURL(data.entry).href).then((m) => {
@@ -51,21 +45,13 @@ const errorOf = (error: unknown) => {
 };
 
 parentPort?.on('message', (message: Invocation) => {
-  const started = Date.now();
-  const context = {
-    awsRequestId: message.requestId,
+  const context = lambdaContext({
+    requestId: message.requestId,
     functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: process.env.LOCAL_FUNCTION_ARN ?? functionName,
-    memoryLimitInMB: String(data.memoryMb),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, data.timeoutMs - (Date.now() - started)),
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  } as Context;
+    functionArn: process.env.LOCAL_FUNCTION_ARN ?? functionName,
+    memoryMb: data.memoryMb,
+    timeoutMs: data.timeoutMs,
+  });
   loaded
     .then((handler) => handler(message.event, context))
     .then(

@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
 import { type FunctionKey, type FunctionSpec, functions } from '../functions/manifest.ts';
+import { lambdaContext, shareClockOffset } from './sandbox.ts';
 
 export const ACCOUNT = '000000000000';
 export const REGION = 'eu-north-1';
@@ -44,19 +45,7 @@ export const functionKeyFromAccessKey = (accessKeyId: string): string | undefine
  * clock is seen at once by every function.
  */
 const clockBuffer = new SharedArrayBuffer(8);
-{
-  const offset = new Float64Array(clockBuffer);
-  const key = Symbol.for('helsekjop.clockOffsetMs');
-  const current = (globalThis as Record<symbol, unknown>)[key];
-  if (typeof current === 'number') offset[0] = current;
-  Object.defineProperty(globalThis, key, {
-    get: () => offset[0],
-    set: (value: number) => {
-      offset[0] = value;
-    },
-    configurable: true,
-  });
-}
+shareClockOffset(clockBuffer);
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -155,24 +144,17 @@ export const registerFunction = (key: string, handler: Handler): void => {
 /** How the stand-ins call a function (Lambda's Invoke). */
 export type Invoke = (key: string, event: unknown) => Promise<unknown>;
 
-const inProcess = async (key: string, handler: Handler, event: unknown): Promise<unknown> => {
-  const started = Date.now();
-  const context = {
-    awsRequestId: randomUUID(),
-    functionName: `${FUNCTION_PREFIX}${key}`,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: localFunctionArn(key),
-    memoryLimitInMB: '256',
-    logGroupName: `/aws/lambda/${FUNCTION_PREFIX}${key}`,
-    logStreamName: 'local',
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, 30_000 - (Date.now() - started)),
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  } as Context;
-  return handler(structuredClone(event), context);
-};
+const inProcess = async (key: string, handler: Handler, event: unknown): Promise<unknown> =>
+  handler(
+    structuredClone(event),
+    lambdaContext({
+      requestId: randomUUID(),
+      functionName: `${FUNCTION_PREFIX}${key}`,
+      functionArn: localFunctionArn(key),
+      memoryMb: 256,
+      timeoutMs: 30_000,
+    }),
+  );
 
 /**
  * The functions of one local runtime: a worker per function, started on its first invocation

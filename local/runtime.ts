@@ -145,14 +145,8 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
       ...functions[key].access,
       ...overrides[key],
     });
-    const access = new LocalAccessControl(
-      resources,
-      Object.fromEntries(
-        (Object.keys(functions) as FunctionKey[]).map((k) => [
-          k,
-          overridden(k, { ...options.accessOverrides, ...options.grantOverrides }),
-        ]),
-      ),
+    const access = new LocalAccessControl(resources, (k) =>
+      overridden(k, { ...options.accessOverrides, ...options.grantOverrides }),
     );
     const endpoint = new AwsEndpoint(stepFunctions, bus, scheduler, () => clock.now(), access);
     const awsEndpoint = await endpoint.start(0);
@@ -177,35 +171,33 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
     const gateEndpoint = await gate.start();
     stops.push(() => gate.stop());
 
-    // Each function: exactly the environment the stack gives it, what Lambda itself provides, its own
-    // credentials, and where the local stand-ins are.
-    functionEnvironment = (key) => ({
-      ...(environmentOf(key, overridden(key, options.accessOverrides), resources) as Record<string, string>),
+    // Where the SDK finds the stand-ins: functions reach DynamoDB through the gate, the operator directly.
+    const endpoints = (dynamodb: string) => ({
       AWS_REGION: REGION,
-      AWS_DEFAULT_REGION: REGION,
-      AWS_ACCESS_KEY_ID: accessKeyOf(key),
       AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_LAMBDA_FUNCTION_NAME: `${FUNCTION_PREFIX}${key}`,
-      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String((functions[key] as FunctionSpec).memoryMb ?? 1024),
-      LOCAL_FUNCTION_ARN: localFunctionArn(key),
-      AWS_ENDPOINT_URL_DYNAMODB: gateEndpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb,
       AWS_ENDPOINT_URL_SFN: awsEndpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: awsEndpoint,
       AWS_ENDPOINT_URL_SCHEDULER: awsEndpoint,
       AWS_ENDPOINT_URL_SNS: awsEndpoint,
     });
+    // Each function: exactly the environment the stack gives it, what Lambda itself provides, its own
+    // credentials, and where the local stand-ins are.
+    functionEnvironment = (key) => ({
+      ...(environmentOf(key, overridden(key, options.accessOverrides), resources) as Record<string, string>),
+      ...endpoints(gateEndpoint),
+      AWS_DEFAULT_REGION: REGION,
+      AWS_ACCESS_KEY_ID: accessKeyOf(key),
+      AWS_LAMBDA_FUNCTION_NAME: `${FUNCTION_PREFIX}${key}`,
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String((functions[key] as FunctionSpec).memoryMb ?? 1024),
+      LOCAL_FUNCTION_ARN: localFunctionArn(key),
+    });
 
     // The runtime itself, tests and scripts in this process act as the operator: straight to
     // DynamoDB Local and the stand-ins, unchecked.
     Object.assign(process.env, {
-      AWS_REGION: REGION,
+      ...endpoints(dynamoEndpoint),
       AWS_ACCESS_KEY_ID: OPERATOR_ACCESS_KEY,
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
-      AWS_ENDPOINT_URL_SFN: awsEndpoint,
-      AWS_ENDPOINT_URL_EVENTBRIDGE: awsEndpoint,
-      AWS_ENDPOINT_URL_SCHEDULER: awsEndpoint,
-      AWS_ENDPOINT_URL_SNS: awsEndpoint,
       TABLE_NAME: tableName,
     });
     resetEnvCache();
