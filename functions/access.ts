@@ -8,7 +8,13 @@
  * Plain data and pure functions: no AWS imports. Resource names come in as `Resources`, filled with
  * CloudFormation tokens by the stack and with local ARNs by the local runtime.
  */
-import type { FunctionAccess, WorkflowKey } from './manifest.ts';
+import {
+  METRICS_NAMESPACE,
+  type VariableName,
+  type WorkflowKey,
+  workflowArnVariable,
+} from './contracts/environment.ts';
+import type { FunctionAccess } from './manifest.ts';
 
 /** The physical names and ARNs of the product's resources, as the stack or the local runtime knows them. */
 export interface Resources {
@@ -42,33 +48,6 @@ export interface Statement {
   leadingKeys?: readonly string[];
 }
 
-const upperSnake = (key: string) =>
-  key
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/-/g, '_')
-    .toUpperCase();
-
-/** The variable that carries a workflow's state machine ARN, e.g. WORKFLOW_TENDER_LIFECYCLE_ARN. */
-export const workflowArnVariable = (workflow: WorkflowKey): WorkflowArnVariable =>
-  `WORKFLOW_${upperSnake(workflow)}_ARN` as WorkflowArnVariable;
-
-export type WorkflowArnVariable = `WORKFLOW_${string}_ARN`;
-
-/** Every variable a function may be given; `env()` (functions/commons/env.ts) reads only these. */
-export type VariableName =
-  | 'TABLE_NAME'
-  | 'LOG_LEVEL'
-  | 'NODE_OPTIONS'
-  | 'POWERTOOLS_SERVICE_NAME'
-  | 'POWERTOOLS_METRICS_NAMESPACE'
-  | 'EVENT_BUS_NAME'
-  | 'NOTIFICATION_TOPIC_ARN'
-  | 'SCHEDULE_GROUP'
-  | 'SCHEDULER_ROLE_ARN'
-  | 'SCHEDULE_DEAD_LETTER_ARN'
-  | 'TIMER_FUNCTION_ARN'
-  | WorkflowArnVariable;
-
 /** The workflows a function names at run time (to start, answer or read). */
 export const workflowsOf = (access: FunctionAccess): WorkflowKey[] => [
   ...new Set([
@@ -77,9 +56,6 @@ export const workflowsOf = (access: FunctionAccess): WorkflowKey[] => [
     ...(access.readHistory ?? []),
   ]),
 ];
-
-/** The CloudWatch namespace of the product's own metrics (e.g. HttpServerErrors per function). */
-export const METRICS_NAMESPACE = 'Helsekjop';
 
 /** The function's Lambda environment: exactly what its access needs. */
 export const environmentOf = (

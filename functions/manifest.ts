@@ -4,16 +4,16 @@
  * which workflows run which tasks, which events go where, what the scheduler calls.
  * Plain data: no AWS imports, nothing that runs.
  */
-import { agreementRoutes } from './api/agreements.routes.ts';
-import { auditRoutes } from './api/audit.routes.ts';
-import { biddingRoutes } from './api/bidding.routes.ts';
-import { docsRoutes } from './api/docs.routes.ts';
-import { referenceRoutes } from './api/reference.routes.ts';
-import { tenderRoutes } from './api/tenders.routes.ts';
-import type { AreaRoutes, Method } from './commons/route.ts';
-import { EVENT_SOURCE } from './events/schemas.ts';
 
-export type WorkflowKey = 'tenderLifecycle' | 'annualRenegotiation';
+import type { WorkflowKey } from './contracts/environment.ts';
+import { EVENT_SOURCE } from './contracts/events.ts';
+import type { AreaRoutes, Method } from './http/route.ts';
+import { agreementRoutes } from './http/routes/agreements.routes.ts';
+import { auditRoutes } from './http/routes/audit.routes.ts';
+import { biddingRoutes } from './http/routes/bidding.routes.ts';
+import { docsRoutes } from './http/routes/docs.routes.ts';
+import { referenceRoutes } from './http/routes/reference.routes.ts';
+import { tenderRoutes } from './http/routes/tenders.routes.ts';
 
 /** DynamoDB actions on the table and its indexes. Scan is never granted. */
 export type TableAction =
@@ -60,7 +60,7 @@ export interface FunctionSpec {
 
 export const functions = {
   tendersApi: {
-    entry: 'functions/api/tenders.ts',
+    entry: 'functions/handlers/api/tenders.ts',
     description: 'HTTP API: tenders (draft, announce, change, cancel, ranking, award)',
     access: {
       table: ['GetItem', 'Query', 'PutItem'],
@@ -71,7 +71,7 @@ export const functions = {
     },
   },
   biddingApi: {
-    entry: 'functions/api/bidding.ts',
+    entry: 'functions/handlers/api/bidding.ts',
     description: 'HTTP API: questions, sealed bids, qualification and scores',
     access: {
       table: ['GetItem', 'Query', 'PutItem', 'ConditionCheckItem'],
@@ -79,7 +79,7 @@ export const functions = {
     },
   },
   agreementsApi: {
-    entry: 'functions/api/agreements.ts',
+    entry: 'functions/handlers/api/agreements.ts',
     description: 'HTTP API: framework agreements, options, termination, annual performance agreements',
     access: {
       table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem'],
@@ -92,7 +92,7 @@ export const functions = {
     },
   },
   auditApi: {
-    entry: 'functions/api/audit.ts',
+    entry: 'functions/handlers/api/audit.ts',
     description: 'HTTP API: audit verification and merged histories (read only)',
     memoryMb: 1024,
     timeoutSeconds: 29,
@@ -102,21 +102,21 @@ export const functions = {
     },
   },
   referenceApi: {
-    entry: 'functions/api/reference.ts',
+    entry: 'functions/handlers/api/reference.ts',
     description: 'HTTP API: reference data and suppliers',
     access: {
       table: ['GetItem', 'Query', 'PutItem'],
     },
   },
   docsApi: {
-    entry: 'functions/api/docs.ts',
+    entry: 'functions/handlers/api/docs.ts',
     description: 'HTTP API: OpenAPI document and interactive documentation',
     memoryMb: 512,
     // No AWS access: it serves the OpenAPI document and static files.
     access: {},
   },
   tenderWorkflow: {
-    entry: 'functions/workflow/tender-tasks.ts',
+    entry: 'functions/handlers/tasks/tender-tasks.ts',
     description: 'Step Functions tasks of the tender lifecycle',
     timeoutSeconds: 30,
     access: {
@@ -127,7 +127,7 @@ export const functions = {
     },
   },
   agreementWorkflow: {
-    entry: 'functions/workflow/renegotiation-tasks.ts',
+    entry: 'functions/handlers/tasks/renegotiation-tasks.ts',
     description: 'Step Functions tasks of the yearly renegotiation',
     timeoutSeconds: 30,
     access: {
@@ -138,7 +138,7 @@ export const functions = {
     },
   },
   timer: {
-    entry: 'functions/events/timer.ts',
+    entry: 'functions/handlers/events/timer.ts',
     description: 'EventBridge Scheduler target: deadlines, renegotiation calendar and reminders',
     timeoutSeconds: 60,
     access: {
@@ -150,7 +150,7 @@ export const functions = {
     },
   },
   notifier: {
-    entry: 'functions/events/notifier.ts',
+    entry: 'functions/handlers/events/notifier.ts',
     description: 'Domain events to notifications (SNS)',
     timeoutSeconds: 30,
     access: {
@@ -158,7 +158,7 @@ export const functions = {
     },
   },
   seed: {
-    entry: 'functions/events/seed.ts',
+    entry: 'functions/handlers/events/seed.ts',
     description:
       'Seeds reference suppliers and arms the yearly renegotiation timer (deploy-time custom resource)',
     timeoutSeconds: 120,
@@ -241,7 +241,7 @@ export const subscriptions: SubscriptionSpec[] = [
   },
 ];
 
-/** The function EventBridge Scheduler schedules invoke (input: a TimerEvent, functions/events/timer.ts). */
+/** The function EventBridge Scheduler schedules invoke (input: a TimerEvent, functions/handlers/events/timer.ts). */
 export const timerFunction: FunctionKey = 'timer';
 
 /**

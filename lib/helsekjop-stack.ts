@@ -11,7 +11,7 @@ import { type CfnElement, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib'
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { Resources } from '../functions/access.ts';
-import { tableShape } from '../functions/commons/table.ts';
+import { tableShape } from '../functions/contracts/table.ts';
 import { timerFunction } from '../functions/manifest.ts';
 import { OperationalAlarms } from './constructs/alarms.ts';
 import { Api } from './constructs/api.ts';
@@ -26,8 +26,8 @@ import { State } from './constructs/state.ts';
 import { Workflows } from './constructs/workflows.ts';
 import { named, workflowArn } from './naming.ts';
 
-/** The roles (one Cognito group each) are those of the auth policy: functions/commons/auth.ts. */
-export { roles as ROLES } from '../functions/commons/auth.ts';
+/** The roles (one Cognito group each) are the domain's: functions/domain/actors.ts. */
+export { roles as ROLES } from '../functions/domain/actors.ts';
 
 export interface HelsekjopStackProps extends StackProps {
   /** Project root (where package.json, functions/ and workflows/ are). */

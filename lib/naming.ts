@@ -3,7 +3,7 @@
  */
 import { ArnFormat, Fn, Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import type { WorkflowKey } from '../functions/manifest.ts';
+import type { WorkflowKey } from '../functions/contracts/environment.ts';
 
 /** `<stack name>-<suffix>`: the name of a resource that goes with the stack. */
 export const named = (scope: IConstruct, suffix: string): string => `${Stack.of(scope).stackName}-${suffix}`;

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Request } from '../functions/access.ts';
-import { log } from '../functions/commons/log.ts';
+import { log } from '../functions/shared/log.ts';
 import { AccessDenied, type LocalAccessControl } from './access-control.ts';
 import type { LocalEventBus } from './event-bus.ts';
 import { ACCOUNT, REGION } from './functions.ts';

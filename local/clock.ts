@@ -4,8 +4,8 @@
  * time order, every timer that comes due and awaiting each, so demos and tests are deterministic;
  * a ticker fires what comes due as real time passes.
  */
-import { clockOffsetMs, nowMs, setClockOffsetMs } from '../functions/commons/clock.ts';
-import { log } from '../functions/commons/log.ts';
+import { clockOffsetMs, nowMs, setClockOffsetMs } from '../functions/shared/clock.ts';
+import { log } from '../functions/shared/log.ts';
 
 interface Timer {
   at: number;

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify, SignJWT } from 'jose';
-import { type Role, roles } from '../functions/commons/auth.ts';
+import { type Role, roles } from '../functions/domain/actors.ts';
 
 export const ISSUER = 'https://helsekjop.local/dev-issuer';
 export const AUDIENCE = 'helsekjop-local';

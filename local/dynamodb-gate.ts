@@ -7,8 +7,8 @@
  */
 import { request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Request } from '../functions/access.ts';
-import { log } from '../functions/commons/log.ts';
-import { tableShape } from '../functions/commons/table.ts';
+import { tableShape } from '../functions/contracts/table.ts';
+import { log } from '../functions/shared/log.ts';
 import type { LocalAccessControl } from './access-control.ts';
 import { ACCOUNT, REGION } from './functions.ts';
 import { closeServer, listenOnLoopback, readRawBody } from './loopback.ts';

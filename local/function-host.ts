@@ -3,7 +3,7 @@
  * stack gives the function (functions/access.ts) plus what Lambda itself provides (region, the
  * function's own credentials, its name) and the local endpoints. Its modules, SDK clients and
  * `process.env` are its own, as in a Lambda sandbox; it shares only the local clock with the
- * runtime (a shared buffer behind the offset functions/commons/clock.ts reads).
+ * runtime (a shared buffer behind the offset functions/shared/clock.ts reads).
  *
  * Messages: { id, event, context } in; { id, result } or { id, error: { name, message, stack } } out.
  */

@@ -40,7 +40,7 @@ export const functionKeyFromAccessKey = (accessKeyId: string): string | undefine
   /^local[A-Z]/.test(accessKeyId) ? `${accessKeyId[5]?.toLowerCase()}${accessKeyId.slice(6)}` : undefined;
 
 /**
- * The clock offset shared by the runtime and every function's worker: functions/commons/clock.ts
+ * The clock offset shared by the runtime and every function's worker: functions/shared/clock.ts
  * keeps it on globalThis; here that property is backed by shared memory, so a move of the local
  * clock is seen at once by every function.
  */

@@ -8,9 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { problemType } from '../functions/commons/errors.ts';
-import { log } from '../functions/commons/log.ts';
+import { problemType } from '../functions/http/errors.ts';
 import { type RouteBinding, routes } from '../functions/manifest.ts';
+import { log } from '../functions/shared/log.ts';
 import { type DevIssuer, type TokenRequest, tokenRequestProblems } from './dev-issuer.ts';
 import type { Invoke } from './functions.ts';
 

@@ -9,10 +9,9 @@
 
 import { resolve } from 'node:path';
 import { environmentOf, type Resources } from '../functions/access.ts';
-import { resetClients } from '../functions/commons/clients.ts';
-import { resetEnvCache } from '../functions/commons/env.ts';
-import { log } from '../functions/commons/log.ts';
-import { tableShape } from '../functions/commons/table.ts';
+import { resetClients } from '../functions/adapters/clients.ts';
+import { resetEnvCache } from '../functions/adapters/env.ts';
+import { tableShape } from '../functions/contracts/table.ts';
 import {
   dailyJobs,
   type FunctionAccess,
@@ -22,6 +21,7 @@ import {
   seedFunction,
   timerFunction,
 } from '../functions/manifest.ts';
+import { log } from '../functions/shared/log.ts';
 import { LocalAccessControl, OPERATOR_ACCESS_KEY } from './access-control.ts';
 import { AwsEndpoint } from './aws-endpoint.ts';
 import { LocalClock } from './clock.ts';

@@ -31,7 +31,7 @@ export const lambdaContext = (f: {
 };
 
 /**
- * Backs the clock offset that functions/commons/clock.ts keeps on globalThis with shared memory,
+ * Backs the clock offset that functions/shared/clock.ts keeps on globalThis with shared memory,
  * so a move of the local clock is seen at once by the runtime and every function's worker.
  */
 export const shareClockOffset = (buffer: SharedArrayBuffer): void => {

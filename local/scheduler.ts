@@ -4,7 +4,7 @@
  * letters when every attempt failed. Persisted; a schedule whose time passed while the runtime was
  * stopped fires at the next tick.
  */
-import { log } from '../functions/commons/log.ts';
+import { log } from '../functions/shared/log.ts';
 import type { LocalClock } from './clock.ts';
 import { functionKeyFromArn, type Invoke } from './functions.ts';
 import type { JsonFile } from './persist.ts';

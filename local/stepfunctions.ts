@@ -21,8 +21,8 @@ type EventLog = Awaited<ReturnType<ReturnType<StateMachine['run']>['eventLogs'][
   state: { name: string; type: string; input: unknown; output?: unknown };
 };
 
-import { log } from '../functions/commons/log.ts';
 import { workflows } from '../functions/manifest.ts';
+import { log } from '../functions/shared/log.ts';
 import type { LocalClock } from './clock.ts';
 import {
   ACCOUNT,

@@ -4,7 +4,7 @@
  * decision recorded, expiry on the day after its end. State + command (+ today) → the agreement
  * after, and what must be written with it; a `Refusal` (domain/refusal.ts) when the rules say no.
  */
-import type { ProblemItem } from '../commons/errors.ts';
+
 import {
   type Agreement,
   addDays,
@@ -15,6 +15,7 @@ import {
   type renewalDecisions,
   terminationDate,
 } from './agreement.ts';
+import type { ProblemItem } from './refusal.ts';
 import { refuseRule, refuseState } from './refusal.ts';
 import { type ReferenceLookups, type Tender, tenderContentProblems } from './tender.ts';
 

@@ -3,7 +3,7 @@
  * tender's planned period and options and the winning bid's prices and capacity. Non-exclusive,
  * no minimum purchase (the seeds: the authority may buy elsewhere and need not buy at all).
  */
-import { sha256 } from '../commons/canonical.ts';
+import { sha256 } from '../shared/canonical.ts';
 import type { Bid } from './bid.ts';
 import type { Lot, Tender } from './tender.ts';
 

@@ -1,9 +1,9 @@
 /**
- * The audit event and its hash chain, written by functions/commons/store.ts and verified here: each
+ * The audit event and its hash chain, written by functions/adapters/store.ts and verified here: each
  * aggregate's events carry a sequence number (1, 2, 3…) and the hash of the event before; each
  * event's hash covers the previous hash and its own canonical JSON. Pure: no AWS.
  */
-import { canonicalJson, sha256 } from '../commons/canonical.ts';
+import { canonicalJson, sha256 } from '../shared/canonical.ts';
 
 export const GENESIS = '0'.repeat(64);
 

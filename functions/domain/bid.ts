@@ -3,8 +3,8 @@
  * Pure: no AWS; the tender, the lot and "now" are passed in.
  */
 import * as z from 'zod/mini';
-import { canonicalJson, sha256 } from '../commons/canonical.ts';
-import type { ProblemItem } from '../commons/errors.ts';
+import { canonicalJson, sha256 } from '../shared/canonical.ts';
+import type { ProblemItem } from './refusal.ts';
 import type { Lot, Tender } from './tender.ts';
 
 export const bidStatuses = ['submitted', 'withdrawn', 'invalidated', 'qualified', 'rejected'] as const;

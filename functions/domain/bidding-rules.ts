@@ -1,7 +1,7 @@
 /**
  * What suppliers and evaluators may do with a tender's questions and bids, as transitions: state +
  * command (+ now) → what to write, or a `Refusal` (functions/domain/refusal.ts). The HTTP handler
- * (functions/api/bidding.ts) loads, calls these, commits and answers.
+ * (functions/handlers/api/bidding.ts) loads, calls these, commits and answers.
  * Pure: no AWS, no HTTP.
  */
 import { type Bid, type BidContent, beforeDeadline, bidProblems, contentHash, isValidBid } from './bid.ts';

@@ -12,8 +12,9 @@
  *   fully scored bids than its minimum is unsuccessful.
  * Pure: no AWS.
  */
-import type { ProblemItem } from '../commons/errors.ts';
+
 import type { Bid } from './bid.ts';
+import type { ProblemItem } from './refusal.ts';
 import type { AwardCriterion, AwardDecision, Lot, Tender } from './tender.ts';
 
 export const SCALE_MAX = 10;

@@ -1,6 +1,6 @@
 /**
  * Why the domain refuses a command: thrown by the transitions (tender-lifecycle.ts, bidding.ts) and
- * translated once at each edge: to an RFC 9457 problem in commons/http.ts, to a task error by name in
+ * translated once at each edge: to an RFC 9457 problem in functions/http/http.ts, to a task error by name in
  * the workflow tasks. Pure: no HTTP status codes here, only what kind of refusal it is.
  *
  * - `rule`: the command breaks a business rule (the content, the deadline, the scores…).
@@ -13,7 +13,16 @@
  *
  * `code` names refusals the workflow tells apart (e.g. `deadlineNotReached`).
  */
-import type { ProblemItem } from '../commons/errors.ts';
+/** What is wrong and where: one item of a refusal, and of the problem answered for it. */
+export interface ProblemItem {
+  /** JSON Pointer into the request body, e.g. `#/lots/0/minSuppliers`. */
+  pointer?: string;
+  /** A path or query parameter, e.g. `tenderId`, `limit`. */
+  parameter?: string;
+  /** A request header, e.g. `Idempotency-Key`. */
+  header?: string;
+  detail: string;
+}
 
 export type RefusalKind = 'rule' | 'state' | 'conflict' | 'forbidden' | 'not-found' | 'late';
 

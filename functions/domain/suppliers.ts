@@ -1,6 +1,7 @@
 /** Supplier rules: pure, no AWS. */
-import type { ProblemItem } from '../commons/errors.ts';
+
 import { hospitalAreaById, type SupplierKind } from './reference-data.ts';
+import type { ProblemItem } from './refusal.ts';
 
 export interface Supplier {
   id: string;

@@ -2,8 +2,8 @@
  * The life of a tender as transitions: state + command (+ now) → the tender after it, the audit
  * action and change, and what else must be written (bids invalidated, events to publish), or a
  * `Refusal` (functions/domain/refusal.ts). Every change of a tender's status or of its lot outcomes
- * goes through one of these functions; the HTTP handlers (functions/api/tenders.ts) and the workflow
- * tasks (functions/workflow/tender-tasks.ts) load, call, commit and answer.
+ * goes through one of these functions; the HTTP handlers (functions/handlers/api/tenders.ts) and the workflow
+ * tasks (functions/handlers/tasks/tender-tasks.ts) load, call, commit and answer.
  *
  * draft ─announce→ tendering ─open→ evaluation ─approveAward→ standstill ─completeStandstill→ complete
  *                      │                 │  ▲                     │
@@ -12,7 +12,7 @@
  *                 unsuccessful      unsuccessful        cancel: draft…standstill → cancelled
  * Pure: no AWS, no HTTP; "now" and the reference lookups are passed in.
  */
-import type { EventDetail } from '../events/schemas.ts';
+import type { EventDetail } from '../contracts/events.ts';
 import { type Bid, isValidBid } from './bid.ts';
 import {
   bidsMissingScores,

@@ -3,8 +3,8 @@
  * and when it is announced. Pure: no AWS, no HTTP; "now" and reference lookups are passed in.
  */
 import * as z from 'zod/mini';
-import { canonicalJson } from '../commons/canonical.ts';
-import type { ProblemItem } from '../commons/errors.ts';
+import { canonicalJson } from '../shared/canonical.ts';
+import type { ProblemItem } from './refusal.ts';
 
 export const tenderStatuses = [
   'draft',
@@ -72,7 +72,7 @@ export const agreementPlanSchema = z.strictObject({
  * (after now, for a draft). One workflow execution carries a tender from its announcement to its
  * agreements, and a Step Functions Standard execution lives at most a year: the tender period, the
  * evaluation (120 days), the award decision (60 days) and the standstill must fit in it
- * (functions/workflow/waits.ts).
+ * (functions/services/workflow/waits.ts).
  */
 export const MAX_BID_PERIOD_DAYS = 100;
 

@@ -11,7 +11,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { roles } from '../../functions/commons/auth.ts';
+import { roles } from '../../functions/domain/actors.ts';
 import { type FunctionKey, routes } from '../../functions/manifest.ts';
 import { named, retainedName } from '../naming.ts';
 import type { Functions } from './functions.ts';
@@ -144,7 +144,7 @@ export class Api extends Part {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    // The roles of functions/commons/auth.ts, the policy that decides who may do what.
+    // The roles of functions/http/auth.ts, the policy that decides who may do what.
     for (const role of roles) {
       // Retained with the pool: deleting a group would drop every user's membership, and with it
       // their role, from the pool a new stack reattaches (docs/operations.md).

@@ -9,7 +9,8 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { METRICS_NAMESPACE, type Resources } from '../../functions/access.ts';
+import type { Resources } from '../../functions/access.ts';
+import { METRICS_NAMESPACE } from '../../functions/contracts/environment.ts';
 import {
   type FunctionKey,
   functions,

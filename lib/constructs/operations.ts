@@ -8,7 +8,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { executionArns, type Resources } from '../../functions/access.ts';
-import { type WorkflowKey, workflows } from '../../functions/manifest.ts';
+import type { WorkflowKey } from '../../functions/contracts/environment.ts';
+import { workflows } from '../../functions/manifest.ts';
 import { nagSpelling } from '../naming.ts';
 import { Part } from './part.ts';
 

@@ -2,7 +2,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { tableShape } from '../../functions/commons/table.ts';
+import { tableShape } from '../../functions/contracts/table.ts';
 import { Part } from './part.ts';
 
 export interface StateProps {

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type * as z from 'zod/mini';
-import { functions, type WorkflowKey, workflows } from '../../functions/manifest.ts';
+import type { WorkflowKey } from '../../functions/contracts/environment.ts';
+import { functions, workflows } from '../../functions/manifest.ts';
 
 export type State = Record<string, unknown> & {
   Type: string;

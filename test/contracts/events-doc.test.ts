@@ -1,8 +1,8 @@
-/** docs/events.md lists every event schema of functions/events/schemas.ts, and nothing that does not exist. */
+/** docs/events.md lists every event schema of functions/contracts/events.ts, and nothing that does not exist. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { eventSchemas } from '../../functions/events/schemas.ts';
+import { eventSchemas } from '../../functions/contracts/events.ts';
 
 /** The detail-types of the table in docs/events.md: the first cell of each row, in backticks. */
 const documented = (): string[] =>

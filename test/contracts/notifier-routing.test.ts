@@ -8,14 +8,14 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { resetEnvCache } from '../../functions/commons/env.ts';
-import { handler, notifiedDetailTypes } from '../../functions/events/notifier.ts';
+import { resetEnvCache } from '../../functions/adapters/env.ts';
 import {
   type DetailType,
   EVENT_SOURCE,
   type EventDetail,
   eventSchemas,
-} from '../../functions/events/schemas.ts';
+} from '../../functions/contracts/events.ts';
+import { handler, notifiedDetailTypes } from '../../functions/handlers/events/notifier.ts';
 import { subscriptions } from '../../functions/manifest.ts';
 import { matches } from '../../local/event-pattern.ts';
 import { lambdaContext } from '../helpers/fixtures.ts';

@@ -1,6 +1,6 @@
 /**
  * No wait outlives its execution: a Step Functions Standard execution lives at most a year. The
- * waiting states' TimeoutSeconds are the ones functions/workflow/waits.ts budgets; the longest path
+ * waiting states' TimeoutSeconds are the ones functions/services/workflow/waits.ts budgets; the longest path
  * through each workflow (each state once: waits at their timeout, tasks at their timeout times their
  * attempts) fits in the year; and every loop back into a wait is bounded, either by a wait that
  * starts only when it still fits (it catches WaitOutlivesExecution) or by a moment check (the
@@ -12,7 +12,7 @@ import {
   EXECUTION_LIFE_SECONDS,
   EXECUTION_MARGIN_SECONDS,
   waitTimeouts,
-} from '../../functions/workflow/waits.ts';
+} from '../../functions/services/workflow/waits.ts';
 import { allStates, type Definition, definitionOf, isWait, type State, workflowKeys } from './asl.ts';
 
 const DAY = 86_400;
@@ -94,7 +94,7 @@ const hasCycle = (
 describe.each(workflowKeys)('workflow %s: waits within one execution', (key) => {
   const def = () => definitionOf(key);
 
-  it('waits as long as functions/workflow/waits.ts budgets, and budgets every wait', () => {
+  it('waits as long as functions/services/workflow/waits.ts budgets, and budgets every wait', () => {
     const declared = Object.fromEntries(
       allStates(def())
         .filter(([, s]) => isWait(s))

@@ -4,7 +4,7 @@
  * from the policy they test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../functions/commons/auth.ts';
+import type { Role } from '../../functions/domain/actors.ts';
 import { routes } from '../../functions/manifest.ts';
 import { colonoscopyBid, colonoscopyTender, DAY } from '../helpers/fixtures.ts';
 import { eventually } from '../support/eventually.ts';

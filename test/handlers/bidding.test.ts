@@ -9,10 +9,10 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { handler } from '../../functions/api/bidding.ts';
-import { canonicalJson, sha256 } from '../../functions/commons/canonical.ts';
-import { resetEnvCache } from '../../functions/commons/env.ts';
+import { resetEnvCache } from '../../functions/adapters/env.ts';
 import { bidIdFor } from '../../functions/domain/bid.ts';
+import { handler } from '../../functions/handlers/api/bidding.ts';
+import { canonicalJson, sha256 } from '../../functions/shared/canonical.ts';
 import {
   apiEvent,
   colonoscopyBid,

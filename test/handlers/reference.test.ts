@@ -9,8 +9,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { handler } from '../../functions/api/reference.ts';
-import { resetEnvCache } from '../../functions/commons/env.ts';
+import { resetEnvCache } from '../../functions/adapters/env.ts';
+import { handler } from '../../functions/handlers/api/reference.ts';
 import { apiEvent, lambdaContext, officerOf } from '../helpers/fixtures.ts';
 
 const ddbMock = mockClient(DynamoDBDocumentClient);

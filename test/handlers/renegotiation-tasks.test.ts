@@ -6,8 +6,8 @@ import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { resetEnvCache } from '../../functions/commons/env.ts';
-import { handler } from '../../functions/workflow/renegotiation-tasks.ts';
+import { resetEnvCache } from '../../functions/adapters/env.ts';
+import { handler } from '../../functions/handlers/tasks/renegotiation-tasks.ts';
 import { lambdaContext } from '../helpers/fixtures.ts';
 
 const ddbMock = mockClient(DynamoDBDocumentClient);

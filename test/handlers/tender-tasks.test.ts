@@ -12,14 +12,14 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { resetEnvCache } from '../../functions/commons/env.ts';
-import { handler as timer } from '../../functions/events/timer.ts';
+import { resetEnvCache } from '../../functions/adapters/env.ts';
 import {
   bidDeadlineScheduleName,
   earlyScheduleName,
   standstillScheduleName,
-} from '../../functions/events/timer-event.ts';
-import { handler as tasks } from '../../functions/workflow/tender-tasks.ts';
+} from '../../functions/contracts/timer-event.ts';
+import { handler as timer } from '../../functions/handlers/events/timer.ts';
+import { handler as tasks } from '../../functions/handlers/tasks/tender-tasks.ts';
 import { colonoscopyBid, colonoscopyTender, lambdaContext } from '../helpers/fixtures.ts';
 
 const ddbMock = mockClient(DynamoDBDocumentClient);
@@ -463,7 +463,7 @@ describe('timer', () => {
         awardPublishedRevision: 1,
       }),
     });
-    const { upsertOneTimeSchedule } = await import('../../functions/commons/schedules.ts');
+    const { upsertOneTimeSchedule } = await import('../../functions/adapters/scheduler.ts');
     const before = Date.now();
     const at = await upsertOneTimeSchedule(standstillScheduleName(ID, new Date(ends)), new Date(ends), {
       type: 'tender.standstillEnd',

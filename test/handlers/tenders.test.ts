@@ -9,10 +9,10 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createTenderBody } from '../../functions/api/tenders.routes.ts';
-import { handler } from '../../functions/api/tenders.ts';
-import { canonicalJson, sha256 } from '../../functions/commons/canonical.ts';
-import { resetEnvCache } from '../../functions/commons/env.ts';
+import { resetEnvCache } from '../../functions/adapters/env.ts';
+import { handler } from '../../functions/handlers/api/tenders.ts';
+import { createTenderBody } from '../../functions/http/routes/tenders.routes.ts';
+import { canonicalJson, sha256 } from '../../functions/shared/canonical.ts';
 import { apiEvent, colonoscopyTender, lambdaContext, officerOf } from '../helpers/fixtures.ts';
 
 const ddbMock = mockClient(DynamoDBDocumentClient);

@@ -1,6 +1,6 @@
 /** Shared test fixtures: the colonoscopy tender from the seeds, API Gateway v2 events. Clone before changing. */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
-import type { Role } from '../../functions/commons/auth.ts';
+import type { Role } from '../../functions/domain/actors.ts';
 
 export const DAY = 86_400_000;
 

@@ -12,14 +12,14 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { METRICS_NAMESPACE, type Resources, statementsOf } from '../../functions/access.ts';
+import { type Resources, statementsOf } from '../../functions/access.ts';
+import { METRICS_NAMESPACE, type WorkflowKey } from '../../functions/contracts/environment.ts';
 import {
   dailyJobs,
   type FunctionKey,
   functions,
   routes,
   subscriptions,
-  type WorkflowKey,
   workflows,
 } from '../../functions/manifest.ts';
 import { HelsekjopStack, type HelsekjopStackProps, ROLES } from '../../lib/helsekjop-stack.ts';

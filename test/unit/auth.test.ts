@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { authorize, policy, principalFromClaims, roles } from '../../functions/commons/auth.ts';
-import { Problem } from '../../functions/commons/errors.ts';
+import { roles } from '../../functions/domain/actors.ts';
+import { authorize, policy, principalFromClaims } from '../../functions/http/auth.ts';
+import { Problem } from '../../functions/http/errors.ts';
 
 const officer = principalFromClaims({
   sub: 'u1',

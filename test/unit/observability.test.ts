@@ -14,11 +14,11 @@ vi.hoisted(() => {
 });
 
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { handler } from '../../functions/api/reference.ts';
-import { ddb, tracer } from '../../functions/commons/clients.ts';
-import { resetEnvCache } from '../../functions/commons/env.ts';
-import { levelOf, log } from '../../functions/commons/log.ts';
-import { correlationIds, withObservability } from '../../functions/commons/observability.ts';
+import { ddb, tracer } from '../../functions/adapters/clients.ts';
+import { resetEnvCache } from '../../functions/adapters/env.ts';
+import { correlationIds, withObservability } from '../../functions/adapters/observability.ts';
+import { handler } from '../../functions/handlers/api/reference.ts';
+import { levelOf, log } from '../../functions/shared/log.ts';
 import { apiEvent, lambdaContext, officerOf } from '../helpers/fixtures.ts';
 
 const ddbMock = mockClient(DynamoDBDocumentClient);

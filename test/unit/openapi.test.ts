@@ -1,6 +1,6 @@
 /** The OpenAPI document generated from the route descriptions (the same ones handlers validate with). */
 import { describe, expect, it } from 'vitest';
-import { buildOpenApi } from '../../functions/commons/openapi.ts';
+import { buildOpenApi } from '../../functions/http/openapi.ts';
 import { areas, routes } from '../../functions/manifest.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: walking a generated JSON document

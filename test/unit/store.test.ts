@@ -2,16 +2,17 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../functions/commons/canonical.ts';
-import { Problem } from '../../functions/commons/errors.ts';
-import { decodeCursor, encodeCursor } from '../../functions/commons/pagination.ts';
-import { buildAuditEvent, commit, writeIfUnchanged } from '../../functions/commons/store.ts';
+import { buildAuditEvent, commit, writeIfUnchanged } from '../../functions/adapters/store.ts';
 import {
   AlreadyExists,
   ExtraConditionFailed,
   VersionConflict,
-} from '../../functions/commons/store-errors.ts';
+} from '../../functions/adapters/store-errors.ts';
 import { GENESIS, hashEvent, recomputeHash, verifyChain } from '../../functions/domain/audit.ts';
+import { Problem } from '../../functions/http/errors.ts';
+import { asProblem } from '../../functions/http/http.ts';
+import { decodeCursor, encodeCursor } from '../../functions/services/store/query.ts';
+import { canonicalJson } from '../../functions/shared/canonical.ts';
 
 describe('canonical JSON', () => {
   it('sorts keys at every level and drops undefined, so equal content hashes equally', () => {
@@ -112,9 +113,10 @@ describe('cursors', () => {
         decodeCursor(bad, { GSI1PK: key.GSI1PK });
         expect.unreachable();
       } catch (error) {
-        expect(error).toBeInstanceOf(Problem);
-        expect((error as Problem).status).toBe(400);
-        expect((error as Problem).errors?.[0]?.parameter).toBe('cursor');
+        const problem = asProblem(error);
+        expect(problem).toBeInstanceOf(Problem);
+        expect(problem?.status).toBe(400);
+        expect(problem?.errors?.[0]?.parameter).toBe('cursor');
       }
     }
   });

@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 const load = async () => {
   vi.resetModules();
-  const clients = await import('../../functions/commons/clients.ts');
-  const { withObservability } = await import('../../functions/commons/observability.ts');
+  const clients = await import('../../functions/adapters/clients.ts');
+  const { withObservability } = await import('../../functions/adapters/observability.ts');
   return { tracer: clients.tracer, clients, withObservability };
 };
 

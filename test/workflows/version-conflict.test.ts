@@ -12,9 +12,9 @@ import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-s
 import { StateMachine } from 'aws-local-stepfunctions';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { resetEnvCache } from '../../functions/commons/env.ts';
+import { resetEnvCache } from '../../functions/adapters/env.ts';
+import { handler } from '../../functions/handlers/tasks/tender-tasks.ts';
 import { workflows } from '../../functions/manifest.ts';
-import { handler } from '../../functions/workflow/tender-tasks.ts';
 import { colonoscopyTender, lambdaContext } from '../helpers/fixtures.ts';
 
 const ddbMock = mockClient(DynamoDBDocumentClient);

@@ -1,0 +1,266 @@
+/**
+ * Every change to an aggregate is written here, and only here: one DynamoDB transaction that puts
+ * the aggregate under an optimistic-lock condition and appends its audit event, hash-chained to the
+ * one before. No change without its event, no event without its change; a sequence cannot fork
+ * because the event item is written with attribute_not_exists. A write that loses to another
+ * writer raises VersionConflict or AlreadyExists (./store-errors.ts), never an HTTP problem: the
+ * HTTP edge maps them to a 409, the workflow tasks to `VersionConflict`.
+ */
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Actor } from '../domain/actors.ts';
+import { type AuditEvent, GENESIS, hashEvent } from '../domain/audit.ts';
+import { nowIso } from '../shared/clock.ts';
+import { ddb } from './clients.ts';
+import { env } from './env.ts';
+import { AlreadyExists, ExtraConditionFailed, VersionConflict } from './store-errors.ts';
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export interface Keyed {
+  PK: string;
+  SK: string;
+}
+
+/** What every aggregate item carries besides its own fields. */
+export interface Versioned extends Keyed {
+  version: number;
+  auditHead: string;
+}
+
+export interface AggregateRef {
+  type: string;
+  id: string;
+}
+
+export interface CommitInput<T extends Keyed> {
+  aggregate: AggregateRef;
+  /** The tenant the change belongs to (`global` for shared reference data such as suppliers). */
+  entityId: string;
+  /** The aggregate as it was read (undefined when it is created). */
+  before: Versioned | undefined;
+  /** The aggregate as it is to be stored, without version and auditHead. */
+  after: T;
+  actor: Actor;
+  action: string;
+  reason?: string;
+  /** What changed, as the auditor should read it. */
+  change: unknown;
+  executionArn?: string;
+  /** Other writes that must happen in the same transaction (idempotency record, child items…). */
+  extra?: TransactItem[];
+}
+
+export const tableName = (): string => env('TABLE_NAME');
+
+export const auditKey = (ref: AggregateRef, seq: number): Keyed => ({
+  PK: `AUDIT#${ref.type}#${ref.id}`,
+  SK: `SEQ#${String(seq).padStart(10, '0')}`,
+});
+
+export const buildAuditEvent = (
+  input: Omit<AuditEvent, 'hash' | 'seq' | 'prevHash' | 'at'>,
+  before: Versioned | undefined,
+  at: string,
+): AuditEvent => {
+  const unhashed: Omit<AuditEvent, 'hash'> = {
+    ...input,
+    seq: (before?.version ?? 0) + 1,
+    prevHash: before?.auditHead ?? GENESIS,
+    at,
+  };
+  return { ...unhashed, hash: hashEvent(unhashed) };
+};
+
+const prepare = <T extends Keyed>(input: CommitInput<T>, at: string) => {
+  const event = buildAuditEvent(
+    {
+      aggregateType: input.aggregate.type,
+      aggregateId: input.aggregate.id,
+      actor: { sub: input.actor.sub, name: input.actor.name, role: input.actor.role },
+      entityId: input.entityId,
+      action: input.action,
+      ...(input.reason ? { reason: input.reason } : {}),
+      change: input.change ?? null,
+      ...(input.executionArn ? { executionArn: input.executionArn } : {}),
+    },
+    input.before,
+    at,
+  );
+  const item = { ...input.after, version: event.seq, auditHead: event.hash } as T & Versioned;
+  const TableName = tableName();
+  const aggregatePut: TransactItem = {
+    Put: {
+      TableName,
+      Item: item,
+      ...(input.before
+        ? {
+            ConditionExpression: 'version = :expected',
+            ExpressionAttributeValues: { ':expected': input.before.version },
+          }
+        : { ConditionExpression: 'attribute_not_exists(PK)' }),
+    },
+  };
+  const auditPut: TransactItem = {
+    Put: {
+      TableName,
+      Item: {
+        ...auditKey(input.aggregate, event.seq),
+        GSI1PK: `ENTITY#${input.entityId}#AUDIT`,
+        GSI1SK: `${at}#${input.aggregate.type}#${input.aggregate.id}#${String(event.seq).padStart(10, '0')}`,
+        // The history of what the aggregate belongs to (its partition: a tender, an agreement…).
+        GSI2PK: `HISTORY#${input.after.PK}`,
+        // Where the aggregate lives, so a verification can compare it with its last event.
+        itemPK: input.after.PK,
+        itemSK: input.after.SK,
+        GSI2SK: `${at}#${input.aggregate.type}#${input.aggregate.id}#${String(event.seq).padStart(10, '0')}`,
+        ...event,
+      },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    },
+  };
+  return { item, event, items: [aggregatePut, auditPut] };
+};
+
+/** The position of the transaction item whose condition failed, if that is why it was cancelled. */
+const conditionFailedAt = (error: unknown): number | undefined => {
+  if (
+    !(error instanceof TransactionCanceledException) &&
+    (error as Error | undefined)?.name !== 'TransactionCanceledException'
+  )
+    return undefined;
+  const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
+  const failed = reasons.findIndex((r) => r?.Code === 'ConditionalCheckFailed');
+  return failed >= 0 ? failed : undefined;
+};
+
+/** DynamoDB allows 100 items per transaction: two per aggregate (the item and its audit event). */
+export const MAX_AGGREGATES_PER_COMMIT = 49;
+
+/**
+ * Several aggregates changed together (e.g. a tender and the bids its change invalidates): every
+ * change with its audit event, all in one transaction or none.
+ */
+export const commitAll = async (
+  inputs: CommitInput<Keyed>[],
+  extra: TransactItem[] = [],
+): Promise<{ item: Keyed & Versioned; event: AuditEvent }[]> => {
+  const at = nowIso();
+  const prepared = inputs.map((input) => prepare(input, at));
+  try {
+    await ddb().send(
+      new TransactWriteCommand({ TransactItems: [...prepared.flatMap((p) => p.items), ...extra] }),
+    );
+  } catch (error) {
+    const failed = conditionFailedAt(error);
+    if (failed === undefined) throw error;
+    const input = inputs[Math.floor(failed / 2)];
+    if (!input) throw new ExtraConditionFailed(failed - 2 * inputs.length);
+    const name = `${input.aggregate.type} ${input.aggregate.id}`;
+    throw input.before
+      ? new VersionConflict(
+          `${name} was changed by someone else since version ${input.before.version}; read it again and retry`,
+        )
+      : new AlreadyExists(`${name} already exists`);
+  }
+  return prepared.map(({ item, event }) => ({ item, event }));
+};
+
+export const commit = async <T extends Keyed>(
+  input: CommitInput<T>,
+): Promise<{ item: T & Versioned; event: AuditEvent }> => {
+  const [result] = await commitAll([input as CommitInput<Keyed>], input.extra);
+  return result as { item: T & Versioned; event: AuditEvent };
+};
+
+/**
+ * Writes `items` only if `aggregate` is still at the version it was read at (nothing is decided
+ * meanwhile that the writer did not see): VersionConflict otherwise.
+ */
+export const writeIfUnchanged = async (
+  aggregate: Keyed & { version: number },
+  items: TransactItem[],
+): Promise<void> => {
+  try {
+    await ddb().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            ConditionCheck: {
+              TableName: tableName(),
+              Key: { PK: aggregate.PK, SK: aggregate.SK },
+              ConditionExpression: 'version = :version',
+              ExpressionAttributeValues: { ':version': aggregate.version },
+            },
+          },
+          ...items,
+        ],
+      }),
+    );
+  } catch (error) {
+    const failed = conditionFailedAt(error);
+    if (failed === undefined) throw error;
+    if (failed > 0) throw new ExtraConditionFailed(failed - 1);
+    throw new VersionConflict(
+      `${aggregate.PK} ${aggregate.SK} changed since version ${aggregate.version}; read it again and retry`,
+    );
+  }
+};
+
+/**
+ * Puts `item` only if the stored one meets `condition` (with `values`). Returns whether it did:
+ * false when someone else wrote meanwhile.
+ */
+export const putIf = async (
+  item: Keyed & Record<string, unknown>,
+  condition: string,
+  values: Record<string, unknown>,
+): Promise<boolean> => {
+  try {
+    await ddb().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: item,
+        ConditionExpression: condition,
+        ExpressionAttributeValues: values,
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (
+      error instanceof ConditionalCheckFailedException ||
+      (error as Error).name === 'ConditionalCheckFailedException'
+    )
+      return false;
+    throw error;
+  }
+};
+
+export const getItem = async <T>(key: Keyed, consistent = true): Promise<T | undefined> => {
+  const result = await ddb().send(
+    new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: consistent }),
+  );
+  return result.Item as T | undefined;
+};
+
+/** Strip the storage keys and bookkeeping before an aggregate leaves the API. */
+export const withoutKeys = <T extends object>(
+  item: T,
+): Omit<T, 'PK' | 'SK' | 'GSI1PK' | 'GSI1SK' | 'GSI2PK' | 'GSI2SK' | 'auditHead'> => {
+  const {
+    PK: _pk,
+    SK: _sk,
+    GSI1PK: _g1,
+    GSI1SK: _g1s,
+    GSI2PK: _g2,
+    GSI2SK: _g2s,
+    auditHead: _h,
+    ...rest
+  } = item as Record<string, unknown>;
+  return rest as never;
+};

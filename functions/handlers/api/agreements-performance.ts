@@ -1,0 +1,165 @@
+/**
+ * The annual performance agreements of an agreement and their yearly negotiation (routes in
+ * functions/http/routes/agreements.routes.ts, served by agreementsApi through agreements.ts). The rules
+ * are in domain/negotiation.ts; the renegotiation workflow decides with the same transitions.
+ */
+
+import { publishAfterCommit } from '../../adapters/event-bus.ts';
+import { executionArnFor, readExecution, startWorkflow } from '../../adapters/step-functions.ts';
+import { withoutKeys } from '../../adapters/store.ts';
+import {
+  answerYear,
+  approveYear,
+  checkNegotiable,
+  checkNotPublished,
+  proposeYear,
+  unitsOf,
+} from '../../domain/negotiation.ts';
+import { notFound, Problem } from '../../http/errors.ts';
+import { getAgreement, getYear } from '../../services/store/agreements.ts';
+import {
+  completeNegotiationStep,
+  ensureYear,
+  executionNameFor,
+  SUPPLIER_ANSWER_DAYS,
+} from '../../services/workflow/renegotiation-steps.ts';
+import { now, nowIso } from '../../shared/clock.ts';
+import { log } from '../../shared/log.ts';
+import {
+  type AgreementHandlers,
+  by,
+  commitYear,
+  loadAgreement,
+  loadYear,
+  mayRead,
+  plainLines,
+  updateYear,
+  yearRef,
+  yearView,
+} from './agreements-shared.ts';
+
+export const performanceHandlers: AgreementHandlers<
+  'getYear' | 'startNegotiation' | 'proposeYear' | 'answerYear' | 'approveYear' | 'getNegotiationWorkflow'
+> = {
+  getYear: async ({ principal, params }) => {
+    const agreement = await getAgreement(params.agreementId);
+    if (!agreement) throw notFound('Agreement', params.agreementId);
+    const involved = mayRead(principal, agreement);
+    const item = await getYear(agreement.id, params.year);
+    if (!item || (!involved && item.status !== 'published'))
+      throw notFound(`Performance agreement ${params.year} of agreement`, agreement.id);
+    return { body: await yearView(item, involved), headers: { etag: `"${item.version}"` } };
+  },
+
+  startNegotiation: async ({ principal, params, body }) => {
+    const agreement = await loadAgreement(principal, params.agreementId, 'performance:start');
+    checkNegotiable(agreement, params.year, body.need);
+    const item = await ensureYear(agreement, params.year, principal, body.need ? { need: body.need } : {});
+    checkNotPublished(item);
+    const running = item.executionArn ? await readExecution(item.executionArn) : undefined;
+    const name =
+      running && running.status !== 'RUNNING'
+        ? `${executionNameFor(agreement.id, params.year)}-${Date.now().toString(36)}`
+        : executionNameFor(agreement.id, params.year);
+    try {
+      await startWorkflow('annualRenegotiation', name, { agreementId: agreement.id, year: params.year });
+    } catch (error) {
+      if ((error as Error).name !== 'ExecutionAlreadyExists') {
+        log.error('could not start the renegotiation', { agreementId: agreement.id, error });
+        throw new Problem(
+          503,
+          'workflow-unavailable',
+          'The workflow could not be started',
+          'Repeat the request to start it',
+        );
+      }
+    }
+    const executionArn = executionArnFor('annualRenegotiation', name);
+    const current =
+      item.executionArn === executionArn
+        ? item
+        : await updateYear(
+            item,
+            item.version,
+            { executionArn },
+            principal,
+            'performance.negotiation-started',
+            { executionArn },
+          );
+    return { status: 202, body: await yearView(current, true) };
+  },
+
+  proposeYear: async ({ principal, params, body }) => {
+    const agreement = await loadAgreement(principal, params.agreementId, 'performance:propose');
+    const before = await loadYear(agreement, params.year);
+    const { after, supplierDeadline } = proposeYear(
+      withoutKeys(before),
+      unitsOf(agreement, before),
+      { ...body, answerDays: body.answerDays ?? SUPPLIER_ANSWER_DAYS },
+      { by: by(principal), now: now() },
+    );
+    const item = await commitYear(before, body.version, after, principal, 'performance.proposed', {
+      lines: body.lines,
+      priceAdjustmentPercent: body.priceAdjustmentPercent,
+      supplierDeadline,
+    });
+    await completeNegotiationStep(agreement.id, params.year, 'officer', { outcome: 'proposed' });
+    await publishAfterCommit('PerformanceAgreement.Proposed', {
+      ...yearRef(item),
+      lines: plainLines(item.lines),
+      supplierDeadline,
+    });
+    return { body: await yearView(item, true) };
+  },
+
+  answerYear: async ({ principal, params, body }) => {
+    const agreement = await loadAgreement(principal, params.agreementId, 'performance:answer');
+    const before = await loadYear(agreement, params.year);
+    const { after, round, action } = answerYear(withoutKeys(before), unitsOf(agreement, before), body, {
+      by: by(principal),
+      at: nowIso(),
+    });
+    const item = await commitYear(
+      before,
+      body.version,
+      after,
+      principal,
+      action,
+      body.accept
+        ? { accepted: true }
+        : { lines: round.lines, priceAdjustmentPercent: round.priceAdjustmentPercent },
+    );
+    await completeNegotiationStep(agreement.id, params.year, 'supplier', { outcome: 'answered' });
+    await publishAfterCommit(body.accept ? 'PerformanceAgreement.Agreed' : 'PerformanceAgreement.Countered', {
+      ...yearRef(item),
+      lines: plainLines(item.lines),
+    });
+    return { body: await yearView(item, true) };
+  },
+
+  approveYear: async ({ principal, params, body }) => {
+    const agreement = await loadAgreement(principal, params.agreementId, 'performance:approve');
+    const before = await loadYear(agreement, params.year);
+    const at = nowIso();
+    const { changes, acceptsCounter, action } = approveYear(before, { by: by(principal), at });
+    const item = await updateYear(before, body.version, changes, principal, action, {
+      approvedAt: at,
+      lines: before.lines,
+    });
+    await completeNegotiationStep(agreement.id, params.year, 'officer', { outcome: 'approved' });
+    if (acceptsCounter)
+      await publishAfterCommit('PerformanceAgreement.Agreed', {
+        ...yearRef(item),
+        lines: plainLines(item.lines),
+      });
+    return { body: await yearView(item, true) };
+  },
+
+  getNegotiationWorkflow: async ({ principal, params }) => {
+    const agreement = await loadAgreement(principal, params.agreementId, 'workflow:read');
+    const item = await loadYear(agreement, params.year);
+    const execution = item.executionArn ? await readExecution(item.executionArn) : undefined;
+    if (!execution) throw notFound('Renegotiation workflow of', `${agreement.id} ${params.year}`);
+    return { body: execution };
+  },
+};

@@ -1,0 +1,126 @@
+/**
+ * What the agreements handler modules share (functions/handlers/api/agreements.ts composes them into the one
+ * agreementsApi function): who may read an agreement, loading an agreement or a year for an
+ * action, and the answers' views.
+ */
+
+import { commit, withoutKeys } from '../../adapters/store.ts';
+import type { Principal } from '../../domain/actors.ts';
+import { type Agreement, nextOption } from '../../domain/agreement.ts';
+import { type PerformanceYear, utilisation } from '../../domain/performance.ts';
+import { authorize } from '../../http/auth.ts';
+import { notFound } from '../../http/errors.ts';
+import type { Handlers } from '../../http/http.ts';
+import type { agreementRoutes } from '../../http/routes/agreements.routes.ts';
+import {
+  type AgreementItem,
+  getAgreement,
+  getYear,
+  listAmendments,
+  listUsage,
+  type YearItem,
+  yearKey,
+} from '../../services/store/agreements.ts';
+import { nowIso } from '../../shared/clock.ts';
+
+/** The implementations of some of the agreement routes, by route key. */
+export type AgreementHandlers<K extends keyof (typeof agreementRoutes)['routes']> = Pick<
+  Handlers<typeof agreementRoutes>,
+  K
+>;
+
+/** A supplier reads its own agreements; everyone else their entity's. Anything else does not exist for them. */
+export const mayRead = (principal: Principal, a: Pick<Agreement, 'supplierId' | 'entityId'>): boolean =>
+  principal.role === 'supplier' ? a.supplierId === principal.supplierId : a.entityId === principal.entityId;
+
+export const view = (a: AgreementItem) => {
+  const next = nextOption(a);
+  return { ...withoutKeys(a), ...(next && !a.openEnded ? { nextOption: next } : {}) };
+};
+
+export const today = () => nowIso().slice(0, 10);
+
+export const by = (principal: Principal) => ({ sub: principal.sub, name: principal.name });
+
+/** The agreement, visible to the caller, and authorized for `action` when it is an entity action. */
+export const loadAgreement = async (
+  principal: Principal,
+  agreementId: string,
+  action: Parameters<typeof authorize>[1],
+): Promise<AgreementItem> => {
+  const agreement = await getAgreement(agreementId);
+  if (!agreement || !mayRead(principal, agreement)) throw notFound('Agreement', agreementId);
+  authorize(principal, action, {
+    kind: 'Agreement',
+    id: agreement.id,
+    entityId: agreement.entityId,
+    public: false,
+  });
+  return agreement;
+};
+
+export const loadYear = async (agreement: Agreement, year: number): Promise<YearItem> => {
+  const item = await getYear(agreement.id, year);
+  if (!item) throw notFound(`Performance agreement ${year} of agreement`, agreement.id);
+  return item;
+};
+
+export const yearRef = (y: PerformanceYear) => ({
+  agreementId: y.agreementId,
+  entityId: y.entityId,
+  supplierId: y.supplierId,
+  year: y.year,
+});
+
+export const plainLines = (lines: PerformanceYear['lines']) =>
+  lines.map((l) => ({ unit: l.unit, volume: l.volume, unitPrice: l.unitPrice }));
+
+/** Writes the year after a transition (`after` without its keys), with its audit event. */
+export const commitYear = (
+  before: YearItem,
+  version: number,
+  after: Omit<PerformanceYear, 'version'> | PerformanceYear,
+  actor: Principal,
+  action: string,
+  change: unknown,
+) =>
+  commit({
+    aggregate: { type: 'performance', id: `${before.agreementId}:${before.year}` },
+    entityId: before.entityId,
+    before: { ...before, version },
+    after: { ...after, ...yearKey(before.agreementId, before.year) },
+    actor,
+    action,
+    change,
+  }).then(({ item }) => item as YearItem);
+
+export const updateYear = (
+  before: YearItem,
+  version: number,
+  changes: Partial<PerformanceYear>,
+  actor: Principal,
+  action: string,
+  change: unknown,
+) => commitYear(before, version, { ...withoutKeys(before), ...changes }, actor, action, change);
+
+export const yearView = async (y: YearItem, full: boolean) => {
+  const base = {
+    agreementId: y.agreementId,
+    year: y.year,
+    status: y.status,
+    lines: y.lines,
+    priceAdjustmentPercent: y.priceAdjustmentPercent,
+    ...(y.publishedAt ? { publishedAt: y.publishedAt } : {}),
+    version: y.version,
+  };
+  if (!full) return base;
+  const [amendments, usage] = await Promise.all([
+    listAmendments(y.agreementId, y.year),
+    listUsage(y.agreementId, y.year),
+  ]);
+  return {
+    ...withoutKeys(y),
+    amendments: amendments.map((a) => withoutKeys(a)),
+    utilisation: utilisation(y, amendments, usage),
+  };
+};

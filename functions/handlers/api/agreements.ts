@@ -1,0 +1,290 @@
+/**
+ * HTTP handler of agreementsApi (functions/http/routes/agreements.routes.ts): framework agreements, their
+ * options, termination and renewal decisions here; the annual performance agreements and their
+ * negotiation (agreements-performance.ts), usage (agreements-usage.ts), amendments
+ * (agreements-amendments.ts) and reminders (agreements-reminders.ts) composed into the one function.
+ * The rules are in domain/agreement-lifecycle.ts; handlers load, decide with it, commit and answer.
+ */
+
+import { publishAfterCommit } from '../../adapters/event-bus.ts';
+import type { Keyed } from '../../adapters/store.ts';
+import { withoutKeys } from '../../adapters/store.ts';
+import type { Principal } from '../../domain/actors.ts';
+import type { Agreement, RenewalDecision } from '../../domain/agreement.ts';
+import {
+  decideRenewal,
+  exerciseOption,
+  recordRenewalDecision,
+  registerAgreement,
+  successorTenderDraft,
+  terminateAgreement,
+} from '../../domain/agreement-lifecycle.ts';
+import { referenceLookups } from '../../domain/reference-lookups.ts';
+import { notFound } from '../../http/errors.ts';
+import { httpHandler } from '../../http/http.ts';
+import { createIdempotently } from '../../http/idempotency.ts';
+import { agreementRoutes } from '../../http/routes/agreements.routes.ts';
+import { commitWithReminders } from '../../services/reminders.ts';
+import {
+  type AgreementItem,
+  agreementItem,
+  getAgreement,
+  listAgreements,
+} from '../../services/store/agreements.ts';
+import { getSupplier } from '../../services/store/suppliers.ts';
+import { getTender, tenderItem } from '../../services/store/tenders.ts';
+import { now, nowIso } from '../../shared/clock.ts';
+import { newId } from '../../shared/ids.ts';
+import { amendmentHandlers } from './agreements-amendments.ts';
+import { performanceHandlers } from './agreements-performance.ts';
+import { reminderHandlers } from './agreements-reminders.ts';
+import { type AgreementHandlers, by, loadAgreement, mayRead, today, view } from './agreements-shared.ts';
+import { usageHandlers } from './agreements-usage.ts';
+
+/** A tender draft for a new procurement, prefilled from the agreement (and its tender when it has one). */
+const successorTender = async (agreement: Agreement, endsOn: string, principal: Principal) => ({
+  ...successorTenderDraft(
+    agreement,
+    agreement.tenderId ? await getTender(agreement.tenderId) : undefined,
+    endsOn,
+    { id: newId('tnd'), now: now(), by: by(principal) },
+    referenceLookups,
+  ),
+  fromAgreementId: agreement.id,
+});
+
+/** The successor tender written with the agreement's change, when there is one. */
+const successorCommit = (
+  successor: { id: string } | undefined,
+  before: AgreementItem,
+  principal: Principal,
+  reason: string,
+) =>
+  successor
+    ? [
+        {
+          aggregate: { type: 'tender', id: successor.id },
+          entityId: before.entityId,
+          before: undefined,
+          after: tenderItem(successor as Parameters<typeof tenderItem>[0]) as Keyed,
+          actor: principal,
+          action: 'tender.created',
+          reason,
+          change: { fromAgreement: before.id },
+        },
+      ]
+    : [];
+
+/** Exercises the next option (also as a renewal decision), re-planning the reminders with it. */
+const exercise = async (
+  before: AgreementItem,
+  version: number,
+  principal: Principal,
+  decision?: RenewalDecision,
+): Promise<AgreementItem> => {
+  const { after, record, option } = exerciseOption(withoutKeys(before), {
+    today: today(),
+    at: nowIso(),
+    by: by(principal),
+    decision,
+  });
+  const [result] = await commitWithReminders(
+    {
+      aggregate: { type: 'agreement', id: before.id },
+      entityId: before.entityId,
+      before: { ...before, version },
+      after: agreementItem(after) as Keyed,
+      actor: principal,
+      action: 'agreement.option-exercised',
+      ...(decision?.reason ? { reason: decision.reason } : {}),
+      change: { option, endDate: { from: before.endDate, to: record.to } },
+    },
+    after,
+    `Option ${option} exercised: the agreement now ends ${record.to}`,
+  );
+  await publishAfterCommit('Agreement.OptionExercised', {
+    agreementId: before.id,
+    entityId: before.entityId,
+    supplierId: before.supplierId,
+    option,
+    from: record.from,
+    to: record.to,
+    by: principal.name,
+  });
+  return result?.item as AgreementItem;
+};
+
+/** Terminates with notice (also as a renewal decision), cancelling the reminders, maybe drafting the successor. */
+const terminate = async (
+  before: AgreementItem,
+  body: { version: number; reason: string; noticeMonths: number; startNewProcurement: boolean },
+  principal: Principal,
+  decision?: RenewalDecision,
+): Promise<{ item: AgreementItem; newTenderId?: string }> => {
+  const { after, termination } = terminateAgreement(withoutKeys(before), {
+    today: today(),
+    at: nowIso(),
+    by: by(principal),
+    reason: body.reason,
+    noticeMonths: body.noticeMonths,
+    decision,
+  });
+  const { endsOn } = termination;
+  const successor = body.startNewProcurement ? await successorTender(before, endsOn, principal) : undefined;
+  const [result] = await commitWithReminders(
+    {
+      aggregate: { type: 'agreement', id: before.id },
+      entityId: before.entityId,
+      before: { ...before, version: body.version },
+      after: agreementItem(after) as Keyed,
+      actor: principal,
+      action: 'agreement.terminated',
+      reason: body.reason,
+      change: {
+        status: { from: before.status, to: 'terminated' },
+        endsOn,
+        noticeMonths: body.noticeMonths,
+        newTenderId: successor?.id ?? null,
+      },
+    },
+    after,
+    'The agreement was terminated',
+    successorCommit(successor, before, principal, `New procurement after terminating agreement ${before.id}`),
+  );
+  await publishAfterCommit('Agreement.Terminated', {
+    agreementId: before.id,
+    entityId: before.entityId,
+    supplierId: before.supplierId,
+    reason: body.reason,
+    endsOn,
+    ...(successor ? { newTenderId: successor.id } : {}),
+  });
+  return { item: result?.item as AgreementItem, ...(successor ? { newTenderId: successor.id } : {}) };
+};
+
+const agreementHandlers: AgreementHandlers<
+  'listAgreements' | 'getAgreement' | 'registerAgreement' | 'exerciseOption' | 'terminateAgreement' | 'decide'
+> = {
+  listAgreements: async ({ principal, query }) => {
+    const page = await listAgreements(
+      principal.role === 'supplier'
+        ? { supplierId: principal.supplierId as string }
+        : { entityId: principal.entityId as string },
+      query.limit ?? 25,
+      query.cursor,
+    );
+    return {
+      body: { items: page.items.map(view), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) },
+    };
+  },
+
+  getAgreement: async ({ principal, params }) => {
+    const agreement = await getAgreement(params.agreementId);
+    if (!agreement || !mayRead(principal, agreement)) throw notFound('Agreement', params.agreementId);
+    return { body: view(agreement), headers: { etag: `"${agreement.version}"` } };
+  },
+
+  registerAgreement: (req) =>
+    createIdempotently(req, async (remember) => {
+      const { principal, body } = req;
+      const entityId = principal.entityId as string;
+      const agreement = registerAgreement(
+        body,
+        {
+          id: newId('agr'),
+          entityId,
+          supplierKnown: Boolean(await getSupplier(body.supplierId)),
+          at: nowIso(),
+        },
+        referenceLookups,
+      );
+      const result = {
+        status: 201,
+        body: { ...agreement, version: 1 },
+        headers: { location: `/agreements/${agreement.id}` },
+      };
+      await commitWithReminders(
+        {
+          aggregate: { type: 'agreement', id: agreement.id },
+          entityId,
+          before: undefined,
+          after: agreementItem(agreement) as Keyed,
+          actor: principal,
+          action: 'agreement.registered',
+          change: body,
+        },
+        agreement,
+        'The agreement was registered',
+        [],
+        remember(result),
+      );
+      return result;
+    }),
+
+  exerciseOption: async ({ principal, params, body }) => {
+    const before = await loadAgreement(principal, params.agreementId, 'agreement:exerciseOption');
+    return { body: view(await exercise(before, body.version, principal)) };
+  },
+
+  terminateAgreement: async ({ principal, params, body }) => {
+    const before = await loadAgreement(principal, params.agreementId, 'agreement:terminate');
+    const { item, newTenderId } = await terminate(before, body, principal);
+    return { body: { agreement: view(item), ...(newTenderId ? { newTenderId } : {}) } };
+  },
+
+  decide: async ({ principal, params, body }) => {
+    const before = await loadAgreement(principal, params.agreementId, 'agreement:decide');
+    const decision = decideRenewal(before, { ...body, by: by(principal), at: nowIso() });
+    if (body.decision === 'exercise-option') {
+      return { body: { agreement: view(await exercise(before, body.version, principal, decision)) } };
+    }
+    if (body.decision === 'terminate') {
+      const { item, newTenderId } = await terminate(
+        before,
+        {
+          version: body.version,
+          reason: body.reason ?? 'Renewal decision: terminate',
+          noticeMonths: body.noticeMonths as number,
+          startNewProcurement: false,
+        },
+        principal,
+        decision,
+      );
+      return { body: { agreement: view(item), ...(newTenderId ? { newTenderId } : {}) } };
+    }
+    const successor =
+      body.decision === 'new-procurement'
+        ? await successorTender(before, before.endDate ?? today(), principal)
+        : undefined;
+    const { after, recorded } = recordRenewalDecision(withoutKeys(before), decision, successor?.id);
+    const [result] = await commitWithReminders(
+      {
+        aggregate: { type: 'agreement', id: before.id },
+        entityId: before.entityId,
+        before: { ...before, version: body.version },
+        after: agreementItem(after) as Keyed,
+        actor: principal,
+        action: `agreement.decision-${body.decision}`,
+        ...(body.reason ? { reason: body.reason } : {}),
+        change: { renewalDecision: recorded },
+      },
+      after,
+      `Renewal decision: ${body.decision}`,
+      successorCommit(successor, before, principal, `New procurement decided for agreement ${before.id}`),
+    );
+    return {
+      body: {
+        agreement: view(result?.item as AgreementItem),
+        ...(successor ? { newTenderId: successor.id } : {}),
+      },
+    };
+  },
+};
+
+export const handler = httpHandler(agreementRoutes, {
+  ...agreementHandlers,
+  ...performanceHandlers,
+  ...usageHandlers,
+  ...amendmentHandlers,
+  ...reminderHandlers,
+});

@@ -1,0 +1,387 @@
+/**
+ * HTTP handler for the tender routes (functions/http/routes/tenders.routes.ts): parse, authorise, load,
+ * decide with domain/tender-lifecycle.ts (whose refusals commons/http.ts maps to problems), commit,
+ * answer. Rules live in domain/tender.ts and domain/tender-lifecycle.ts.
+ */
+
+import { publishAfterCommit } from '../../adapters/event-bus.ts';
+import { executionArnFor, readExecution, startWorkflow } from '../../adapters/step-functions.ts';
+import {
+  type CommitInput,
+  commit,
+  commitAll,
+  type Keyed,
+  MAX_AGGREGATES_PER_COMMIT,
+  withoutKeys,
+} from '../../adapters/store.ts';
+import { bidderResults } from '../../domain/evaluation.ts';
+import { referenceLookups } from '../../domain/reference-lookups.ts';
+import type { Tender } from '../../domain/tender.ts';
+import {
+  announce,
+  approveAward,
+  awardRevisedEvent,
+  cancel,
+  cancelledEvent,
+  changeMaterially,
+  createDraft,
+  editDraft,
+  extendDeadline,
+  requestRanking,
+  reviseAward,
+} from '../../domain/tender-lifecycle.ts';
+import { canSee } from '../../http/auth.ts';
+import { notFound, Problem } from '../../http/errors.ts';
+import { httpHandler } from '../../http/http.ts';
+import { createIdempotently } from '../../http/idempotency.ts';
+import { tenderRoutes } from '../../http/routes/tenders.routes.ts';
+import {
+  bidKey,
+  listBids,
+  listEntityTenders,
+  listPublishedTenders,
+  listRankings,
+  listScores,
+  type TenderItem,
+  tenderItem,
+} from '../../services/store/tenders.ts';
+import { completeStep, failWaitingSteps } from '../../services/workflow/tender-steps.ts';
+import { now } from '../../shared/clock.ts';
+import { newId } from '../../shared/ids.ts';
+import { log } from '../../shared/log.ts';
+import { isOwnEntity, loadTender, tenderResource } from './tender-access.ts';
+
+/** The award decision is read through GET /tenders/{id}/award, where its publication is respected. */
+const view = (item: TenderItem) => {
+  const { award: _a, awardPublishedRevision: _p, ...rest } = withoutKeys(item);
+  return rest;
+};
+
+const resource = tenderResource;
+const load = loadTender;
+
+const awardView = (t: TenderItem) => {
+  const decision = t.award as NonNullable<Tender['award']>;
+  return {
+    tenderId: t.id,
+    status: t.status,
+    revision: decision.revision,
+    approvedAt: decision.approvedAt,
+    standstillEndsAt: decision.standstillEndsAt,
+    lots: decision.lots,
+  };
+};
+
+export const handler = httpHandler(tenderRoutes, {
+  createTender: (req) =>
+    createIdempotently(req, async (remember) => {
+      const principal = req.principal;
+      const entityId = principal.entityId as string;
+      const created = createDraft(req.body, {
+        id: newId('tnd'),
+        entityId,
+        by: { sub: principal.sub, name: principal.name },
+        now: now(),
+        ref: referenceLookups,
+      });
+      const tender = created.after;
+      const result = {
+        status: 201,
+        body: { ...tender, version: 1 },
+        headers: { location: `/tenders/${tender.id}` },
+      };
+      await commit({
+        aggregate: { type: 'tender', id: tender.id },
+        entityId,
+        before: undefined,
+        after: tenderItem(tender),
+        actor: principal,
+        action: created.action,
+        change: created.change,
+        extra: remember(result),
+      });
+      return result;
+    }),
+
+  listTenders: async (req) => {
+    const { principal, query } = req;
+    const limit = query.limit ?? 25;
+    const published = principal.role === 'supplier' || query.scope === 'published';
+    const page = published
+      ? await listPublishedTenders(limit, query.cursor, query.status)
+      : await listEntityTenders(principal.entityId as string, limit, query.cursor, query.status);
+    return {
+      body: {
+        items: page.items.filter((t) => canSee(principal, resource(t))).map(view),
+        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+      },
+    };
+  },
+
+  getTender: async (req) => {
+    const tender = await load(req.principal, req.params.tenderId, 'tender:read');
+    return { body: view(tender), headers: { etag: `"${tender.version}"` } };
+  },
+
+  updateTender: async (req) => {
+    const { principal, params, body } = req;
+    const before = await load(principal, params.tenderId, 'tender:update');
+    const { version, ...changes } = body;
+    const edited = editDraft(withoutKeys(before), changes, now(), referenceLookups);
+    const { item } = await commit({
+      aggregate: { type: 'tender', id: before.id },
+      entityId: before.entityId,
+      before: { ...before, version },
+      after: tenderItem(edited.after),
+      actor: principal,
+      action: edited.action,
+      change: edited.change,
+    });
+    return { body: view(item as TenderItem), headers: { etag: `"${item.version}"` } };
+  },
+
+  announceTender: async (req) => {
+    const { principal, params, body } = req;
+    const before = await load(principal, params.tenderId, 'tender:announce');
+    const executionArn = executionArnFor('tenderLifecycle', before.id);
+    let current = before;
+    const announced = announce(withoutKeys(before), now(), referenceLookups, executionArn);
+    if (announced) {
+      const { item } = await commit({
+        aggregate: { type: 'tender', id: before.id },
+        entityId: before.entityId,
+        before: { ...before, version: body.version },
+        after: tenderItem(announced.after),
+        actor: principal,
+        action: announced.action,
+        change: announced.change,
+        executionArn,
+      });
+      current = item as TenderItem;
+    }
+    try {
+      await startWorkflow('tenderLifecycle', before.id, { tenderId: before.id });
+    } catch (error) {
+      log.error('could not start the tender workflow', { tenderId: before.id, error });
+      throw new Problem(
+        503,
+        'workflow-unavailable',
+        'The workflow could not be started',
+        `Tender ${before.id} is announced, but its workflow did not start; repeat the announce request to start it`,
+      );
+    }
+    return { body: view(current), headers: { etag: `"${current.version}"` } };
+  },
+
+  getTenderWorkflow: async (req) => {
+    const tender = await load(req.principal, req.params.tenderId, 'workflow:read');
+    const execution = tender.executionArn ? await readExecution(tender.executionArn) : undefined;
+    if (!execution) throw notFound('Workflow execution of tender', tender.id);
+    return { body: execution };
+  },
+
+  extendDeadline: async ({ principal, params, body }) => {
+    const before = await load(principal, params.tenderId, 'tender:change');
+    const extended = extendDeadline(
+      withoutKeys(before),
+      body.bidDeadline,
+      now(),
+      referenceLookups,
+      body.reason,
+    );
+    const { event, ...transition } = extended;
+    const { item } = await commit({
+      aggregate: { type: 'tender', id: before.id },
+      entityId: before.entityId,
+      before: { ...before, version: body.version },
+      ...transition,
+      after: tenderItem(transition.after),
+      actor: principal,
+    });
+    await publishAfterCommit('Tender.DeadlineExtended', event);
+    return { body: view(item as TenderItem) };
+  },
+
+  changeTender: async ({ principal, params, body }) => {
+    const before = await load(principal, params.tenderId, 'tender:change');
+    const { version, reason, ...changes } = body;
+    const bids = before.status === 'tendering' ? await listBids(before.id) : [];
+    const changed = changeMaterially(
+      withoutKeys(before),
+      changes,
+      reason,
+      bids,
+      now(),
+      referenceLookups,
+      MAX_AGGREGATES_PER_COMMIT - 1,
+    );
+    const results = await commitAll([
+      {
+        aggregate: { type: 'tender', id: before.id },
+        entityId: before.entityId,
+        before: { ...before, version },
+        after: tenderItem(changed.after),
+        actor: principal,
+        action: changed.action,
+        reason,
+        change: changed.change,
+      },
+      ...changed.invalidated.map(
+        ({ bid, after, reason: why }): CommitInput<Keyed> => ({
+          aggregate: { type: 'bid', id: bid.id },
+          entityId: before.entityId,
+          before: bid,
+          after: { ...withoutKeys(after), ...bidKey(before.id, bid.id) } as Keyed,
+          actor: principal,
+          action: 'bid.invalidated',
+          reason: why,
+          change: { status: { from: bid.status, to: 'invalidated' } },
+        }),
+      ),
+    ]);
+    if (changed.event) await publishAfterCommit('Tender.BidsInvalidated', changed.event);
+    return {
+      body: {
+        tender: view(results[0]?.item as TenderItem),
+        invalidatedBids: changed.invalidated.length,
+        affectedLotIds: changed.affectedLotIds,
+      },
+    };
+  },
+
+  cancelTender: async ({ principal, params, body }) => {
+    const before = await load(principal, params.tenderId, 'tender:cancel');
+    const cancelled = cancel(
+      withoutKeys(before),
+      { lotIds: body.lotIds, reason: body.reason, by: { sub: principal.sub, name: principal.name } },
+      now(),
+    );
+    const { item } = await commit({
+      aggregate: { type: 'tender', id: before.id },
+      entityId: before.entityId,
+      before: { ...before, version: body.version },
+      after: tenderItem(cancelled.after),
+      actor: principal,
+      action: cancelled.action,
+      reason: body.reason,
+      change: cancelled.change,
+    });
+    if (cancelled.wholeTender && before.status !== 'draft')
+      await failWaitingSteps(before.id, 'TenderCancelled', body.reason);
+    if (before.status !== 'draft') {
+      const event = cancelledEvent(
+        withoutKeys(before),
+        { ...cancelled, reason: body.reason },
+        await listBids(before.id),
+      );
+      if (event) await publishAfterCommit('Tender.Cancelled', event);
+    }
+    return { body: view(item as TenderItem) };
+  },
+
+  requestRanking: async ({ principal, params, body }) => {
+    const before = await load(principal, params.tenderId, 'ranking:request');
+    const inEvaluation = before.status === 'evaluation' && !before.rankingRequestedAt;
+    const [bids, scores] = inEvaluation
+      ? await Promise.all([listBids(before.id), listScores(before.id)])
+      : [[], []];
+    const requested = requestRanking(withoutKeys(before), bids, scores, now());
+    if (!requested.requested) {
+      await completeStep(before.id, 'evaluation', { rankingRequestedAt: requested.rankingRequestedAt });
+      return { status: 202, body: view(before) };
+    }
+    const { item } = await commit({
+      aggregate: { type: 'tender', id: before.id },
+      entityId: before.entityId,
+      before: { ...before, version: body.version },
+      after: tenderItem(requested.after),
+      actor: principal,
+      action: requested.action,
+      change: requested.change,
+    });
+    const rankingRequestedAt = requested.after.rankingRequestedAt as string;
+    await completeStep(before.id, 'evaluation', { rankingRequestedAt });
+    return { status: 202, body: view(item as TenderItem) };
+  },
+
+  getRanking: async ({ principal, params }) => {
+    const tender = await load(principal, params.tenderId, 'ranking:read');
+    const rankings = tender.rankedAt ? await listRankings(tender.id) : [];
+    return {
+      body: {
+        tenderId: tender.id,
+        ...(tender.rankedAt ? { rankedAt: tender.rankedAt } : {}),
+        lots: rankings.map((r) => ({
+          lotId: r.lotId,
+          status: r.status,
+          ...(r.reason ? { reason: r.reason } : {}),
+          ranking: r.ranking,
+        })),
+      },
+    };
+  },
+
+  approveAward: async ({ principal, params, body }) => {
+    const before = await load(principal, params.tenderId, 'award:approve');
+    const decidable = before.status === 'evaluation' && before.rankedAt && before.rankingRequestedAt;
+    const rankings = decidable ? await listRankings(before.id) : [];
+    const approved = approveAward(
+      withoutKeys(before),
+      rankings,
+      { sub: principal.sub, name: principal.name },
+      now(),
+    );
+    if (!approved.approved) {
+      await completeStep(before.id, 'award', { revision: approved.revision });
+      return { body: awardView(before) };
+    }
+    const { item } = await commit({
+      aggregate: { type: 'tender', id: before.id },
+      entityId: before.entityId,
+      before: { ...before, version: body.version },
+      after: tenderItem(approved.after),
+      actor: principal,
+      action: approved.action,
+      change: approved.change,
+    });
+    await completeStep(before.id, 'award', { revision: approved.revision });
+    return { body: awardView(item as TenderItem) };
+  },
+
+  getAward: async ({ principal, params }) => {
+    const tender = await load(principal, params.tenderId, 'award:read');
+    const decision = tender.award;
+    const current = decision && tender.status !== 'evaluation' && tender.status !== 'cancelled';
+    const announced = current && tender.awardPublishedRevision === decision.revision;
+    if (!current || (!isOwnEntity(principal, tender) && !announced))
+      throw notFound('Award decision of tender', tender.id);
+    if (principal.role !== 'supplier') return { body: awardView(tender) };
+    const [bids, rankings] = await Promise.all([listBids(tender.id), listRankings(tender.id)]);
+    const yourResults = bidderResults(decision, rankings, bids).filter(
+      (r) => r.supplierId === principal.supplierId,
+    );
+    return { body: { ...awardView(tender), yourResults } };
+  },
+
+  reviseAward: async ({ principal, params, body }) => {
+    const before = await load(principal, params.tenderId, 'award:revise');
+    const revised = reviseAward(withoutKeys(before), body.reason, now());
+    const { item } = await commit({
+      aggregate: { type: 'tender', id: before.id },
+      entityId: before.entityId,
+      before: { ...before, version: body.version },
+      after: tenderItem(revised.after),
+      actor: principal,
+      action: revised.action,
+      reason: body.reason,
+      change: revised.change,
+    });
+    await failWaitingSteps(before.id, 'AwardRevised', body.reason, ['award', 'standstill']);
+    if (revised.notifyBidders)
+      await publishAfterCommit(
+        'Tender.AwardRevised',
+        awardRevisedEvent(withoutKeys(before), body.reason, await listBids(before.id)),
+      );
+    return { body: view(item as TenderItem) };
+  },
+});

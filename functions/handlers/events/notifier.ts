@@ -1,0 +1,226 @@
+/**
+ * Domain events → notifications. Publishes a readable message to the notification topic (email
+ * subscribers on AWS, the local SNS stand-in locally). The inbox per user comes with reminders.
+ */
+import { PublishCommand } from '@aws-sdk/client-sns';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { sns } from '../../adapters/clients.ts';
+import { env } from '../../adapters/env.ts';
+import { withObservability } from '../../adapters/observability.ts';
+import { log } from '../../shared/log.ts';
+import '../../shared/zod-locale.ts';
+import { type DetailType, type EventDetail, eventSchemas } from '../../contracts/events.ts';
+
+/** Who should read it: the entity's officers, and the named suppliers (message attributes for filters). */
+type Message = {
+  subject: string;
+  text: string;
+  entityId: string;
+  supplierIds?: string[];
+  /** `manager`: the entity's second level (escalations). */
+  audience?: 'officers' | 'manager';
+};
+
+const messages: { [T in DetailType]: (d: EventDetail<T>) => Message } = {
+  'Tender.Announced': (d) => ({
+    subject: `Tender announced: ${d.title}`,
+    text: `${d.title} (${d.tenderId}) was announced with ${d.lots.length} lot(s). Bid deadline ${d.bidDeadline}.`,
+    entityId: d.entityId,
+  }),
+  'Tender.Opened': (d) => ({
+    subject: `Tender opened: ${d.title}`,
+    text: `The bid deadline of ${d.title} (${d.tenderId}) has passed; the bids are open for qualification. ${d.lots.map((l) => `${l.lotId}: ${l.validBids} bid(s), ${l.status}`).join('; ')}.`,
+    entityId: d.entityId,
+  }),
+  'Tender.QuestionAnswered': (d) => ({
+    subject: `New answer in ${d.title}`,
+    text: `A question on ${d.lotId ? `lot ${d.lotId} of ` : ''}${d.title} (${d.tenderId}) was answered. Every supplier sees it under GET /tenders/${d.tenderId}/questions.`,
+    entityId: d.entityId,
+  }),
+  'Tender.BidReceived': (d) => ({
+    subject: `Bid received: ${d.bidId} version ${d.version}`,
+    text: `Your bid ${d.bidId} for lot ${d.lotId} of tender ${d.tenderId} was received at ${d.receivedAt}. SHA-256 of its content: ${d.contentSha256}.`,
+    entityId: d.entityId,
+    supplierIds: [d.supplierId],
+  }),
+  'Tender.BidsInvalidated': (d) => ({
+    subject: `Action needed: submit your bid again for ${d.title}`,
+    text: `The tender ${d.title} (${d.tenderId}) changed (${d.reason}). Your bid for lot(s) ${d.lotIds.join(', ')} no longer counts: submit it again before the deadline.`,
+    entityId: d.entityId,
+    supplierIds: d.supplierIds,
+  }),
+  'Tender.DeadlineExtended': (d) => ({
+    subject: `Bid deadline extended: ${d.title}`,
+    text: `The bid deadline of ${d.title} (${d.tenderId}) moved from ${d.from} to ${d.to}.`,
+    entityId: d.entityId,
+  }),
+  'Tender.Awarded': (d) => ({
+    subject: `Award decision: ${d.title}`,
+    text: [
+      `The award decision for ${d.title} (${d.tenderId}), revision ${d.revision}. Standstill until ${d.standstillEndsAt}.`,
+      ...d.lots.map(
+        (l) =>
+          `Lot ${l.lotId}: ${l.status}${l.reason ? ` (${l.reason})` : ''}${l.winners.length ? `; winners ${l.winners.map((w) => `${w.supplierId} (rank ${w.rank}, ${w.total} points)`).join(', ')}` : ''}`,
+      ),
+      ...d.bidders.map(
+        (b) =>
+          `To ${b.supplierId}, lot ${b.lotId}: ${b.outcome}${b.rank ? `, rank ${b.rank}` : ''}${b.total !== undefined ? `, ${b.total} points` : ''}${b.reason ? ` (${b.reason})` : ''}`,
+      ),
+    ].join('\n'),
+    entityId: d.entityId,
+    supplierIds: [...new Set(d.bidders.map((b) => b.supplierId))],
+  }),
+  'Tender.AwardRevised': (d) => ({
+    subject: `Award decision withdrawn for revision: ${d.title}`,
+    text: `The award decision (revision ${d.revision}) of ${d.title} (${d.tenderId}) was withdrawn: ${d.reason}. A new decision follows.`,
+    entityId: d.entityId,
+    supplierIds: d.supplierIds,
+  }),
+  'Tender.StandstillEnded': (d) => ({
+    subject: `Standstill ended: ${d.title}`,
+    text: `The standstill period of ${d.title} (${d.tenderId}) ended at ${d.endedAt}; ${d.agreementIds.length} framework agreement(s) exist.`,
+    entityId: d.entityId,
+  }),
+  'Tender.Cancelled': (d) => ({
+    subject: `${d.wholeTender ? 'Tender cancelled' : 'Lot(s) cancelled'}: ${d.title}`,
+    text: `${d.wholeTender ? `The tender ${d.title} (${d.tenderId}) was cancelled` : `Lot(s) ${d.lotIds.join(', ')} of ${d.title} (${d.tenderId}) were cancelled`}: ${d.reason}.`,
+    entityId: d.entityId,
+    supplierIds: d.supplierIds,
+  }),
+  'Tender.Unsuccessful': (d) => ({
+    subject: `Tender without result: ${d.title}`,
+    text: `The tender ${d.title} (${d.tenderId}) ended without an award: ${d.reason}.`,
+    entityId: d.entityId,
+    supplierIds: d.supplierIds,
+  }),
+  'Agreement.ExpiryApproaching': (d) => ({
+    subject: `${d.escalation ? 'ESCALATION: ' : ''}${d.review ? 'Yearly review due' : 'Agreement ends'} ${d.deadline}: ${d.agreementId}`,
+    text: `${d.escalation ? 'Escalated: no renewal decision is recorded. ' : ''}${d.title} with ${d.supplierId} ${d.review ? 'is due for its yearly review' : 'ends'} on ${d.deadline} (${d.leadMonths}-month reminder). Record the decision: POST /agreements/${d.agreementId}/decision.`,
+    entityId: d.entityId,
+    audience: d.escalation ? 'manager' : 'officers',
+  }),
+  'Agreement.OptionDeadlineApproaching': (d) => ({
+    subject: `${d.escalation ? 'ESCALATION: ' : ''}Option decision due ${d.deadline}: ${d.agreementId}`,
+    text: `${d.escalation ? 'Escalated: no renewal decision is recorded. ' : ''}The next option of ${d.title} with ${d.supplierId} must be exercised by ${d.deadline} (${d.leadMonths}-month reminder).`,
+    entityId: d.entityId,
+    audience: d.escalation ? 'manager' : 'officers',
+  }),
+  'Agreement.OptionExercised': (d) => ({
+    subject: `Option exercised: agreement ${d.agreementId}`,
+    text: `Option ${d.option} of agreement ${d.agreementId} was exercised by ${d.by}: it now ends ${d.to} (was ${d.from}).`,
+    entityId: d.entityId,
+    supplierIds: [d.supplierId],
+  }),
+  'Agreement.Terminated': (d) => ({
+    subject: `Agreement terminated: ${d.agreementId}`,
+    text: `Agreement ${d.agreementId} was terminated (${d.reason}); it ends ${d.endsOn}.${d.newTenderId ? ` A new procurement was drafted: ${d.newTenderId}.` : ''}`,
+    entityId: d.entityId,
+    supplierIds: [d.supplierId],
+  }),
+  'Agreement.Expired': (d) => ({
+    subject: `Agreement expired: ${d.agreementId}`,
+    text: `Agreement ${d.agreementId} ended ${d.endDate} without being extended.`,
+    entityId: d.entityId,
+    supplierIds: [d.supplierId],
+  }),
+  'Agreement.VolumeAmended': (d) => ({
+    subject: `Volume amended: agreement ${d.agreementId}, ${d.year}`,
+    text: `${d.delta > 0 ? '+' : ''}${d.delta} ${d.unit} (${d.reason}); the ${d.year} volume is now ${d.currentVolume}.`,
+    entityId: d.entityId,
+    supplierIds: [d.supplierId],
+  }),
+  'PerformanceAgreement.Proposed': (d) => ({
+    subject: `Performance agreement ${d.year} proposed: ${d.agreementId}`,
+    text: `A proposal for ${d.year} awaits your answer by ${d.supplierDeadline}: ${d.lines.map((l) => `${l.volume} ${l.unit} at ${l.unitPrice}`).join(', ')}.`,
+    entityId: d.entityId,
+    supplierIds: [d.supplierId],
+  }),
+  'PerformanceAgreement.Countered': (d) => ({
+    subject: `Counter-offer for ${d.year}: ${d.agreementId}`,
+    text: `${d.supplierId} countered: ${d.lines.map((l) => `${l.volume} ${l.unit} at ${l.unitPrice}`).join(', ')}.`,
+    entityId: d.entityId,
+  }),
+  'PerformanceAgreement.Agreed': (d) => ({
+    subject: `Performance agreement ${d.year} agreed: ${d.agreementId}`,
+    text: `Both sides agree on ${d.year}; the officer's approval publishes it.`,
+    entityId: d.entityId,
+    supplierIds: [d.supplierId],
+  }),
+  'PerformanceAgreement.Published': (d) => ({
+    subject: `Performance agreement ${d.year} published: ${d.agreementId}`,
+    text: `Published ${d.publishedAt}: ${d.lines.map((l) => `${l.volume} ${l.unit} at ${l.unitPrice}`).join(', ')}.`,
+    entityId: d.entityId,
+    supplierIds: [d.supplierId],
+  }),
+  'PerformanceAgreement.SupplierReminded': (d) => ({
+    subject: `Reminder: answer the ${d.year} proposal for ${d.agreementId}`,
+    text: `No answer arrived in time. The new deadline is ${d.supplierDeadline}; after it the negotiation goes to the officer.`,
+    entityId: d.entityId,
+    supplierIds: [d.supplierId],
+  }),
+  'PerformanceAgreement.Escalated': (d) => ({
+    subject: `Escalated: ${d.supplierId} has not answered the ${d.year} proposal`,
+    text: `${d.reason}. Agreement ${d.agreementId}: propose again or follow up with the supplier.`,
+    entityId: d.entityId,
+  }),
+  'PerformanceAgreement.NotAgreedInTime': (d) => ({
+    subject: `Action needed: no performance agreement for ${d.year} (${d.agreementId})`,
+    text: `The year ${d.year} started without an agreed performance agreement (status ${d.status}).`,
+    entityId: d.entityId,
+  }),
+  'PerformanceAgreement.AnswerDue': (d) => ({
+    subject: `Reminder: your answer on the ${d.year} performance agreement is due ${d.deadline.slice(0, 10)}`,
+    text: `Agreement ${d.agreementId}: ${d.role === 'supplier' ? 'accept or counter the proposal' : 'propose, answer the counter-offer or approve'} by ${d.deadline}.`,
+    entityId: d.entityId,
+    ...(d.role === 'supplier' ? { supplierIds: [d.supplierId] } : {}),
+  }),
+  'PerformanceAgreement.Abandoned': (d) => ({
+    subject: `Negotiation for ${d.year} stopped: ${d.agreementId}`,
+    text: `The ${d.year} negotiation stopped (status ${d.status}): ${d.reason ?? 'nobody acted for 180 days'}. Start it again to resume.`,
+    entityId: d.entityId,
+  }),
+  'Agreement.Created': (d) => ({
+    subject: `Framework agreement ${d.agreementId}`,
+    text: `A framework agreement for lot ${d.lotId} of tender ${d.tenderId} runs from ${d.startDate} to ${d.endDate}.`,
+    entityId: d.entityId,
+    supplierIds: [d.supplierId],
+  }),
+  'Tender.DeadlineTimerLost': (d) => ({
+    subject: `Action needed: timer lost for ${d.tenderId}`,
+    text: `The workflow of tender ${d.tenderId} waited past its timeout for the bid deadline or the end of the standstill, and its execution failed. Check the tender.`,
+    entityId: d.entityId,
+  }),
+};
+
+/** Every detail-type the notifier formats: the subscriptions of the manifest must route each here. */
+export const notifiedDetailTypes = Object.keys(messages) as DetailType[];
+
+const isKnown = (type: string): type is DetailType => type in eventSchemas;
+
+const lambdaHandler = async (event: EventBridgeEvent<string, unknown>) => {
+  const type = event['detail-type'];
+  if (!isKnown(type)) {
+    log.warn('no notification for this event', { type });
+    return { notified: false };
+  }
+  const detail = eventSchemas[type].parse(event.detail);
+  const message = (messages[type] as (d: typeof detail) => Message)(detail);
+  await sns().send(
+    new PublishCommand({
+      TopicArn: env('NOTIFICATION_TOPIC_ARN'),
+      Subject: message.subject.slice(0, 99),
+      Message: message.text,
+      MessageAttributes: {
+        entityId: { DataType: 'String', StringValue: message.entityId },
+        eventType: { DataType: 'String', StringValue: type },
+        audience: { DataType: 'String', StringValue: message.audience ?? 'officers' },
+        ...(message.supplierIds?.length
+          ? { supplierIds: { DataType: 'String.Array', StringValue: JSON.stringify(message.supplierIds) } }
+          : {}),
+      },
+    }),
+  );
+  return { notified: true };
+};
+
+export const handler = withObservability(lambdaHandler);

@@ -1,0 +1,462 @@
+/** Framework agreements: routes, schemas and answers. */
+import * as z from 'zod/mini';
+import { agreementStatuses, renewalDecisions } from '../../domain/agreement.ts';
+import { lineSchema, offerShape, performanceStatuses } from '../../domain/performance.ts';
+import { pageOf, pageQueryShape } from '../pagination.ts';
+import { defineRoutes } from '../route.ts';
+
+const agreementId = z
+  .string()
+  .check(z.regex(/^agr_[0-9a-f]{32}$/, 'An agreement id looks like agr_ followed by 32 hex digits'));
+const agreementParams = z.strictObject({ agreementId });
+const year = z.coerce.number().check(z.int(), z.gte(2000), z.lte(2100));
+const yearParams = z.strictObject({ agreementId, year });
+const amendmentParams = z.strictObject({
+  agreementId,
+  year,
+  amendmentId: z
+    .string()
+    .check(z.regex(/^amd_[0-9a-f]{32}$/, 'An amendment id looks like amd_ followed by 32 hex digits')),
+});
+const usageParams = z.strictObject({
+  agreementId,
+  year,
+  month: z.coerce.number().check(z.int(), z.gte(1), z.lte(12)),
+});
+const version = z.number().check(z.int(), z.gte(1));
+const id = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'Use lower-case letters, digits and "-"'));
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+const date = z.iso.date();
+
+export const registerAgreementBody = z.strictObject({
+  title: text(300),
+  supplierId: id,
+  serviceAreaId: id,
+  lot: z.strictObject({
+    id,
+    title: text(200),
+    hospitalAreaIds: z.array(id).check(z.minLength(1), z.maxLength(20)),
+    formOfCare: id,
+  }),
+  startDate: date,
+  /** Leave out for an open-ended agreement (løpende avtale). */
+  endDate: z.optional(date),
+  openEnded: z._default(z.boolean(), false),
+  options: z._default(
+    z
+      .array(z.strictObject({ durationMonths: z.number().check(z.int(), z.gte(1), z.lte(120)) }))
+      .check(z.maxLength(10)),
+    [],
+  ),
+  optionNoticeDays: z._default(z.number().check(z.int(), z.gte(0), z.lte(730)), 90),
+  prices: z._default(
+    z.array(z.strictObject({ unit: id, unitPrice: z.number().check(z.gte(0)) })).check(z.maxLength(20)),
+    [],
+  ),
+  volumes: z._default(
+    z
+      .array(z.strictObject({ unit: id, quantity: z.number().check(z.int(), z.gte(0)) }))
+      .check(z.maxLength(20)),
+    [],
+  ),
+  deliverySites: z
+    .array(z.strictObject({ place: text(200), hospitalAreaId: id, address: z.optional(text(300)) }))
+    .check(z.minLength(1), z.maxLength(50)),
+});
+export const exerciseOptionBody = z.strictObject({ version });
+export const decisionBody = z.strictObject({
+  version,
+  decision: z.enum(renewalDecisions),
+  reason: z.optional(text(2000)),
+  /** For `terminate`. */
+  noticeMonths: z.optional(z.number().check(z.int(), z.gte(0), z.lte(24))),
+});
+const months = z.array(z.number().check(z.int(), z.gte(1), z.lte(36))).check(z.minLength(1), z.maxLength(8));
+export const reminderSettingsBody = z.strictObject({
+  /** The version read; leave out the first time. */
+  version: z.optional(z.number().check(z.int(), z.gte(0))),
+  expiryLeadMonths: months,
+  optionLeadMonths: months,
+  escalationLeadMonths: z.number().check(z.int(), z.gte(0), z.lte(36)),
+  managerEmail: z.optional(z.email()),
+});
+const entityParams = z.strictObject({ entityId: id });
+const notificationParams = z.strictObject({
+  notificationId: z
+    .string()
+    .check(z.regex(/^ntf_[0-9a-f]{32}$/, 'A notification id looks like ntf_ followed by 32 hex digits')),
+});
+export const terminateBody = z.strictObject({
+  version,
+  reason: text(2000),
+  noticeMonths: z.number().check(z.int(), z.gte(0), z.lte(24)),
+  /** Draft a new tender, prefilled from the agreement (and its tender). */
+  startNewProcurement: z._default(z.boolean(), false),
+});
+export const startNegotiationBody = z.strictObject({
+  /** What the authority needs next year, per unit (optional; the proposal starts from it). */
+  need: z.optional(
+    z.array(z.strictObject({ unit: id, volume: z.number().check(z.int(), z.gte(0)) })).check(z.maxLength(20)),
+  ),
+});
+export const proposalBody = z.strictObject({
+  version,
+  ...offerShape,
+  /** Days the supplier has to answer (default 14). */
+  answerDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(90))),
+});
+export const answerBody = z
+  .strictObject({
+    version,
+    accept: z.boolean(),
+    lines: z.optional(offerShape.lines),
+    priceAdjustmentPercent: z.optional(offerShape.priceAdjustmentPercent),
+    comment: offerShape.comment,
+  })
+  .check(
+    z.refine((b) => b.accept || (b.lines !== undefined && b.priceAdjustmentPercent !== undefined), {
+      message: 'A counter-offer needs lines and priceAdjustmentPercent',
+      path: ['lines'],
+    }),
+  );
+export const approvalBody = z.strictObject({ version });
+export const amendmentBody = z.strictObject({
+  unit: id,
+  delta: z.number().check(
+    z.int(),
+    z.refine((n) => n !== 0, 'A change of zero changes nothing'),
+  ),
+  reason: text(2000),
+});
+export const confirmationBody = z.strictObject({ version });
+export const usageBody = z.strictObject({
+  lines: z
+    .array(z.strictObject({ unit: id, quantity: z.number().check(z.int(), z.gte(0)) }))
+    .check(z.minLength(1), z.maxLength(20)),
+});
+
+const yearSchema = z.object({
+  agreementId: z.string(),
+  year: z.number(),
+  status: z.enum(performanceStatuses),
+  lines: z.array(lineSchema),
+  priceAdjustmentPercent: z.number(),
+  supplierDeadline: z.optional(z.string()),
+  publishedAt: z.optional(z.string()),
+  notAgreedInTimeAt: z.optional(z.string()),
+  rounds: z.optional(z.array(z.record(z.string(), z.unknown()))),
+  amendments: z.optional(z.array(z.record(z.string(), z.unknown()))),
+  utilisation: z.optional(z.array(z.record(z.string(), z.unknown()))),
+  version: z.number(),
+});
+const amendmentSchema = z.object({
+  id: z.string(),
+  agreementId: z.string(),
+  year: z.number(),
+  unit: z.string(),
+  delta: z.number(),
+  reason: z.string(),
+  status: z.string(),
+  version: z.number(),
+});
+const usageSchema = z.object({
+  agreementId: z.string(),
+  year: z.number(),
+  month: z.number(),
+  lines: z.array(z.object({ unit: z.string(), quantity: z.number() })),
+  version: z.number(),
+});
+
+export const agreementSchema = z.object({
+  id: z.string(),
+  entityId: z.string(),
+  origin: z.optional(z.enum(['award', 'registered'])),
+  tenderId: z.optional(z.string()),
+  tenderTitle: z.string(),
+  lotId: z.string(),
+  lotTitle: z.string(),
+  supplierId: z.string(),
+  bidId: z.optional(z.string()),
+  rank: z.optional(z.number()),
+  serviceAreaId: z.string(),
+  formOfCare: z.string(),
+  hospitalAreaIds: z.array(z.string()),
+  currency: z.string(),
+  startDate: z.string(),
+  endDate: z.optional(z.string()),
+  openEnded: z.optional(z.boolean()),
+  nextOption: z.optional(
+    z.object({ index: z.number(), durationMonths: z.number(), lastDay: z.string(), newEndDate: z.string() }),
+  ),
+  options: z.array(z.object({ durationMonths: z.number() })),
+  optionNoticeDays: z.number(),
+  prices: z.array(z.object({ unit: z.string(), unitPrice: z.number() })),
+  volumes: z.array(z.object({ unit: z.string(), quantity: z.number() })),
+  deliverySites: z.array(
+    z.object({ place: z.string(), hospitalAreaId: z.string(), address: z.optional(z.string()) }),
+  ),
+  nonExclusive: z.literal(true),
+  minimumPurchase: z.literal('none'),
+  status: z.enum(agreementStatuses),
+  createdAt: z.string(),
+  version: z.number(),
+});
+
+export const agreementRoutes = defineRoutes('agreementsApi', {
+  listAgreements: {
+    method: 'GET',
+    path: '/agreements',
+    tag: 'Agreements',
+    summary: 'Framework agreements',
+    description:
+      "Officers, evaluators and auditors see their entity's agreements; suppliers see their own. Newest first.",
+    action: 'agreement:list',
+    query: z.strictObject(pageQueryShape),
+    responses: { 200: { description: 'A page of agreements', schema: pageOf(agreementSchema) } },
+  },
+  getAgreement: {
+    method: 'GET',
+    path: '/agreements/{agreementId}',
+    tag: 'Agreements',
+    summary: 'One framework agreement',
+    action: 'agreement:read',
+    params: agreementParams,
+    responses: { 200: { description: 'The agreement', schema: agreementSchema } },
+    problems: [404],
+  },
+  decide: {
+    method: 'POST',
+    path: '/agreements/{agreementId}/decision',
+    tag: 'Reminders',
+    summary:
+      'Record the renewal decision: exercise the option, let it expire, terminate, or start a new procurement (officers)',
+    description:
+      'The decision stops the reminders it answers and is recorded for auditors. new-procurement drafts a tender prefilled from the agreement (and its tender), linked to it.',
+    action: 'agreement:decide',
+    params: agreementParams,
+    body: decisionBody,
+    responses: {
+      200: {
+        description: 'The agreement, and the new tender draft for new-procurement',
+        schema: z.object({ agreement: agreementSchema, newTenderId: z.optional(z.string()) }),
+      },
+    },
+    problems: [404, 409, 413, 415, 422],
+  },
+  listReminders: {
+    method: 'GET',
+    path: '/agreements/{agreementId}/reminders',
+    tag: 'Reminders',
+    summary: "The agreement's reminders: pending, delivered, cancelled",
+    action: 'agreement:read',
+    params: agreementParams,
+    responses: {
+      200: {
+        description: 'Reminders by due time',
+        schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }),
+      },
+    },
+    problems: [404],
+  },
+  listNotifications: {
+    method: 'GET',
+    path: '/notifications',
+    tag: 'Reminders',
+    summary: "The entity's inbox: unread first",
+    action: 'notification:list',
+    query: z.strictObject({ limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(100))) }),
+    responses: {
+      200: {
+        description: 'Notifications, unread first, each group newest first',
+        schema: z.object({ items: z.array(z.record(z.string(), z.unknown())), unread: z.number() }),
+      },
+    },
+  },
+  markNotificationRead: {
+    method: 'POST',
+    path: '/notifications/{notificationId}/read',
+    tag: 'Reminders',
+    summary: 'Mark a notification as read (for the caller)',
+    action: 'notification:markRead',
+    params: notificationParams,
+    responses: { 200: { description: 'The notification', schema: z.record(z.string(), z.unknown()) } },
+    problems: [404],
+  },
+  getReminderSettings: {
+    method: 'GET',
+    path: '/entities/{entityId}/reminder-settings',
+    tag: 'Reminders',
+    summary: "The entity's reminder lead times and second level",
+    action: 'settings:read',
+    params: entityParams,
+    responses: { 200: { description: 'Settings', schema: z.record(z.string(), z.unknown()) } },
+    problems: [404],
+  },
+  putReminderSettings: {
+    method: 'PUT',
+    path: '/entities/{entityId}/reminder-settings',
+    tag: 'Reminders',
+    summary: "Set the entity's reminder lead times and second level (officers)",
+    description:
+      'Applies to reminders planned from now on (when an agreement is registered, extended or decided).',
+    action: 'settings:update',
+    params: entityParams,
+    body: reminderSettingsBody,
+    responses: { 200: { description: 'Settings', schema: z.record(z.string(), z.unknown()) } },
+    problems: [404, 409, 413, 415, 422],
+  },
+  registerAgreement: {
+    method: 'POST',
+    path: '/agreements',
+    tag: 'Agreements',
+    summary: 'Register an existing framework agreement (officers)',
+    description:
+      'For agreements made before this system: the supplier, the lot (hospital areas, form of care), the period with options or open-ended, prices, volumes and delivery sites.',
+    action: 'agreement:register',
+    body: registerAgreementBody,
+    idempotent: true,
+    responses: { 201: { description: 'The agreement', schema: agreementSchema } },
+    problems: [409, 413, 415, 422],
+  },
+  exerciseOption: {
+    method: 'POST',
+    path: '/agreements/{agreementId}/options/exercise',
+    tag: 'Agreements',
+    summary: 'Exercise the next option before its last day (officers)',
+    action: 'agreement:exerciseOption',
+    params: agreementParams,
+    body: exerciseOptionBody,
+    responses: { 200: { description: 'The extended agreement', schema: agreementSchema } },
+    problems: [404, 409, 413, 415, 422],
+  },
+  terminateAgreement: {
+    method: 'POST',
+    path: '/agreements/{agreementId}/termination',
+    tag: 'Agreements',
+    summary: 'Terminate an agreement (oppsigelse), optionally drafting a new procurement (officers)',
+    action: 'agreement:terminate',
+    params: agreementParams,
+    body: terminateBody,
+    responses: {
+      200: {
+        description: 'The terminated agreement, and the new tender draft if one was asked for',
+        schema: z.object({ agreement: agreementSchema, newTenderId: z.optional(z.string()) }),
+      },
+    },
+    problems: [404, 409, 413, 415, 422],
+  },
+  getYear: {
+    method: 'GET',
+    path: '/agreements/{agreementId}/years/{year}',
+    tag: 'Performance agreements',
+    summary: "A year's performance agreement, with amendments and utilisation",
+    description:
+      "The entity's people and the agreement's supplier see the negotiation, the amendments and the utilisation; once published, everyone signed in sees the agreed terms.",
+    action: 'performance:read',
+    params: yearParams,
+    responses: { 200: { description: 'The performance agreement', schema: yearSchema } },
+    problems: [404],
+  },
+  startNegotiation: {
+    method: 'POST',
+    path: '/agreements/{agreementId}/years/{year}/negotiation',
+    tag: 'Performance agreements',
+    summary: "Start (or resume) the year's renegotiation now (officers)",
+    description:
+      'Otherwise it starts by itself at the yearly renegotiation date. Creates the draft from the year before (agreed volume, amendments, reported usage) and the need given here, and starts the workflow.',
+    action: 'performance:start',
+    params: yearParams,
+    body: startNegotiationBody,
+    responses: { 202: { description: 'The draft; the workflow runs', schema: yearSchema } },
+    problems: [404, 409, 413, 415, 422, 503],
+  },
+  proposeYear: {
+    method: 'POST',
+    path: '/agreements/{agreementId}/years/{year}/proposal',
+    tag: 'Performance agreements',
+    summary: 'Send the proposal (or a new one after a counter-offer) to the supplier (officers)',
+    action: 'performance:propose',
+    params: yearParams,
+    body: proposalBody,
+    responses: { 200: { description: 'The proposed performance agreement', schema: yearSchema } },
+    problems: [404, 409, 413, 415, 422],
+  },
+  answerYear: {
+    method: 'POST',
+    path: '/agreements/{agreementId}/years/{year}/answer',
+    tag: 'Performance agreements',
+    summary: 'Accept the proposal or counter it (the supplier)',
+    action: 'performance:answer',
+    params: yearParams,
+    body: answerBody,
+    responses: { 200: { description: 'The performance agreement', schema: yearSchema } },
+    problems: [404, 409, 413, 415, 422],
+  },
+  approveYear: {
+    method: 'POST',
+    path: '/agreements/{agreementId}/years/{year}/approval',
+    tag: 'Performance agreements',
+    summary:
+      'Approve what both sides agreed, or accept the counter-offer; the year is then published (officers)',
+    action: 'performance:approve',
+    params: yearParams,
+    body: approvalBody,
+    responses: { 200: { description: 'The approved performance agreement', schema: yearSchema } },
+    problems: [404, 409, 413, 415, 422],
+  },
+  getNegotiationWorkflow: {
+    method: 'GET',
+    path: '/agreements/{agreementId}/years/{year}/workflow',
+    tag: 'Performance agreements',
+    summary: "The year's renegotiation workflow and its history",
+    action: 'workflow:read',
+    params: yearParams,
+    responses: {
+      200: {
+        description: 'Execution and history',
+        schema: z.object({
+          executionArn: z.string(),
+          status: z.string(),
+          events: z.array(z.record(z.string(), z.unknown())),
+        }),
+      },
+    },
+    problems: [404],
+  },
+  raiseAmendment: {
+    method: 'POST',
+    path: '/agreements/{agreementId}/years/{year}/amendments',
+    tag: 'Performance agreements',
+    summary:
+      "Raise or lower a volume of the year's published performance agreement, with a reason (officers)",
+    action: 'amendment:raise',
+    params: yearParams,
+    body: amendmentBody,
+    idempotent: true,
+    responses: { 201: { description: 'The amendment, awaiting the supplier', schema: amendmentSchema } },
+    problems: [404, 409, 413, 415, 422],
+  },
+  confirmAmendment: {
+    method: 'POST',
+    path: '/agreements/{agreementId}/years/{year}/amendments/{amendmentId}/confirmation',
+    tag: 'Performance agreements',
+    summary: 'Confirm an amendment (the supplier); the current volume changes',
+    action: 'amendment:confirm',
+    params: amendmentParams,
+    body: confirmationBody,
+    responses: { 200: { description: 'The confirmed amendment', schema: amendmentSchema } },
+    problems: [404, 409, 413, 415, 422],
+  },
+  reportUsage: {
+    method: 'PUT',
+    path: '/agreements/{agreementId}/usage/{year}/{month}',
+    tag: 'Performance agreements',
+    summary:
+      'Report the volumes delivered in a month (the supplier, or an officer); replaces an earlier report',
+    action: 'usage:report',
+    params: usageParams,
+    body: usageBody,
+    responses: { 200: { description: 'The report', schema: usageSchema } },
+    problems: [404, 409, 413, 415, 422],
+  },
+});

@@ -1,0 +1,100 @@
+/** The auditors' routes: verification of the chains, and merged histories. */
+import * as z from 'zod/mini';
+import { defineRoutes } from '../route.ts';
+import { tenderIdSchema } from './tenders.routes.ts';
+
+const agreementId = z
+  .string()
+  .check(z.regex(/^agr_[0-9a-f]{32}$/, 'An agreement id looks like agr_ followed by 32 hex digits'));
+
+export const historyQuery = z.strictObject({
+  from: z.optional(z.iso.datetime({ offset: true })),
+  to: z.optional(z.iso.datetime({ offset: true })),
+  /** The actor's user id (`sub`), or `system` for workflow steps and timers. */
+  actor: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  kind: z.optional(z.enum(['audit', 'workflow'])),
+  format: z.optional(z.enum(['json', 'csv'])),
+});
+
+const finding = z.object({ kind: z.string(), aggregate: z.string(), seq: z.number(), detail: z.string() });
+const verification = z.object({
+  scope: z.string(),
+  ok: z.boolean(),
+  aggregates: z.number(),
+  events: z.number(),
+  findings: z.array(finding),
+});
+const timeline = z.object({
+  scope: z.string(),
+  items: z.array(z.record(z.string(), z.unknown())),
+});
+
+const ocdsPackage = z.record(z.string(), z.unknown());
+
+export const auditRoutes = defineRoutes('auditApi', {
+  tenderOcds: {
+    method: 'GET',
+    path: '/tenders/{tenderId}/ocds',
+    tag: 'OCDS',
+    summary: 'The contracting process as an OCDS 1.1.5 release package',
+    description:
+      'A release for every stage change (tender, tenderAmendment, tenderUpdate, tenderCancellation, award, awardUpdate, contract, contractAmendment, contractTermination) and the call-off processes of the annual performance agreements, with the lots, bids, techniques, renewal and options extensions. Bid content never appears in a release dated before the opening.',
+    action: 'ocds:read',
+    params: z.strictObject({ tenderId: tenderIdSchema }),
+    responses: { 200: { description: 'Release package', schema: ocdsPackage } },
+    problems: [404],
+  },
+  ocdsRecord: {
+    method: 'GET',
+    path: '/ocds/records/{ocid}',
+    tag: 'OCDS',
+    summary:
+      'The OCDS record of a contracting process (a tender, or an annual call-off), with its compiled release',
+    action: 'ocds:read',
+    params: z.strictObject({
+      ocid: z
+        .string()
+        .check(
+          z.regex(/^ocds-hk4j9p-(tnd_[0-9a-f]{32}|agr_[0-9a-f]{32}-\d{4})$/, 'An ocid of this publisher'),
+        ),
+    }),
+    responses: { 200: { description: 'Record package', schema: ocdsPackage } },
+    problems: [404],
+  },
+  verify: {
+    method: 'GET',
+    path: '/audit/verify',
+    tag: 'Audit',
+    summary: 'Recompute the audit chains and report edits, gaps and reorders with where they are',
+    description:
+      "For one tender (tenderId), one agreement (agreementId), or everything of the caller's entity (neither). Each aggregate's events must be numbered 1, 2, 3… without gaps, each must link to the hash of the one before, each must match its own hash, and the aggregate as stored must be at its last event.",
+    action: 'audit:read',
+    query: z.strictObject({ tenderId: z.optional(tenderIdSchema), agreementId: z.optional(agreementId) }),
+    responses: { 200: { description: 'The verification', schema: verification } },
+    problems: [404],
+  },
+  tenderHistory: {
+    method: 'GET',
+    path: '/tenders/{tenderId}/history',
+    tag: 'Audit',
+    summary: "The tender's timeline: its audit events merged with its workflow's execution history",
+    description: 'Filter by time, actor and kind; `format=csv` exports the same rows as CSV.',
+    action: 'audit:read',
+    params: z.strictObject({ tenderId: tenderIdSchema }),
+    query: historyQuery,
+    responses: { 200: { description: 'The timeline, oldest first', schema: timeline } },
+    problems: [404],
+  },
+  agreementHistory: {
+    method: 'GET',
+    path: '/agreements/{agreementId}/history',
+    tag: 'Audit',
+    summary: "The agreement's timeline: its audit events merged with its renegotiations' execution histories",
+    description: 'Filter by time, actor and kind; `format=csv` exports the same rows as CSV.',
+    action: 'audit:read',
+    params: z.strictObject({ agreementId }),
+    query: historyQuery,
+    responses: { 200: { description: 'The timeline, oldest first', schema: timeline } },
+    problems: [404],
+  },
+});
