@@ -39,3 +39,13 @@ export class ExtraConditionFailed extends Error {
 export class InvalidCursor extends Error {
   override readonly name = 'InvalidCursor';
 }
+
+/**
+ * The table stayed busy: a transaction kept meeting concurrent ones on the same items
+ * (`TransactionConflict`) through every retry with backoff. Nothing was written; sending the same
+ * request again later may succeed: a 503 with Retry-After at the HTTP edge, and the
+ * `TransactionCanceledException` name the workflows retry.
+ */
+export class StoreBusy extends Error {
+  override readonly name = 'StoreBusy';
+}

@@ -13,7 +13,7 @@ import type {
 } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { count, HTTP_SERVER_ERRORS, withObservability } from '../adapters/observability.ts';
-import { InvalidCursor, StoreConflict } from '../adapters/store-errors.ts';
+import { InvalidCursor, StoreBusy, StoreConflict } from '../adapters/store-errors.ts';
 import type { Principal } from '../domain/actors.ts';
 import { type ProblemItem, Refusal } from '../domain/refusal.ts';
 import { log } from '../shared/log.ts';
@@ -138,15 +138,57 @@ const problemResult = (problem: Problem, instance: string): Result => {
   if (problem.status >= 500) count(HTTP_SERVER_ERRORS);
   return {
     statusCode: problem.status,
-    headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store' },
+    headers: {
+      'content-type': 'application/problem+json',
+      'cache-control': 'no-store',
+      // Every 503 is worth repeating: say when.
+      ...(problem.status === 503 ? { 'retry-after': '1' } : {}),
+    },
     body: JSON.stringify(problem.toBody(instance)),
   };
 };
 
 /**
+ * An AWS call that failed for a reason that passes (throttling, a timeout, a 5xx, a transaction
+ * that met another) after the SDK's own retries: nothing the caller did wrong, nothing half-written
+ * (every change is one transaction), so a 503 that says to retry, never a 500.
+ */
+const TRANSIENT = new Set([
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'TransactionConflictException',
+  'TransactionCanceledException',
+  'InternalServerError',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
+
+export const isTransient = (error: unknown): boolean => {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  if (!e || typeof e !== 'object') return false;
+  if (e.name && TRANSIENT.has(e.name)) return true;
+  return (e.$metadata?.httpStatusCode ?? 0) >= 500 || Boolean(e.$retryable);
+};
+
+const unavailable = (error: unknown): Problem =>
+  new Problem(
+    503,
+    'temporarily-unavailable',
+    'Temporarily unavailable',
+    `A service this request needs failed for a moment (${(error as Error).name}); changes are written whole or not at all, so send the request again`,
+  );
+
+/**
  * The one mapping of errors to problems: a Problem is answered as it is, a domain Refusal by its
  * kind (refusalProblem), a write that lost to another writer (the store's VersionConflict or
- * AlreadyExists) as a 409, a page cursor that is not the list's as a 400; anything else is not expected here (undefined: a 500).
+ * AlreadyExists) as a 409, a page cursor that is not the list's as a 400, a transient AWS failure
+ * as a 503; anything else is not expected here (undefined: a 500).
  */
 export const asProblem = (error: unknown): Problem | undefined => {
   if (error instanceof Problem) return error;
@@ -156,6 +198,7 @@ export const asProblem = (error: unknown): Problem | undefined => {
     return validationProblem(error.message, [
       { parameter: 'cursor', detail: 'Pass the nextCursor of the previous page unchanged' },
     ]);
+  if (error instanceof StoreBusy || isTransient(error)) return unavailable(error);
   return undefined;
 };
 
