@@ -1,4 +1,8 @@
-/** Shared test fixtures: the colonoscopy tender from the seeds, API Gateway v2 events. Clone before changing. */
+/**
+ * Shared fixtures of the tests and the demo (scripts/demo/): the colonoscopy tender and the Helse og
+ * arbeid agreements from the seeds, the seeded suppliers they use, API Gateway v2 events. Clone
+ * before changing. Nothing here may import vitest: the demo runs outside the test runner.
+ */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
 import type { Role } from '../../functions/domain/actors.ts';
 
@@ -134,11 +138,12 @@ export const lambdaContext = (): Context =>
 
 export const officerOf = (entity = 'helse-sor-ost'): Who => ({ role: 'officer', entity });
 
-/** A valid bid for a lot of the colonoscopy tender. */
+/** A valid bid for a lot of the colonoscopy tender, confirming the requirements `requirementIds`. */
 export const colonoscopyBid = (
   lotId: 'innlandet' | 'telemark-vestfold',
   unitPrice: number,
   capacity = 800,
+  requirementIds: readonly string[] = ['autorisasjon'],
 ) => ({
   prices: [{ unit: 'konsultasjoner', unitPrice }],
   capacity: [{ unit: 'konsultasjoner', quantity: capacity }],
@@ -154,5 +159,118 @@ export const colonoscopyBid = (
     },
     { criterionId: 'tilgjengelighet', text: 'Time innen 14 dager, kveldsåpent to dager i uken.' },
   ],
-  confirmations: [{ requirementId: 'autorisasjon', confirmed: true as const }],
+  confirmations: requirementIds.map((requirementId) => ({ requirementId, confirmed: true as const })),
 });
+
+/** Seeded suppliers (GET /reference/suppliers) that bid for the colonoscopy tender. */
+export const SUPPLIERS = [
+  'norsk-arbeidshelse-as',
+  'falck-norge-as',
+  'unicare-steffensrud-as',
+  'rehabiliteringssenteret-air-as',
+] as const;
+
+/** A lot of the Helse og arbeid agreements and the seeded suppliers that hold it. */
+export interface HelseOgArbeidLot {
+  title: string;
+  formOfCare: 'inpatient' | 'day' | 'outpatient';
+  /** The area's name in the seed text. */
+  area: string;
+  /** Its hospital areas; none for the whole region (every hospital area of Helse Sør-Øst). */
+  hospitalAreaIds?: string[];
+  supplierIds: string[];
+}
+
+const rehabilitation = (
+  formOfCare: 'inpatient' | 'day',
+  area: string,
+  hospitalAreaIds: string[],
+  supplierIds: string[],
+): HelseOgArbeidLot => ({
+  title: `Arbeidsrettet rehabilitering, ${formOfCare === 'inpatient' ? 'døgnopphold' : 'dagopphold'}`,
+  formOfCare,
+  area: `Sykehusområde ${area}`,
+  hospitalAreaIds,
+  supplierIds,
+});
+
+/**
+ * The Helse og arbeid framework agreements of Helse Sør-Øst from the seed text
+ * hso-2022-helse-og-arbeid-avtaler.txt: 1 January 2023 to 31 December 2026, with options.
+ */
+export const helseOgArbeidLots: HelseOgArbeidLot[] = [
+  {
+    title: 'Psykisk helsevern – arbeidsrettet poliklinisk behandling',
+    formOfCare: 'outpatient',
+    area: 'Hele regionen',
+    supplierIds: ['norsk-arbeidshelse-as'],
+  },
+  rehabilitation('inpatient', 'Østfold', ['ostfold'], ['stiftelsen-catosenteret', 'unicare-bakke-as']),
+  rehabilitation(
+    'inpatient',
+    'Akershus og Innlandet',
+    ['akershus', 'innlandet'],
+    ['stiftelsen-hernes-institutt', 'skogli-helse-og-rehabilitering-as'],
+  ),
+  rehabilitation(
+    'inpatient',
+    'Vestre Viken',
+    ['vestre-viken'],
+    ['vikersund-bad-og-rehabiliteringssenter-as', 'unicare-fram-as'],
+  ),
+  rehabilitation(
+    'inpatient',
+    'Telemark og Vestfold',
+    ['telemark-vestfold'],
+    ['rehabiliteringssenteret-air-as'],
+  ),
+  rehabilitation('inpatient', 'Sørlandet', ['sorlandet'], ['sorlandet-rehabiliteringssenter-eiken-as']),
+  rehabilitation('day', 'Østfold', ['ostfold'], ['stiftelsen-catosenteret', 'unicare-bakke-as']),
+  rehabilitation(
+    'day',
+    'Akershus og Innlandet',
+    ['akershus', 'innlandet'],
+    ['falck-norge-as', 'unicare-steffensrud-as'],
+  ),
+  rehabilitation(
+    'day',
+    'Vestre Viken',
+    ['vestre-viken'],
+    ['vikersund-bad-og-rehabiliteringssenter-as', 'unicare-norge-as-friskvern'],
+  ),
+  rehabilitation('day', 'Oslo', ['oslo'], ['rehabiliteringssenteret-air-as', 'falck-norge-as']),
+  rehabilitation('day', 'Sørlandet', ['sorlandet'], ['sorlandet-rehabiliteringssenter-eiken-as']),
+];
+
+/**
+ * The body of POST /agreements that registers a Helse og arbeid agreement as an existing one.
+ * Volumes and prices are not in the seed text: these figures are ours.
+ */
+export const helseOgArbeidAgreement = (
+  lot: HelseOgArbeidLot,
+  supplierId: string,
+  hospitalAreaIds: string[],
+  deliverySites: { place: string; hospitalAreaId: string }[],
+) => {
+  const unit = lot.formOfCare === 'inpatient' ? 'liggedogn' : 'konsultasjoner';
+  return {
+    title: `Helse og arbeid: ${lot.title}`,
+    supplierId,
+    serviceAreaId: 'helse-og-arbeid',
+    lot: {
+      id: `${lot.formOfCare}-${hospitalAreaIds.join('-')}`.slice(0, 60),
+      title: `${lot.title} – ${lot.area}`,
+      hospitalAreaIds,
+      formOfCare: lot.formOfCare,
+    },
+    startDate: '2023-01-01',
+    endDate: '2026-12-31',
+    options: [{ durationMonths: 12 }, { durationMonths: 12 }],
+    optionNoticeDays: 30,
+    prices: [{ unit, unitPrice: unit === 'liggedogn' ? 4200 : 1300 }],
+    volumes: [{ unit, quantity: unit === 'liggedogn' ? 3000 : 2500 }],
+    deliverySites: deliverySites.length
+      ? deliverySites
+      : [{ place: lot.area, hospitalAreaId: hospitalAreaIds[0] as string }],
+  };
+};

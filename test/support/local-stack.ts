@@ -8,17 +8,15 @@ import { resolve } from 'node:path';
 import { inject } from 'vitest';
 import type { TokenRequest } from '../../local/dev-issuer.ts';
 import { type LocalRuntime, type RuntimeOptions, startLocalRuntime } from '../../local/runtime.ts';
+import { type Answer, type ApiClient, apiClient } from './api-client.ts';
 
-export interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  // biome-ignore lint/suspicious/noExplicitAny: tests read JSON answers freely
-  body: any;
-}
+export type { Answer } from './api-client.ts';
 
 export interface TestStack {
   runtime: LocalRuntime;
   apiUrl: string;
+  /** The HTTP client of the product's API (the demo's too) on this stack's URL. */
+  client: ApiClient;
   tokenFor(request: TokenRequest): Promise<string>;
   request(
     method: string,
@@ -49,26 +47,13 @@ export const startTestStack = async (
     apiPort: 0,
     quiet: true,
   });
-  const request: TestStack['request'] = async (method, path, { token, body, headers = {} } = {}) => {
-    const response = await fetch(`${runtime.apiUrl}${path}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {}
-    return { status: response.status, headers: Object.fromEntries(response.headers.entries()), body: parsed };
-  };
+  const client = apiClient(runtime.apiUrl);
+  const request: TestStack['request'] = (method, path, { token, body, headers } = {}) =>
+    client.call(method, path, token, body, headers);
   return {
     runtime,
     apiUrl: runtime.apiUrl,
+    client,
     tokenFor: async (r) => (await runtime.issuer.mint(r)).token,
     request,
     advanceClockTo: async (to) => {

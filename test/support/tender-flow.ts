@@ -1,8 +1,12 @@
-/** Steps of a tender's life through the HTTP API, shared by the end-to-end tests. */
-import { expect } from 'vitest';
-import { colonoscopyTender, DAY } from '../helpers/fixtures.ts';
+/**
+ * Steps of a tender's life through the HTTP API, shared by the end-to-end tests and the demo
+ * (scripts/demo/): it needs only the API client, so it runs against the tests' local stack and
+ * against `npm start` alike. No vitest here: an unexpected answer is an UnexpectedStatus error.
+ */
+import { colonoscopyTender, DAY, SUPPLIERS } from '../helpers/fixtures.ts';
+import { type Answer, type ApiClient, expectStatus } from './api-client.ts';
 import { eventually } from './eventually.ts';
-import type { Answer, TestStack } from './local-stack.ts';
+import type { TestStack } from './local-stack.ts';
 
 export const TERMINAL = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
 
@@ -19,12 +23,16 @@ export interface Actors {
   suppliers: Record<string, string>;
 }
 
-export const SUPPLIERS = [
-  'norsk-arbeidshelse-as',
-  'falck-norge-as',
-  'unicare-steffensrud-as',
-  'rehabiliteringssenteret-air-as',
-] as const;
+/** The fixtures' suppliers, still importable from here. */
+export { SUPPLIERS };
+
+/** Whom a flow acts as: the officer, the evaluator who scores by default, a token per supplier id. */
+export type FlowActors = Pick<Actors, 'officer' | 'evaluator' | 'suppliers'>;
+
+/** What a flow runs on: the tests' local stack, or the demo's context; both carry the API client. */
+export interface OnApi {
+  client: ApiClient;
+}
 
 export const actorsOf = async (stack: TestStack): Promise<Actors> => ({
   officer: await stack.tokenFor({ role: 'officer', entity: 'helse-sor-ost', sub: 'kari' }),
@@ -38,78 +46,82 @@ export const actorsOf = async (stack: TestStack): Promise<Actors> => ({
   ),
 });
 
+/** Whether a workflow (GET /tenders/{id}/workflow) waits in `state` with its task token submitted. */
+const isWaitingIn = (workflow: { events: HistoryEvent[] }, state: string): boolean =>
+  stateNames(workflow.events).at(-1) === state && workflow.events.at(-1)?.type === 'TaskSubmitted';
+
 export class TenderFlow {
+  readonly api: ApiClient;
+
   constructor(
-    readonly stack: TestStack,
-    readonly who: Actors,
+    on: OnApi,
+    readonly who: FlowActors,
     readonly id: string,
-  ) {}
+  ) {
+    this.api = on.client;
+  }
 
   static async announce(
-    stack: TestStack,
-    who: Actors,
+    on: OnApi,
+    who: FlowActors,
     overrides: Record<string, unknown> = {},
   ): Promise<TenderFlow> {
-    const now = stack.runtime.clock.now().getTime();
-    const created = await stack.request('POST', '/tenders', {
-      token: who.officer,
-      body: { ...colonoscopyTender(now), ...overrides },
-    });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const flow = new TenderFlow(stack, who, created.body.id);
-    const announced = await stack.request('POST', `/tenders/${flow.id}/announce`, {
-      token: who.officer,
-      body: { version: 1 },
-    });
-    expect(announced.status).toBe(200);
+    const now = (await on.client.now()).getTime();
+    const created = expectStatus(
+      await on.client.call('POST', '/tenders', who.officer, { ...colonoscopyTender(now), ...overrides }),
+      201,
+      'create the tender',
+    );
+    const flow = new TenderFlow(on, who, created.id);
+    expectStatus(
+      await on.client.call('POST', `/tenders/${flow.id}/announce`, who.officer, { version: 1 }),
+      200,
+      'announce the tender',
+    );
     await flow.waitingIn('AwaitBidDeadline');
     return flow;
   }
 
-  get = (token = this.who.officer) => this.stack.request('GET', `/tenders/${this.id}`, { token });
+  get = (token = this.who.officer) => this.api.call('GET', `/tenders/${this.id}`, token);
 
   tender = async () => (await this.get()).body;
 
   version = async () => (await this.tender()).version as number;
 
-  workflow = () => this.stack.request('GET', `/tenders/${this.id}/workflow`, { token: this.who.officer });
+  workflow = () => this.api.call('GET', `/tenders/${this.id}/workflow`, this.who.officer);
 
   /** Until the workflow waits in `state` (its token submitted). */
   waitingIn = (state: string) =>
-    eventually(this.workflow, (r) => {
-      if (r.status !== 200) return false;
-      const entered = stateNames(r.body.events);
-      return entered.at(-1) === state && r.body.events.at(-1)?.type === 'TaskSubmitted';
-    });
+    eventually(this.workflow, (r) => r.status === 200 && isWaitingIn(r.body, state));
 
   /** Until the execution has ended. */
   finished = () => eventually(this.workflow, (r) => r.status === 200 && TERMINAL.includes(r.body.status));
 
   bid = (supplier: string, lotId: string, body: unknown): Promise<Answer> =>
-    this.stack.request('PUT', `/tenders/${this.id}/lots/${lotId}/bid`, {
-      token: this.who.suppliers[supplier],
-      body,
-    });
+    this.api.call('PUT', `/tenders/${this.id}/lots/${lotId}/bid`, this.who.suppliers[supplier], body);
 
   /** Moves the local clock past the bid deadline and waits for the opening. */
   passDeadline = async () => {
     const t = await this.tender();
-    await this.stack.advanceClockTo(new Date(Date.parse(t.bidDeadline) + 60_000));
+    await this.api.advanceClock({ to: new Date(Date.parse(t.bidDeadline) + 60_000) });
     await eventually(this.get, (r) => r.body.status !== 'tendering');
   };
 
-  bids = async () =>
-    (await this.stack.request('GET', `/tenders/${this.id}/bids`, { token: this.who.officer })).body;
+  bids = async () => (await this.api.call('GET', `/tenders/${this.id}/bids`, this.who.officer)).body;
 
-  qualify = async (bidId: string, qualified: boolean, reason?: string) => {
-    const bid = await this.stack.request('GET', `/tenders/${this.id}/bids/${bidId}`, {
-      token: this.who.officer,
-    });
-    const answer = await this.stack.request('POST', `/tenders/${this.id}/bids/${bidId}/qualification`, {
-      token: this.who.officer,
-      body: { version: bid.body.version, qualified, ...(reason ? { reason } : {}) },
-    });
-    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  /** Qualifies or rejects a bid at `version`, or at the version read first (a read that is audited). */
+  qualify = async (bidId: string, qualified: boolean, reason?: string, version?: number) => {
+    if (version === undefined) {
+      const bid = await this.api.call('GET', `/tenders/${this.id}/bids/${bidId}`, this.who.officer);
+      version = bid.body.version;
+    }
+    const answer = await this.api.call(
+      'POST',
+      `/tenders/${this.id}/bids/${bidId}/qualification`,
+      this.who.officer,
+      { version, qualified, ...(reason ? { reason } : {}) },
+    );
+    expectStatus(answer, 200, `qualify bid ${bidId}`);
     return answer;
   };
 
@@ -119,50 +131,51 @@ export class TenderFlow {
     tilgjengelighet: number,
     evaluator = this.who.evaluator,
   ) => {
-    const answer = await this.stack.request('PUT', `/tenders/${this.id}/bids/${bidId}/scores`, {
-      token: evaluator,
-      body: {
-        scores: [
-          { criterionId: 'kvalitet', score: kvalitet },
-          { criterionId: 'tilgjengelighet', score: tilgjengelighet },
-        ],
-      },
+    const answer = await this.api.call('PUT', `/tenders/${this.id}/bids/${bidId}/scores`, evaluator, {
+      scores: [
+        { criterionId: 'kvalitet', score: kvalitet },
+        { criterionId: 'tilgjengelighet', score: tilgjengelighet },
+      ],
     });
-    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    expectStatus(answer, 200, `score bid ${bidId}`);
     return answer;
   };
 
   /** Requests the ranking and waits until the workflow has computed it and waits for the award. */
   rank = async () => {
-    const answer = await this.stack.request('POST', `/tenders/${this.id}/ranking`, {
-      token: this.who.officer,
-      body: { version: await this.version() },
+    const answer = await this.api.call('POST', `/tenders/${this.id}/ranking`, this.who.officer, {
+      version: await this.version(),
     });
-    expect(answer.status, JSON.stringify(answer.body)).toBe(202);
+    expectStatus(answer, 202, 'ask for the ranking');
     await this.waitingIn('AwaitAwardDecision');
-    return (await this.stack.request('GET', `/tenders/${this.id}/ranking`, { token: this.who.officer })).body;
+    return expectStatus(
+      await this.api.call('GET', `/tenders/${this.id}/ranking`, this.who.officer),
+      200,
+      'read the ranking',
+    );
   };
 
-  award = async () => {
-    const answer = await this.stack.request('POST', `/tenders/${this.id}/award`, {
-      token: this.who.officer,
-      body: { version: await this.version() },
-    });
-    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-    return answer.body;
-  };
+  award = async () =>
+    expectStatus(
+      await this.api.call('POST', `/tenders/${this.id}/award`, this.who.officer, {
+        version: await this.version(),
+      }),
+      200,
+      'award',
+    );
 
   passStandstill = async () => {
-    const award = await this.stack.request('GET', `/tenders/${this.id}/award`, { token: this.who.officer });
-    await this.stack.advanceClockTo(new Date(Date.parse(award.body.standstillEndsAt) + 60_000));
+    const award = await this.api.call('GET', `/tenders/${this.id}/award`, this.who.officer);
+    await this.api.advanceClock({ to: new Date(Date.parse(award.body.standstillEndsAt) + 60_000) });
     await this.finished();
   };
 
   cancel = (reason: string, lotIds?: string[]) =>
     this.version().then((version) =>
-      this.stack.request('POST', `/tenders/${this.id}/cancel`, {
-        token: this.who.officer,
-        body: { version, reason, ...(lotIds ? { lotIds } : {}) },
+      this.api.call('POST', `/tenders/${this.id}/cancel`, this.who.officer, {
+        version,
+        reason,
+        ...(lotIds ? { lotIds } : {}),
       }),
     );
 }
