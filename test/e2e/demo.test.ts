@@ -1,0 +1,97 @@
+/**
+ * The demo (npm run demo) against the tests' local stack, step by step, so that it cannot rot
+ * unnoticed: the steps are the demo's own (scripts/demo/), on the same API client, and each throws at
+ * the first unexpected answer. What the demo only prints (the refusals it shows off) is checked here.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  type AnnouncedTender,
+  auditStep,
+  awardStep,
+  colonoscopyTenderStep,
+  type DemoContext,
+  helseOgArbeid,
+  LAST_OPTION_DAY,
+  openDemo,
+} from '../../scripts/demo/index.ts';
+import { helseOgArbeidLots } from '../helpers/fixtures.ts';
+import { startTestStack, type TestStack } from '../support/local-stack.ts';
+
+let stack: TestStack;
+let ctx: DemoContext;
+let startedAt: Date;
+const lines: string[] = [];
+const printed = () => lines.join('\n');
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  startedAt = await stack.client.now();
+  ctx = await openDemo(stack.client, (line) => lines.push(line));
+});
+afterAll(() => stack?.stop());
+
+// What the step printed, when it fails: where the story stopped.
+beforeEach(({ onTestFailed }) => {
+  const from = lines.length;
+  onTestFailed(() => console.log(lines.slice(from).join('\n')));
+});
+
+describe('the demo, step by step against the local stack', () => {
+  let announced: AnnouncedTender | undefined;
+  /** The tender of the step before; a step after a failed one fails saying so. */
+  const tender = (): AnnouncedTender => {
+    if (!announced) throw new Error('the colonoscopy tender step did not complete');
+    return announced;
+  };
+
+  it('registers the Helse og arbeid agreements, decides, exercises an option, renegotiates 2027 and amends it', async () => {
+    const outcome = await helseOgArbeid(ctx);
+    // The seed agreements' option must be exercised by 1 December 2026: after it, the demo skips this part.
+    expect(outcome.skipped).toBe(startedAt.toISOString() > LAST_OPTION_DAY);
+    if (outcome.skipped) return;
+    expect(outcome.registered).toBe(helseOgArbeidLots.flatMap((lot) => lot.supplierIds).length);
+    expect(outcome.statuses).toEqual({ expired: outcome.registered - 1, extended: 1 });
+    expect(printed()).toContain('the supplier counters: 3000 at 1375 NOK (countered)');
+    expect(printed()).toContain('konsultasjoner: agreed 3000 + amendments 1500 = 4500; used 780');
+  }, 180_000);
+
+  it('drafts, refuses, edits and announces the colonoscopy tender, answers questions and takes sealed bids', async () => {
+    announced = await colonoscopyTenderStep(ctx);
+    const out = printed();
+    expect(out).toContain('answers 201 with the same id: true');
+    expect(out).toMatch(/422 .*#\/awardCriteria/);
+    expect(out).toContain('a stale edit now answers 409');
+    expect(out).toContain('supplier: 404, Helse Vest officer: 404');
+    expect(out.match(/asker shown to AiR: false/g)).toHaveLength(3);
+    expect(out).toContain('the officer sees only counts while sealed: innlandet 2, telemark-vestfold 3');
+    expect(out).toContain('reading a sealed bid as the officer: 403');
+  }, 120_000);
+
+  it('opens it at the deadline, qualifies, scores, ranks, awards and creates the framework agreements', async () => {
+    const { ranking, award, agreements } = await awardStep(ctx, tender());
+    expect(printed()).toContain('late bid from Unicare Steffensrud: 422');
+    expect(
+      ranking.lots.map((lot: { lotId: string; ranking: { supplierId: string }[] }) => [
+        lot.lotId,
+        lot.ranking.map((r) => r.supplierId),
+      ]),
+    ).toEqual([
+      ['innlandet', ['norsk-arbeidshelse-as', 'falck-norge-as']],
+      ['telemark-vestfold', ['norsk-arbeidshelse-as', 'unicare-steffensrud-as']],
+    ]);
+    expect(award.lots.map((lot: { status: string }) => lot.status)).toEqual(['awarded', 'awarded']);
+    expect(agreements).toHaveLength(3);
+    expect((await tender().flow.tender()).status).toBe('complete');
+  }, 120_000);
+
+  it('shows auditors an intact audit trail, the merged history and the OCDS publication', async () => {
+    const { verified, history, ocds } = await auditStep(ctx, tender().flow.id);
+    expect(verified).toMatchObject({ ok: true, findings: [] });
+    expect(history.items.length).toBeGreaterThan(0);
+    expect(ocds.releases.map((r: { tag: string[] }) => r.tag.join('+'))).toContain('contract');
+  }, 60_000);
+
+  it('printed every value it meant to print', () => {
+    expect(printed()).not.toMatch(/undefined|NaN/);
+  });
+});
