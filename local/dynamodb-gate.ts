@@ -4,6 +4,12 @@
  * operation (a transaction needs the action of each of its items), the table or index it names,
  * and the partition keys it touches (`dynamodb:LeadingKeys`). Refused calls answer
  * AccessDeniedException and never reach the database.
+ *
+ * It also does what DynamoDB does and DynamoDB Local does not: a transaction that touches an item
+ * another transaction in flight holds is cancelled (`TransactionCanceledException`, reason
+ * `TransactionConflict` at that item's position), and a single write to such an item is refused
+ * (`TransactionConflictException`). DynamoDB Local runs transactions one after the other and never
+ * says so, which would hide what many bids checking one tender at its deadline meet on AWS.
  */
 import { request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Request } from '../functions/access.ts';
@@ -63,8 +69,36 @@ export const requestsOf = (operation: string, body: Payload): Request[] => {
   }
 };
 
+/** The item a transaction entry or a single write names, as one string. */
+const itemOf = (table: string | undefined, key: Payload): string =>
+  JSON.stringify([table, key?.[tableShape.partitionKey], key?.[tableShape.sortKey]]);
+
+/** The items of a TransactWriteItems, in order. */
+const transactionItems = (body: Payload): string[] =>
+  (body.TransactItems ?? []).map((t: Payload) => {
+    if (t.Put) return itemOf(t.Put.TableName, t.Put.Item);
+    const entry = t.Update ?? t.Delete ?? t.ConditionCheck;
+    return itemOf(entry?.TableName, entry?.Key);
+  });
+
+const singleWriteItem = (operation: string, body: Payload): string | undefined => {
+  if (operation === 'PutItem') return itemOf(body.TableName, body.Item);
+  if (operation === 'UpdateItem' || operation === 'DeleteItem') return itemOf(body.TableName, body.Key);
+  return undefined;
+};
+
 export class DynamoGate {
   private server: Server | undefined;
+  /** Items held by the transaction DynamoDB Local is executing, with how many hold each. */
+  private readonly held = new Map<string, number>();
+  /**
+   * DynamoDB Local executes transactions one at a time: the gate queues them itself, so that an
+   * item counts as held while its transaction executes, not while it waits in DynamoDB Local's
+   * queue (which AWS does not have), and a transaction conflicts with the one executing when it arrives.
+   */
+  private transactions: Promise<void> = Promise.resolve();
+  /** Transactions cancelled and single writes refused for a transaction in flight (a figure for tests). */
+  conflicts = 0;
 
   constructor(
     private readonly target: string,
@@ -91,8 +125,10 @@ export class DynamoGate {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readRawBody(req);
     const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+    let payload: Payload;
     try {
-      this.access.check(req.headers, requestsOf(operation, JSON.parse(body.toString('utf8') || '{}')));
+      payload = JSON.parse(body.toString('utf8') || '{}');
+      this.access.check(req.headers, requestsOf(operation, payload));
     } catch (error) {
       const denied = (error as Error).name === 'AccessDeniedException';
       res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
@@ -104,6 +140,32 @@ export class DynamoGate {
       );
       return;
     }
+    const items = operation === 'TransactWriteItems' ? transactionItems(payload) : [];
+    const single = singleWriteItem(operation, payload);
+    if (items.some((item) => this.held.has(item)) || (single && this.held.has(single))) {
+      this.conflicts++;
+      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify(single ? singleWriteConflict() : transactionConflict(items, this.held)));
+      return;
+    }
+    if (!items.length) return this.forward(req, res, body);
+    const turn = this.transactions.then(async () => {
+      for (const item of items) this.held.set(item, (this.held.get(item) ?? 0) + 1);
+      try {
+        await this.forward(req, res, body);
+      } finally {
+        for (const item of items) {
+          const holders = (this.held.get(item) ?? 1) - 1;
+          if (holders > 0) this.held.set(item, holders);
+          else this.held.delete(item);
+        }
+      }
+    });
+    this.transactions = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async forward(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
     const url = new URL(this.target);
     await new Promise<void>((resolve, reject) => {
       const forward = httpRequest(
@@ -126,3 +188,21 @@ export class DynamoGate {
     });
   }
 }
+
+const transactionConflict = (items: string[], held: Map<string, number>) => {
+  const reasons = items.map((item) =>
+    held.has(item)
+      ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' }
+      : { Code: 'None' },
+  );
+  return {
+    __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
+    CancellationReasons: reasons,
+    Message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(', ')}]`,
+  };
+};
+
+const singleWriteConflict = () => ({
+  __type: 'com.amazonaws.dynamodb.v20120810#TransactionConflictException',
+  message: 'Transaction is ongoing for the item',
+});

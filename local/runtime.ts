@@ -103,6 +103,8 @@ export interface LocalRuntime {
   invoke: (key: FunctionKey, event: unknown) => Promise<unknown>;
   /** Local IAM: what each function used, and what was refused. */
   access: LocalAccessControl;
+  /** The functions' way to DynamoDB: access checks and transaction conflicts as on AWS. */
+  dynamoGate: DynamoGate;
   issuer: DevIssuer;
   stop(): Promise<void>;
 }
@@ -258,6 +260,7 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
       bus,
       endpoint,
       access,
+      dynamoGate: gate,
       invoke: invokeFunction,
       issuer,
       stop,

@@ -18,7 +18,7 @@ import { type AuditEvent, GENESIS, hashEvent } from '../domain/audit.ts';
 import { nowIso } from '../shared/clock.ts';
 import { ddb } from './clients.ts';
 import { env } from './env.ts';
-import { AlreadyExists, ExtraConditionFailed, VersionConflict } from './store-errors.ts';
+import { AlreadyExists, ExtraConditionFailed, StoreBusy, VersionConflict } from './store-errors.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -139,6 +139,68 @@ const conditionFailedAt = (error: unknown): number | undefined => {
   return failed >= 0 ? failed : undefined;
 };
 
+/** Whether DynamoDB cancelled the transaction because another one held one of its items, and for no condition. */
+const conflictedOnly = (error: unknown): boolean => {
+  if ((error as Error | undefined)?.name !== 'TransactionCanceledException') return false;
+  const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
+  return (
+    reasons.some((r) => r?.Code === 'TransactionConflict') &&
+    !reasons.some((r) => r?.Code === 'ConditionalCheckFailed')
+  );
+};
+
+/** How a transaction that met another one is tried again: full jitter, exponential, capped. */
+export const CONFLICT_RETRY = { attempts: 10, baseMs: 15, capMs: 1_000 } as const;
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Sends one transaction, again after a random pause while DynamoDB cancels it only because a
+ * concurrent transaction holds one of its items (`TransactionConflict`, e.g. many bids checking
+ * one tender at its deadline). A cancelled transaction wrote nothing, so sending it again is safe;
+ * its conditions are checked anew each time. Still conflicted after every attempt: StoreBusy.
+ */
+const transact = async (
+  items: TransactItem[],
+  movedAt?: () => Promise<number | undefined>,
+): Promise<void> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ddb().send(new TransactWriteCommand({ TransactItems: items }));
+      return;
+    } catch (error) {
+      if (!conflictedOnly(error)) throw error;
+      if (attempt >= CONFLICT_RETRY.attempts)
+        throw new StoreBusy(`The transaction met concurrent ones ${attempt} times; nothing was written`);
+      await pause(Math.random() * Math.min(CONFLICT_RETRY.capMs, CONFLICT_RETRY.baseMs * 2 ** attempt));
+      // Another writer may have won meanwhile: then the condition fails whatever happens, say so now.
+      const moved = movedAt && (await movedAt());
+      if (moved !== undefined) throw new VersionMoved(moved);
+    }
+  }
+};
+
+/** A retry could only fail the version condition at transaction position `at`: mapped by the caller. */
+class VersionMoved extends Error {
+  readonly at: number;
+  constructor(at: number) {
+    super(`The item at position ${at} changed`);
+    this.at = at;
+  }
+}
+
+/**
+ * The transaction position of the first aggregate that is no longer at the version it was read at
+ * (a strongly consistent read each), or undefined while all are.
+ */
+const firstMovedOf = (aggregates: { at: number; key: Keyed; version: number }[]) => async () => {
+  for (const { at, key, version } of aggregates) {
+    const current = await getItem<{ version?: number }>(key);
+    if (current?.version !== version) return at;
+  }
+  return undefined;
+};
+
 /** DynamoDB allows 100 items per transaction: two per aggregate (the item and its audit event). */
 export const MAX_AGGREGATES_PER_COMMIT = 49;
 
@@ -152,12 +214,19 @@ export const commitAll = async (
 ): Promise<{ item: Keyed & Versioned; event: AuditEvent }[]> => {
   const at = nowIso();
   const prepared = inputs.map((input) => prepare(input, at));
+  // Each aggregate's item is at position 2·i of the transaction, its audit event after it.
+  const updated = inputs.flatMap((input, i) =>
+    input.before
+      ? [{ at: 2 * i, key: { PK: input.after.PK, SK: input.after.SK }, version: input.before.version }]
+      : [],
+  );
   try {
-    await ddb().send(
-      new TransactWriteCommand({ TransactItems: [...prepared.flatMap((p) => p.items), ...extra] }),
+    await transact(
+      [...prepared.flatMap((p) => p.items), ...extra],
+      updated.length ? firstMovedOf(updated) : undefined,
     );
   } catch (error) {
-    const failed = conditionFailedAt(error);
+    const failed = error instanceof VersionMoved ? error.at : conditionFailedAt(error);
     if (failed === undefined) throw error;
     const input = inputs[Math.floor(failed / 2)];
     if (!input) throw new ExtraConditionFailed(failed - 2 * inputs.length);
@@ -187,23 +256,23 @@ export const writeIfUnchanged = async (
   items: TransactItem[],
 ): Promise<void> => {
   try {
-    await ddb().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            ConditionCheck: {
-              TableName: tableName(),
-              Key: { PK: aggregate.PK, SK: aggregate.SK },
-              ConditionExpression: 'version = :version',
-              ExpressionAttributeValues: { ':version': aggregate.version },
-            },
+    const key = { PK: aggregate.PK, SK: aggregate.SK };
+    await transact(
+      [
+        {
+          ConditionCheck: {
+            TableName: tableName(),
+            Key: { PK: aggregate.PK, SK: aggregate.SK },
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeValues: { ':version': aggregate.version },
           },
-          ...items,
-        ],
-      }),
+        },
+        ...items,
+      ],
+      firstMovedOf([{ at: 0, key, version: aggregate.version }]),
     );
   } catch (error) {
-    const failed = conditionFailedAt(error);
+    const failed = error instanceof VersionMoved ? error.at : conditionFailedAt(error);
     if (failed === undefined) throw error;
     if (failed > 0) throw new ExtraConditionFailed(failed - 1);
     throw new VersionConflict(

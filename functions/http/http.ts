@@ -263,6 +263,8 @@ export const httpHandler = <A extends AreaRoutes>(area: A, impl: Handlers<A>) =>
       return toResult(await fn(request), route);
     } catch (error) {
       const problem = asProblem(error);
+      if (problem && problem.status >= 500 && !(error instanceof Problem))
+        log.error('dependency unavailable', { routeKey: event.routeKey, error });
       if (problem) return problemResult(problem, path);
       log.error('unhandled error', { routeKey: event.routeKey, error });
       return problemResult(

@@ -1,11 +1,12 @@
 /**
  * `Idempotency-Key` on creating POSTs: the record is written in the same transaction as the thing
  * created, so a retried request replays the first answer and never creates twice, even when two
- * retries race (the loser's transaction fails on the record's condition and replays the winner's).
+ * retries race (the loser's transaction fails on the record's condition, or on the created item's,
+ * and replays the winner's answer).
  */
 
 import { getItem, type Keyed, type TransactItem, tableName } from '../adapters/store.ts';
-import { ExtraConditionFailed } from '../adapters/store-errors.ts';
+import { ExtraConditionFailed, StoreConflict } from '../adapters/store-errors.ts';
 import type { Principal } from '../domain/actors.ts';
 import { canonicalJson, sha256 } from '../shared/canonical.ts';
 import { nowMs } from '../shared/clock.ts';
@@ -75,7 +76,10 @@ export const createIdempotently = async (
   try {
     return await create(remember);
   } catch (error) {
-    if (error instanceof ExtraConditionFailed) {
+    // A concurrent retry with the same key won: its transaction wrote the record, and ours failed on
+    // the record's condition, or first on the thing itself when its id comes from the request (a
+    // supplier's from its name). Either way the winner's answer is the one to replay.
+    if (error instanceof ExtraConditionFailed || error instanceof StoreConflict) {
       const winner = await getItem<IdempotencyRecord>(key);
       if (winner) return replay(winner, requestHash);
     }

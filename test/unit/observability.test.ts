@@ -90,7 +90,7 @@ describe('HttpServerErrors', () => {
   it('logs the unhandled error with its name, message and stack and the request ids', async () => {
     ddbMock
       .on(GetCommand)
-      .rejects(Object.assign(new Error('DynamoDB is down'), { name: 'ServiceUnavailable' }));
+      .rejects(Object.assign(new Error('DynamoDB is down'), { name: 'SerializationException' }));
     await handler(supplier, { ...lambdaContext(), awsRequestId: 'lambda-req-7' });
     const [entry] = errors();
     expect(entry).toMatchObject({
@@ -100,11 +100,29 @@ describe('HttpServerErrors', () => {
       function_request_id: 'lambda-req-7',
       correlation_id: 'req-1',
       routeKey: 'GET /reference/suppliers/{supplierId}',
-      error: { name: 'ServiceUnavailable', message: 'DynamoDB is down' },
+      error: { name: 'SerializationException', message: 'DynamoDB is down' },
     });
     expect((entry?.error as { stack?: string } | undefined)?.stack).toContain(
-      'ServiceUnavailable: DynamoDB is down',
+      'SerializationException: DynamoDB is down',
     );
+  });
+
+  it('answers a transient AWS failure 503 with Retry-After, counts it, and logs it with the error', async () => {
+    ddbMock
+      .on(GetCommand)
+      .rejects(Object.assign(new Error('DynamoDB is down'), { name: 'ServiceUnavailable' }));
+    const res = await handler(supplier, { ...lambdaContext(), awsRequestId: 'lambda-req-8' });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers).toMatchObject({ 'retry-after': '1', 'content-type': 'application/problem+json' });
+    expect(JSON.parse(res.body as string)).toMatchObject({ status: 503, title: 'Temporarily unavailable' });
+    expect(emf()[0]).toMatchObject({ service: 'referenceApi', HttpServerErrors: 1 });
+    expect(errors()[0]).toMatchObject({
+      level: 'ERROR',
+      message: 'dependency unavailable',
+      function_request_id: 'lambda-req-8',
+      routeKey: 'GET /reference/suppliers/{supplierId}',
+      error: { name: 'ServiceUnavailable', message: 'DynamoDB is down' },
+    });
   });
 });
 

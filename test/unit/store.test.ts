@@ -1,11 +1,12 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { buildAuditEvent, commit, writeIfUnchanged } from '../../functions/adapters/store.ts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { buildAuditEvent, CONFLICT_RETRY, commit, writeIfUnchanged } from '../../functions/adapters/store.ts';
 import {
   AlreadyExists,
   ExtraConditionFailed,
+  StoreBusy,
   VersionConflict,
 } from '../../functions/adapters/store-errors.ts';
 import { GENESIS, hashEvent, recomputeHash, verifyChain } from '../../functions/domain/audit.ts';
@@ -159,7 +160,74 @@ describe('store conflicts', () => {
   });
 
   it('leaves other failures as they are', async () => {
-    ddbMock.on(TransactWriteCommand).rejects(cancelled('TransactionConflict', 'None'));
+    ddbMock.on(TransactWriteCommand).rejects(cancelled('ThrottlingError', 'None'));
     await expect(commit(input({ version: 3 }))).rejects.toBeInstanceOf(TransactionCanceledException);
+    expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+
+  describe('a transaction that meets a concurrent one (TransactionConflict)', () => {
+    beforeEach(() => {
+      vi.spyOn(Math, 'random').mockReturnValue(0); // no pause between attempts
+      // Between attempts the store reads the aggregate: still at the version it was read at.
+      ddbMock.on(GetCommand).resolves({ Item: { PK: 'TENDER#t1', SK: 'TENDER', version: 3 } });
+    });
+    afterEach(() => vi.restoreAllMocks());
+
+    it('is sent again, the same, until it gets through', async () => {
+      ddbMock
+        .on(TransactWriteCommand)
+        .rejectsOnce(cancelled('None', 'TransactionConflict'))
+        .rejectsOnce(cancelled('TransactionConflict', 'None'))
+        .resolves({});
+      const { event } = await commit(input({ version: 3 }));
+      expect(event.seq).toBe(4);
+      const sent = ddbMock.commandCalls(TransactWriteCommand).map((c) => c.args[0].input);
+      expect(sent).toHaveLength(3);
+      expect(sent[2]).toEqual(sent[0]);
+    });
+
+    it('ends as StoreBusy after every attempt, which the HTTP edge answers 503 with Retry-After', async () => {
+      ddbMock.on(TransactWriteCommand).rejects(cancelled('TransactionConflict', 'None'));
+      const error = await commit(input({ version: 3 })).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreBusy);
+      expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(CONFLICT_RETRY.attempts);
+      expect(asProblem(error)?.status).toBe(503);
+    });
+
+    it('is not retried when a condition failed too: that is a conflict of versions', async () => {
+      ddbMock.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'TransactionConflict'));
+      await expect(commit(input({ version: 3 }))).rejects.toBeInstanceOf(VersionConflict);
+      expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(1);
+    });
+
+    it('stops at once with VersionConflict when another writer won meanwhile', async () => {
+      ddbMock.on(TransactWriteCommand).rejects(cancelled('TransactionConflict', 'None'));
+      ddbMock.on(GetCommand).resolves({ Item: { PK: 'TENDER#t1', SK: 'TENDER', version: 4 } });
+      await expect(commit(input({ version: 3 }))).rejects.toBeInstanceOf(VersionConflict);
+      expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(1);
+      expect(ddbMock.commandCalls(GetCommand)[0]?.args[0].input).toMatchObject({
+        Key: { PK: 'TENDER#t1', SK: 'TENDER' },
+        ConsistentRead: true,
+      });
+    });
+
+    it('waits a random, growing, capped pause between attempts (full jitter)', async () => {
+      vi.mocked(Math.random).mockReturnValue(0.999);
+      ddbMock
+        .on(TransactWriteCommand)
+        .rejectsOnce(cancelled('TransactionConflict'))
+        .rejectsOnce(cancelled('TransactionConflict'))
+        .resolves({});
+      const pauses: number[] = [];
+      const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout');
+      setTimeoutSpy.mockImplementation(((fn: () => void, ms: number) => {
+        pauses.push(ms);
+        fn();
+        return 0;
+      }) as never);
+      await writeIfUnchanged({ PK: 'TENDER#t1', SK: 'TENDER', version: 3 }, []);
+      // Random in [0, min(cap, base·2^attempt)): 15·2 and 15·4 ms here, never the cap of a second.
+      expect(pauses.map(Math.round)).toEqual([30, 60]);
+    });
   });
 });

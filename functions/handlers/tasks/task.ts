@@ -7,7 +7,7 @@
  */
 import type * as z from 'zod/mini';
 import { withObservability } from '../../adapters/observability.ts';
-import { StoreConflict } from '../../adapters/store-errors.ts';
+import { StoreBusy, StoreConflict } from '../../adapters/store-errors.ts';
 import { log } from '../../shared/log.ts';
 
 /** A failure the workflow handles by name. */
@@ -31,9 +31,15 @@ export const VERSION_CONFLICT = 'VersionConflict';
  */
 export const TRANSACTION_CANCELLED = 'TransactionCanceledException';
 
-/** The error as the workflow should see it: a write that lost to another becomes `VersionConflict`. */
-export const asTaskError = (error: unknown): unknown =>
-  error instanceof StoreConflict ? new TaskError(VERSION_CONFLICT, error.message) : error;
+/**
+ * The error as the workflow should see it: a write that lost to another becomes `VersionConflict`,
+ * a transaction the store could not get through concurrent ones `TransactionCanceledException`.
+ */
+export const asTaskError = (error: unknown): unknown => {
+  if (error instanceof StoreConflict) return new TaskError(VERSION_CONFLICT, error.message);
+  if (error instanceof StoreBusy) return new TaskError(TRANSACTION_CANCELLED, error.message);
+  return error;
+};
 
 /**
  * A task module's Lambda handler: parses the input (one variant per task, `task` naming it), runs
