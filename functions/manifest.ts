@@ -58,6 +58,10 @@ export interface FunctionSpec {
   access: FunctionAccess;
 }
 
+/** A function's timeout: its own, or Lambda's here (the stack and the local runtime both read this). */
+export const timeoutSecondsOf = (spec: Pick<FunctionSpec, 'entry' | 'timeoutSeconds'>): number =>
+  spec.timeoutSeconds ?? 10;
+
 export const functions = {
   tendersApi: {
     entry: 'functions/handlers/api/tenders.ts',
@@ -74,7 +78,7 @@ export const functions = {
     entry: 'functions/handlers/api/bidding.ts',
     description: 'HTTP API: questions, sealed bids, qualification and scores',
     access: {
-      table: ['GetItem', 'Query', 'PutItem', 'ConditionCheckItem'],
+      table: ['GetItem', 'Query', 'PutItem'],
       bus: true,
     },
   },

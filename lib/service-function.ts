@@ -13,7 +13,12 @@ import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lam
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { environmentOf, type Resources, statementsOf } from '../functions/access.ts';
-import type { FunctionAccess, FunctionKey, FunctionSpec } from '../functions/manifest.ts';
+import {
+  type FunctionAccess,
+  type FunctionKey,
+  type FunctionSpec,
+  timeoutSecondsOf,
+} from '../functions/manifest.ts';
 import { nagSpelling } from './naming.ts';
 
 export interface ServiceFunctionProps {
@@ -89,7 +94,7 @@ export class ServiceFunction extends Construct {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: spec.memoryMb ?? 1024,
-      timeout: Duration.seconds(spec.timeoutSeconds ?? 10),
+      timeout: Duration.seconds(timeoutSecondsOf(spec)),
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

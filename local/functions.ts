@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
-import { type FunctionKey, type FunctionSpec, functions } from '../functions/manifest.ts';
+import { type FunctionKey, type FunctionSpec, functions, timeoutSecondsOf } from '../functions/manifest.ts';
 import { lambdaContext, shareClockOffset } from './sandbox.ts';
 
 export const ACCOUNT = '000000000000';
@@ -66,7 +66,7 @@ class FunctionWorker {
     environment: Record<string, string>,
     private readonly onExit: () => void,
   ) {
-    this.timeoutMs = (spec.timeoutSeconds ?? 10) * 1000;
+    this.timeoutMs = timeoutSecondsOf(spec) * 1000;
     this.worker = new Worker(new URL('./function-host.ts', import.meta.url), {
       env: environment,
       workerData: {

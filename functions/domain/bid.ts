@@ -58,6 +58,8 @@ export interface Bid extends BidContent {
   /** Server time of the accepted submission (the latest one). */
   receivedAt: string;
   contentSha256: string;
+  /** The tender content revision the bid was checked against (functions/domain/opening.ts). */
+  tenderRevision?: number;
   invalidatedReason?: string;
   qualification?: { qualified: boolean; reason?: string; by: { sub: string; name: string }; at: string };
   version: number;

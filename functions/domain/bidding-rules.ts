@@ -4,8 +4,10 @@
  * (functions/handlers/api/bidding.ts) loads, calls these, commits and answers.
  * Pure: no AWS, no HTTP.
  */
+
 import { type Bid, type BidContent, beforeDeadline, bidProblems, contentHash, isValidBid } from './bid.ts';
 import { type EvaluatorScores, scoreProblems } from './evaluation.ts';
+import { revisionOf } from './opening.ts';
 import { cannotAsk, type Question } from './question.ts';
 import {
   Refusal,
@@ -38,16 +40,25 @@ export const assertAcceptsBids = (tender: Pick<Tender, 'bidDeadline' | 'status'>
 };
 
 /**
- * Why a bid whose tender moved between its check and its commit was not stored: late, or the
- * tender changed (read it again and resubmit).
+ * A bid is stored without touching the tender item (functions/domain/opening.ts); read again
+ * after storing, the tender may have moved meanwhile: changed materially, cancelled, or the lot
+ * closed. Then the stored bid answers a tender that is no longer there: it is invalidated and the
+ * supplier told to read the tender again. Undefined when the bid stands.
  */
-export const refusalAfterTenderMoved = (
-  current: Pick<Tender, 'bidDeadline' | 'status'> | undefined,
-  at: string,
-): Refusal => {
-  if (current?.status !== 'tendering' || !beforeDeadline(current, new Date(at)))
-    return lateRefusal(current ?? { bidDeadline: 'unknown', status: 'tendering' }, at);
-  return refuseConflict('The tender changed while your bid was checked; read the tender again and resubmit');
+export const changedWhileStored = (
+  checked: Pick<Tender, 'contentRevision'>,
+  current: Pick<Tender, 'contentRevision' | 'status' | 'lots' | 'lotOutcomes'> | undefined,
+  lotId: string,
+): Refusal | undefined => {
+  if (
+    current?.status === 'tendering' &&
+    revisionOf(current) === revisionOf(checked) &&
+    lotIsOpen(current, lotId)
+  )
+    return undefined;
+  return refuseConflict(
+    'The tender changed while your bid was stored, so the bid does not count; read the tender again and resubmit',
+  );
 };
 
 /** A lot of the tender that is still in play. */
@@ -108,6 +119,7 @@ export const submitBid = (
     submittedBy: by,
     receivedAt: at,
     contentSha256: contentHash(content),
+    tenderRevision: revisionOf(tender),
   };
   return {
     after,

@@ -12,6 +12,7 @@
  *                 unsuccessful      unsuccessful        cancel: draft…standstill → cancelled
  * Pure: no AWS, no HTTP; "now" and the reference lookups are passed in.
  */
+
 import type { EventDetail } from '../contracts/events.ts';
 import { type Bid, isValidBid } from './bid.ts';
 import {
@@ -20,6 +21,7 @@ import {
   type EvaluatorScores,
   type LotRanking,
 } from './evaluation.ts';
+import { answersOldContent, openingDue, openingIsDue } from './opening.ts';
 import { refuseConflict, refuseProblems, refuseRule, refuseState } from './refusal.ts';
 import {
   cancellable,
@@ -326,24 +328,40 @@ export const cancelledEvent = (
  * The opening at the bid deadline: each open lot without a valid bid is unsuccessful; the tender
  * is evaluated, or unsuccessful when no lot has a bid. Undefined when it was opened already.
  */
-export const open = (
+export const open = <B extends Pick<Bid, 'lotId' | 'status' | 'tenderRevision'>>(
   tender: TenderState,
-  bids: Pick<Bid, 'lotId' | 'status'>[],
+  bids: B[],
   now: Date,
 ):
   | (Transition & {
       lots: { lotId: string; validBids: number; status: string }[];
       unsuccessfulReason: string | undefined;
+      /** Bids that answer an earlier content of the tender (stored while it changed): invalidated. */
+      stale: { bid: B; after: B; reason: string }[];
     })
   | undefined => {
   assertNotCancelled(tender);
   if (tender.status !== 'tendering') return undefined;
-  if (!passed(tender.bidDeadline, now))
-    throw refuseState(`The bid deadline ${tender.bidDeadline} has not passed yet`, 'deadlineNotReached');
+  if (!openingIsDue(tender, now))
+    throw refuseState(
+      `The bids received before the deadline ${tender.bidDeadline} settle until ${openingDue(tender).toISOString()}`,
+      'deadlineNotReached',
+    );
   const at = iso(now);
+  const staleReason =
+    'The bid answers an earlier content of the tender (it was stored while the tender changed)';
+  const stale = bids
+    .filter((b) => answersOldContent(b, tender))
+    .map((bid) => ({
+      bid,
+      after: { ...bid, status: 'invalidated' as const, invalidatedReason: staleReason },
+      reason: staleReason,
+    }));
   const lotOutcomes: Record<string, LotOutcome> = { ...tender.lotOutcomes };
   const lots = openLotIds(tender).map((lotId) => {
-    const validBids = bids.filter((b) => b.lotId === lotId && isValidBid(b)).length;
+    const validBids = bids.filter(
+      (b) => b.lotId === lotId && isValidBid(b) && !answersOldContent(b, tender),
+    ).length;
     if (validBids === 0)
       lotOutcomes[lotId] = { status: 'unsuccessful', reason: 'No valid bid at the deadline', at };
     return { lotId, validBids, status: validBids === 0 ? 'unsuccessful' : 'open' };
@@ -364,6 +382,7 @@ export const open = (
     change: { status: { from: 'tendering', to: status }, openedAt: at, lots },
     lots,
     unsuccessfulReason,
+    stale,
   };
 };
 

@@ -1,5 +1,4 @@
 /** The bidding handler with DynamoDB and EventBridge mocked: sealing, lateness, receipts, questions. */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
   DynamoDBDocumentClient,
@@ -68,7 +67,7 @@ describe('bidding API handler', () => {
     busMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e' }] });
   });
 
-  it('stores a bid with its audit event (content hash only: sealed) and the tender check, in one transaction', async () => {
+  it('stores a bid with its audit event (content hash only: sealed) in one transaction, without the tender item', async () => {
     ddbMock.on(GetCommand).resolves({});
     ddbMock.on(GetCommand, { Key: { PK: `TENDER#${ID}`, SK: 'TENDER' } }).resolves({ Item: tender() });
     ddbMock.on(TransactWriteCommand).resolves({});
@@ -82,15 +81,23 @@ describe('bidding API handler', () => {
       contentSha256: sha256(canonicalJson(content)),
     });
     const items = ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
-    expect(items).toHaveLength(3);
-    expect(items[0]?.Put?.Item).toMatchObject({ SK: `BID#${res.json.bidId}`, prices: content.prices });
+    // The tender item is not part of it: at a deadline every bid would contend for it.
+    expect(items).toHaveLength(2);
+    expect(items[0]?.Put?.Item).toMatchObject({
+      SK: `BID#${res.json.bidId}`,
+      prices: content.prices,
+      tenderRevision: 0,
+    });
     expect(items[1]?.Put?.Item?.change).toEqual({
       lotId: 'innlandet',
       supplierId: 'falck-norge-as',
       contentSha256: res.json.contentSha256,
       receivedAt: res.json.receivedAt,
     });
-    expect(items[2]?.ConditionCheck?.ConditionExpression).toContain('bidDeadline > :now');
+    // Read again after storing: the tender as checked.
+    expect(ddbMock.commandCalls(GetCommand).filter((c) => c.args[0].input.Key?.SK === 'TENDER')).toHaveLength(
+      2,
+    );
     expect(busMock).toHaveReceivedCommandWith(PutEventsCommand, {
       Entries: [expect.objectContaining({ DetailType: 'Tender.BidReceived' })],
     });
@@ -104,23 +111,21 @@ describe('bidding API handler', () => {
     expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
-  it('turns a deadline passing during the write into the same refusal, not a 500', async () => {
-    const deadline = new Date(Date.now() + 2_000).toISOString();
+  it('invalidates a bid stored while the tender changed, and says so with a 409 problem', async () => {
     ddbMock.on(GetCommand).resolves({});
     ddbMock
       .on(GetCommand, { Key: { PK: `TENDER#${ID}`, SK: 'TENDER' } })
-      .resolvesOnce({ Item: tender({ bidDeadline: deadline }) })
-      .resolves({ Item: tender({ bidDeadline: '2026-01-01T12:00:00.000Z' }) });
-    ddbMock.on(TransactWriteCommand).rejects(
-      new TransactionCanceledException({
-        message: 'cancelled',
-        $metadata: {},
-        CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
-      }),
-    );
+      .resolvesOnce({ Item: tender() })
+      .resolves({ Item: tender({ contentRevision: 1, version: 5 }) });
+    ddbMock.on(TransactWriteCommand).resolves({});
     const res = await submit();
-    expect(res.statusCode).toBe(422);
-    expect(res.json.type).toContain('bid-deadline-passed');
+    expect(res.statusCode).toBe(409);
+    expect(res.json.detail).toContain('The tender changed while your bid was stored');
+    const writes = ddbMock.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems ?? []);
+    expect(writes).toHaveLength(2);
+    expect(writes[1]?.[0]?.Put?.Item).toMatchObject({ status: 'invalidated', version: 2 });
+    expect(writes[1]?.[1]?.Put?.Item).toMatchObject({ action: 'bid.invalidated' });
+    expect(busMock).not.toHaveReceivedCommand(PutEventsCommand);
   });
 
   it('shows officers only the number of bids per lot while sealed', async () => {

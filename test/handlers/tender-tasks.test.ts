@@ -18,9 +18,13 @@ import {
   earlyScheduleName,
   standstillScheduleName,
 } from '../../functions/contracts/timer-event.ts';
+import { BID_SETTLE_MS, openingDue } from '../../functions/domain/opening.ts';
 import { handler as timer } from '../../functions/handlers/events/timer.ts';
 import { handler as tasks } from '../../functions/handlers/tasks/tender-tasks.ts';
 import { colonoscopyBid, colonoscopyTender, lambdaContext } from '../helpers/fixtures.ts';
+
+/** When the bids of a tender with this deadline are opened. */
+const openingAt = (bidDeadline: string) => openingDue({ bidDeadline }).toISOString();
 
 const ddbMock = mockClient(DynamoDBDocumentClient);
 const sfnMock = mockClient(SFNClient);
@@ -149,7 +153,8 @@ describe('tender workflow tasks', () => {
       ExpressionAttributeValues: { ':version': 2 },
     });
     expect(items[1]?.Put?.Item).toMatchObject({ SK: 'TASKTOKEN#bidDeadline', taskToken: 'token-1' });
-    const deadline = tender().bidDeadline;
+    // The due moment of the deadline step: the opening (functions/domain/opening.ts).
+    const deadline = openingAt(tender().bidDeadline);
     expect(schedulerMock).toHaveReceivedCommandWith(CreateScheduleCommand, {
       Name: bidDeadlineScheduleName(ID, new Date(deadline)),
       GroupName: 'group',
@@ -299,7 +304,8 @@ describe("tender workflow tasks: recovery and the execution's year", () => {
 
   it('puts a timed step in the due index at its moment (for the daily sweep), a decision step not', async () => {
     ddbMock.on(TransactWriteCommand).resolves({});
-    const deadline = tender().bidDeadline;
+    // The due moment of the deadline step: the opening (functions/domain/opening.ts).
+    const deadline = openingAt(tender().bidDeadline);
     ddbMock
       .on(GetCommand)
       .resolves({ Item: tender({ announcementPublishedAt: '2026-11-02T10:00:01.000Z' }) });
@@ -399,7 +405,8 @@ describe('timer', () => {
     schedulerMock.reset();
     schedulerMock.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
     ddbMock.on(GetCommand).resolves({ Item: tender() });
-    const deadline = tender().bidDeadline;
+    // The due moment of the deadline step: the opening (functions/domain/opening.ts).
+    const deadline = openingAt(tender().bidDeadline);
     expect(await fire()).toEqual({ outcome: `re-armed for ${deadline}` });
     expect(schedulerMock).toHaveReceivedCommandWith(CreateScheduleCommand, {
       Name: bidDeadlineScheduleName(ID, new Date(deadline)),
@@ -422,10 +429,11 @@ describe('timer', () => {
     schedulerEnv();
     schedulerMock.reset();
     schedulerMock.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
-    const deadline = iso(Date.now() + 30_000);
+    const bidDeadline = iso(Date.now() + 30_000 - BID_SETTLE_MS);
+    const deadline = openingAt(bidDeadline);
     ddbMock
       .on(GetCommand, { Key: { PK: `TENDER#${ID}`, SK: 'TENDER' } })
-      .resolves({ Item: tender({ bidDeadline: deadline }) })
+      .resolves({ Item: tender({ bidDeadline }) })
       .on(GetCommand, { Key: { PK: `TENDER#${ID}`, SK: 'TASKTOKEN#bidDeadline' } })
       .resolves({ Item: { taskToken: 'token-4' } });
     const early = (n?: number) =>
@@ -617,14 +625,15 @@ describe('the daily sweep', () => {
     const moved = ddbMock
       .commandCalls(PutCommand)
       .find((c) => c.args[0].input.Item?.SK === 'TASKTOKEN#bidDeadline');
+    const opening = openingAt(extended);
     expect(moved?.args[0].input.Item).toMatchObject({
       GSI2PK: 'TIMERS#DUE',
-      GSI2SK: `${extended}#${ID}#bidDeadline`,
-      dueAt: extended,
+      GSI2SK: `${opening}#${ID}#bidDeadline`,
+      dueAt: opening,
     });
     expect(schedulerMock).toHaveReceivedCommandWith(CreateScheduleCommand, {
-      Name: bidDeadlineScheduleName(ID, new Date(extended)),
-      ScheduleExpression: atWholeMinute(Date.parse(extended)),
+      Name: bidDeadlineScheduleName(ID, new Date(opening)),
+      ScheduleExpression: atWholeMinute(Date.parse(opening)),
     });
   });
 

@@ -5,8 +5,8 @@ import {
   answerQuestion,
   askQuestion,
   assertOpened,
+  changedWhileStored,
   qualifyBid,
-  refusalAfterTenderMoved,
   scoreBid,
   submitBid,
   withdrawBid,
@@ -116,10 +116,18 @@ describe('submitBid', () => {
     });
   });
 
-  it('tells a lost race apart: late, or the tender changed meanwhile', () => {
-    expect(refusalAfterTenderMoved(tender(), at(1).toISOString()).kind).toBe('conflict');
-    expect(refusalAfterTenderMoved(tender('evaluation'), at(1).toISOString()).kind).toBe('late');
-    expect(refusalAfterTenderMoved(undefined, at(1).toISOString()).kind).toBe('late');
+  it('lets a stored bid stand unless the tender moved while it was stored', () => {
+    const t = tender();
+    expect(changedWhileStored(t, t, 'innlandet')).toBeUndefined();
+    expect(changedWhileStored(t, { ...t, contentRevision: 1 }, 'innlandet')?.kind).toBe('conflict');
+    expect(changedWhileStored(t, tender('cancelled'), 'innlandet')?.kind).toBe('conflict');
+    expect(changedWhileStored(t, undefined, 'innlandet')?.kind).toBe('conflict');
+    const lotClosed = {
+      ...t,
+      lotOutcomes: { innlandet: { status: 'cancelled' as const, reason: 'x', at: at(1).toISOString() } },
+    };
+    expect(changedWhileStored(t, lotClosed, 'innlandet')?.kind).toBe('conflict');
+    expect(changedWhileStored(t, lotClosed, 'telemark-vestfold')).toBeUndefined();
   });
 });
 

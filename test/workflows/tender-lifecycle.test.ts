@@ -4,10 +4,12 @@
  * timeout when the deadline is lost altogether, and a restart of the whole product while a tender
  * waits for its deadline.
  */
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openingDue } from '../../functions/domain/opening.ts';
 import { getStepToken, reindexTimer } from '../../functions/services/workflow/tender-steps.ts';
 import { colonoscopyBid, colonoscopyTender, DAY } from '../helpers/fixtures.ts';
 import { eventually } from '../support/eventually.ts';
@@ -44,9 +46,10 @@ describe('tender lifecycle workflow', () => {
     cleanups.push(() => stack.stop());
     const officer = await stack.tokenFor({ role: 'officer', entity: 'helse-sor-ost' });
     const tender = await announce(stack, officer);
+    // Due at the opening: the deadline and the settling time (functions/domain/opening.ts).
     expect(await getStepToken(tender.id, 'bidDeadline')).toMatchObject({
       GSI2PK: 'TIMERS#DUE',
-      dueAt: tender.bidDeadline,
+      dueAt: openingDue(tender).toISOString(),
     });
 
     // Lose the schedule, as a deleted or failed one would.
@@ -81,7 +84,7 @@ describe('tender lifecycle workflow', () => {
     // Lose the timer altogether: the schedule (as a deleted or failed one would) and the step's
     // entry in the due index that the daily sweep reads.
     const schedule = stack.runtime.scheduler.list('helsekjop').find((s) => s.Name.includes(tender.id));
-    expect(schedule?.ScheduleExpression).toBe(`at(${tender.bidDeadline.slice(0, 19)})`);
+    expect(schedule?.ScheduleExpression).toBe(`at(${openingDue(tender).toISOString().slice(0, 19)})`);
     stack.runtime.scheduler.delete(schedule?.Name ?? '', 'helsekjop');
     const token = await getStepToken(tender.id, 'bidDeadline');
     if (token) await reindexTimer(token, undefined);

@@ -16,6 +16,7 @@ import { AlreadyExists } from '../../adapters/store-errors.ts';
 import type { SystemActor } from '../../domain/actors.ts';
 import { addDays } from '../../domain/agreement.ts';
 import { expireAgreement } from '../../domain/agreement-lifecycle.ts';
+import { openingDue } from '../../domain/opening.ts';
 import { negotiationStage } from '../../domain/performance.ts';
 import { entities } from '../../domain/reference-data.ts';
 import { timerVerdict } from '../../domain/timing.ts';
@@ -72,7 +73,8 @@ const timers: Record<
   'tender.bidDeadline': {
     step: 'bidDeadline',
     status: 'tendering',
-    due: (t) => t.bidDeadline,
+    // The opening waits for the bids received before the deadline (functions/domain/opening.ts).
+    due: (t) => openingDue(t).toISOString(),
     name: bidDeadlineScheduleName,
   },
   'tender.standstillEnd': {

@@ -8,7 +8,13 @@ import * as z from 'zod/mini';
 import { publishEvent } from '../../adapters/event-bus.ts';
 import { upsertOneTimeSchedule } from '../../adapters/scheduler.ts';
 import { completeTask } from '../../adapters/step-functions.ts';
-import { commit, type Keyed, withoutKeys } from '../../adapters/store.ts';
+import {
+  commit,
+  commitAll,
+  type Keyed,
+  MAX_AGGREGATES_PER_COMMIT,
+  withoutKeys,
+} from '../../adapters/store.ts';
 import { StoreConflict } from '../../adapters/store-errors.ts';
 import type { SystemActor } from '../../domain/actors.ts';
 import { commitWithReminders } from '../../services/reminders.ts';
@@ -19,6 +25,7 @@ import { bidDeadlineScheduleName, standstillScheduleName } from '../../contracts
 import { agreementFromAward } from '../../domain/agreement.ts';
 import { isValidBid } from '../../domain/bid.ts';
 import { bidderResults, rankLot } from '../../domain/evaluation.ts';
+import { openingDue, openingIsDue } from '../../domain/opening.ts';
 import { Refusal, type RefusalCode } from '../../domain/refusal.ts';
 import { openLotIds } from '../../domain/tender.ts';
 import {
@@ -33,6 +40,7 @@ import {
 } from '../../domain/tender-lifecycle.ts';
 import { agreementItem, getAgreement } from '../../services/store/agreements.ts';
 import {
+  bidKey,
   getTender,
   listBids,
   listRankings,
@@ -129,19 +137,22 @@ const asTenderTaskError = (error: unknown): unknown => {
   return name ? new WorkflowError(name, error.message) : new Error(error.message);
 };
 
+/** A transition of the tender decided in the domain, as the store commits it with its audit event. */
+const transitionInput = (before: TenderItem, transition: Transition, executionArn: string) => ({
+  aggregate: { type: 'tender', id: before.id },
+  entityId: before.entityId,
+  before,
+  after: tenderItem(transition.after),
+  actor: workflowActor,
+  action: transition.action,
+  change: transition.change,
+  executionArn,
+  ...(transition.reason ? { reason: transition.reason } : {}),
+});
+
 /** Commits a transition of the tender decided in the domain, with its audit event. */
 const commitTransition = async (before: TenderItem, transition: Transition, executionArn: string) => {
-  const { item } = await commit({
-    aggregate: { type: 'tender', id: before.id },
-    entityId: before.entityId,
-    before,
-    after: tenderItem(transition.after),
-    actor: workflowActor,
-    action: transition.action,
-    change: transition.change,
-    executionArn,
-    ...(transition.reason ? { reason: transition.reason } : {}),
-  });
+  const { item } = await commit(transitionInput(before, transition, executionArn));
   return item as TenderItem;
 };
 
@@ -229,15 +240,15 @@ const tasks = {
       );
     const due =
       input.step === 'bidDeadline'
-        ? tender.bidDeadline
+        ? openingDue(tender).toISOString()
         : input.step === 'standstill'
           ? tender.award?.standstillEndsAt
           : undefined;
     await registerStep(tender, input.step, input, due);
     if (input.step === 'bidDeadline') {
       await upsertOneTimeSchedule(
-        bidDeadlineScheduleName(tender.id, new Date(tender.bidDeadline)),
-        new Date(tender.bidDeadline),
+        bidDeadlineScheduleName(tender.id, openingDue(tender)),
+        openingDue(tender),
         {
           type: 'tender.bidDeadline',
           tenderId: tender.id,
@@ -259,12 +270,27 @@ const tasks = {
 
   openTender: async ({ tenderId, executionArn }: Input<'openTender'>) => {
     const tender = await mustLoad(tenderId);
-    const ready = tender.status === 'tendering' && passed(tender.bidDeadline);
+    const ready = tender.status === 'tendering' && openingIsDue(tender, now());
     const opened = open(withoutKeys(tender), ready ? await listBids(tenderId) : [], now());
     if (!opened) return { status: tender.status };
     const { status, openedAt: at } = opened.after;
     const { lots, unsuccessfulReason: reason } = opened;
-    await commitTransition(tender, opened, executionArn);
+    // Bids stored while the tender changed answer its old content: invalidated with the opening.
+    const stale = opened.stale.slice(0, MAX_AGGREGATES_PER_COMMIT - 1);
+    await commitAll([
+      transitionInput(tender, opened, executionArn),
+      ...stale.map(({ bid, after, reason }) => ({
+        aggregate: { type: 'bid', id: bid.id },
+        entityId: tender.entityId,
+        before: bid,
+        after: { ...after, ...bidKey(tenderId, bid.id) },
+        actor: workflowActor,
+        action: 'bid.invalidated',
+        reason,
+        change: { status: { from: bid.status, to: 'invalidated' } },
+        executionArn,
+      })),
+    ]);
     await publishEvent('Tender.Opened', {
       tenderId,
       entityId: tender.entityId,

@@ -6,6 +6,7 @@
  */
 
 import { putIf } from '../../adapters/store.ts';
+import { openingIsDue } from '../../domain/opening.ts';
 import type { Tender } from '../../domain/tender.ts';
 import { log } from '../../shared/log.ts';
 import { queryPage, type StartKey } from '../store/query.ts';
@@ -101,7 +102,7 @@ export const stageOf = (t: Tender, now: Date): Stage => {
       return 'draft';
     case 'tendering':
       if (!t.announcementPublishedAt) return 'announce';
-      return now.getTime() >= new Date(t.bidDeadline).getTime() ? 'opening' : 'tendering';
+      return openingIsDue(t, now) ? 'opening' : 'tendering';
     case 'evaluation':
       if (!t.rankingRequestedAt) return 'evaluation';
       return t.rankedAt ? 'award-decision' : 'ranking';

@@ -1,0 +1,347 @@
+/**
+ * A bid burst at the deadline: many suppliers bid on every lot of one tender in its last minute,
+ * through the HTTP API of the local product, then a tail of bids arrives after the deadline.
+ * Every bid's transaction checks the one tender item (still open, before the deadline, the content
+ * it was checked against), so on DynamoDB concurrent bids cancel each other (`TransactionConflict`);
+ * the local DynamoDB gate does the same (local/dynamodb-gate.ts), and the store retries with
+ * jittered backoff (functions/adapters/store.ts).
+ *
+ * What it measures: answers by status (0 5xx), bids lost (a receipt whose bid is not stored with
+ * the receipt's version and hash), bids stored that got no receipt, bids accepted at or after the
+ * deadline, conflicts the gate raised and the store absorbed, and answer times.
+ *
+ *   npm run bench:burst                          # 200 suppliers × 10 lots = 2 000 bids, 34 a second
+ *   BURST_SUPPLIERS=40 npm run bench:burst       # smaller
+ *   BURST_PER_SECOND=0 BURST_CONCURRENCY=64 npm run bench:burst   # unpaced: as fast as 64 in flight go
+ *
+ * test/e2e/bid-burst.test.ts runs the same burst, smaller, in the suite.
+ */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ddb } from '../functions/adapters/clients.ts';
+
+export interface BurstTarget {
+  request(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; headers?: Record<string, string> },
+    // biome-ignore lint/suspicious/noExplicitAny: JSON answers, read field by field
+  ): Promise<{ status: number; headers: Record<string, string>; body: any }>;
+  token(claims: { role: string; entity?: string; supplier?: string; sub?: string }): Promise<string>;
+  now(): Date;
+  advanceClockTo(to: Date): Promise<void>;
+  /** Transactions the DynamoDB gate cancelled (or single writes it refused) for a transaction in flight. */
+  conflicts(): number;
+  tableName: string;
+}
+
+export interface BurstSizes {
+  suppliers: number;
+  /** At most 10: five hospital areas × two forms of care. */
+  lots: number;
+  /** Bids sent per second (arrivals paced evenly, however many are in flight), or 0: as fast as `concurrency` allows. */
+  perSecond: number;
+  /** Bids in flight at once when not paced. */
+  concurrency: number;
+  /** Bids sent after the deadline has passed (each must be refused, none stored). */
+  lateBids: number;
+}
+
+export interface BurstFigures {
+  tenderId: string;
+  bidDeadline: string;
+  bids: number;
+  byStatus: Record<string, number>;
+  accepted: number;
+  serverErrors: number;
+  /** 4xx answers that are not RFC 9457 problems. */
+  bareRefusals: number;
+  lost: number;
+  storedWithoutReceipt: number;
+  acceptedAtOrAfterDeadline: number;
+  lateRefused: number;
+  conflictsAbsorbed: number;
+  seconds: number;
+  p50ms: number;
+  p95ms: number;
+  p99ms: number;
+}
+
+const ENTITY = 'helse-sor-ost';
+const AREAS = ['ostfold', 'akershus', 'innlandet', 'oslo', 'vestre-viken'];
+const FORMS = ['outpatient', 'day'];
+
+const lotsOf = (count: number) =>
+  Array.from({ length: count }, (_, i) => {
+    const area = AREAS[i % AREAS.length] as string;
+    const form = FORMS[Math.floor(i / AREAS.length) % FORMS.length] as string;
+    return {
+      id: `${area}-${form}`,
+      title: `${area} (${form})`,
+      hospitalAreaIds: [area],
+      formOfCare: form,
+      estimatedVolumes: [{ unit: 'konsultasjoner', quantity: 500 }],
+      minSuppliers: 1,
+      maxSuppliers: 3,
+    };
+  });
+
+const bidFor = (area: string, unitPrice: number) => ({
+  prices: [{ unit: 'konsultasjoner', unitPrice }],
+  capacity: [{ unit: 'konsultasjoner', quantity: 600 }],
+  deliverySites: [{ place: 'Klinikk', hospitalAreaId: area }],
+  answers: [
+    { criterionId: 'kvalitet', text: 'Spesialister med lang erfaring.' },
+    { criterionId: 'tilgjengelighet', text: 'Time innen 14 dager.' },
+  ],
+  confirmations: [{ requirementId: 'autorisasjon', confirmed: true as const }],
+});
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+const pool = async <T>(items: T[], limit: number, work: (item: T) => Promise<void>) => {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await work(items[next++] as T);
+    }),
+  );
+};
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number) : 0;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Starts `work` for each item at an even pace, `perSecond`, without waiting for the ones in flight. */
+const paced = async <T>(items: T[], perSecond: number, work: (item: T) => Promise<void>) => {
+  const began = performance.now();
+  const running: Promise<void>[] = [];
+  for (const [i, item] of items.entries()) {
+    const due = began + (i * 1000) / perSecond;
+    if (due > performance.now()) await sleep(due - performance.now());
+    running.push(work(item));
+  }
+  await Promise.all(running);
+};
+
+/** A fixed pseudo-random order (mulberry32), so runs are comparable. */
+const shuffled = <T>(items: T[], seed: number): T[] => {
+  let a = seed;
+  const random = () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+};
+
+const expectOk = (answer: { status: number; body: unknown }, what: string) => {
+  if (answer.status >= 300) throw new Error(`${what}: ${answer.status} ${JSON.stringify(answer.body)}`);
+  // biome-ignore lint/suspicious/noExplicitAny: JSON answers, read field by field
+  return answer.body as any;
+};
+
+export const bidBurst = async (target: BurstTarget, sizes: BurstSizes): Promise<BurstFigures> => {
+  const officer = await target.token({ role: 'officer', entity: ENTITY, sub: 'burst-officer' });
+  const run = target.now().getTime().toString(36);
+  const supplierIds: string[] = [];
+  await pool(
+    Array.from({ length: sizes.suppliers }, (_, i) => i),
+    20,
+    async (i) => {
+      const name = `Burst ${run} leverandør ${String(i).padStart(4, '0')} AS`;
+      const created = expectOk(
+        await target.request('POST', '/reference/suppliers', {
+          token: officer,
+          body: { name, country: 'NO', kind: 'kommersiell' },
+          headers: { 'idempotency-key': `burst-${run}-supplier-${i}` },
+        }),
+        `supplier ${i}`,
+      );
+      supplierIds[i] = created.id;
+    },
+  );
+  const tokens = new Map<string, string>();
+  for (const id of supplierIds) tokens.set(id, await target.token({ role: 'supplier', supplier: id }));
+
+  const lots = lotsOf(sizes.lots);
+  const start = target.now();
+  const deadline = new Date(start.getTime() + 30 * 86_400_000);
+  deadline.setUTCHours(12, 0, 0, 0);
+  const agreementStart = new Date(deadline);
+  agreementStart.setUTCMonth(agreementStart.getUTCMonth() + 3, 1);
+  const agreementEnd = new Date(agreementStart);
+  agreementEnd.setUTCFullYear(agreementEnd.getUTCFullYear() + 2);
+  agreementEnd.setUTCDate(agreementEnd.getUTCDate() - 1);
+  const tender = expectOk(
+    await target.request('POST', '/tenders', {
+      token: officer,
+      body: {
+        title: `Bid burst ${run}`,
+        serviceAreaId: 'koloskopi',
+        lots,
+        awardCriteria: [
+          { id: 'pris', name: 'Pris', kind: 'price', weight: 40 },
+          { id: 'kvalitet', name: 'Kvalitet', kind: 'quality', weight: 40 },
+          { id: 'tilgjengelighet', name: 'Tilgjengelighet', kind: 'accessibility', weight: 20 },
+        ],
+        qualificationRequirements: [{ id: 'autorisasjon', text: 'Helsepersonell med norsk autorisasjon' }],
+        bidDeadline: deadline.toISOString(),
+        agreement: {
+          startDate: agreementStart.toISOString().slice(0, 10),
+          endDate: agreementEnd.toISOString().slice(0, 10),
+          options: [],
+        },
+        standstillDays: 10,
+      },
+    }),
+    'tender',
+  );
+  expectOk(
+    await target.request('POST', `/tenders/${tender.id}/announce`, {
+      token: officer,
+      body: { version: tender.version },
+    }),
+    'announce',
+  );
+
+  // The last minute before the deadline.
+  await target.advanceClockTo(new Date(deadline.getTime() - 60_000));
+  const conflictsBefore = target.conflicts();
+  const pairs = shuffled(
+    supplierIds.flatMap((supplier) => lots.map((lot) => ({ supplier, lot }))),
+    20261123,
+  );
+  const byStatus: Record<string, number> = {};
+  const receipts: { bidId: string; version: number; contentSha256: string; receivedAt: string }[] = [];
+  const times: number[] = [];
+  let bareRefusals = 0;
+  const send = async ({ supplier, lot }: { supplier: string; lot: (typeof lots)[number] }) => {
+    const area = lot.hospitalAreaIds[0] as string;
+    const began = performance.now();
+    const answer = await target.request('PUT', `/tenders/${tender.id}/lots/${lot.id}/bid`, {
+      token: tokens.get(supplier) as string,
+      body: bidFor(area, 1000 + (supplier.length % 97) + lot.id.length),
+    });
+    times.push(performance.now() - began);
+    byStatus[answer.status] = (byStatus[answer.status] ?? 0) + 1;
+    if (answer.status === 200 || answer.status === 201) receipts.push(answer.body);
+    else if (
+      answer.status < 500 &&
+      !String(answer.headers['content-type']).startsWith('application/problem+json')
+    )
+      bareRefusals++;
+  };
+  const began = performance.now();
+  if (sizes.perSecond > 0) await paced(pairs, sizes.perSecond, send);
+  else await pool(pairs, sizes.concurrency, send);
+  // The tail: the deadline has passed, these must all be refused and none stored.
+  await target.advanceClockTo(deadline);
+  const lateBefore = receipts.length;
+  const tail = pairs.slice(0, sizes.lateBids);
+  await pool(tail, sizes.concurrency, send);
+  const seconds = (performance.now() - began) / 1000;
+  const lateAccepted = receipts.length - lateBefore;
+
+  // biome-ignore lint/suspicious/noExplicitAny: stored items, read field by field
+  const stored = new Map<string, Record<string, any>>();
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb().send(
+      new QueryCommand({
+        TableName: target.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :bid)',
+        ExpressionAttributeValues: { ':pk': `TENDER#${tender.id}`, ':bid': 'BID#' },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) stored.set(item.id, item);
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+
+  const latest = new Map<string, (typeof receipts)[number]>();
+  for (const r of receipts) {
+    const seen = latest.get(r.bidId);
+    if (!seen || seen.version < r.version) latest.set(r.bidId, r);
+  }
+  const lost = [...latest.values()].filter((r) => {
+    const item = stored.get(r.bidId);
+    return !item || item.version !== r.version || item.contentSha256 !== r.contentSha256;
+  }).length;
+  const sorted = [...times].sort((a, b) => a - b);
+  return {
+    tenderId: tender.id,
+    bidDeadline: deadline.toISOString(),
+    bids: pairs.length + tail.length,
+    byStatus,
+    accepted: receipts.length,
+    serverErrors: Object.entries(byStatus)
+      .filter(([status]) => Number(status) >= 500)
+      .reduce((sum, [, n]) => sum + n, 0),
+    bareRefusals,
+    lost,
+    storedWithoutReceipt: [...stored.keys()].filter((id) => !latest.has(id)).length,
+    acceptedAtOrAfterDeadline:
+      lateAccepted + receipts.filter((r) => Date.parse(r.receivedAt) >= deadline.getTime()).length,
+    lateRefused: tail.length - lateAccepted,
+    conflictsAbsorbed: target.conflicts() - conflictsBefore,
+    seconds: Math.round(seconds * 10) / 10,
+    p50ms: Math.round(percentile(sorted, 50)),
+    p95ms: Math.round(percentile(sorted, 95)),
+    p99ms: Math.round(percentile(sorted, 99)),
+  };
+};
+
+if (process.argv[1] && import.meta.filename === process.argv[1]) {
+  const { startLocalRuntime } = await import('../local/runtime.ts');
+  const runtime = await startLocalRuntime({ inMemory: true, apiPort: 0, quiet: true });
+  try {
+    const request: BurstTarget['request'] = async (method, path, { token, body, headers = {} } = {}) => {
+      const response = await fetch(`${runtime.apiUrl}${path}`, {
+        method,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      return {
+        status: response.status,
+        headers: Object.fromEntries(response.headers.entries()),
+        body: text ? JSON.parse(text) : undefined,
+      };
+    };
+    const sizes: BurstSizes = {
+      suppliers: Number(process.env.BURST_SUPPLIERS ?? 200),
+      lots: 10,
+      // 2 000 bids in the last minute: 34 a second.
+      perSecond: Number(process.env.BURST_PER_SECOND ?? 34),
+      concurrency: Number(process.env.BURST_CONCURRENCY ?? 64),
+      lateBids: Number(process.env.BURST_LATE ?? 100),
+    };
+    const figures = await bidBurst(
+      {
+        request,
+        token: async (claims) => (await runtime.issuer.mint(claims as never)).token,
+        now: () => runtime.clock.now(),
+        advanceClockTo: async (to) => {
+          await runtime.clock.advanceTo(to);
+          await runtime.bus.idle();
+        },
+        conflicts: () => runtime.dynamoGate.conflicts,
+        tableName: runtime.tableName,
+      },
+      sizes,
+    );
+    console.log(JSON.stringify({ sizes, figures }, null, 2));
+  } finally {
+    await runtime.stop();
+  }
+}
