@@ -7,8 +7,14 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Request } from '../functions/access.ts';
 import { log } from '../functions/shared/log.ts';
-import { AccessDenied, type LocalAccessControl } from './access-control.ts';
+import {
+  AccessDenied,
+  type LocalAccessControl,
+  OPERATOR_ACCESS_KEY,
+  signingAccessKey,
+} from './access-control.ts';
 import type { LocalEventBus } from './event-bus.ts';
+import type { FaultInjector, FaultService } from './faults.ts';
 import { ACCOUNT, REGION } from './functions.ts';
 import { closeServer, listenOnLoopback, readRawBody } from './loopback.ts';
 import type { LocalScheduler } from './scheduler.ts';
@@ -39,7 +45,37 @@ export class AwsEndpoint {
     private readonly scheduler: LocalScheduler,
     private readonly now: () => Date,
     private readonly access: LocalAccessControl,
+    private readonly faults?: FaultInjector,
   ) {}
+
+  /** The fault switch's verdict on this call: thrown as the service would answer it. */
+  private maybeFail(service: FaultService, req: IncomingMessage): boolean {
+    // Only the functions' calls fail: the operator (the runtime itself, tests, scripts) is spared.
+    if (!this.faults || signingAccessKey(req.headers) === OPERATOR_ACCESS_KEY) return false;
+    const fault = this.faults.next(service);
+    if (!fault) return false;
+    if (fault === 'timeout') {
+      req.socket.destroy();
+      return true;
+    }
+    if (fault === 'throttling')
+      throw service === 'sns'
+        ? new AwsError('Throttling', 'Rate exceeded (fault switch)', 400)
+        : new AwsError(
+            'ThrottlingException',
+            'Rate exceeded (fault switch)',
+            service === 'scheduler' ? 429 : 400,
+          );
+    throw new AwsError(
+      service === 'scheduler'
+        ? 'InternalServerException'
+        : service === 'sns'
+          ? 'InternalError'
+          : 'InternalFailure',
+      'Internal failure (fault switch)',
+      500,
+    );
+  }
 
   async start(port = 0): Promise<string> {
     const { server, url } = await listenOnLoopback((req, res) => void this.handle(req, res), port);
@@ -61,6 +97,7 @@ export class AwsEndpoint {
         const op = target.slice(17);
         const input = JSON.parse(body || '{}');
         this.access.check(req.headers, this.stepFunctionsRequests(op, input));
+        if (this.maybeFail('stepfunctions', req)) return;
         return this.json(res, 200, this.stepFunctions(op, input), '1.0');
       }
       if (target.startsWith('AWSEvents.')) {
@@ -73,16 +110,19 @@ export class AwsEndpoint {
             resource: busArn(e.EventBusName),
           })),
         );
+        if (this.maybeFail('events', req)) return;
         return this.json(res, 200, this.events(op, input), '1.1');
       }
       if (url.pathname.startsWith('/schedules')) {
         this.access.check(req.headers, this.scheduleRequests(req.method ?? 'GET', url, body));
+        if (this.maybeFail('scheduler', req)) return;
         return this.json(res, 200, this.schedules(req.method ?? 'GET', url, body));
       }
       if (isSns) {
         const form = new URLSearchParams(body);
         const action = form.get('Action') ?? '';
         this.access.check(req.headers, [{ action: `sns:${action}`, resource: form.get('TopicArn') ?? '*' }]);
+        if (this.maybeFail('sns', req)) return;
         if (action === 'Publish') return this.publish(res, form);
       }
       throw new AwsError(
@@ -104,7 +144,8 @@ export class AwsEndpoint {
                 (error as Error).message,
                 error instanceof SyntaxError ? 400 : 500,
               );
-      if (e.status >= 500) log.error('local AWS endpoint failed', { error });
+      if (e.status >= 500 && !e.message.includes('(fault switch)'))
+        log.error('local AWS endpoint failed', { error });
       if (isSns) {
         // SNS speaks the query protocol: XML errors, and IAM refusals are AuthorizationError.
         const code = e.name === 'AccessDeniedException' ? 'AuthorizationError' : e.name;

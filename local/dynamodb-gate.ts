@@ -11,11 +11,14 @@
  * (`TransactionConflictException`). DynamoDB Local runs transactions one after the other and never
  * says so, which would hide what many bids checking one tender at its deadline meet on AWS.
  */
+
 import { request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Writable } from 'node:stream';
 import type { Request } from '../functions/access.ts';
 import { tableShape } from '../functions/contracts/table.ts';
 import { log } from '../functions/shared/log.ts';
-import type { LocalAccessControl } from './access-control.ts';
+import { type LocalAccessControl, OPERATOR_ACCESS_KEY, signingAccessKey } from './access-control.ts';
+import type { Fault, FaultInjector } from './faults.ts';
 import { ACCOUNT, REGION } from './functions.ts';
 import { closeServer, listenOnLoopback, readRawBody } from './loopback.ts';
 
@@ -103,6 +106,7 @@ export class DynamoGate {
   constructor(
     private readonly target: string,
     private readonly access: LocalAccessControl,
+    private readonly faults?: FaultInjector,
   ) {}
 
   async start(): Promise<string> {
@@ -140,6 +144,27 @@ export class DynamoGate {
       );
       return;
     }
+    // Only the functions' calls fail: the operator (the runtime itself, tests, scripts) is spared.
+    const operator = signingAccessKey(req.headers) === OPERATOR_ACCESS_KEY;
+    const fault = operator ? undefined : this.faults?.next('dynamodb', operation === 'TransactWriteItems');
+    if (fault && fault !== 'lost-answer') return failAs(fault, operation, payload, req, res);
+    if (fault === 'lost-answer') {
+      // Served, and the answer lost: the SDK sends the request again (a transaction with the same
+      // ClientRequestToken, which DynamoDB answers as the first time without applying it twice).
+      await this.serve(req, swallowingResponse(), operation, payload, body);
+      req.socket.destroy();
+      return;
+    }
+    return this.serve(req, res, operation, payload, body);
+  }
+
+  private async serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    operation: string,
+    payload: Payload,
+    body: Buffer,
+  ): Promise<void> {
     const items = operation === 'TransactWriteItems' ? transactionItems(payload) : [];
     const single = singleWriteItem(operation, payload);
     if (items.some((item) => this.held.has(item)) || (single && this.held.has(single))) {
@@ -206,3 +231,63 @@ const singleWriteConflict = () => ({
   __type: 'com.amazonaws.dynamodb.v20120810#TransactionConflictException',
   message: 'Transaction is ongoing for the item',
 });
+
+const awsJsonError = (res: ServerResponse, status: number, type: string, message: string, extra = {}) => {
+  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
+  res.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message, ...extra }));
+};
+
+/** A fault of the fault switch, as DynamoDB answers it. */
+const failAs = (
+  fault: Fault,
+  operation: string,
+  payload: Payload,
+  req: IncomingMessage,
+  res: ServerResponse,
+) => {
+  switch (fault) {
+    case 'throttling':
+      return awsJsonError(
+        res,
+        400,
+        'ThrottlingException',
+        'Rate of requests exceeds the allowed throughput (fault switch)',
+      );
+    case 'conflict': {
+      const reasons = transactionItems(payload).map((_, i) =>
+        i === 0
+          ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' }
+          : { Code: 'None' },
+      );
+      return awsJsonError(res, 400, 'TransactionCanceledException', 'Transaction cancelled (fault switch)', {
+        CancellationReasons: reasons,
+      });
+    }
+    case 'server-error':
+      return awsJsonError(
+        res,
+        500,
+        'InternalServerError',
+        `Internal server error (fault switch, ${operation})`,
+      );
+    default:
+      req.socket.destroy();
+  }
+};
+
+/** A response that swallows what is written to it (the fault switch's lost answers). */
+const swallowingResponse = (): ServerResponse =>
+  Object.assign(
+    new Writable({
+      write(_chunk, _encoding, done) {
+        done();
+      },
+    }),
+    {
+      headersSent: false,
+      writeHead(this: { headersSent: boolean }) {
+        this.headersSent = true;
+        return this;
+      },
+    },
+  ) as unknown as ServerResponse;

@@ -29,6 +29,7 @@ import { DevIssuer } from './dev-issuer.ts';
 import { createTable, deleteTable, startDynamo, TABLE_NAME } from './dynamodb.ts';
 import { DynamoGate } from './dynamodb-gate.ts';
 import { LocalEventBus } from './event-bus.ts';
+import { FaultInjector, type FaultOptions, faultOptionsFrom } from './faults.ts';
 import {
   ACCOUNT,
   accessKeyOf,
@@ -64,6 +65,8 @@ export interface RuntimeOptions {
   dynamodbEndpoint?: string;
   /** The table's name (default `helsekjop`): one per runtime when several share a DynamoDB. */
   tableName?: string;
+  /** The fault switch (local/faults.ts): a share of the functions' AWS calls fails, reproducibly by seed. */
+  faults?: FaultOptions;
 }
 
 export type AccessOverrides = Partial<Record<FunctionKey, Partial<FunctionAccess>>>;
@@ -105,6 +108,8 @@ export interface LocalRuntime {
   access: LocalAccessControl;
   /** The functions' way to DynamoDB: access checks and transaction conflicts as on AWS. */
   dynamoGate: DynamoGate;
+  /** The fault switch, when on: what it injected. */
+  faults: FaultInjector | undefined;
   issuer: DevIssuer;
   stop(): Promise<void>;
 }
@@ -150,7 +155,10 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
     const access = new LocalAccessControl(resources, (k) =>
       overridden(k, { ...options.accessOverrides, ...options.grantOverrides }),
     );
-    const endpoint = new AwsEndpoint(stepFunctions, bus, scheduler, () => clock.now(), access);
+    const faultOptions = options.faults ?? faultOptionsFrom(process.env.HELSEKJOP_FAULTS);
+    const faults = faultOptions ? new FaultInjector(faultOptions) : undefined;
+    if (faults) log.warn('the fault switch is on', { ...faultOptions });
+    const endpoint = new AwsEndpoint(stepFunctions, bus, scheduler, () => clock.now(), access, faults);
     const awsEndpoint = await endpoint.start(0);
     stops.push(() => endpoint.stop());
 
@@ -169,7 +177,7 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
         ),
       );
     }
-    const gate = new DynamoGate(dynamoEndpoint, access);
+    const gate = new DynamoGate(dynamoEndpoint, access, faults);
     const gateEndpoint = await gate.start();
     stops.push(() => gate.stop());
 
@@ -261,6 +269,7 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
       endpoint,
       access,
       dynamoGate: gate,
+      faults,
       invoke: invokeFunction,
       issuer,
       stop,

@@ -53,9 +53,18 @@ export const expectStatus = (answer: Answer, status: number, what: string): any 
   return answer.body;
 };
 
-export const apiClient = (baseUrl: string): ApiClient => {
+export interface ClientOptions {
+  /**
+   * Send a request again, after the Retry-After it names, while the product answers 503 (a
+   * dependency failed for a moment: nothing was half-written), at most this many times. As a
+   * well-behaved client does; off by default, so that tests see every 503.
+   */
+  retryUnavailable?: number;
+}
+
+export const apiClient = (baseUrl: string, options: ClientOptions = {}): ApiClient => {
   const base = baseUrl.replace(/\/$/, '');
-  const call: ApiClient['call'] = async (method, path, token, body, headers = {}) => {
+  const once: ApiClient['call'] = async (method, path, token, body, headers = {}) => {
     const response = await fetch(`${base}${path}`, {
       method,
       headers: {
@@ -71,6 +80,14 @@ export const apiClient = (baseUrl: string): ApiClient => {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {}
     return { status: response.status, headers: Object.fromEntries(response.headers.entries()), body: parsed };
+  };
+  const call: ApiClient['call'] = async (...args) => {
+    for (let attempt = 0; ; attempt++) {
+      const answer = await once(...args);
+      if (answer.status !== 503 || attempt >= (options.retryUnavailable ?? 0)) return answer;
+      const seconds = Number(answer.headers['retry-after'] ?? 1);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(seconds, 5) * 1000));
+    }
   };
   return {
     baseUrl: base,

@@ -36,7 +36,7 @@ const tableNameFor = (dataDir: string | undefined): string =>
   }`;
 
 export const startTestStack = async (
-  options: { dataDir?: string } & Pick<RuntimeOptions, 'accessOverrides' | 'grantOverrides'> = {},
+  options: { dataDir?: string } & Pick<RuntimeOptions, 'accessOverrides' | 'grantOverrides' | 'faults'> = {},
 ): Promise<TestStack> => {
   const { dataDir, ...access } = options;
   const dynamodbEndpoint = inject('dynamodbEndpoint') as string | undefined;
@@ -47,7 +47,8 @@ export const startTestStack = async (
     apiPort: 0,
     quiet: true,
   });
-  const client = apiClient(runtime.apiUrl);
+  // Under the fault switch the client behaves as a well-behaved one: it repeats what answered 503.
+  const client = apiClient(runtime.apiUrl, options.faults ? { retryUnavailable: 5 } : {});
   const request: TestStack['request'] = (method, path, { token, body, headers } = {}) =>
     client.call(method, path, token, body, headers);
   return {

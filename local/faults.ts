@@ -1,0 +1,87 @@
+/**
+ * The fault switch: a share of the calls the functions make to DynamoDB, Step Functions, the
+ * scheduler, the bus and SNS fails as those services fail on a bad day: throttled, a transaction
+ * conflict (DynamoDB transactions), a 5xx, or a timeout (the connection dropped before the answer,
+ * or, for DynamoDB, after the write: the answer is lost and the SDK sends the request again).
+ * Decisions come from a seeded generator, so a run is reproducible as far as the order of calls is.
+ *
+ *   HELSEKJOP_FAULTS=0.1:42 npm start      # 10% of calls fail, seed 42; RuntimeOptions.faults in tests
+ */
+
+export interface FaultOptions {
+  /** The share of calls that fail, 0..1. */
+  rate: number;
+  seed: number;
+}
+
+export type FaultService = 'dynamodb' | 'stepfunctions' | 'scheduler' | 'events' | 'sns';
+
+export type Fault =
+  /** The service throttles the call (429/400 ThrottlingException and kin). */
+  | 'throttling'
+  /** DynamoDB cancels the transaction for a conflict (TransactWriteItems only). */
+  | 'conflict'
+  /** The service fails (500). */
+  | 'server-error'
+  /** The connection drops before the request is served. */
+  | 'timeout'
+  /** DynamoDB serves the request, and the answer is lost on the way back. */
+  | 'lost-answer';
+
+/** mulberry32: small, fast, good enough to pick faults reproducibly. */
+const generator = (seed: number) => {
+  let a = seed | 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+};
+
+export class FaultInjector {
+  private readonly random: () => number;
+  /** Calls seen and faults injected, by service and kind: the figures a fault run reports. */
+  readonly calls: Record<string, number> = {};
+  readonly injected: Record<string, number> = {};
+
+  constructor(readonly options: FaultOptions) {
+    if (!(options.rate >= 0 && options.rate <= 1))
+      throw new Error(`Fault rate ${options.rate} is not within 0..1`);
+    this.random = generator(options.seed);
+  }
+
+  /** The fault this call meets, if any. */
+  next(service: FaultService, transaction = false): Fault | undefined {
+    this.calls[service] = (this.calls[service] ?? 0) + 1;
+    if (this.random() >= this.options.rate) return undefined;
+    const kinds: Fault[] =
+      service === 'dynamodb'
+        ? [
+            'throttling',
+            'server-error',
+            'timeout',
+            'lost-answer',
+            ...(transaction ? (['conflict'] as const) : []),
+          ]
+        : ['throttling', 'server-error', 'timeout'];
+    const fault = kinds[Math.floor(this.random() * kinds.length)] as Fault;
+    const key = `${service}:${fault}`;
+    this.injected[key] = (this.injected[key] ?? 0) + 1;
+    return fault;
+  }
+
+  get total(): number {
+    return Object.values(this.injected).reduce((a, b) => a + b, 0);
+  }
+}
+
+/** HELSEKJOP_FAULTS=<rate>:<seed> (e.g. 0.1:42) as FaultOptions; undefined when unset. */
+export const faultOptionsFrom = (value: string | undefined): FaultOptions | undefined => {
+  if (!value) return undefined;
+  const [rate, seed = '1'] = value.split(':');
+  const options = { rate: Number(rate), seed: Number(seed) };
+  if (!(options.rate >= 0 && options.rate <= 1) || !Number.isInteger(options.seed))
+    throw new Error(`HELSEKJOP_FAULTS must be <rate 0..1>:<integer seed>, got ${value}`);
+  return options;
+};
