@@ -2,12 +2,16 @@
  * Amendments of a published annual performance agreement: a volume raised or lowered during the
  * year, proposed by one side and confirmed by the other. Pure.
  */
+import { MAX_VOLUME } from './limits.ts';
 import { type Amendment, currentVolumes, type PerformanceYear } from './performance.ts';
 import { refuseNotFound, refuseRule, refuseState } from './refusal.ts';
 
 type By = { sub: string; name: string };
 
-/** A proposed amendment of a published year, or why not (its state, its unit, a volume below zero). */
+/**
+ * A proposed amendment of a published year, or why not (its state, its unit, a volume below zero
+ * or above the largest volume of a year, MAX_VOLUME).
+ */
 export const proposeAmendment = (
   year: Pick<PerformanceYear, 'agreementId' | 'year' | 'status' | 'lines'>,
   amendments: Pick<Amendment, 'unit' | 'delta' | 'status'>[],
@@ -26,6 +30,10 @@ export const proposeAmendment = (
   if (current.current + command.delta < 0)
     throw refuseRule(`The volume cannot go below zero (it is ${current.current})`, [
       { pointer: '#/delta', detail: `At least ${-current.current}` },
+    ]);
+  if (current.current + command.delta > MAX_VOLUME)
+    throw refuseRule(`The volume cannot go above ${MAX_VOLUME} in a year (it is ${current.current})`, [
+      { pointer: '#/delta', detail: `At most ${MAX_VOLUME - current.current}` },
     ]);
   return {
     id: context.id,

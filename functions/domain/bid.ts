@@ -4,6 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { canonicalJson, sha256 } from '../shared/canonical.ts';
+import { quantitySchema, unitPriceSchema } from './limits.ts';
 import type { ProblemItem } from './refusal.ts';
 import type { Lot, Tender } from './tender.ts';
 
@@ -15,11 +16,11 @@ const id = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'Use lower-case
 export const bidContentShape = {
   /** Unit price per volume unit, one per volume unit the lot estimates. */
   prices: z
-    .array(z.strictObject({ unit: id, unitPrice: z.number().check(z.positive(), z.lte(100_000_000)) }))
+    .array(z.strictObject({ unit: id, unitPrice: unitPriceSchema.check(z.positive()) }))
     .check(z.minLength(1), z.maxLength(20)),
   /** Offered capacity per volume unit and year. */
   capacity: z
-    .array(z.strictObject({ unit: id, quantity: z.number().check(z.int(), z.gte(0)) }))
+    .array(z.strictObject({ unit: id, quantity: quantitySchema }))
     .check(z.minLength(1), z.maxLength(20)),
   deliverySites: z
     .array(

@@ -6,6 +6,7 @@
  * tasks both decide with these.
  */
 import type { Agreement } from './agreement.ts';
+import { jsonBytes } from './limits.ts';
 import { type Line, negotiationStage, type PerformanceYear, type Round } from './performance.ts';
 import { refuseRule, refuseState } from './refusal.ts';
 
@@ -49,6 +50,22 @@ export const checkNotPublished = (y: Pick<PerformanceYear, 'status' | 'year'>): 
 
 type Year = Omit<PerformanceYear, 'version'> & { version?: number };
 
+/**
+ * The most a year's negotiation rounds may take, as JSON: the year is one DynamoDB item (at most
+ * 400 KB) that keeps every round, the terms on the table and the workflow's bookkeeping.
+ */
+export const MAX_ROUNDS_BYTES = 200 * 1024;
+
+/** Refuses a round that would make the year's rounds larger than MAX_ROUNDS_BYTES. */
+const checkRoundFits = (before: Pick<Year, 'year' | 'rounds'>, round: Round): void => {
+  const bytes = jsonBytes([...before.rounds, round]);
+  if (bytes > MAX_ROUNDS_BYTES)
+    throw refuseRule(
+      `The ${before.year} negotiation would take ${Math.ceil(bytes / 1024)} KB after ${before.rounds.length} rounds; its rounds may take at most ${MAX_ROUNDS_BYTES / 1024} KB`,
+      [{ pointer: '#/lines', detail: 'Send fewer lines, shorter service names or a shorter comment' }],
+    );
+};
+
 /** The officer's proposal: the supplier must answer it by `supplierDeadline`. */
 export const proposeYear = <Y extends Year>(
   before: Y,
@@ -79,6 +96,7 @@ export const proposeYear = <Y extends Year>(
     priceAdjustmentPercent: command.priceAdjustmentPercent,
     ...(command.comment ? { comment: command.comment } : {}),
   };
+  checkRoundFits(before, round);
   const { escalatedAt: _e, ...rest } = before;
   const after = {
     ...rest,
@@ -129,6 +147,7 @@ export const answerYear = <Y extends Year>(
         ...comment,
       };
   if (!command.accept) checkUnits(units, round.lines, 'lines');
+  checkRoundFits(before, round);
   const { escalatedAt: _e, supplierDeadline: _d, ...rest } = before;
   const after = {
     ...rest,

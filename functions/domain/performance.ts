@@ -4,6 +4,7 @@
  * Pure: no AWS. The arithmetic is documented in docs/domain.md ("Annual performance agreements").
  */
 import * as z from 'zod/mini';
+import { percentSchema, quantitySchema, unitPriceSchema } from './limits.ts';
 
 export const performanceStatuses = ['draft', 'proposed', 'countered', 'agreed', 'published'] as const;
 export type PerformanceStatus = (typeof performanceStatuses)[number];
@@ -14,15 +15,15 @@ export const lineSchema = z.strictObject({
   /** What is delivered, e.g. "dagopphold" or "poliklinisk behandling" (free text). */
   service: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
   unit,
-  volume: z.number().check(z.int(), z.gte(0), z.lte(10_000_000)),
-  unitPrice: z.number().check(z.gte(0), z.lte(100_000_000)),
+  volume: quantitySchema,
+  unitPrice: unitPriceSchema,
 });
 export type Line = z.infer<typeof lineSchema>;
 
 export const offerShape = {
   lines: z.array(lineSchema).check(z.minLength(1), z.maxLength(50)),
   /** Price adjustment (prisjustering) in percent applied to the unit prices for the year. */
-  priceAdjustmentPercent: z.number().check(z.gte(-50), z.lte(50)),
+  priceAdjustmentPercent: percentSchema(-50, 50),
   comment: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(4000))),
 };
 

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { canonicalJson } from '../shared/canonical.ts';
+import { MAX_EVALUATED_PRICE, MAX_UNIT_PRICE, percentSchema, quantitySchema } from './limits.ts';
 import type { ProblemItem } from './refusal.ts';
 
 export const tenderStatuses = [
@@ -26,16 +27,16 @@ const date = z.iso.date();
 
 export const volumeSchema = z.strictObject({
   unit: id,
-  quantity: z.number().check(z.int(), z.gte(0)),
+  quantity: quantitySchema,
 });
 
 export const lotSchema = z.strictObject({
   id,
   title: text(200),
   description: z.optional(text(4000)),
-  hospitalAreaIds: z.array(id).check(z.minLength(1)),
+  hospitalAreaIds: z.array(id).check(z.minLength(1), z.maxLength(50)),
   formOfCare: id,
-  estimatedVolumes: z.array(volumeSchema).check(z.minLength(1)),
+  estimatedVolumes: z.array(volumeSchema).check(z.minLength(1), z.maxLength(20)),
   minSuppliers: z.number().check(z.int(), z.gte(1), z.lte(20)),
   maxSuppliers: z.number().check(z.int(), z.gte(1), z.lte(20)),
 });
@@ -45,7 +46,7 @@ export const criterionSchema = z.strictObject({
   id,
   name: text(200),
   kind: z.enum(criterionKinds),
-  weight: z.number().check(z.gte(0), z.lte(100)),
+  weight: percentSchema(0, 100),
   description: z.optional(text(2000)),
 });
 export type AwardCriterion = z.infer<typeof criterionSchema>;
@@ -54,6 +55,9 @@ export const requirementSchema = z.strictObject({
   id,
   text: text(2000),
 });
+
+/** A tender's qualification requirements: at most 50. */
+export const requirementsSchema = z.array(requirementSchema).check(z.maxLength(50));
 
 export const optionSchema = z.strictObject({
   durationMonths: z.number().check(z.int(), z.gte(1), z.lte(120)),
@@ -87,7 +91,7 @@ export const tenderContentShape = {
   currency: z.optional(z.enum(currencies)),
   lots: z.array(lotSchema).check(z.minLength(1), z.maxLength(50)),
   awardCriteria: z.array(criterionSchema).check(z.minLength(1), z.maxLength(20)),
-  qualificationRequirements: z._default(z.array(requirementSchema).check(z.maxLength(50)), []),
+  qualificationRequirements: z._default(requirementsSchema, []),
   bidDeadline: z.iso.datetime({ offset: true }),
   agreement: agreementPlanSchema,
   standstillDays: z._default(z.number().check(z.int(), z.gte(0), z.lte(MAX_STANDSTILL_DAYS)), 10),
@@ -225,6 +229,18 @@ export const tenderContentProblems = (
         );
       }
     });
+    for (const dup of new Set(duplicates(lot.estimatedVolumes.map((v) => v.unit)))) {
+      add(`#/lots/${i}/estimatedVolumes`, `Volume unit "${dup}" is estimated more than once`);
+    }
+    // Every bid's evaluated price (Σ unit price × estimated volume) must stay a number the ranking
+    // can store and compare exactly, also at the largest unit price (functions/domain/limits.ts).
+    const volumes = lot.estimatedVolumes.reduce((sum, v) => sum + v.quantity, 0);
+    if (volumes * MAX_UNIT_PRICE > MAX_EVALUATED_PRICE) {
+      add(
+        `#/lots/${i}/estimatedVolumes`,
+        `The estimated volumes add up to ${volumes}; at most ${Math.floor(MAX_EVALUATED_PRICE / MAX_UNIT_PRICE)} in one lot`,
+      );
+    }
   });
 
   const totalWeight = content.awardCriteria.reduce((sum, c) => sum + c.weight, 0);

@@ -23,7 +23,12 @@ import type { AreaRoutes, RouteSpec } from './route.ts';
 import { routeKey } from './route.ts';
 import '../shared/zod-locale.ts';
 
-export const MAX_BODY_BYTES = 256 * 1024;
+/**
+ * The largest request body, in bytes. Every change is written as its item and its audit event, each
+ * a DynamoDB item of at most 400 KB, and an event of an edit holds what a field was and what it
+ * becomes: 128 KiB keeps both within the limit, with room for the item's own fields.
+ */
+export const MAX_BODY_BYTES = 128 * 1024;
 
 type Infer<S> = S extends z.ZodMiniType ? z.infer<S> : undefined;
 
@@ -107,7 +112,7 @@ const readBody = (event: Event, route: RouteSpec): unknown => {
       413,
       'payload-too-large',
       'The request body is too large',
-      `The body may be at most ${MAX_BODY_BYTES} bytes`,
+      `The body has ${Buffer.byteLength(raw, 'utf8')} bytes; it may have at most ${MAX_BODY_BYTES} (${MAX_BODY_BYTES / 1024} KiB)`,
     );
   }
   const contentType = event.headers?.['content-type'] ?? event.headers?.['Content-Type'] ?? '';
@@ -220,6 +225,22 @@ const toResult = (result: HttpResult, route: RouteSpec): Result => {
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
 
+/**
+ * DynamoDB refused to store an item over its 400 KB: the transaction wrote nothing, and what the
+ * request would have made is too large (a 413 problem, not a 500).
+ */
+const itemTooLarge = (error: unknown): Problem | undefined => {
+  const e = error as { name?: string; message?: string } | undefined;
+  if (e?.name !== 'ValidationException' || !/item size (to update )?has exceeded/i.test(e.message ?? ''))
+    return undefined;
+  return new Problem(
+    413,
+    'payload-too-large',
+    'The change is too large to store',
+    'What this request would store is larger than the 400 KB a stored item may hold; nothing was written. Send less: shorter texts, fewer entries',
+  );
+};
+
 export const httpHandler = <A extends AreaRoutes>(area: A, impl: Handlers<A>) => {
   const byKey = new Map<string, [string, RouteSpec]>(
     Object.entries(area.routes as Record<string, RouteSpec>).map(([id, spec]) => [
@@ -262,6 +283,8 @@ export const httpHandler = <A extends AreaRoutes>(area: A, impl: Handlers<A>) =>
       if (!fn) throw new Error(`No implementation for ${operationId}`);
       return toResult(await fn(request), route);
     } catch (error) {
+      const tooLarge = itemTooLarge(error);
+      if (tooLarge) return problemResult(tooLarge, path);
       const problem = asProblem(error);
       if (problem && problem.status >= 500 && !(error instanceof Problem))
         log.error('dependency unavailable', { routeKey: event.routeKey, error });

@@ -1,6 +1,13 @@
 /** Framework agreements: routes, schemas and answers. */
 import * as z from 'zod/mini';
 import { agreementStatuses, renewalDecisions } from '../../domain/agreement.ts';
+import {
+  MAX_VERSION,
+  MAX_VOLUME,
+  quantitySchema,
+  unitPriceSchema,
+  versionSchema,
+} from '../../domain/limits.ts';
 import { lineSchema, offerShape, performanceStatuses } from '../../domain/performance.ts';
 import { pageOf, pageQueryShape } from '../pagination.ts';
 import { defineRoutes } from '../route.ts';
@@ -23,7 +30,7 @@ const usageParams = z.strictObject({
   year,
   month: z.coerce.number().check(z.int(), z.gte(1), z.lte(12)),
 });
-const version = z.number().check(z.int(), z.gte(1));
+const version = versionSchema;
 const id = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'Use lower-case letters, digits and "-"'));
 const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 const date = z.iso.date();
@@ -50,13 +57,11 @@ export const registerAgreementBody = z.strictObject({
   ),
   optionNoticeDays: z._default(z.number().check(z.int(), z.gte(0), z.lte(730)), 90),
   prices: z._default(
-    z.array(z.strictObject({ unit: id, unitPrice: z.number().check(z.gte(0)) })).check(z.maxLength(20)),
+    z.array(z.strictObject({ unit: id, unitPrice: unitPriceSchema })).check(z.maxLength(20)),
     [],
   ),
   volumes: z._default(
-    z
-      .array(z.strictObject({ unit: id, quantity: z.number().check(z.int(), z.gte(0)) }))
-      .check(z.maxLength(20)),
+    z.array(z.strictObject({ unit: id, quantity: quantitySchema })).check(z.maxLength(20)),
     [],
   ),
   deliverySites: z
@@ -74,11 +79,11 @@ export const decisionBody = z.strictObject({
 const months = z.array(z.number().check(z.int(), z.gte(1), z.lte(36))).check(z.minLength(1), z.maxLength(8));
 export const reminderSettingsBody = z.strictObject({
   /** The version read; leave out the first time. */
-  version: z.optional(z.number().check(z.int(), z.gte(0))),
+  version: z.optional(z.number().check(z.int(), z.gte(0), z.lte(MAX_VERSION))),
   expiryLeadMonths: months,
   optionLeadMonths: months,
   escalationLeadMonths: z.number().check(z.int(), z.gte(0), z.lte(36)),
-  managerEmail: z.optional(z.email()),
+  managerEmail: z.optional(z.email().check(z.maxLength(254))),
 });
 const entityParams = z.strictObject({ entityId: id });
 const notificationParams = z.strictObject({
@@ -95,9 +100,7 @@ export const terminateBody = z.strictObject({
 });
 export const startNegotiationBody = z.strictObject({
   /** What the authority needs next year, per unit (optional; the proposal starts from it). */
-  need: z.optional(
-    z.array(z.strictObject({ unit: id, volume: z.number().check(z.int(), z.gte(0)) })).check(z.maxLength(20)),
-  ),
+  need: z.optional(z.array(z.strictObject({ unit: id, volume: quantitySchema })).check(z.maxLength(20))),
 });
 export const proposalBody = z.strictObject({
   version,
@@ -124,6 +127,8 @@ export const amendmentBody = z.strictObject({
   unit: id,
   delta: z.number().check(
     z.int(),
+    z.gte(-MAX_VOLUME),
+    z.lte(MAX_VOLUME),
     z.refine((n) => n !== 0, 'A change of zero changes nothing'),
   ),
   reason: text(2000),
@@ -131,7 +136,7 @@ export const amendmentBody = z.strictObject({
 export const confirmationBody = z.strictObject({ version });
 export const usageBody = z.strictObject({
   lines: z
-    .array(z.strictObject({ unit: id, quantity: z.number().check(z.int(), z.gte(0)) }))
+    .array(z.strictObject({ unit: id, quantity: quantitySchema }))
     .check(z.minLength(1), z.maxLength(20)),
 });
 

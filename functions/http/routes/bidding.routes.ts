@@ -1,10 +1,11 @@
 /** Questions, sealed bids, qualification and scores: routes, schemas and answers. */
 import * as z from 'zod/mini';
 import { bidContentShape, bidStatuses } from '../../domain/bid.ts';
+import { percentSchema, versionSchema } from '../../domain/limits.ts';
 import { defineRoutes } from '../route.ts';
 import { tenderIdSchema } from './tenders.routes.ts';
 
-const version = z.number().check(z.int(), z.gte(1));
+const version = versionSchema;
 const lotId = z
   .string()
   .check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'A lot id: lower-case letters, digits and "-"'));
@@ -38,7 +39,7 @@ export const scoresBody = z.strictObject({
     .array(
       z.strictObject({
         criterionId: lotId,
-        score: z.number().check(z.gte(0), z.lte(10)),
+        score: percentSchema(0, 10),
         comment: z.optional(text(4000)),
       }),
     )

@@ -1,5 +1,6 @@
 /** Reference data routes and supplier management. */
 import * as z from 'zod/mini';
+import { versionSchema } from '../../domain/limits.ts';
 import { pageOf, pageQueryShape } from '../pagination.ts';
 import { defineRoutes } from '../route.ts';
 
@@ -24,7 +25,7 @@ const supplierFields = {
 
 export const createSupplierBody = z.strictObject(supplierFields);
 export const patchSupplierBody = z.strictObject({
-  version: z.number().check(z.int(), z.gte(1)),
+  version: versionSchema,
   name: z.optional(supplierFields.name),
   organisationNumber: z.optional(z.string().check(z.regex(/^\d{8,9}$/))),
   kind: z.optional(z.enum(['ideell', 'kommersiell', 'unknown'])),
@@ -69,7 +70,7 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     tag: 'Reference data',
     summary: 'Hospital areas (sykehusområder), optionally of one entity',
     action: 'reference:read',
-    query: z.strictObject({ entity: z.optional(z.string()) }),
+    query: z.strictObject({ entity: z.optional(z.string().check(z.maxLength(64))) }),
     responses: {
       200: {
         description: 'Hospital areas',

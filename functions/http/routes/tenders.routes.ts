@@ -1,11 +1,13 @@
 /** Tender routes: their schemas, roles and answers (one description, read by handler, OpenAPI and manifest). */
 import * as z from 'zod/mini';
+import { versionSchema } from '../../domain/limits.ts';
 import {
   agreementPlanSchema,
   criterionSchema,
   currencies,
   lotSchema,
   requirementSchema,
+  requirementsSchema,
   tenderContentShape,
   tenderStatuses,
 } from '../../domain/tender.ts';
@@ -17,7 +19,7 @@ export const tenderIdSchema = z
   .check(z.regex(/^tnd_[0-9a-f]{32}$/, 'A tender id looks like tnd_ followed by 32 hex digits'));
 const tenderIdParams = z.strictObject({ tenderId: tenderIdSchema });
 
-const version = z.number().check(z.int(), z.gte(1));
+const version = versionSchema;
 
 export const createTenderBody = z.strictObject(tenderContentShape);
 
@@ -31,7 +33,7 @@ export const patchTenderBody = z
     currency: z.optional(z.enum(currencies)),
     lots: z.optional(tenderContentShape.lots),
     awardCriteria: z.optional(tenderContentShape.awardCriteria),
-    qualificationRequirements: z.optional(z.array(requirementSchema)),
+    qualificationRequirements: z.optional(requirementsSchema),
     bidDeadline: z.optional(tenderContentShape.bidDeadline),
     agreement: z.optional(agreementPlanSchema),
     standstillDays: z.optional(z.number().check(z.int(), z.gte(0), z.lte(60))),
@@ -58,7 +60,7 @@ export const changeTenderBody = z
     reason,
     lots: z.optional(tenderContentShape.lots),
     awardCriteria: z.optional(tenderContentShape.awardCriteria),
-    qualificationRequirements: z.optional(z.array(requirementSchema)),
+    qualificationRequirements: z.optional(requirementsSchema),
   })
   .check(
     z.refine(
@@ -74,7 +76,9 @@ export const cancelBody = z.strictObject({
   version,
   reason,
   /** Cancel only these lots; without it, the whole tender. */
-  lotIds: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
+  lotIds: z.optional(
+    z.array(z.string().check(z.minLength(1), z.maxLength(63))).check(z.minLength(1), z.maxLength(50)),
+  ),
 });
 export const versionBody = z.strictObject({ version });
 export const reviseBody = z.strictObject({ version, reason });
