@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify, SignJWT } from 'jose';
 import { type Role, roles } from '../functions/domain/actors.ts';
+import { entities, entityById } from '../functions/domain/reference-data.ts';
 
 export const ISSUER = 'https://helsekjop.local/dev-issuer';
 export const AUDIENCE = 'helsekjop-local';
@@ -72,20 +73,38 @@ export class DevIssuer {
   }
 }
 
-/** Validates a token request (CLI arguments or POST /_local/token); returns what is wrong, if anything. */
+const FIELDS = new Set<string>(['role', 'entity', 'supplier', 'sub', 'name', 'email', 'hours']);
+const SUPPLIER_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** The claims a token carries as text, and how long each may be. */
+const TEXTS = { sub: 128, name: 200, email: 254 } as const;
+
+/**
+ * Validates a token request (CLI arguments or POST /_local/token); returns what is wrong, if
+ * anything. The entity must exist (reference data); whether a supplier is registered only the
+ * running product knows: POST /_local/token asks it (local/http-server.ts).
+ */
 export const tokenRequestProblems = (r: Partial<Record<keyof TokenRequest, unknown>>): string[] => {
   const problems: string[] = [];
+  if (typeof r !== 'object' || r === null || Array.isArray(r)) return ['the request must be an object'];
+  for (const key of Object.keys(r)) if (!FIELDS.has(key)) problems.push(`unknown field "${key}"`);
   if (typeof r.role !== 'string' || !(roles as readonly string[]).includes(r.role))
     problems.push(`--role must be one of ${roles.join(', ')}`);
-  if (r.role === 'supplier' && typeof r.supplier !== 'string')
-    problems.push('a supplier needs --supplier <supplier id>');
+  if (r.role === 'supplier' && (typeof r.supplier !== 'string' || !SUPPLIER_ID.test(r.supplier)))
+    problems.push('a supplier needs --supplier <supplier id> (lower-case letters, digits and "-")');
   if (r.role !== 'supplier' && typeof r.entity !== 'string')
     problems.push(
-      'officers, evaluators and auditors need --entity <entity id> (helse-sor-ost, helse-vest, region-sjaelland)',
+      `officers, evaluators and auditors need --entity <entity id> (${entities.map((e) => e.id).join(', ')})`,
     );
+  if (r.role !== 'supplier' && typeof r.entity === 'string' && !entityById(r.entity))
+    problems.push(`there is no procuring entity "${r.entity}" (${entities.map((e) => e.id).join(', ')})`);
   if (r.role === 'supplier' && r.entity !== undefined)
     problems.push('a supplier belongs to a supplier organisation, not to an --entity');
-  if (r.hours !== undefined && !(Number(r.hours) > 0 && Number(r.hours) <= 24 * 30))
-    problems.push('--hours must be between 0 and 720');
+  for (const [field, max] of Object.entries(TEXTS)) {
+    const value = r[field as keyof typeof TEXTS];
+    if (value !== undefined && (typeof value !== 'string' || value.length < 1 || value.length > max))
+      problems.push(`--${field} must be text of 1 to ${max} characters`);
+  }
+  if (r.hours !== undefined && !(typeof r.hours === 'number' && r.hours > 0 && r.hours <= 24 * 30))
+    problems.push('--hours must be a number above 0 and at most 720');
   return problems;
 };

@@ -6,8 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { entities } from '../functions/domain/reference-data.ts';
 import { problemType } from '../functions/http/errors.ts';
 import { type RouteBinding, routes } from '../functions/manifest.ts';
 import { log } from '../functions/shared/log.ts';
@@ -15,6 +16,13 @@ import { type DevIssuer, type TokenRequest, tokenRequestProblems } from './dev-i
 import type { Invoke } from './functions.ts';
 
 const MAX_BODY = 1024 * 1024;
+
+/**
+ * The request line and headers together, in bytes: API Gateway's HTTP APIs take at most 10 240
+ * ("total combined size of request line and header values"), so the local API does too, and says
+ * so with a 431 problem.
+ */
+export const MAX_HEADER_BYTES = 10_240;
 
 interface CompiledRoute extends RouteBinding {
   regex: RegExp;
@@ -48,6 +56,62 @@ const problem = (
   res.writeHead(status, { 'content-type': 'application/problem+json', ...headers });
   res.end(JSON.stringify({ type: problemType(slug), title, status, detail }));
 };
+
+/**
+ * What Node's HTTP parser refuses before a request exists (oversized headers, a malformed request
+ * line), answered as a problem on the socket instead of Node's bare status line.
+ */
+const clientErrorAnswer = (error: NodeJS.ErrnoException): string => {
+  const [status, reason, slug, title, detail] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [
+          431,
+          'Request Header Fields Too Large',
+          'request-header-fields-too-large',
+          'The request headers are too large',
+          `The request line and headers may take at most ${MAX_HEADER_BYTES} bytes together`,
+        ]
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'request-timeout', 'The request took too long', 'Send the request again']
+        : [
+            400,
+            'Bad Request',
+            'bad-request',
+            'The request is not valid HTTP',
+            'The request could not be parsed',
+          ];
+  const body = JSON.stringify({ type: problemType(slug), title, status, detail });
+  return [
+    `HTTP/1.1 ${status} ${reason}`,
+    'content-type: application/problem+json',
+    `content-length: ${Buffer.byteLength(body)}`,
+    'connection: close',
+    '',
+    body,
+  ].join('\r\n');
+};
+
+/** Path parameters decoded, or the first that is not valid percent-encoding. */
+const decodeParams = (
+  names: string[],
+  values: RegExpExecArray,
+): { params: Record<string, string> } | { malformed: string } => {
+  const params: Record<string, string> = {};
+  for (const [i, name] of names.entries()) {
+    try {
+      params[name] = decodeURIComponent(values[i + 1] ?? '');
+    } catch {
+      return { malformed: name };
+    }
+  }
+  return { params };
+};
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The latest instant a Date can hold (ECMAScript: 8.64e15 ms after 1970). */
+const MAX_DATE_MS = 8.64e15;
 
 const readBody = (req: IncomingMessage): Promise<Buffer | 'too-large'> =>
   new Promise((resolve, reject) => {
@@ -127,7 +191,7 @@ export class LocalHttpApi {
   ) {}
 
   async start(port: number): Promise<string> {
-    const server = createServer((req, res) => {
+    const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
       const started = Date.now();
       res.on('finish', () => {
         if (!this.quiet) log.info(`${req.method} ${req.url} ${res.statusCode} ${Date.now() - started}ms`);
@@ -136,6 +200,10 @@ export class LocalHttpApi {
         log.error('local API failed', { error });
         if (!res.headersSent) problem(res, 500, 'internal-error', 'Internal error', 'The local API failed');
       });
+    });
+    server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+      if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+      socket.end(clientErrorAnswer(error));
     });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -157,7 +225,19 @@ export class LocalHttpApi {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://local');
+    let url: URL;
+    try {
+      // A request target such as "//[" is not a path the URL parser accepts.
+      url = new URL(req.url ?? '/', 'http://local');
+    } catch {
+      return problem(
+        res,
+        400,
+        'bad-request',
+        'The request is not valid',
+        'The request path cannot be parsed',
+      );
+    }
     const method = req.method ?? 'GET';
     const body = await readBody(req);
     if (body === 'too-large')
@@ -187,7 +267,27 @@ export class LocalHttpApi {
         { allow },
       );
     }
-    const params = Object.fromEntries(hit.r.names.map((n, i) => [n, decodeURIComponent(hit.m[i + 1] ?? '')]));
+    const decoded = decodeParams(hit.r.names, hit.m);
+    if ('malformed' in decoded) {
+      res.writeHead(400, { 'content-type': 'application/problem+json' });
+      res.end(
+        JSON.stringify({
+          type: problemType('validation-error'),
+          title: 'Your request is not valid',
+          status: 400,
+          detail: `The path parameter ${decoded.malformed} is not valid percent-encoding`,
+          instance: url.pathname,
+          errors: [
+            {
+              parameter: decoded.malformed,
+              detail: 'Malformed percent-encoding (a "%" not followed by UTF-8 in hex)',
+            },
+          ],
+        }),
+      );
+      return;
+    }
+    const params = decoded.params;
 
     let claims: Record<string, unknown> | undefined;
     if (hit.r.auth === 'jwt') {
@@ -229,6 +329,35 @@ export class LocalHttpApi {
     res.end(result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined);
   }
 
+  /**
+   * Whether a supplier is registered, asked of the API itself (the supplier route of referenceApi,
+   * as an auditor would): suppliers live in the table, which only the functions read.
+   */
+  private async supplierRegistered(supplierId: string): Promise<boolean> {
+    const route = this.compiled.find(
+      (r) => r.method === 'GET' && r.path === '/reference/suppliers/{supplierId}',
+    );
+    if (!route) throw new Error('The manifest has no route GET /reference/suppliers/{supplierId}');
+    const path = `/reference/suppliers/${encodeURIComponent(supplierId)}`;
+    const event = toApiEvent(
+      { method: 'GET', url: path, headers: {} },
+      route,
+      { supplierId },
+      Buffer.alloc(0),
+      {
+        sub: 'dev-issuer',
+        'cognito:groups': ['auditor'],
+        'custom:entity': entities[0]?.id,
+        token_use: 'id',
+      },
+      this.admin.now(),
+    );
+    const result = (await this.invokeFunction(route.function, event)) as APIGatewayProxyStructuredResultV2;
+    if (result.statusCode === 200) return true;
+    if (result.statusCode === 400 || result.statusCode === 404) return false;
+    throw new Error(`Could not check supplier ${supplierId}: ${result.statusCode} ${result.body ?? ''}`);
+  }
+
   private async local(method: string, url: URL, body: Buffer, res: ServerResponse): Promise<void> {
     const send = (status: number, value: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -236,7 +365,16 @@ export class LocalHttpApi {
     };
     let input: Record<string, unknown> = {};
     try {
-      input = body.length ? JSON.parse(body.toString('utf8')) : {};
+      const parsed: unknown = body.length ? JSON.parse(body.toString('utf8')) : {};
+      if (!isObject(parsed))
+        return problem(
+          res,
+          400,
+          'validation-error',
+          'Your request is not valid',
+          'The body must be a JSON object',
+        );
+      input = parsed;
     } catch {
       return problem(res, 400, 'validation-error', 'Your request is not valid', 'The body is not valid JSON');
     }
@@ -250,10 +388,15 @@ export class LocalHttpApi {
         to,
       } = input as { days?: number; hours?: number; minutes?: number; to?: string };
       const now = this.admin.now().getTime();
-      const target = to
-        ? Date.parse(to)
-        : now + ((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60_000;
-      if (!Number.isFinite(target))
+      const target =
+        to !== undefined
+          ? typeof to === 'string'
+            ? Date.parse(to)
+            : Number.NaN
+          : [days, hours, minutes].every((n) => typeof n === 'number')
+            ? now + ((days * 24 + hours) * 60 + minutes) * 60_000
+            : Number.NaN;
+      if (!Number.isFinite(target) || Math.abs(target) > MAX_DATE_MS)
         return problem(
           res,
           400,
@@ -274,6 +417,14 @@ export class LocalHttpApi {
     }
     if (route === 'POST /_local/token') {
       const problems = tokenRequestProblems(input);
+      if (
+        !problems.length &&
+        input.role === 'supplier' &&
+        !(await this.supplierRegistered(String(input.supplier)))
+      )
+        problems.push(
+          `the supplier "${String(input.supplier)}" is not registered (GET /reference/suppliers lists them; officers register new ones)`,
+        );
       if (problems.length)
         return problem(res, 400, 'validation-error', 'Your request is not valid', problems.join('; '));
       return send(200, await this.issuer.mint(input as unknown as TokenRequest));

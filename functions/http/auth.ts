@@ -4,6 +4,7 @@
  * tenant in test/e2e/authorization.test.ts.
  */
 import { type Principal, type Role, roles } from '../domain/actors.ts';
+import { entityById } from '../domain/reference-data.ts';
 import { forbidden, notFound, unauthorized } from './errors.ts';
 
 type Scope =
@@ -139,6 +140,14 @@ export const principalFromClaims = (claims: Claims | undefined): Principal => {
       role === 'supplier'
         ? 'A supplier token must name its supplier organisation (custom:supplier)'
         : `A ${role} token must name its procuring entity (custom:entity)`,
+    );
+  }
+  // The entities are reference data: a token naming another is refused here, before anything is
+  // read or written for it. A supplier token's organisation is checked where a supplier acts
+  // (suppliers live in the table: functions/handlers/api/tender-access.ts).
+  if (role !== 'supplier' && !entityById(entityId as string)) {
+    throw forbidden(
+      `The token names the procuring entity "${entityId}", which does not exist (see GET /reference/entities)`,
     );
   }
   const name =

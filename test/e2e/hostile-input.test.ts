@@ -183,4 +183,91 @@ describe('sizes', () => {
     expect(verified.body).toMatchObject({ ok: true, events: 2 });
   });
 
+  it('answers oversized headers with a 431 problem (Node answered a bare 431), at the size API Gateway allows', async () => {
+    for (const size of [20_000, 11_000]) {
+      const answer = await stack.request('GET', '/tenders', {
+        token: who.officer,
+        headers: { 'x-padding': 'a'.repeat(size) },
+      });
+      expectProblem(answer, 431);
+    }
+    const fits = await stack.request('GET', '/tenders', {
+      token: who.officer,
+      headers: { 'x-padding': 'a'.repeat(8_000) },
+    });
+    expect(fits.status).toBe(200);
+  });
+});
+
+describe('paths', () => {
+  it('refuses malformed percent-encoding in a path parameter with a 400 naming it (it answered 500)', async () => {
+    for (const id of ['%E0%A4%A', '%', '%ZZ', 'tnd_%C0']) {
+      await refused(400, 'GET', `/tenders/${id}`, { token: who.officer }, { parameter: 'tenderId' });
+    }
+    await refused(
+      400,
+      'POST',
+      `/tenders/${flow.id}/questions/%FF/answer`,
+      {
+        token: who.officer,
+        body: { version: 1, text: 'Svar' },
+      },
+      { parameter: 'questionId' },
+    );
+  });
+
+  it('refuses a request target the URL parser cannot read', async () => {
+    const answer = await fetch(`${stack.apiUrl}//[`);
+    expect(answer.status).toBe(400);
+    expect(answer.headers.get('content-type')).toContain('application/problem+json');
+  });
+});
+
+describe('tokens naming an entity or a supplier that does not exist', () => {
+  it('refuses an entity that does not exist (the token was accepted)', async () => {
+    const ghost = await stack.tokenFor({ role: 'officer', entity: 'nowhere', sub: 'ghost' });
+    const answer = await refused(403, 'GET', '/tenders', { token: ghost });
+    expect(answer.body.detail).toMatch(/"nowhere", which does not exist/);
+    await refused(403, 'POST', '/tenders', { token: ghost, body: colonoscopyTender(now()) });
+  });
+
+  it('refuses a supplier that is not registered where it acts (its bid and question were stored)', async () => {
+    const ghost = await stack.tokenFor({ role: 'supplier', supplier: 'ghost-as', sub: 'ghost' });
+    const bid = await refused(403, 'PUT', `/tenders/${flow.id}/lots/innlandet/bid`, {
+      token: ghost,
+      body: colonoscopyBid('innlandet', 2000),
+    });
+    expect(bid.body.detail).toMatch(/"ghost-as", which is not registered/);
+    await refused(403, 'POST', `/tenders/${flow.id}/questions`, {
+      token: ghost,
+      body: { text: 'Hvem er vi?' },
+    });
+    await refused(403, 'GET', '/agreements', { token: ghost });
+    await refused(403, 'GET', '/tenders', { token: ghost });
+    // A registered one passes.
+    expect((await stack.request('GET', '/tenders', { token: who.suppliers['falck-norge-as'] })).status).toBe(
+      200,
+    );
+  });
+
+  it('has the dev issuer refuse to mint them, and refuse a request it cannot read (500 for a numeric sub)', async () => {
+    const mint = (body: unknown) => stack.request('POST', '/_local/token', { body });
+    expectProblem(await mint({ role: 'officer', entity: 'nowhere' }), 400);
+    expectProblem(await mint({ role: 'supplier', supplier: 'ghost-as' }), 400);
+    expectProblem(await mint({ role: 'officer', entity: 'helse-sor-ost', sub: 123 }), 400);
+    expectProblem(await mint({ role: 'officer', entity: 'helse-sor-ost', name: { x: 1 } }), 400);
+    expectProblem(await mint({ role: 'officer', entity: 'helse-sor-ost', hours: 'many' }), 400);
+    expectProblem(await mint('null'), 400);
+    expectProblem(await mint('[1]'), 400);
+    expect((await mint({ role: 'supplier', supplier: 'falck-norge-as' })).status).toBe(200);
+    expect((await mint({ role: 'auditor', entity: 'region-sjaelland', sub: 'revisor' })).status).toBe(200);
+  });
+
+  it('has the local clock refuse what it cannot read (500 for a body that is not an object)', async () => {
+    const advance = (body: unknown) => stack.request('POST', '/_local/clock/advance', { body });
+    expectProblem(await advance('null'), 400);
+    expectProblem(await advance({ days: 1e12 }), 400);
+    expectProblem(await advance({ days: '1' }), 400);
+    expectProblem(await advance({ to: 12 }), 400);
+  });
 });

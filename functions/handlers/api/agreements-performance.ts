@@ -37,11 +37,13 @@ import {
   yearRef,
   yearView,
 } from './agreements-shared.ts';
+import { assertRegisteredSupplier } from './tender-access.ts';
 
 export const performanceHandlers: AgreementHandlers<
   'getYear' | 'startNegotiation' | 'proposeYear' | 'answerYear' | 'approveYear' | 'getNegotiationWorkflow'
 > = {
   getYear: async ({ principal, params }) => {
+    await assertRegisteredSupplier(principal);
     const agreement = await getAgreement(params.agreementId);
     if (!agreement) throw notFound('Agreement', params.agreementId);
     const involved = mayRead(principal, agreement);

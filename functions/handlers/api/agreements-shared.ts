@@ -22,6 +22,7 @@ import {
   yearKey,
 } from '../../services/store/agreements.ts';
 import { nowIso } from '../../shared/clock.ts';
+import { assertRegisteredSupplier } from './tender-access.ts';
 
 /** The implementations of some of the agreement routes, by route key. */
 export type AgreementHandlers<K extends keyof (typeof agreementRoutes)['routes']> = Pick<
@@ -48,6 +49,7 @@ export const loadAgreement = async (
   agreementId: string,
   action: Parameters<typeof authorize>[1],
 ): Promise<AgreementItem> => {
+  await assertRegisteredSupplier(principal);
   const agreement = await getAgreement(agreementId);
   if (!agreement || !mayRead(principal, agreement)) throw notFound('Agreement', agreementId);
   authorize(principal, action, {

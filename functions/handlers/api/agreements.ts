@@ -40,6 +40,7 @@ import { performanceHandlers } from './agreements-performance.ts';
 import { reminderHandlers } from './agreements-reminders.ts';
 import { type AgreementHandlers, by, loadAgreement, mayRead, today, view } from './agreements-shared.ts';
 import { usageHandlers } from './agreements-usage.ts';
+import { assertRegisteredSupplier } from './tender-access.ts';
 
 /** A tender draft for a new procurement, prefilled from the agreement (and its tender when it has one). */
 const successorTender = async (agreement: Agreement, endsOn: string, principal: Principal) => ({
@@ -166,6 +167,7 @@ const agreementHandlers: AgreementHandlers<
   'listAgreements' | 'getAgreement' | 'registerAgreement' | 'exerciseOption' | 'terminateAgreement' | 'decide'
 > = {
   listAgreements: async ({ principal, query }) => {
+    await assertRegisteredSupplier(principal);
     const page = await listAgreements(
       principal.role === 'supplier'
         ? { supplierId: principal.supplierId as string }
@@ -179,6 +181,7 @@ const agreementHandlers: AgreementHandlers<
   },
 
   getAgreement: async ({ principal, params }) => {
+    await assertRegisteredSupplier(principal);
     const agreement = await getAgreement(params.agreementId);
     if (!agreement || !mayRead(principal, agreement)) throw notFound('Agreement', params.agreementId);
     return { body: view(agreement), headers: { etag: `"${agreement.version}"` } };

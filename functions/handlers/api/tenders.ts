@@ -49,7 +49,7 @@ import { completeStep, failWaitingSteps } from '../../services/workflow/tender-s
 import { now } from '../../shared/clock.ts';
 import { newId } from '../../shared/ids.ts';
 import { log } from '../../shared/log.ts';
-import { isOwnEntity, loadTender, tenderResource } from './tender-access.ts';
+import { assertRegisteredSupplier, isOwnEntity, loadTender, tenderResource } from './tender-access.ts';
 
 /** The award decision is read through GET /tenders/{id}/award, where its publication is respected. */
 const view = (item: TenderItem) => {
@@ -105,6 +105,7 @@ export const handler = httpHandler(tenderRoutes, {
 
   listTenders: async (req) => {
     const { principal, query } = req;
+    await assertRegisteredSupplier(principal);
     const limit = query.limit ?? 25;
     const published = principal.role === 'supplier' || query.scope === 'published';
     const page = published
