@@ -271,3 +271,85 @@ describe('tokens naming an entity or a supplier that does not exist', () => {
     expectProblem(await advance({ to: 12 }), 400);
   });
 });
+
+describe('existence', () => {
+  const NO_AGREEMENT = `agr_${'0'.repeat(32)}`;
+  const NO_TENDER = `tnd_${'0'.repeat(32)}`;
+
+  /** The answer with the ids it names replaced: what tells a foreign resource from a missing one. */
+  const shape = (answer: Answer, ids: string[]) => {
+    let text = JSON.stringify(answer.body);
+    for (const id of ids) text = text.replaceAll(id, '<id>');
+    return { status: answer.status, body: JSON.parse(text) };
+  };
+
+  it('answers a foreign agreement year and a nonexistent one alike (they differed), and every nested route', async () => {
+    const foreignOfficer = await stack.tokenFor({ role: 'officer', entity: 'helse-vest', sub: 'vest' });
+    const registered = await stack.request('POST', '/agreements', {
+      token: who.officer,
+      body: agreementBody(),
+    });
+    expect(registered.status).toBe(201);
+    const id = registered.body.id as string;
+    const year = new Date(now()).getUTCFullYear() + 1;
+    const month = new Date(now()).getUTCMonth() + 1;
+    const started = await stack.request('POST', `/agreements/${id}/years/${year}/negotiation`, {
+      token: who.officer,
+      body: {},
+    });
+    expect(started.status).toBe(202);
+    const draft = await stack.request('POST', '/tenders', {
+      token: who.officer,
+      body: colonoscopyTender(now()),
+    });
+    expect(draft.status).toBe(201);
+    const paths = (agreementId: string, tenderId: string) => [
+      ['GET', `/agreements/${agreementId}`],
+      ['GET', `/agreements/${agreementId}/reminders`],
+      ['GET', `/agreements/${agreementId}/years/${year}`],
+      ['GET', `/agreements/${agreementId}/years/${year}/workflow`],
+      ['GET', `/agreements/${agreementId}/history`],
+      ['GET', `/audit/verify?agreementId=${agreementId}`],
+      ['PUT', `/agreements/${agreementId}/usage/${year}/${month}`],
+      ['POST', `/agreements/${agreementId}/years/${year}/proposal`],
+      ['GET', `/tenders/${tenderId}`],
+      ['GET', `/tenders/${tenderId}/workflow`],
+      ['GET', `/tenders/${tenderId}/history`],
+      ['GET', `/tenders/${tenderId}/questions`],
+      ['GET', `/tenders/${tenderId}/bids`],
+      ['GET', `/tenders/${tenderId}/ranking`],
+      ['GET', `/tenders/${tenderId}/award`],
+      ['GET', `/tenders/${tenderId}/ocds`],
+      ['GET', `/audit/verify?tenderId=${tenderId}`],
+    ];
+    const bodies: Record<string, unknown> = {
+      PUT: { lines: [{ unit: 'konsultasjoner', quantity: 1 }] },
+      POST: {
+        version: 1,
+        lines: [{ unit: 'konsultasjoner', volume: 1, unitPrice: 1 }],
+        priceAdjustmentPercent: 0,
+      },
+    };
+    const existing = paths(id, draft.body.id);
+    const missing = paths(NO_AGREEMENT, NO_TENDER);
+    for (const [i, [method, path]] of existing.entries()) {
+      const [, otherPath] = missing[i] as [string, string];
+      const options = {
+        token: foreignOfficer,
+        ...(bodies[method as string] ? { body: bodies[method as string] } : {}),
+      };
+      const foreign = await stack.request(method as string, path as string, options);
+      const nonexistent = await stack.request(method as string, otherPath, options);
+      expect(foreign.status, `${method} ${path}`).toBe(404);
+      expect(shape(foreign, [id, draft.body.id]), `${method} ${path}`).toEqual(
+        shape(nonexistent, [NO_AGREEMENT, NO_TENDER]),
+      );
+    }
+    // Reminder settings of another entity and of no entity read the same too.
+    const settings = await stack.request('GET', '/entities/helse-sor-ost/reminder-settings', {
+      token: foreignOfficer,
+    });
+    const none = await stack.request('GET', '/entities/nowhere/reminder-settings', { token: foreignOfficer });
+    expect(shape(settings, ['helse-sor-ost'])).toEqual(shape(none, ['nowhere']));
+  });
+});

@@ -44,12 +44,14 @@ export const performanceHandlers: AgreementHandlers<
 > = {
   getYear: async ({ principal, params }) => {
     await assertRegisteredSupplier(principal);
+    // One answer for every year the caller cannot see (no such agreement, no such year, or a
+    // foreign agreement's year not yet published): a 404 must not tell them apart.
+    const hidden = notFound(`Performance agreement ${params.year} of agreement`, params.agreementId);
     const agreement = await getAgreement(params.agreementId);
-    if (!agreement) throw notFound('Agreement', params.agreementId);
+    if (!agreement) throw hidden;
     const involved = mayRead(principal, agreement);
     const item = await getYear(agreement.id, params.year);
-    if (!item || (!involved && item.status !== 'published'))
-      throw notFound(`Performance agreement ${params.year} of agreement`, agreement.id);
+    if (!item || (!involved && item.status !== 'published')) throw hidden;
     return { body: await yearView(item, involved), headers: { etag: `"${item.version}"` } };
   },
 
