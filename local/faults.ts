@@ -12,6 +12,10 @@ export interface FaultOptions {
   /** The share of calls that fail, 0..1. */
   rate: number;
   seed: number;
+  /** Only these services' calls fail (all five when absent). */
+  services?: FaultService[];
+  /** No more faults than this many (none when absent): a service that fails for a while, then recovers. */
+  limit?: number;
 }
 
 export type FaultService = 'dynamodb' | 'stepfunctions' | 'scheduler' | 'events' | 'sns';
@@ -54,17 +58,21 @@ export class FaultInjector {
   /** The fault this call meets, if any. */
   next(service: FaultService, transaction = false): Fault | undefined {
     this.calls[service] = (this.calls[service] ?? 0) + 1;
+    if (this.options.services && !this.options.services.includes(service)) return undefined;
+    if (this.options.limit !== undefined && this.total >= this.options.limit) return undefined;
     if (this.random() >= this.options.rate) return undefined;
     const kinds: Fault[] =
-      service === 'dynamodb'
-        ? [
-            'throttling',
-            'server-error',
-            'timeout',
-            'lost-answer',
-            ...(transaction ? (['conflict'] as const) : []),
-          ]
-        : ['throttling', 'server-error', 'timeout'];
+      this.options.rate >= 1
+        ? ['server-error'] // a service that is down answers 5xx, every time
+        : service === 'dynamodb'
+          ? [
+              'throttling',
+              'server-error',
+              'timeout',
+              'lost-answer',
+              ...(transaction ? (['conflict'] as const) : []),
+            ]
+          : ['throttling', 'server-error', 'timeout'];
     const fault = kinds[Math.floor(this.random() * kinds.length)] as Fault;
     const key = `${service}:${fault}`;
     this.injected[key] = (this.injected[key] ?? 0) + 1;

@@ -14,6 +14,7 @@ import type {
 import type * as z from 'zod/mini';
 import { count, HTTP_SERVER_ERRORS, withObservability } from '../adapters/observability.ts';
 import { InvalidCursor, StoreBusy, StoreConflict } from '../adapters/store-errors.ts';
+import { isTransient } from '../adapters/transient.ts';
 import type { Principal } from '../domain/actors.ts';
 import { type ProblemItem, Refusal } from '../domain/refusal.ts';
 import { log } from '../shared/log.ts';
@@ -151,34 +152,6 @@ const problemResult = (problem: Problem, instance: string): Result => {
     },
     body: JSON.stringify(problem.toBody(instance)),
   };
-};
-
-/**
- * An AWS call that failed for a reason that passes (throttling, a timeout, a 5xx, a transaction
- * that met another) after the SDK's own retries: nothing the caller did wrong, nothing half-written
- * (every change is one transaction), so a 503 that says to retry, never a 500.
- */
-const TRANSIENT = new Set([
-  'ThrottlingException',
-  'ProvisionedThroughputExceededException',
-  'RequestLimitExceeded',
-  'TooManyRequestsException',
-  'TransactionConflictException',
-  'TransactionCanceledException',
-  'InternalServerError',
-  'InternalFailure',
-  'ServiceUnavailable',
-  'ServiceUnavailableException',
-  'TimeoutError',
-  'RequestTimeout',
-  'RequestTimeoutException',
-]);
-
-export const isTransient = (error: unknown): boolean => {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
-  if (!e || typeof e !== 'object') return false;
-  if (e.name && TRANSIENT.has(e.name)) return true;
-  return (e.$metadata?.httpStatusCode ?? 0) >= 500 || Boolean(e.$retryable);
 };
 
 const unavailable = (error: unknown): Problem =>

@@ -43,7 +43,8 @@ const actor: SystemActor = { sub: 'system', name: 'annual-renegotiation workflow
  * Every error name these tasks fail with, which workflows/annual-renegotiation.asl.json catches or
  * retries by name (test/contracts/asl-errors.test.ts): the tasks' own, `VersionConflict` (an
  * optimistic-lock conflict, functions/handlers/tasks/task.ts) and `TransactionCanceledException`
- * (a DynamoDB transaction that met a concurrent one).
+ * (a DynamoDB transaction that met a concurrent one), `ServiceUnavailable` (an AWS call that failed
+ * for a reason that passes).
  */
 export const TASK_ERRORS = [
   'AgreementNotFound',
@@ -51,6 +52,7 @@ export const TASK_ERRORS = [
   'WaitOutlivesExecution',
   'VersionConflict',
   'TransactionCanceledException',
+  'ServiceUnavailable',
 ] as const;
 export type RenegotiationTaskError = (typeof TASK_ERRORS)[number];
 

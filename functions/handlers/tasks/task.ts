@@ -8,6 +8,7 @@
 import type * as z from 'zod/mini';
 import { withObservability } from '../../adapters/observability.ts';
 import { StoreBusy, StoreConflict } from '../../adapters/store-errors.ts';
+import { isTransient } from '../../adapters/transient.ts';
 import { log } from '../../shared/log.ts';
 
 /** A failure the workflow handles by name. */
@@ -32,12 +33,21 @@ export const VERSION_CONFLICT = 'VersionConflict';
 export const TRANSACTION_CANCELLED = 'TransactionCanceledException';
 
 /**
+ * An AWS call failed for a reason that passes (throttling, a timeout, a 5xx) after the SDK's own
+ * retries, e.g. the bus when a step publishes its event: the workflows retry the task with backoff
+ * rather than fail the execution for good and strand its tender or agreement.
+ */
+export const SERVICE_UNAVAILABLE = 'ServiceUnavailable';
+
+/**
  * The error as the workflow should see it: a write that lost to another becomes `VersionConflict`,
- * a transaction the store could not get through concurrent ones `TransactionCanceledException`.
+ * a transaction the store could not get through concurrent ones `TransactionCanceledException`, a
+ * transient AWS failure `ServiceUnavailable`.
  */
 export const asTaskError = (error: unknown): unknown => {
   if (error instanceof StoreConflict) return new TaskError(VERSION_CONFLICT, error.message);
   if (error instanceof StoreBusy) return new TaskError(TRANSACTION_CANCELLED, error.message);
+  if (isTransient(error)) return new TaskError(SERVICE_UNAVAILABLE, (error as Error).message);
   return error;
 };
 

@@ -65,7 +65,8 @@ const workflowActor: SystemActor = { sub: 'system', name: 'tender-lifecycle work
  * Every error name these tasks fail with, which workflows/tender-lifecycle.asl.json catches or
  * retries by name (test/contracts/asl-errors.test.ts): the tasks' own, `VersionConflict` (an
  * optimistic-lock conflict, functions/handlers/tasks/task.ts) and `TransactionCanceledException`
- * (a DynamoDB transaction that met a concurrent one).
+ * (a DynamoDB transaction that met a concurrent one), `ServiceUnavailable` (an AWS call that failed
+ * for a reason that passes).
  */
 export const TASK_ERRORS = [
   'TenderNotFound',
@@ -76,6 +77,7 @@ export const TASK_ERRORS = [
   'WaitOutlivesExecution',
   'VersionConflict',
   'TransactionCanceledException',
+  'ServiceUnavailable',
 ] as const;
 export type TenderTaskError = (typeof TASK_ERRORS)[number];
 
