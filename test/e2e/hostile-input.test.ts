@@ -272,6 +272,31 @@ describe('tokens naming an entity or a supplier that does not exist', () => {
   });
 });
 
+describe('CSV exports', () => {
+  it('neutralises cells that a spreadsheet would run as a formula', async () => {
+    const formulaist = await stack.tokenFor({ role: 'officer', entity: 'helse-sor-ost', sub: '@evil' });
+    const created = await stack.request('POST', '/tenders', {
+      token: formulaist,
+      body: colonoscopyTender(now()),
+    });
+    expect(created.status).toBe(201);
+    const cancelled = await stack.request('POST', `/tenders/${created.body.id}/cancel`, {
+      token: formulaist,
+      body: { version: 1, reason: '=1+2+HYPERLINK("http://evil.example")' },
+    });
+    expect(cancelled.status).toBe(200);
+    const csv = await stack.request('GET', `/tenders/${created.body.id}/history?format=csv&kind=audit`, {
+      token: who.auditor,
+    });
+    expect(csv.status).toBe(200);
+    const text = String(csv.body);
+    expect(text).toContain(`"'=1+2+HYPERLINK(""http://evil.example"")"`);
+    expect(text).toContain(",'@evil,officer,");
+    for (const line of text.trim().split('\n'))
+      for (const cell of line.split(',')) expect(cell).not.toMatch(/^"?[=+@\t\r]/);
+  });
+});
+
 describe('existence', () => {
   const NO_AGREEMENT = `agr_${'0'.repeat(32)}`;
   const NO_TENDER = `tnd_${'0'.repeat(32)}`;

@@ -29,6 +29,7 @@ import { queryAll } from '../../services/store/query.ts';
 import { getSupplier } from '../../services/store/suppliers.ts';
 import { listBids, type TenderItem } from '../../services/store/tenders.ts';
 import { nowIso } from '../../shared/clock.ts';
+import { csvDocument } from '../../shared/csv.ts';
 import { loadTender } from './tender-access.ts';
 
 /** The items of a tender's or agreement's partition that are aggregates (they carry a version). */
@@ -144,11 +145,6 @@ const workflowRows = async (executionArns: string[]): Promise<Row[]> => {
   return rows;
 };
 
-const csvCell = (v: unknown) => {
-  const s = v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-};
-
 const timeline = (
   scope: string,
   rows: Row[],
@@ -178,9 +174,8 @@ const timeline = (
       'executionArn',
       'detail',
     ] as const;
-    const lines = [columns.join(','), ...items.map((r) => columns.map((c) => csvCell(r[c])).join(','))];
     return {
-      body: `${lines.join('\n')}\n`,
+      body: csvDocument(columns, items),
       contentType: 'text/csv; charset=utf-8',
       headers: {
         'content-disposition': `attachment; filename="${scope.replace(/[^a-z0-9_-]/gi, '_')}-history.csv"`,
