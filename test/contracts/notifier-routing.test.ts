@@ -186,3 +186,34 @@ describe('events to the notifier', () => {
     ).toBe(false);
   });
 });
+
+describe('sealed means sealed, in notifications', () => {
+  beforeEach(() => {
+    snsMock.reset();
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm' });
+    process.env.NOTIFICATION_TOPIC_ARN = 'arn:aws:sns:eu-north-1:123456789012:notifications';
+    resetEnvCache();
+  });
+  const published = () =>
+    snsMock.commandCalls(PublishCommand).map((c) => ({
+      audience: c.args[0].input.MessageAttributes?.audience?.StringValue,
+      supplierIds: c.args[0].input.MessageAttributes?.supplierIds?.StringValue,
+    }));
+
+  it.each(['Tender.BidReceived', 'Tender.BidsInvalidated'] as const)(
+    '%s names the bidder to the bidder only, never to the officers',
+    async (type) => {
+      await handler(event(type, samples[type]) as never, lambdaContext());
+      expect(published()).toEqual([{ audience: 'suppliers', supplierIds: expect.any(String) }]);
+    },
+  );
+
+  it('a cancellation tells the bidders, and the officers without the bidders names', async () => {
+    const cancelled = { ...samples['Tender.Cancelled'], supplierIds: ['falck-norge-as'] };
+    await handler(event('Tender.Cancelled', cancelled) as never, lambdaContext());
+    expect(published()).toEqual([
+      { audience: 'officers', supplierIds: undefined },
+      { audience: 'suppliers', supplierIds: JSON.stringify(['falck-norge-as']) },
+    ]);
+  });
+});

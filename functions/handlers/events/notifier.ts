@@ -11,17 +11,28 @@ import { log } from '../../shared/log.ts';
 import '../../shared/zod-locale.ts';
 import { type DetailType, type EventDetail, eventSchemas } from '../../contracts/events.ts';
 
-/** Who should read it: the entity's officers, and the named suppliers (message attributes for filters). */
+/**
+ * Who should read it, as message attributes that subscriptions filter on (docs/operations.md,
+ * "Notifications"): `audience` (the entity's `officers`, its `manager` for escalations, or only the
+ * named `suppliers`), `entityId`, and `supplierIds`.
+ */
 type Message = {
   subject: string;
   text: string;
   entityId: string;
   supplierIds?: string[];
-  /** `manager`: the entity's second level (escalations). */
-  audience?: 'officers' | 'manager';
+  audience?: 'officers' | 'manager' | 'suppliers';
 };
 
-const messages: { [T in DetailType]: (d: EventDetail<T>) => Message } = {
+/**
+ * Sealed means sealed: who bid is nobody's business but the bidder's until the opening. A message
+ * that names bidders while bids may still be sealed goes to those suppliers only; the officers get
+ * their own copy without the names.
+ */
+const toSuppliersOnly = (message: Message): Message => ({ ...message, audience: 'suppliers' });
+const withoutBidders = ({ supplierIds: _names, ...message }: Message): Message => message;
+
+const messages: { [T in DetailType]: (d: EventDetail<T>) => Message | Message[] } = {
   'Tender.Announced': (d) => ({
     subject: `Tender announced: ${d.title}`,
     text: `${d.title} (${d.tenderId}) was announced with ${d.lots.length} lot(s). Bid deadline ${d.bidDeadline}.`,
@@ -37,18 +48,21 @@ const messages: { [T in DetailType]: (d: EventDetail<T>) => Message } = {
     text: `A question on ${d.lotId ? `lot ${d.lotId} of ` : ''}${d.title} (${d.tenderId}) was answered. Every supplier sees it under GET /tenders/${d.tenderId}/questions.`,
     entityId: d.entityId,
   }),
-  'Tender.BidReceived': (d) => ({
-    subject: `Bid received: ${d.bidId} version ${d.version}`,
-    text: `Your bid ${d.bidId} for lot ${d.lotId} of tender ${d.tenderId} was received at ${d.receivedAt}. SHA-256 of its content: ${d.contentSha256}.`,
-    entityId: d.entityId,
-    supplierIds: [d.supplierId],
-  }),
-  'Tender.BidsInvalidated': (d) => ({
-    subject: `Action needed: submit your bid again for ${d.title}`,
-    text: `The tender ${d.title} (${d.tenderId}) changed (${d.reason}). Your bid for lot(s) ${d.lotIds.join(', ')} no longer counts: submit it again before the deadline.`,
-    entityId: d.entityId,
-    supplierIds: d.supplierIds,
-  }),
+  // The bidder's receipt: to the bidder only (the entity learns how many bids a lot has, not whose).
+  'Tender.BidReceived': (d) =>
+    toSuppliersOnly({
+      subject: `Bid received: ${d.bidId} version ${d.version}`,
+      text: `Your bid ${d.bidId} for lot ${d.lotId} of tender ${d.tenderId} was received at ${d.receivedAt}. SHA-256 of its content: ${d.contentSha256}.`,
+      entityId: d.entityId,
+      supplierIds: [d.supplierId],
+    }),
+  'Tender.BidsInvalidated': (d) =>
+    toSuppliersOnly({
+      subject: `Action needed: submit your bid again for ${d.title}`,
+      text: `The tender ${d.title} (${d.tenderId}) changed (${d.reason}). Your bid for lot(s) ${d.lotIds.join(', ')} no longer counts: submit it again before the deadline.`,
+      entityId: d.entityId,
+      supplierIds: d.supplierIds,
+    }),
   'Tender.DeadlineExtended': (d) => ({
     subject: `Bid deadline extended: ${d.title}`,
     text: `The bid deadline of ${d.title} (${d.tenderId}) moved from ${d.from} to ${d.to}.`,
@@ -81,12 +95,18 @@ const messages: { [T in DetailType]: (d: EventDetail<T>) => Message } = {
     text: `The standstill period of ${d.title} (${d.tenderId}) ended at ${d.endedAt}; ${d.agreementIds.length} framework agreement(s) exist.`,
     entityId: d.entityId,
   }),
-  'Tender.Cancelled': (d) => ({
-    subject: `${d.wholeTender ? 'Tender cancelled' : 'Lot(s) cancelled'}: ${d.title}`,
-    text: `${d.wholeTender ? `The tender ${d.title} (${d.tenderId}) was cancelled` : `Lot(s) ${d.lotIds.join(', ')} of ${d.title} (${d.tenderId}) were cancelled`}: ${d.reason}.`,
-    entityId: d.entityId,
-    supplierIds: d.supplierIds,
-  }),
+  // A cancellation may come before the opening: the bidders hear of it, the officers without their names.
+  'Tender.Cancelled': (d) => {
+    const message: Message = {
+      subject: `${d.wholeTender ? 'Tender cancelled' : 'Lot(s) cancelled'}: ${d.title}`,
+      text: `${d.wholeTender ? `The tender ${d.title} (${d.tenderId}) was cancelled` : `Lot(s) ${d.lotIds.join(', ')} of ${d.title} (${d.tenderId}) were cancelled`}: ${d.reason}.`,
+      entityId: d.entityId,
+      supplierIds: d.supplierIds,
+    };
+    return d.supplierIds.length
+      ? [withoutBidders(message), toSuppliersOnly(message)]
+      : withoutBidders(message);
+  },
   'Tender.Unsuccessful': (d) => ({
     subject: `Tender without result: ${d.title}`,
     text: `The tender ${d.title} (${d.tenderId}) ended without an award: ${d.reason}.`,
@@ -204,22 +224,23 @@ const lambdaHandler = async (event: EventBridgeEvent<string, unknown>) => {
     return { notified: false };
   }
   const detail = eventSchemas[type].parse(event.detail);
-  const message = (messages[type] as (d: typeof detail) => Message)(detail);
-  await sns().send(
-    new PublishCommand({
-      TopicArn: env('NOTIFICATION_TOPIC_ARN'),
-      Subject: message.subject.slice(0, 99),
-      Message: message.text,
-      MessageAttributes: {
-        entityId: { DataType: 'String', StringValue: message.entityId },
-        eventType: { DataType: 'String', StringValue: type },
-        audience: { DataType: 'String', StringValue: message.audience ?? 'officers' },
-        ...(message.supplierIds?.length
-          ? { supplierIds: { DataType: 'String.Array', StringValue: JSON.stringify(message.supplierIds) } }
-          : {}),
-      },
-    }),
-  );
+  const formatted = (messages[type] as (d: typeof detail) => Message | Message[])(detail);
+  for (const message of Array.isArray(formatted) ? formatted : [formatted])
+    await sns().send(
+      new PublishCommand({
+        TopicArn: env('NOTIFICATION_TOPIC_ARN'),
+        Subject: message.subject.slice(0, 99),
+        Message: message.text,
+        MessageAttributes: {
+          entityId: { DataType: 'String', StringValue: message.entityId },
+          eventType: { DataType: 'String', StringValue: type },
+          audience: { DataType: 'String', StringValue: message.audience ?? 'officers' },
+          ...(message.supplierIds?.length
+            ? { supplierIds: { DataType: 'String.Array', StringValue: JSON.stringify(message.supplierIds) } }
+            : {}),
+        },
+      }),
+    );
   return { notified: true };
 };
 
