@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY } from '../helpers/fixtures.ts';
 import { eventually } from '../support/eventually.ts';
-import { type Answer, startTestStack, type TestStack } from '../support/local-stack.ts';
+import { startTestStack, type TestStack } from '../support/local-stack.ts';
+import { renegotiationFlow } from '../support/renegotiation-flow.ts';
 import { stateNames } from '../support/tender-flow.ts';
 
 let stack: TestStack;
@@ -23,6 +24,7 @@ beforeAll(async () => {
   foreignOfficer = await stack.tokenFor({ role: 'officer', entity: 'helse-vest', sub: 'per' });
   nah = await stack.tokenFor({ role: 'supplier', supplier: 'norsk-arbeidshelse-as', sub: 'ola' });
   falck = await stack.tokenFor({ role: 'supplier', supplier: 'falck-norge-as', sub: 'fred' });
+  flow = renegotiationFlow(stack, { officer, supplier: nah });
 });
 afterAll(() => stack?.stop());
 
@@ -32,118 +34,17 @@ const published = (type: string, agreementId: string) =>
     (e) => e['detail-type'] === type && (e.detail as { agreementId?: string }).agreementId === agreementId,
   );
 
-/** The Helse og arbeid agreement of Norsk Arbeidshelse AS from the seed text, by default. */
-const register = async (overrides: Record<string, unknown> = {}) => {
-  const r = await stack.request('POST', '/agreements', {
-    token: officer,
-    body: {
-      title: 'Psykisk helsevern – arbeidsrettet poliklinisk behandling for angst og depresjon',
-      supplierId: 'norsk-arbeidshelse-as',
-      serviceAreaId: 'helse-og-arbeid',
-      lot: {
-        id: 'psykisk-helsevern',
-        title: 'Arbeidsrettet poliklinisk behandling',
-        hospitalAreaIds: ['oslo', 'innlandet'],
-        formOfCare: 'outpatient',
-      },
-      startDate: '2023-01-01',
-      endDate: '2026-12-31',
-      options: [{ durationMonths: 12 }, { durationMonths: 12 }],
-      optionNoticeDays: 30,
-      prices: [{ unit: 'konsultasjoner', unitPrice: 1200 }],
-      volumes: [{ unit: 'konsultasjoner', quantity: 4000 }],
-      deliverySites: [
-        { place: 'Oslo', hospitalAreaId: 'oslo' },
-        { place: 'Hamar', hospitalAreaId: 'innlandet' },
-      ],
-      ...overrides,
-    },
-  });
-  expect(r.status, JSON.stringify(r.body)).toBe(201);
-  return r.body as { id: string; version: number; endDate?: string };
-};
-
-const year = (id: string, y: number, token = officer) =>
-  stack.request('GET', `/agreements/${id}/years/${y}`, { token });
-
-const workflow = (id: string, y: number) =>
-  stack.request('GET', `/agreements/${id}/years/${y}/workflow`, { token: officer });
-
-const waitingIn = (id: string, y: number, state: string) =>
-  eventually(
-    () => workflow(id, y),
-    (r) => {
-      if (r.body?.status === 'FAILED' || r.body?.status === 'TIMED_OUT')
-        throw new Error(`The renegotiation ${r.body.status}: ${JSON.stringify(r.body.events.slice(-6))}`);
-      return (
-        r.status === 200 &&
-        stateNames(r.body.events).at(-1) === state &&
-        r.body.events.at(-1)?.type === 'TaskSubmitted'
-      );
-    },
-  );
-
-const start = async (id: string, y: number, body: Record<string, unknown> = {}) => {
-  const r = await stack.request('POST', `/agreements/${id}/years/${y}/negotiation`, { token: officer, body });
-  expect(r.status, JSON.stringify(r.body)).toBe(202);
-  await waitingIn(id, y, 'AwaitOfficer');
-  return r.body;
-};
-
-/**
- * Writes with the version just read, again on a 409: timers of the system (the year-start check,
- * the answer reminders) may record on the year in between, as they would for any client.
- */
-const withFreshVersion = async (read: () => Promise<number>, write: (version: number) => Promise<Answer>) => {
-  let r = await write(await read());
-  for (let i = 0; i < 3 && r.status === 409; i++) r = await write(await read());
-  return r;
-};
-
-const propose = async (id: string, y: number, volume: number, extra: Record<string, unknown> = {}) => {
-  const r = await withFreshVersion(
-    async () => (await year(id, y)).body.version,
-    (version) =>
-      stack.request('POST', `/agreements/${id}/years/${y}/proposal`, {
-        token: officer,
-        body: {
-          version,
-          lines: [{ service: 'Poliklinisk behandling', unit: 'konsultasjoner', volume, unitPrice: 1250 }],
-          priceAdjustmentPercent: 4.2,
-          ...extra,
-        },
-      }),
-  );
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  await waitingIn(id, y, 'AwaitSupplier');
-  return r.body;
-};
-
-const answer = async (id: string, y: number, body: Record<string, unknown>, token = nah) => {
-  const r = await withFreshVersion(
-    async () => (await year(id, y, token)).body.version,
-    (version) =>
-      stack.request('POST', `/agreements/${id}/years/${y}/answer`, { token, body: { version, ...body } }),
-  );
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  return r.body;
-};
-
-const approve = async (id: string, y: number) => {
-  await waitingIn(id, y, 'AwaitOfficer');
-  const r = await withFreshVersion(
-    async () => (await year(id, y)).body.version,
-    (version) =>
-      stack.request('POST', `/agreements/${id}/years/${y}/approval`, { token: officer, body: { version } }),
-  );
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  const done = await eventually(
-    () => workflow(id, y),
-    (w) => w.body.status !== 'RUNNING',
-  );
-  expect(done.body.status).toBe('SUCCEEDED');
-  return (await year(id, y)).body;
-};
+let flow: ReturnType<typeof renegotiationFlow>;
+const register = (overrides: Record<string, unknown> = {}) => flow.register(overrides);
+const year = (id: string, y: number, token = officer) => flow.year(id, y, token);
+const workflow = (id: string, y: number) => flow.workflow(id, y);
+const waitingIn = (id: string, y: number, state: string) => flow.waitingIn(id, y, state);
+const start = (id: string, y: number, body: Record<string, unknown> = {}) => flow.start(id, y, body);
+const propose = (id: string, y: number, volume: number, extra: Record<string, unknown> = {}) =>
+  flow.propose(id, y, volume, extra);
+const answer = (id: string, y: number, body: Record<string, unknown>, token = nah) =>
+  flow.answer(id, y, body, token);
+const approve = (id: string, y: number) => flow.approve(id, y);
 
 describe('options and termination', () => {
   it('exercises an option before its last day, recording who decided, and refuses one after it', async () => {

@@ -7,7 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colonoscopyBid } from '../helpers/fixtures.ts';
+import { eventually } from '../support/eventually.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
+import { renegotiationFlow } from '../support/renegotiation-flow.ts';
 import { type Actors, actorsOf, TenderFlow } from '../support/tender-flow.ts';
 
 const FAULTS = { rate: 0.1, seed: 42 };
@@ -64,5 +66,64 @@ describe(`a tender lifecycle with ${FAULTS.rate * 100}% of AWS calls failing (se
     // The switch really was on, on more than one service.
     expect(faults?.total ?? 0).toBeGreaterThan(10);
     expect(Object.keys(faults?.injected ?? {}).length).toBeGreaterThan(3);
+  }, 240_000);
+});
+
+describe(`a renegotiation year with ${FAULTS.rate * 100}% of AWS calls failing (seed 7)`, () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ faults: { ...FAULTS, seed: 7 } });
+  });
+  afterAll(() => stack.stop());
+
+  it('is reminded once, escalated once, agreed and published once, the audit verifying', async () => {
+    const officer = await stack.tokenFor({ role: 'officer', entity: 'helse-sor-ost', sub: 'kari' });
+    const auditor = await stack.tokenFor({ role: 'auditor', entity: 'helse-sor-ost', sub: 'aud' });
+    const supplier = await stack.tokenFor({
+      role: 'supplier',
+      supplier: 'norsk-arbeidshelse-as',
+      sub: 'ola',
+    });
+    const flow = renegotiationFlow(stack, { officer, supplier });
+    const a = await flow.register({ endDate: '2028-12-31' });
+    await flow.start(a.id, 2027);
+    // The supplier stays silent: reminded once, then escalated to the officer.
+    const proposed = await flow.propose(a.id, 2027, 4000, { answerDays: 3 });
+    await stack.advanceClockTo(new Date(Date.parse(proposed.supplierDeadline) + 60_000));
+    const reminded = await eventually(
+      () => flow.year(a.id, 2027),
+      (r) => r.body.reminders === 1,
+    );
+    await flow.waitingIn(a.id, 2027, 'AwaitSupplier');
+    await stack.advanceClockTo(new Date(Date.parse(reminded.body.supplierDeadline) + 60_000));
+    await eventually(
+      () => flow.year(a.id, 2027),
+      (r) => r.body.escalatedAt !== undefined,
+    );
+    await flow.waitingIn(a.id, 2027, 'AwaitOfficer');
+    await flow.propose(a.id, 2027, 3900);
+    await flow.answer(a.id, 2027, { accept: true });
+    expect((await flow.approve(a.id, 2027)).status).toBe('published');
+
+    await stack.runtime.bus.idle();
+    const count = (type: string) =>
+      stack.runtime.bus.published.filter(
+        (e) => e['detail-type'] === type && (e.detail as { agreementId?: string }).agreementId === a.id,
+      ).length;
+    expect({
+      proposed: count('PerformanceAgreement.Proposed'),
+      reminded: count('PerformanceAgreement.SupplierReminded'),
+      escalated: count('PerformanceAgreement.Escalated'),
+      agreed: count('PerformanceAgreement.Agreed'),
+      published: count('PerformanceAgreement.Published'),
+    }).toEqual({ proposed: 2, reminded: 1, escalated: 1, agreed: 1, published: 1 });
+    const verified = await stack.request('GET', '/audit/verify', { token: auditor });
+    expect(verified.body).toMatchObject({ ok: true });
+    const faults = stack.runtime.faults;
+    console.log(
+      'fault run (renegotiation)',
+      JSON.stringify({ calls: faults?.calls, injected: faults?.injected, total: faults?.total }),
+    );
+    expect(faults?.total ?? 0).toBeGreaterThan(5);
   }, 240_000);
 });
