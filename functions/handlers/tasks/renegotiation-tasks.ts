@@ -35,25 +35,15 @@ import {
 import { ensureYear, REMINDER_DAYS } from '../../services/workflow/renegotiation-steps.ts';
 import { registerWaitingStep } from '../../services/workflow/waiting-steps.ts';
 import { fitsInExecution, renegotiationWaitsFrom } from '../../services/workflow/waits.ts';
-import { TaskError, taskHandler } from './task.ts';
+import { COMMON_TASK_ERRORS, TaskError, taskHandler } from './task.ts';
 
 const actor: SystemActor = { sub: 'system', name: 'annual-renegotiation workflow', role: 'system' };
 
 /**
- * Every error name these tasks fail with, which workflows/annual-renegotiation.asl.json catches or
- * retries by name (test/contracts/asl-errors.test.ts): the tasks' own, `VersionConflict` (an
- * optimistic-lock conflict, functions/handlers/tasks/task.ts) and `TransactionCanceledException`
- * (a DynamoDB transaction that met a concurrent one), `ServiceUnavailable` (an AWS call that failed
- * for a reason that passes).
+ * Every error name these tasks fail with, which workflows/annual-renegotiation.asl.json catches or retries by
+ * name (test/contracts/asl-errors.test.ts): the tasks' own and those of every task module.
  */
-export const TASK_ERRORS = [
-  'AgreementNotFound',
-  'AgreementEnded',
-  'WaitOutlivesExecution',
-  'VersionConflict',
-  'TransactionCanceledException',
-  'ServiceUnavailable',
-] as const;
+export const TASK_ERRORS = ['AgreementNotFound', 'AgreementEnded', ...COMMON_TASK_ERRORS] as const;
 export type RenegotiationTaskError = (typeof TASK_ERRORS)[number];
 
 class WorkflowError extends TaskError<RenegotiationTaskError> {}

@@ -24,20 +24,31 @@ export class TaskError<N extends string = string> extends Error {
  * store's VersionConflict, or AlreadyExists when it was created meanwhile). Ordinary under
  * concurrency: the workflows retry the task, which reads again.
  */
-export const VERSION_CONFLICT = 'VersionConflict';
+export const VERSION_CONFLICT = 'VersionConflict' as const;
 
 /**
  * A DynamoDB transaction cancelled for another reason than a condition (a concurrent transaction on
  * the same item, throttling): the workflows retry it too.
  */
-export const TRANSACTION_CANCELLED = 'TransactionCanceledException';
+export const TRANSACTION_CANCELLED = 'TransactionCanceledException' as const;
 
 /**
  * An AWS call failed for a reason that passes (throttling, a timeout, a 5xx) after the SDK's own
  * retries, e.g. the bus when a step publishes its event: the workflows retry the task with backoff
  * rather than fail the execution for good and strand its tender or agreement.
  */
-export const SERVICE_UNAVAILABLE = 'ServiceUnavailable';
+export const SERVICE_UNAVAILABLE = 'ServiceUnavailable' as const;
+
+/**
+ * The error names every task module can fail with, whatever its tasks: the workflows retry each
+ * (`WaitOutlivesExecution` is caught: a wait that would outlive the execution's year).
+ */
+export const COMMON_TASK_ERRORS = [
+  'WaitOutlivesExecution',
+  VERSION_CONFLICT,
+  TRANSACTION_CANCELLED,
+  SERVICE_UNAVAILABLE,
+] as const;
 
 /**
  * The error as the workflow should see it: a write that lost to another becomes `VersionConflict`,

@@ -57,16 +57,13 @@ import {
   waitingSteps,
 } from '../../services/workflow/tender-steps.ts';
 import { fitsInExecution, tenderWaitsFrom } from '../../services/workflow/waits.ts';
-import { TaskError, taskHandler } from './task.ts';
+import { COMMON_TASK_ERRORS, TaskError, taskHandler } from './task.ts';
 
 const workflowActor: SystemActor = { sub: 'system', name: 'tender-lifecycle workflow', role: 'system' };
 
 /**
- * Every error name these tasks fail with, which workflows/tender-lifecycle.asl.json catches or
- * retries by name (test/contracts/asl-errors.test.ts): the tasks' own, `VersionConflict` (an
- * optimistic-lock conflict, functions/handlers/tasks/task.ts) and `TransactionCanceledException`
- * (a DynamoDB transaction that met a concurrent one), `ServiceUnavailable` (an AWS call that failed
- * for a reason that passes).
+ * Every error name these tasks fail with, which workflows/tender-lifecycle.asl.json catches or retries by
+ * name (test/contracts/asl-errors.test.ts): the tasks' own and those of every task module.
  */
 export const TASK_ERRORS = [
   'TenderNotFound',
@@ -74,10 +71,7 @@ export const TASK_ERRORS = [
   'DeadlineNotReached',
   'StandstillNotOver',
   'AwardRevised',
-  'WaitOutlivesExecution',
-  'VersionConflict',
-  'TransactionCanceledException',
-  'ServiceUnavailable',
+  ...COMMON_TASK_ERRORS,
 ] as const;
 export type TenderTaskError = (typeof TASK_ERRORS)[number];
 
