@@ -6,6 +6,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ddb } from '../../functions/adapters/clients.ts';
+import { MAX_UNIT_PRICE, MAX_VOLUME } from '../../functions/domain/limits.ts';
 import { colonoscopyBid, colonoscopyTender, DAY } from '../helpers/fixtures.ts';
 import { type Answer, startTestStack, type TestStack } from '../support/local-stack.ts';
 import { type Actors, actorsOf, TenderFlow } from '../support/tender-flow.ts';
@@ -376,5 +377,41 @@ describe('existence', () => {
     });
     const none = await stack.request('GET', '/entities/nowhere/reminder-settings', { token: foreignOfficer });
     expect(shape(settings, ['helse-sor-ost'])).toEqual(shape(none, ['nowhere']));
+  });
+});
+
+describe('the ranking at the bounds', () => {
+  // Last: it moves the clock past the bid deadline.
+  it('ranks and awards a lot at the largest volume and unit price (beyond them, the ranking step could not store its result)', async () => {
+    const tender = colonoscopyTender(now());
+    const lots = tender.lots.map((l) => ({
+      ...l,
+      estimatedVolumes: [{ unit: 'konsultasjoner', quantity: MAX_VOLUME }],
+      maxSuppliers: 2,
+    }));
+    const bounded = await TenderFlow.announce(stack, who, { lots });
+    const dear = await bounded.bid(
+      'falck-norge-as',
+      'innlandet',
+      colonoscopyBid('innlandet', MAX_UNIT_PRICE, MAX_VOLUME),
+    );
+    const cheap = await bounded.bid('norsk-arbeidshelse-as', 'innlandet', colonoscopyBid('innlandet', 0.01));
+    expect([dear.status, cheap.status]).toEqual([201, 201]);
+    await bounded.passDeadline();
+    for (const bid of [dear, cheap]) {
+      await bounded.qualify(bid.body.bidId, true);
+      await bounded.score(bid.body.bidId, 10, 0.01);
+    }
+    const ranking = await bounded.rank();
+    const lot = ranking.lots.find((l: { lotId: string }) => l.lotId === 'innlandet');
+    expect(lot.ranking.map((r: { evaluatedPrice: number }) => r.evaluatedPrice)).toEqual([
+      0.01 * MAX_VOLUME,
+      MAX_UNIT_PRICE * MAX_VOLUME,
+    ]);
+    await bounded.award();
+    const verified = await stack.request('GET', `/audit/verify?tenderId=${bounded.id}`, {
+      token: who.auditor,
+    });
+    expect(verified.body).toMatchObject({ ok: true });
   });
 });
