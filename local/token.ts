@@ -2,6 +2,9 @@
  * npm run token -- --role officer --entity helse-sor-ost [--sub id] [--name "Kari"] [--hours 8] [--json]
  * npm run token -- --role supplier --supplier norsk-arbeidshelse-as
  * Prints a token signed by the local dev issuer (the key the running local product verifies with).
+ * The entity must exist; the supplier must be registered for the API to accept the token (a 403
+ * problem otherwise): this command cannot check that, the product may not run; POST /_local/token
+ * of the running product does.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
