@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 
 export class JsonFile<T> {
   constructor(
-    private readonly path: string | undefined,
+    readonly path: string | undefined,
     private readonly empty: () => T,
   ) {}
 

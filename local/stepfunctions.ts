@@ -10,6 +10,13 @@
  *   2^31-1 ms (~24.8 days) with a TimeoutOverflowWarning. So for `.waitForTaskToken` tasks the engine
  *   copy gets the largest safe timeout and the declared TimeoutSeconds is enforced on the local clock,
  *   failing the task with States.Timeout as AWS does. HeartbeatSeconds is not emulated.
+ *
+ * Executions are kept in a snapshot and an append-only journal (local/execution-journal.ts): each
+ * change is one line appended before the call that made it answers, not a rewrite of every history.
+ * The engine survives any task failure: a task that fails before its token is handed out disarms
+ * the token's timeout, and no promise of a task is left to reject unheard. `activeExecutions()`
+ * says how many executions are doing something (not only waiting for a task token): the local
+ * clock waits for them after each timer it fires.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -24,6 +31,7 @@ type EventLog = Awaited<ReturnType<ReturnType<StateMachine['run']>['eventLogs'][
 import { workflows } from '../functions/manifest.ts';
 import { log } from '../functions/shared/log.ts';
 import type { LocalClock } from './clock.ts';
+import { ExecutionJournal } from './execution-journal.ts';
 import {
   ACCOUNT,
   functionKeyFromArn,
@@ -149,10 +157,15 @@ export class LocalStepFunctions {
   private readonly aborters = new Map<string, () => void>();
   private readonly waiters = new Map<string, Waiter>();
   private readonly done = new Map<string, Promise<void>>();
+  /** Per execution: tasks in progress, and tasks waiting for their token (the execution idles). */
+  private readonly tasksRunning = new Map<string, number>();
+  private readonly tokensWaiting = new Map<string, number>();
+  private readonly journal: ExecutionJournal;
+  private stopped = false;
 
   constructor(
     private readonly clock: LocalClock,
-    private readonly store: JsonFile<SfnState>,
+    store: JsonFile<SfnState>,
     private readonly invokeFunction: Invoke,
     extraWorkflows: Record<string, { file: string; tasks: Record<string, string> }> = {},
   ) {
@@ -161,7 +174,26 @@ export class LocalStepFunctions {
       const wf = loadWorkflow(key, spec.file, subs);
       this.workflows.set(wf.arn, wf);
     }
-    for (const e of store.read().executions) this.executions.set(e.executionArn, e);
+    this.journal = new ExecutionJournal(store.path, () => this.executions.values());
+    for (const e of this.journal.load()) this.executions.set(e.executionArn, e);
+  }
+
+  /** Executions that are doing something: running a task, retrying, between states; not only waiting. */
+  activeExecutions(): number {
+    let active = 0;
+    for (const arn of this.aborters.keys())
+      if (!(this.count(this.tokensWaiting, arn) > 0 && this.count(this.tasksRunning, arn) === 0)) active++;
+    return active;
+  }
+
+  private count(counts: Map<string, number>, arn: string): number {
+    return counts.get(arn) ?? 0;
+  }
+
+  private adjust(counts: Map<string, number>, arn: string, delta: number): void {
+    const n = this.count(counts, arn) + delta;
+    if (n) counts.set(arn, n);
+    else counts.delete(arn);
   }
 
   /** Starts again, under the same ARN, every execution that was running when the runtime stopped. */
@@ -170,6 +202,7 @@ export class LocalStepFunctions {
     for (const e of this.executions.values()) {
       if (e.status !== 'RUNNING' || this.aborters.has(e.executionArn)) continue;
       e.redriveCount += 1;
+      this.journal.record(e);
       this.addEvent(e, 'ExecutionRedriven', {
         executionRedrivenEventDetails: { redriveCount: e.redriveCount },
       });
@@ -197,6 +230,7 @@ export class LocalStepFunctions {
     delete e.error;
     delete e.cause;
     e.redriveCount += 1;
+    this.journal.record(e);
     this.addEvent(e, 'ExecutionRedriven', {
       executionRedrivenEventDetails: { redriveCount: e.redriveCount },
     });
@@ -204,10 +238,18 @@ export class LocalStepFunctions {
     return { redriveDate: this.clock.now().getTime() / 1000 };
   }
 
+  /**
+   * Aborts what runs (it resumes at the next start) and writes the snapshot; nothing this instance
+   * still hears from a task afterwards is recorded: the executions belong to the next start.
+   */
   stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
     for (const abort of this.aborters.values()) abort();
     this.aborters.clear();
-    this.persist();
+    for (const token of this.waiters.keys()) this.clock.clear(`token:${token}`);
+    this.waiters.clear();
+    this.journal.close();
   }
 
   startExecution(input: { stateMachineArn: string; name?: string; input?: string }) {
@@ -242,6 +284,7 @@ export class LocalStepFunctions {
       history: [],
     };
     this.executions.set(arn, record);
+    this.journal.record(record);
     this.addEvent(record, 'ExecutionStarted', {
       executionStartedEventDetails: {
         input: json,
@@ -369,13 +412,11 @@ export class LocalStepFunctions {
   }
 
   private addEvent(e: ExecutionRecord, type: string, details: Record<string, unknown>): void {
+    if (this.stopped) return;
     const id = e.history.length + 1;
-    e.history.push({ id, previousEventId: id - 1, timestamp: this.clock.now().getTime(), type, ...details });
-    this.persist();
-  }
-
-  private persist(): void {
-    this.store.write({ executions: [...this.executions.values()] });
+    const event = { id, previousEventId: id - 1, timestamp: this.clock.now().getTime(), type, ...details };
+    e.history.push(event);
+    this.journal.event(e.executionArn, event);
   }
 
   private finish(
@@ -384,8 +425,9 @@ export class LocalStepFunctions {
     details: Record<string, unknown>,
     fields: Partial<ExecutionRecord>,
   ): void {
-    if (e.status !== 'RUNNING') return;
+    if (e.status !== 'RUNNING' || this.stopped) return;
     Object.assign(e, fields, { status, stopDate: this.clock.now().getTime() });
+    this.journal.record(e);
     const type = {
       SUCCEEDED: 'ExecutionSucceeded',
       FAILED: 'ExecutionFailed',
@@ -395,7 +437,13 @@ export class LocalStepFunctions {
     }[status];
     this.addEvent(e, type, details);
     this.aborters.delete(e.executionArn);
-    for (const [token, w] of this.waiters) if (w.executionArn === e.executionArn) this.waiters.delete(token);
+    this.tasksRunning.delete(e.executionArn);
+    this.tokensWaiting.delete(e.executionArn);
+    for (const [token, w] of this.waiters)
+      if (w.executionArn === e.executionArn) {
+        this.waiters.delete(token);
+        this.clock.clear(`token:${token}`);
+      }
   }
 
   private taskHandlers(e: ExecutionRecord, wf: LoadedWorkflow) {
@@ -409,6 +457,21 @@ export class LocalStepFunctions {
   }
 
   private async runTask(
+    e: ExecutionRecord,
+    name: string,
+    state: State,
+    params: Record<string, unknown>,
+  ): Promise<unknown> {
+    const arn = e.executionArn;
+    this.adjust(this.tasksRunning, arn, 1);
+    try {
+      return await this.runTaskOnce(e, name, state, params);
+    } finally {
+      this.adjust(this.tasksRunning, arn, -1);
+    }
+  }
+
+  private async runTaskOnce(
     e: ExecutionRecord,
     name: string,
     state: State,
@@ -448,10 +511,34 @@ export class LocalStepFunctions {
         return output;
       }
       if (resource === LAMBDA_INVOKE_WAIT) {
+        const arn = e.executionArn;
         const token = randomUUID().replaceAll('-', '') + randomUUID().replaceAll('-', '');
+        // The execution idles while its task waits for the token (parked), and is at work again the
+        // moment the token is answered: the local clock waits for what an answer sets going.
+        let parked = false;
+        let answered = false;
+        const wake = () => {
+          answered = true;
+          if (!parked) return;
+          parked = false;
+          this.adjust(this.tokensWaiting, arn, -1);
+          this.adjust(this.tasksRunning, arn, 1);
+        };
         const result = new Promise<unknown>((resolveTask, rejectTask) => {
-          this.waiters.set(token, { executionArn: e.executionArn, resolve: resolveTask, reject: rejectTask });
+          this.waiters.set(token, {
+            executionArn: arn,
+            resolve: (output) => {
+              wake();
+              resolveTask(output);
+            },
+            reject: (error) => {
+              wake();
+              rejectTask(error);
+            },
+          });
         });
+        // Whatever happens to the task below, a late answer or timeout of this token is never unheard.
+        result.catch(() => {});
         const timeoutSeconds = state.TimeoutSeconds ?? 60;
         this.clock.set(`token:${token}`, this.clock.now().getTime() + timeoutSeconds * 1000, () => {
           const waiter = this.waiters.get(token);
@@ -461,14 +548,32 @@ export class LocalStepFunctions {
             taskError('States.Timeout', `The task ${name} did not answer within ${timeoutSeconds} s`),
           );
         });
-        await this.invokeFunction(
-          functionKeyFromArn(functionName),
-          replaceSentinel(params.Payload ?? {}, token),
-        );
+        try {
+          await this.invokeFunction(
+            functionKeyFromArn(functionName),
+            replaceSentinel(params.Payload ?? {}, token),
+          );
+        } catch (error) {
+          // The task failed before its token was handed out: no one will answer it, and its timeout
+          // must not fire later for a step the engine has left (retried or caught).
+          this.waiters.delete(token);
+          this.clock.clear(`token:${token}`);
+          throw error;
+        }
         this.addEvent(e, 'TaskSubmitted', {
           taskSubmittedEventDetails: { resourceType: 'lambda', resource, output: '{}' },
         });
-        const output = await result;
+        if (!answered) {
+          parked = true;
+          this.adjust(this.tasksRunning, arn, -1);
+          this.adjust(this.tokensWaiting, arn, 1);
+        }
+        let output: unknown;
+        try {
+          output = await result;
+        } finally {
+          if (parked) wake();
+        }
         this.addEvent(e, 'TaskSucceeded', {
           taskSucceededEventDetails: { resourceType: 'lambda', resource, output: JSON.stringify(output) },
         });
@@ -499,7 +604,9 @@ export class LocalStepFunctions {
     this.aborters.set(e.executionArn, execution.abort);
     void (async () => {
       for await (const ev of execution.eventLogs) this.onEngineEvent(e, ev);
-    })().catch(() => {});
+    })().catch((error) =>
+      log.error('local execution history failed', { executionArn: e.executionArn, error }),
+    );
     const settled = execution.result.then(
       async (output) => {
         await flush();
@@ -525,7 +632,13 @@ export class LocalStepFunctions {
         );
       },
     );
-    this.done.set(e.executionArn, settled);
+    // Recording the end must not bring the runtime down either (an unhandled rejection would).
+    this.done.set(
+      e.executionArn,
+      settled.catch((error) =>
+        log.error('local execution could not record its end', { executionArn: e.executionArn, error }),
+      ),
+    );
   }
 
   private onEngineEvent(e: ExecutionRecord, ev: EventLog): void {
