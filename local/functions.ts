@@ -5,6 +5,13 @@
  * statements (functions/access.ts), as IAM does. A function's worker starts on its first
  * invocation (a cold start) and ends with the runtime. Tests may register extra in-process
  * functions that are not in the manifest.
+ *
+ * On Lambda each concurrent invocation has a sandbox of its own, and its timeout counts from when its
+ * handler starts. Locally one worker runs a function's invocations side by side on one thread; past
+ * `concurrency` of them (default 16, LOCAL_FUNCTION_CONCURRENCY) the rest wait in line, and the
+ * timeout of each starts when it is handed to the worker. Without the line, 200 executions resumed at
+ * once shared one thread, each took its share of everyone's time, and past the function's 30 s they
+ * failed with Sandbox.Timedout, which no Retry covers: executions failed for good at every restart.
  */
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -56,6 +63,7 @@ interface Pending {
 class FunctionWorker {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
+  private readonly line: (() => void)[] = [];
   private next = 0;
   private exitError: Error | undefined;
   private readonly timeoutMs: number;
@@ -65,6 +73,7 @@ class FunctionWorker {
     spec: FunctionSpec,
     environment: Record<string, string>,
     private readonly onExit: () => void,
+    private readonly concurrency: number,
   ) {
     this.timeoutMs = timeoutSecondsOf(spec) * 1000;
     this.worker = new Worker(new URL('./function-host.ts', import.meta.url), {
@@ -87,6 +96,7 @@ class FunctionWorker {
         if (!p) return;
         this.pending.delete(m.id);
         clearTimeout(p.timer);
+        this.dispatch();
         if (m.error)
           p.reject(Object.assign(new Error(m.error.message), { name: m.error.name, stack: m.error.stack }));
         else p.resolve(m.result);
@@ -99,6 +109,8 @@ class FunctionWorker {
         p.reject(error);
       }
       this.pending.clear();
+      // Those waiting in line are handed to a dead worker: each fails with the worker's error.
+      for (const start of this.line.splice(0)) start();
       this.onExit();
     };
     this.worker.on('error', (error) =>
@@ -111,21 +123,32 @@ class FunctionWorker {
 
   invoke(event: unknown): Promise<unknown> {
     if (this.exitError) return Promise.reject(this.exitError);
-    const id = this.next++;
     return new Promise((resolvePromise, reject) => {
-      // Lambda stops a function at its timeout; the caller sees Sandbox.Timedout.
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(
-          Object.assign(new Error(`Task timed out after ${this.timeoutMs / 1000} seconds`), {
-            name: 'Sandbox.Timedout',
-          }),
-        );
-      }, this.timeoutMs);
-      timer.unref();
-      this.pending.set(id, { resolve: resolvePromise, reject, timer });
-      this.worker.postMessage({ id, event, requestId: randomUUID() });
+      const start = () => {
+        if (this.exitError) return reject(this.exitError);
+        const id = this.next++;
+        // Lambda stops a function at its timeout; the caller sees Sandbox.Timedout.
+        const timer = setTimeout(() => {
+          this.pending.delete(id);
+          this.dispatch();
+          reject(
+            Object.assign(new Error(`Task timed out after ${this.timeoutMs / 1000} seconds`), {
+              name: 'Sandbox.Timedout',
+            }),
+          );
+        }, this.timeoutMs);
+        timer.unref();
+        this.pending.set(id, { resolve: resolvePromise, reject, timer });
+        this.worker.postMessage({ id, event, requestId: randomUUID() });
+      };
+      this.line.push(start);
+      this.dispatch();
     });
+  }
+
+  /** Hands the next invocations in line to the worker, up to `concurrency` at once. */
+  private dispatch(): void {
+    while (this.pending.size < this.concurrency && this.line.length) this.line.shift()?.();
   }
 
   async terminate(): Promise<void> {
@@ -163,10 +186,28 @@ const inProcess = async (key: string, handler: Handler, event: unknown): Promise
 export class LocalFunctions {
   private readonly workers = new Map<string, FunctionWorker>();
   private stopped = false;
+  private running = 0;
 
-  constructor(private readonly environmentOf: (key: FunctionKey) => Record<string, string>) {}
+  constructor(
+    private readonly environmentOf: (key: FunctionKey) => Record<string, string>,
+    private readonly concurrency = Number(process.env.LOCAL_FUNCTION_CONCURRENCY ?? 16) || 16,
+  ) {}
+
+  /** Invocations under way or in line (the local clock waits for them after each timer it fires). */
+  get inFlight(): number {
+    return this.running;
+  }
 
   readonly invoke: Invoke = async (key, event) => {
+    this.running++;
+    try {
+      return await this.invokeNow(key, event);
+    } finally {
+      this.running--;
+    }
+  };
+
+  private async invokeNow(key: string, event: unknown): Promise<unknown> {
     const registered = extra.get(key);
     if (registered) return inProcess(key, registered, event);
     const spec = (functions as Record<string, FunctionSpec>)[key];
@@ -185,12 +226,13 @@ export class LocalFunctions {
         () => {
           if (this.workers.get(key) === created) this.workers.delete(key);
         },
+        this.concurrency,
       );
       worker = created;
       this.workers.set(key, worker);
     }
     return worker.invoke(event);
-  };
+  }
 
   async stop(): Promise<void> {
     this.stopped = true;
