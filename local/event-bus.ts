@@ -65,6 +65,11 @@ export class LocalEventBus {
     return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
   }
 
+  /** Deliveries under way (the local clock waits for them after each timer it fires). */
+  get pendingDeliveries(): number {
+    return this.pending.size;
+  }
+
   /** Resolves when every delivery so far has finished (tests, demo). */
   async idle(): Promise<void> {
     while (this.pending.size) await Promise.allSettled([...this.pending]);

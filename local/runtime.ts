@@ -24,7 +24,7 @@ import {
 import { log } from '../functions/shared/log.ts';
 import { LocalAccessControl, OPERATOR_ACCESS_KEY } from './access-control.ts';
 import { AwsEndpoint } from './aws-endpoint.ts';
-import { LocalClock } from './clock.ts';
+import { LocalClock, untilIdle } from './clock.ts';
 import { DevIssuer } from './dev-issuer.ts';
 import { createTable, deleteTable, startDynamo, TABLE_NAME } from './dynamodb.ts';
 import { DynamoGate } from './dynamodb-gate.ts';
@@ -234,6 +234,13 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
       });
     };
     for (const job of dailyJobs) armDaily(job);
+    // A clock advance fires one due time at a time and waits for what it woke: the functions it
+    // invoked, the executions they set going again, the deliveries of what those published.
+    clock.settleWith(() =>
+      untilIdle(
+        () => functionsHost.inFlight > 0 || stepFunctions.activeExecutions() > 0 || bus.pendingDeliveries > 0,
+      ),
+    );
     clock.start();
     stops.push(() => {
       clock.stop();
