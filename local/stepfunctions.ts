@@ -623,7 +623,8 @@ export class LocalStepFunctions {
           error.name === 'ExecutionTimeoutError' ? 'States.Timeout' : (error.cause?.name ?? error.name);
         const cause = error.cause?.message ?? error.message;
         if (error.name === 'ExecutionAbortedError') return;
-        log.debug('local execution failed', { executionArn: e.executionArn, error: name, cause });
+        // As loud as the failed-executions alarm on AWS: a failed execution needs someone to look.
+        log.error('workflow execution failed', { executionArn: e.executionArn, error: name, cause });
         this.finish(
           e,
           error.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : 'FAILED',
