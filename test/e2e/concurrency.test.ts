@@ -20,8 +20,11 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop());
 
-const tally = (answers: Answer[]) =>
-  answers.reduce<Record<number, number>>((t, a) => ({ ...t, [a.status]: (t[a.status] ?? 0) + 1 }), {});
+const tally = (answers: Answer[]) => {
+  const counts: Record<number, number> = {};
+  for (const a of answers) counts[a.status] = (counts[a.status] ?? 0) + 1;
+  return counts;
+};
 
 describe('100 concurrent conflicting updates of one tender', () => {
   it('have exactly one winner; the 99 others get 409 problems and change nothing', async () => {

@@ -833,7 +833,8 @@ const send = async (route: Route, c: Case): Promise<void> => {
   const status = response.status;
   figures.cases++;
   figures.byStatus[status] = (figures.byStatus[status] ?? 0) + 1;
-  const byRoute = (figures.byRoute[route.key] ??= {});
+  figures.byRoute[route.key] = figures.byRoute[route.key] ?? {};
+  const byRoute = figures.byRoute[route.key] as Record<string, number>;
   byRoute[status] = (byRoute[status] ?? 0) + 1;
   const finding = (why: string) =>
     figures.findings.push({
