@@ -127,3 +127,67 @@ describe(`a renegotiation year with ${FAULTS.rate * 100}% of AWS calls failing (
     expect(faults?.total ?? 0).toBeGreaterThan(5);
   }, 240_000);
 });
+
+describe(`expiry reminders with ${FAULTS.rate * 100}% of AWS calls failing (seed 11)`, () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ faults: { ...FAULTS, seed: 11 } });
+  });
+  afterAll(() => stack.stop());
+
+  it('are each delivered exactly once: one inbox entry per audience, one event, none left pending', async () => {
+    const officer = await stack.tokenFor({ role: 'officer', entity: 'helse-sor-ost', sub: 'kari' });
+    const supplier = await stack.tokenFor({
+      role: 'supplier',
+      supplier: 'norsk-arbeidshelse-as',
+      sub: 'ola',
+    });
+    const flow = renegotiationFlow(stack, { officer, supplier });
+    // An agreement ending in eight months, without options: its expiry reminders all fall due ahead.
+    const end = new Date(stack.runtime.clock.now().getTime() + 240 * 86_400_000).toISOString().slice(0, 10);
+    const a = await flow.register({ startDate: '2025-01-01', endDate: end, options: [] });
+    const planned = (
+      await stack.request('GET', `/agreements/${a.id}/reminders`, { token: officer })
+    ).body.items.filter((r: { status: string }) => r.status === 'pending');
+    expect(planned.length).toBeGreaterThan(1);
+
+    await stack.advanceClockTo(new Date(Date.parse(`${end}T00:00:00.000Z`) - 86_400_000));
+    const after = await eventually(
+      () => stack.request('GET', `/agreements/${a.id}/reminders`, { token: officer }),
+      (r) => r.body.items.every((x: { status: string }) => x.status !== 'pending'),
+    );
+    const keys = planned.map((r: { key: string }) => r.key);
+    const delivered = after.body.items.filter(
+      (r: { key: string; status: string }) => keys.includes(r.key) && r.status === 'delivered',
+    );
+    expect(delivered.map((r: { key: string }) => r.key).sort()).toEqual([...keys].sort());
+    await stack.runtime.bus.idle();
+    const inbox = (
+      await stack.request('GET', '/notifications?limit=100', { token: officer })
+    ).body.items.filter((n: { agreementId: string }) => n.agreementId === a.id);
+    // One inbox entry per reminder and audience (an escalated one also goes to the manager).
+    for (const key of keys) {
+      const audiences = inbox
+        .filter((n: { reminderKey: string }) => n.reminderKey === key)
+        .map((n: { audience: string }) => n.audience);
+      expect(audiences.length, key).toBeGreaterThanOrEqual(1);
+      expect(new Set(audiences).size, key).toBe(audiences.length);
+    }
+    const events = stack.runtime.bus.published.filter(
+      (e) =>
+        e['detail-type'] === 'Agreement.ExpiryApproaching' &&
+        (e.detail as { agreementId: string }).agreementId === a.id,
+    );
+    expect(events).toHaveLength(keys.length);
+    const faults = stack.runtime.faults;
+    console.log(
+      'fault run (reminders)',
+      JSON.stringify({
+        reminders: keys.length,
+        calls: faults?.calls,
+        injected: faults?.injected,
+        total: faults?.total,
+      }),
+    );
+  }, 240_000);
+});
