@@ -100,6 +100,21 @@ export class DynamoGate {
    * queue (which AWS does not have), and a transaction conflicts with the one executing when it arrives.
    */
   private transactions: Promise<void> = Promise.resolve();
+  /** ClientRequestTokens of transactions applied, and when: DynamoDB remembers them for 10 minutes. */
+  private readonly appliedTokens = new Map<string, number>();
+
+  private alreadyApplied(token: string | undefined): boolean {
+    const horizon = Date.now() - 10 * 60_000;
+    for (const [known, at] of this.appliedTokens) {
+      if (at >= horizon) break;
+      this.appliedTokens.delete(known);
+    }
+    return token !== undefined && this.appliedTokens.has(token);
+  }
+
+  /** Transactions answered from their ClientRequestToken without being applied again (a figure for tests). */
+  replayed = 0;
+
   /** Transactions cancelled and single writes refused for a transaction in flight (a figure for tests). */
   conflicts = 0;
 
@@ -144,6 +159,15 @@ export class DynamoGate {
       );
       return;
     }
+    // DynamoDB answers a transaction sent again with the ClientRequestToken of one it applied (the
+    // SDK's own retry after a lost answer) as it answered the first, without applying it twice:
+    // before anything else, as DynamoDB does at its front door.
+    if (operation === 'TransactWriteItems' && this.alreadyApplied(payload.ClientRequestToken)) {
+      this.replayed++;
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end('{}');
+      return;
+    }
     // Only the functions' calls fail: the operator (the runtime itself, tests, scripts) is spared.
     const operator = signingAccessKey(req.headers) === OPERATOR_ACCESS_KEY;
     const fault = operator ? undefined : this.faults?.next('dynamodb', operation === 'TransactWriteItems');
@@ -173,11 +197,16 @@ export class DynamoGate {
       res.end(JSON.stringify(single ? singleWriteConflict() : transactionConflict(items, this.held)));
       return;
     }
-    if (!items.length) return this.forward(req, res, body);
+    if (!items.length) {
+      await this.forward(req, res, body);
+      return;
+    }
+    const token: string | undefined = payload.ClientRequestToken;
     const turn = this.transactions.then(async () => {
       for (const item of items) this.held.set(item, (this.held.get(item) ?? 0) + 1);
       try {
-        await this.forward(req, res, body);
+        const status = await this.forward(req, res, body);
+        if (token && status === 200) this.appliedTokens.set(token, Date.now());
       } finally {
         for (const item of items) {
           const holders = (this.held.get(item) ?? 1) - 1;
@@ -190,9 +219,9 @@ export class DynamoGate {
     return turn;
   }
 
-  private async forward(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+  private async forward(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<number> {
     const url = new URL(this.target);
-    await new Promise<void>((resolve, reject) => {
+    return new Promise<number>((resolve, reject) => {
       const forward = httpRequest(
         {
           host: url.hostname,
@@ -202,9 +231,10 @@ export class DynamoGate {
           headers: { ...req.headers, 'content-length': String(body.length) },
         },
         (answer) => {
-          res.writeHead(answer.statusCode ?? 500, answer.headers);
+          const status = answer.statusCode ?? 500;
+          res.writeHead(status, answer.headers);
           answer.pipe(res);
-          answer.on('end', resolve);
+          answer.on('end', () => resolve(status));
           answer.on('error', reject);
         },
       );

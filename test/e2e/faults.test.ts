@@ -61,7 +61,12 @@ describe(`a tender lifecycle with ${FAULTS.rate * 100}% of AWS calls failing (se
     const faults = stack.runtime.faults;
     console.log(
       'fault run',
-      JSON.stringify({ calls: faults?.calls, injected: faults?.injected, total: faults?.total }),
+      JSON.stringify({
+        calls: faults?.calls,
+        injected: faults?.injected,
+        total: faults?.total,
+        transactionsReplayedByToken: stack.runtime.dynamoGate.replayed,
+      }),
     );
     // The switch really was on, on more than one service.
     expect(faults?.total ?? 0).toBeGreaterThan(10);
