@@ -92,6 +92,13 @@ export const receiptOf = (bid: Omit<Bid, 'version'> & { version: number }): Rece
   contentSha256: bid.contentSha256,
 });
 
+/** A bid invalidated for `reason`: what it was, what it becomes, and why. */
+export const invalidation = <B extends Pick<Bid, 'status'>>(bid: B, reason: string) => ({
+  bid,
+  after: { ...bid, status: 'invalidated' as const, invalidatedReason: reason },
+  reason,
+});
+
 /** A bid that still counts (not withdrawn, not invalidated by a change of the tender). */
 export const isValidBid = (bid: Pick<Bid, 'status'>): boolean =>
   bid.status === 'submitted' || bid.status === 'qualified' || bid.status === 'rejected';

@@ -14,7 +14,7 @@
  */
 
 import type { EventDetail } from '../contracts/events.ts';
-import { type Bid, isValidBid } from './bid.ts';
+import { type Bid, invalidation, isValidBid } from './bid.ts';
 import {
   bidsMissingScores,
   buildAwardDecision,
@@ -243,11 +243,7 @@ export const changeMaterially = <B extends Pick<Bid, 'id' | 'lotId' | 'status' |
       affectedLotIds,
     },
     affectedLotIds,
-    invalidated: invalid.map((bid) => ({
-      bid,
-      after: { ...bid, status: 'invalidated', invalidatedReason: why },
-      reason: why,
-    })),
+    invalidated: invalid.map((bid) => invalidation(bid, why)),
     event: invalid.length
       ? {
           tenderId: tender.id,
@@ -350,13 +346,7 @@ export const open = <B extends Pick<Bid, 'lotId' | 'status' | 'tenderRevision'>>
   const at = iso(now);
   const staleReason =
     'The bid answers an earlier content of the tender (it was stored while the tender changed)';
-  const stale = bids
-    .filter((b) => answersOldContent(b, tender))
-    .map((bid) => ({
-      bid,
-      after: { ...bid, status: 'invalidated' as const, invalidatedReason: staleReason },
-      reason: staleReason,
-    }));
+  const stale = bids.filter((b) => answersOldContent(b, tender)).map((bid) => invalidation(bid, staleReason));
   const lotOutcomes: Record<string, LotOutcome> = { ...tender.lotOutcomes };
   const lots = openLotIds(tender).map((lotId) => {
     const validBids = bids.filter(

@@ -9,7 +9,7 @@ import { publishAfterCommit } from '../../adapters/event-bus.ts';
 import { commit, getItem, withoutKeys } from '../../adapters/store.ts';
 import { StoreConflict } from '../../adapters/store-errors.ts';
 import type { Principal } from '../../domain/actors.ts';
-import { bidIdFor, isValidBid, receiptOf } from '../../domain/bid.ts';
+import { bidIdFor, invalidation, isValidBid, receiptOf } from '../../domain/bid.ts';
 import {
   answerQuestion,
   askQuestion,
@@ -32,6 +32,7 @@ import { createIdempotently } from '../../http/idempotency.ts';
 import { biddingRoutes } from '../../http/routes/bidding.routes.ts';
 import {
   type BidItem,
+  bidInvalidation,
   bidKey,
   getBid,
   getTender,
@@ -69,16 +70,7 @@ const bidView = (b: BidItem) => {
  */
 const invalidateStored = async (bid: BidItem, principal: Principal, reason: string) => {
   try {
-    await commit({
-      aggregate: { type: 'bid', id: bid.id },
-      entityId: bid.entityId,
-      before: bid,
-      after: { ...bid, status: 'invalidated', invalidatedReason: reason },
-      actor: principal,
-      action: 'bid.invalidated',
-      reason,
-      change: { status: { from: bid.status, to: 'invalidated' } },
-    });
+    await commit(bidInvalidation(invalidation(bid, reason), principal));
   } catch (error) {
     if (!(error instanceof StoreConflict)) throw error;
   }

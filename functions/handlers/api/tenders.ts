@@ -6,14 +6,7 @@
 
 import { publishAfterCommit } from '../../adapters/event-bus.ts';
 import { executionArnFor, readExecution, startWorkflow } from '../../adapters/step-functions.ts';
-import {
-  type CommitInput,
-  commit,
-  commitAll,
-  type Keyed,
-  MAX_AGGREGATES_PER_COMMIT,
-  withoutKeys,
-} from '../../adapters/store.ts';
+import { commit, commitAll, MAX_AGGREGATES_PER_COMMIT, withoutKeys } from '../../adapters/store.ts';
 import { bidderResults } from '../../domain/evaluation.ts';
 import { referenceLookups } from '../../domain/reference-lookups.ts';
 import type { Tender } from '../../domain/tender.ts';
@@ -36,7 +29,7 @@ import { httpHandler } from '../../http/http.ts';
 import { createIdempotently } from '../../http/idempotency.ts';
 import { tenderRoutes } from '../../http/routes/tenders.routes.ts';
 import {
-  bidKey,
+  bidInvalidation,
   listBids,
   listEntityTenders,
   listPublishedTenders,
@@ -44,6 +37,7 @@ import {
   listScores,
   type TenderItem,
   tenderItem,
+  tenderTransition,
 } from '../../services/store/tenders.ts';
 import { completeStep, failWaitingSteps } from '../../services/workflow/tender-steps.ts';
 import { now } from '../../shared/clock.ts';
@@ -129,15 +123,7 @@ export const handler = httpHandler(tenderRoutes, {
     const before = await load(principal, params.tenderId, 'tender:update');
     const { version, ...changes } = body;
     const edited = editDraft(withoutKeys(before), changes, now(), referenceLookups);
-    const { item } = await commit({
-      aggregate: { type: 'tender', id: before.id },
-      entityId: before.entityId,
-      before: { ...before, version },
-      after: tenderItem(edited.after),
-      actor: principal,
-      action: edited.action,
-      change: edited.change,
-    });
+    const { item } = await commit(tenderTransition(before, edited, principal, { version: version }));
     return { body: view(item as TenderItem), headers: { etag: `"${item.version}"` } };
   },
 
@@ -148,16 +134,9 @@ export const handler = httpHandler(tenderRoutes, {
     let current = before;
     const announced = announce(withoutKeys(before), now(), referenceLookups, executionArn);
     if (announced) {
-      const { item } = await commit({
-        aggregate: { type: 'tender', id: before.id },
-        entityId: before.entityId,
-        before: { ...before, version: body.version },
-        after: tenderItem(announced.after),
-        actor: principal,
-        action: announced.action,
-        change: announced.change,
-        executionArn,
-      });
+      const { item } = await commit(
+        tenderTransition(before, announced, principal, { version: body.version, executionArn }),
+      );
       current = item as TenderItem;
     }
     try {
@@ -191,14 +170,7 @@ export const handler = httpHandler(tenderRoutes, {
       body.reason,
     );
     const { event, ...transition } = extended;
-    const { item } = await commit({
-      aggregate: { type: 'tender', id: before.id },
-      entityId: before.entityId,
-      before: { ...before, version: body.version },
-      ...transition,
-      after: tenderItem(transition.after),
-      actor: principal,
-    });
+    const { item } = await commit(tenderTransition(before, transition, principal, { version: body.version }));
     await publishAfterCommit('Tender.DeadlineExtended', event);
     return { body: view(item as TenderItem) };
   },
@@ -217,28 +189,8 @@ export const handler = httpHandler(tenderRoutes, {
       MAX_AGGREGATES_PER_COMMIT - 1,
     );
     const results = await commitAll([
-      {
-        aggregate: { type: 'tender', id: before.id },
-        entityId: before.entityId,
-        before: { ...before, version },
-        after: tenderItem(changed.after),
-        actor: principal,
-        action: changed.action,
-        reason,
-        change: changed.change,
-      },
-      ...changed.invalidated.map(
-        ({ bid, after, reason: why }): CommitInput<Keyed> => ({
-          aggregate: { type: 'bid', id: bid.id },
-          entityId: before.entityId,
-          before: bid,
-          after: { ...withoutKeys(after), ...bidKey(before.id, bid.id) } as Keyed,
-          actor: principal,
-          action: 'bid.invalidated',
-          reason: why,
-          change: { status: { from: bid.status, to: 'invalidated' } },
-        }),
-      ),
+      tenderTransition(before, changed, principal, { version }),
+      ...changed.invalidated.map((invalidated) => bidInvalidation(invalidated, principal)),
     ]);
     if (changed.event) await publishAfterCommit('Tender.BidsInvalidated', changed.event);
     return {
@@ -257,16 +209,7 @@ export const handler = httpHandler(tenderRoutes, {
       { lotIds: body.lotIds, reason: body.reason, by: { sub: principal.sub, name: principal.name } },
       now(),
     );
-    const { item } = await commit({
-      aggregate: { type: 'tender', id: before.id },
-      entityId: before.entityId,
-      before: { ...before, version: body.version },
-      after: tenderItem(cancelled.after),
-      actor: principal,
-      action: cancelled.action,
-      reason: body.reason,
-      change: cancelled.change,
-    });
+    const { item } = await commit(tenderTransition(before, cancelled, principal, { version: body.version }));
     if (cancelled.wholeTender && before.status !== 'draft')
       await failWaitingSteps(before.id, 'TenderCancelled', body.reason);
     if (before.status !== 'draft') {
@@ -291,15 +234,7 @@ export const handler = httpHandler(tenderRoutes, {
       await completeStep(before.id, 'evaluation', { rankingRequestedAt: requested.rankingRequestedAt });
       return { status: 202, body: view(before) };
     }
-    const { item } = await commit({
-      aggregate: { type: 'tender', id: before.id },
-      entityId: before.entityId,
-      before: { ...before, version: body.version },
-      after: tenderItem(requested.after),
-      actor: principal,
-      action: requested.action,
-      change: requested.change,
-    });
+    const { item } = await commit(tenderTransition(before, requested, principal, { version: body.version }));
     const rankingRequestedAt = requested.after.rankingRequestedAt as string;
     await completeStep(before.id, 'evaluation', { rankingRequestedAt });
     return { status: 202, body: view(item as TenderItem) };
@@ -336,15 +271,7 @@ export const handler = httpHandler(tenderRoutes, {
       await completeStep(before.id, 'award', { revision: approved.revision });
       return { body: awardView(before) };
     }
-    const { item } = await commit({
-      aggregate: { type: 'tender', id: before.id },
-      entityId: before.entityId,
-      before: { ...before, version: body.version },
-      after: tenderItem(approved.after),
-      actor: principal,
-      action: approved.action,
-      change: approved.change,
-    });
+    const { item } = await commit(tenderTransition(before, approved, principal, { version: body.version }));
     await completeStep(before.id, 'award', { revision: approved.revision });
     return { body: awardView(item as TenderItem) };
   },
@@ -367,16 +294,7 @@ export const handler = httpHandler(tenderRoutes, {
   reviseAward: async ({ principal, params, body }) => {
     const before = await load(principal, params.tenderId, 'award:revise');
     const revised = reviseAward(withoutKeys(before), body.reason, now());
-    const { item } = await commit({
-      aggregate: { type: 'tender', id: before.id },
-      entityId: before.entityId,
-      before: { ...before, version: body.version },
-      after: tenderItem(revised.after),
-      actor: principal,
-      action: revised.action,
-      reason: body.reason,
-      change: revised.change,
-    });
+    const { item } = await commit(tenderTransition(before, revised, principal, { version: body.version }));
     await failWaitingSteps(before.id, 'AwardRevised', body.reason, ['award', 'standstill']);
     if (revised.notifyBidders)
       await publishAfterCommit(

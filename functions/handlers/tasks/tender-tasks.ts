@@ -40,7 +40,7 @@ import {
 } from '../../domain/tender-lifecycle.ts';
 import { agreementItem, getAgreement } from '../../services/store/agreements.ts';
 import {
-  bidKey,
+  bidInvalidation,
   getTender,
   listBids,
   listRankings,
@@ -48,7 +48,7 @@ import {
   type RankingItem,
   rankingKey,
   type TenderItem,
-  tenderItem,
+  tenderTransition,
 } from '../../services/store/tenders.ts';
 import {
   registerStep,
@@ -133,22 +133,9 @@ const asTenderTaskError = (error: unknown): unknown => {
   return name ? new WorkflowError(name, error.message) : new Error(error.message);
 };
 
-/** A transition of the tender decided in the domain, as the store commits it with its audit event. */
-const transitionInput = (before: TenderItem, transition: Transition, executionArn: string) => ({
-  aggregate: { type: 'tender', id: before.id },
-  entityId: before.entityId,
-  before,
-  after: tenderItem(transition.after),
-  actor: workflowActor,
-  action: transition.action,
-  change: transition.change,
-  executionArn,
-  ...(transition.reason ? { reason: transition.reason } : {}),
-});
-
 /** Commits a transition of the tender decided in the domain, with its audit event. */
 const commitTransition = async (before: TenderItem, transition: Transition, executionArn: string) => {
-  const { item } = await commit(transitionInput(before, transition, executionArn));
+  const { item } = await commit(tenderTransition(before, transition, workflowActor, { executionArn }));
   return item as TenderItem;
 };
 
@@ -274,18 +261,8 @@ const tasks = {
     // Bids stored while the tender changed answer its old content: invalidated with the opening.
     const stale = opened.stale.slice(0, MAX_AGGREGATES_PER_COMMIT - 1);
     await commitAll([
-      transitionInput(tender, opened, executionArn),
-      ...stale.map(({ bid, after, reason }) => ({
-        aggregate: { type: 'bid', id: bid.id },
-        entityId: tender.entityId,
-        before: bid,
-        after: { ...after, ...bidKey(tenderId, bid.id) },
-        actor: workflowActor,
-        action: 'bid.invalidated',
-        reason,
-        change: { status: { from: bid.status, to: 'invalidated' } },
-        executionArn,
-      })),
+      tenderTransition(tender, opened, workflowActor, { executionArn }),
+      ...stale.map((invalidated) => bidInvalidation(invalidated, workflowActor, executionArn)),
     ]);
     await publishEvent('Tender.Opened', {
       tenderId,

@@ -1,5 +1,6 @@
 /** The tender's storage: keys, index entries and queries (one table, see docs/architecture.md). */
-import { getItem, type Keyed, type Versioned } from '../../adapters/store.ts';
+import { type CommitInput, getItem, type Keyed, type Versioned } from '../../adapters/store.ts';
+import type { Actor } from '../../domain/actors.ts';
 import type { Bid } from '../../domain/bid.ts';
 import type { EvaluatorScores, LotRanking } from '../../domain/evaluation.ts';
 import type { Question } from '../../domain/question.ts';
@@ -21,6 +22,32 @@ export const tenderItem = (tender: Omit<Tender, 'version'>): Omit<TenderItem, 'v
   GSI1PK: entityPartition(tender.entityId),
   GSI1SK: `${tender.createdAt}#${tender.id}`,
   ...(tender.announcedAt ? { GSI2PK: PUBLISHED, GSI2SK: `${tender.announcedAt}#${tender.id}` } : {}),
+});
+
+/**
+ * A transition of the tender decided in the domain, as the store commits it with its audit event:
+ * against the version the caller read (`version`), or the one the item was read at.
+ */
+export const tenderTransition = (
+  before: TenderItem,
+  transition: {
+    after: Omit<Tender, 'version'>;
+    action: string;
+    change: unknown;
+    reason?: string | undefined;
+  },
+  actor: Actor,
+  options: { version?: number; executionArn?: string } = {},
+): CommitInput<Keyed> => ({
+  aggregate: { type: 'tender', id: before.id },
+  entityId: before.entityId,
+  before: options.version === undefined ? before : { ...before, version: options.version },
+  after: tenderItem(transition.after),
+  actor,
+  action: transition.action,
+  change: transition.change,
+  ...(transition.reason ? { reason: transition.reason } : {}),
+  ...(options.executionArn ? { executionArn: options.executionArn } : {}),
 });
 
 export const getTender = (id: string): Promise<TenderItem | undefined> => getItem<TenderItem>(tenderKey(id));
@@ -76,6 +103,23 @@ export type BidItem = Bid & Versioned;
 export type QuestionItem = Question & Versioned;
 export type ScoreItem = EvaluatorScores & Versioned & { tenderId: string };
 export type RankingItem = LotRanking & Versioned & { tenderId: string; rankedAt: string };
+
+/** A bid's invalidation decided in the domain (`invalidation`), as the store commits it. */
+export const bidInvalidation = (
+  { bid, after, reason }: { bid: BidItem; after: Omit<BidItem, 'version' | 'auditHead'>; reason: string },
+  actor: Actor,
+  executionArn?: string,
+): CommitInput<Keyed> => ({
+  aggregate: { type: 'bid', id: bid.id },
+  entityId: bid.entityId,
+  before: bid,
+  after: { ...after, ...bidKey(bid.tenderId, bid.id) },
+  actor,
+  action: 'bid.invalidated',
+  reason,
+  change: { status: { from: bid.status, to: 'invalidated' } },
+  ...(executionArn ? { executionArn } : {}),
+});
 
 export const getBid = (tenderId: string, bidId: string) => getItem<BidItem>(bidKey(tenderId, bidId));
 export const listBids = (tenderId: string) => queryTenderPartition<BidItem>(tenderId, 'BID#');
