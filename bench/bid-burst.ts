@@ -18,17 +18,12 @@
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb } from '../functions/adapters/clients.ts';
+import { seededRandom } from '../local/faults.ts';
+import { type ApiClient, apiClient } from '../test/support/api-client.ts';
 
 export interface BurstTarget {
-  request(
-    method: string,
-    path: string,
-    options?: { token?: string; body?: unknown; headers?: Record<string, string> },
-    // biome-ignore lint/suspicious/noExplicitAny: JSON answers, read field by field
-  ): Promise<{ status: number; headers: Record<string, string>; body: any }>;
-  token(claims: { role: string; entity?: string; supplier?: string; sub?: string }): Promise<string>;
-  now(): Date;
-  advanceClockTo(to: Date): Promise<void>;
+  /** The product's HTTP API (the tests' and the demo's client). */
+  client: ApiClient;
   /** Transactions the DynamoDB gate cancelled (or single writes it refused) for a transaction in flight. */
   conflicts(): number;
   tableName: string;
@@ -123,15 +118,9 @@ const paced = async <T>(items: T[], perSecond: number, work: (item: T) => Promis
   await Promise.all(running);
 };
 
-/** A fixed pseudo-random order (mulberry32), so runs are comparable. */
+/** A fixed pseudo-random order, so runs are comparable. */
 const shuffled = <T>(items: T[], seed: number): T[] => {
-  let a = seed;
-  const random = () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const random = seededRandom(seed);
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
@@ -147,8 +136,13 @@ const expectOk = (answer: { status: number; body: unknown }, what: string) => {
 };
 
 export const bidBurst = async (target: BurstTarget, sizes: BurstSizes): Promise<BurstFigures> => {
-  const officer = await target.token({ role: 'officer', entity: ENTITY, sub: 'burst-officer' });
-  const run = target.now().getTime().toString(36);
+  const request = (
+    method: string,
+    path: string,
+    { token, body, headers }: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ) => target.client.call(method, path, token, body, headers);
+  const officer = await target.client.token({ role: 'officer', entity: ENTITY, sub: 'burst-officer' });
+  const run = (await target.client.now()).getTime().toString(36);
   const supplierIds: string[] = [];
   await pool(
     Array.from({ length: sizes.suppliers }, (_, i) => i),
@@ -156,7 +150,7 @@ export const bidBurst = async (target: BurstTarget, sizes: BurstSizes): Promise<
     async (i) => {
       const name = `Burst ${run} leverandør ${String(i).padStart(4, '0')} AS`;
       const created = expectOk(
-        await target.request('POST', '/reference/suppliers', {
+        await request('POST', '/reference/suppliers', {
           token: officer,
           body: { name, country: 'NO', kind: 'kommersiell' },
           headers: { 'idempotency-key': `burst-${run}-supplier-${i}` },
@@ -167,10 +161,10 @@ export const bidBurst = async (target: BurstTarget, sizes: BurstSizes): Promise<
     },
   );
   const tokens = new Map<string, string>();
-  for (const id of supplierIds) tokens.set(id, await target.token({ role: 'supplier', supplier: id }));
+  for (const id of supplierIds) tokens.set(id, await target.client.token({ role: 'supplier', supplier: id }));
 
   const lots = lotsOf(sizes.lots);
-  const start = target.now();
+  const start = await target.client.now();
   const deadline = new Date(start.getTime() + 30 * 86_400_000);
   deadline.setUTCHours(12, 0, 0, 0);
   const agreementStart = new Date(deadline);
@@ -179,7 +173,7 @@ export const bidBurst = async (target: BurstTarget, sizes: BurstSizes): Promise<
   agreementEnd.setUTCFullYear(agreementEnd.getUTCFullYear() + 2);
   agreementEnd.setUTCDate(agreementEnd.getUTCDate() - 1);
   const tender = expectOk(
-    await target.request('POST', '/tenders', {
+    await request('POST', '/tenders', {
       token: officer,
       body: {
         title: `Bid burst ${run}`,
@@ -203,7 +197,7 @@ export const bidBurst = async (target: BurstTarget, sizes: BurstSizes): Promise<
     'tender',
   );
   expectOk(
-    await target.request('POST', `/tenders/${tender.id}/announce`, {
+    await request('POST', `/tenders/${tender.id}/announce`, {
       token: officer,
       body: { version: tender.version },
     }),
@@ -211,7 +205,7 @@ export const bidBurst = async (target: BurstTarget, sizes: BurstSizes): Promise<
   );
 
   // The last minute before the deadline.
-  await target.advanceClockTo(new Date(deadline.getTime() - 60_000));
+  await target.client.advanceClock({ to: new Date(deadline.getTime() - 60_000) });
   const conflictsBefore = target.conflicts();
   const pairs = shuffled(
     supplierIds.flatMap((supplier) => lots.map((lot) => ({ supplier, lot }))),
@@ -224,7 +218,7 @@ export const bidBurst = async (target: BurstTarget, sizes: BurstSizes): Promise<
   const send = async ({ supplier, lot }: { supplier: string; lot: (typeof lots)[number] }) => {
     const area = lot.hospitalAreaIds[0] as string;
     const began = performance.now();
-    const answer = await target.request('PUT', `/tenders/${tender.id}/lots/${lot.id}/bid`, {
+    const answer = await request('PUT', `/tenders/${tender.id}/lots/${lot.id}/bid`, {
       token: tokens.get(supplier) as string,
       body: bidFor(area, 1000 + (supplier.length % 97) + lot.id.length),
     });
@@ -241,7 +235,7 @@ export const bidBurst = async (target: BurstTarget, sizes: BurstSizes): Promise<
   if (sizes.perSecond > 0) await paced(pairs, sizes.perSecond, send);
   else await pool(pairs, sizes.concurrency, send);
   // The tail: the deadline has passed, these must all be refused and none stored.
-  await target.advanceClockTo(deadline);
+  await target.client.advanceClock({ to: deadline });
   const lateBefore = receipts.length;
   const tail = pairs.slice(0, sizes.lateBids);
   await pool(tail, sizes.concurrency, send);
@@ -301,23 +295,6 @@ if (process.argv[1] && import.meta.filename === process.argv[1]) {
   const { startLocalRuntime } = await import('../local/runtime.ts');
   const runtime = await startLocalRuntime({ inMemory: true, apiPort: 0, quiet: true });
   try {
-    const request: BurstTarget['request'] = async (method, path, { token, body, headers = {} } = {}) => {
-      const response = await fetch(`${runtime.apiUrl}${path}`, {
-        method,
-        headers: {
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...headers,
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await response.text();
-      return {
-        status: response.status,
-        headers: Object.fromEntries(response.headers.entries()),
-        body: text ? JSON.parse(text) : undefined,
-      };
-    };
     const sizes: BurstSizes = {
       suppliers: Number(process.env.BURST_SUPPLIERS ?? 200),
       lots: 10,
@@ -328,13 +305,7 @@ if (process.argv[1] && import.meta.filename === process.argv[1]) {
     };
     const figures = await bidBurst(
       {
-        request,
-        token: async (claims) => (await runtime.issuer.mint(claims as never)).token,
-        now: () => runtime.clock.now(),
-        advanceClockTo: async (to) => {
-          await runtime.clock.advanceTo(to);
-          await runtime.bus.idle();
-        },
+        client: apiClient(runtime.apiUrl),
         conflicts: () => runtime.dynamoGate.conflicts,
         tableName: runtime.tableName,
       },

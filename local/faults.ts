@@ -32,8 +32,8 @@ export type Fault =
   /** DynamoDB serves the request, and the answer is lost on the way back. */
   | 'lost-answer';
 
-/** mulberry32: small, fast, good enough to pick faults reproducibly. */
-const generator = (seed: number) => {
+/** mulberry32: small, fast, good enough to pick faults (or shuffle a benchmark's requests) reproducibly. */
+export const seededRandom = (seed: number): (() => number) => {
   let a = seed | 0;
   return () => {
     a = (a + 0x6d2b79f5) | 0;
@@ -52,7 +52,7 @@ export class FaultInjector {
   constructor(readonly options: FaultOptions) {
     if (!(options.rate >= 0 && options.rate <= 1))
       throw new Error(`Fault rate ${options.rate} is not within 0..1`);
-    this.random = generator(options.seed);
+    this.random = seededRandom(options.seed);
   }
 
   /** The fault this call meets, if any. */

@@ -21,10 +21,7 @@ describe('a bid burst at the deadline', () => {
   it('answers every bid 2xx or a late 4xx problem: none lost, none late, conflicts absorbed', async () => {
     const figures = await bidBurst(
       {
-        request: stack.request,
-        token: (claims) => stack.tokenFor(claims as never),
-        now: () => stack.runtime.clock.now(),
-        advanceClockTo: stack.advanceClockTo,
+        client: stack.client,
         conflicts: () => stack.runtime.dynamoGate.conflicts,
         tableName: stack.runtime.tableName,
       },
