@@ -163,10 +163,27 @@ const unavailable = (error: unknown): Problem =>
   );
 
 /**
+ * DynamoDB refused to store an item over its 400 KB: the transaction wrote nothing, and what the
+ * request would have made is too large (a 413 problem, not a 500).
+ */
+const itemTooLarge = (error: unknown): Problem | undefined => {
+  const e = error as { name?: string; message?: string } | undefined;
+  if (e?.name !== 'ValidationException' || !/item size (to update )?has exceeded/i.test(e.message ?? ''))
+    return undefined;
+  return new Problem(
+    413,
+    'payload-too-large',
+    'The change is too large to store',
+    'What this request would store is larger than the 400 KB a stored item may hold; nothing was written. Send less: shorter texts, fewer entries',
+  );
+};
+
+/**
  * The one mapping of errors to problems: a Problem is answered as it is, a domain Refusal by its
  * kind (refusalProblem), a write that lost to another writer (the store's VersionConflict or
- * AlreadyExists) as a 409, a page cursor that is not the list's as a 400, a transient AWS failure
- * as a 503; anything else is not expected here (undefined: a 500).
+ * AlreadyExists) as a 409, a page cursor that is not the list's as a 400, an item DynamoDB
+ * refused as too large as a 413, a transient AWS failure as a 503; anything else is not expected
+ * here (undefined: a 500).
  */
 export const asProblem = (error: unknown): Problem | undefined => {
   if (error instanceof Problem) return error;
@@ -176,6 +193,8 @@ export const asProblem = (error: unknown): Problem | undefined => {
     return validationProblem(error.message, [
       { parameter: 'cursor', detail: 'Pass the nextCursor of the previous page unchanged' },
     ]);
+  const tooLarge = itemTooLarge(error);
+  if (tooLarge) return tooLarge;
   if (error instanceof StoreBusy || isTransient(error)) return unavailable(error);
   return undefined;
 };
@@ -197,22 +216,6 @@ const toResult = (result: HttpResult, route: RouteSpec): Result => {
 };
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
-
-/**
- * DynamoDB refused to store an item over its 400 KB: the transaction wrote nothing, and what the
- * request would have made is too large (a 413 problem, not a 500).
- */
-const itemTooLarge = (error: unknown): Problem | undefined => {
-  const e = error as { name?: string; message?: string } | undefined;
-  if (e?.name !== 'ValidationException' || !/item size (to update )?has exceeded/i.test(e.message ?? ''))
-    return undefined;
-  return new Problem(
-    413,
-    'payload-too-large',
-    'The change is too large to store',
-    'What this request would store is larger than the 400 KB a stored item may hold; nothing was written. Send less: shorter texts, fewer entries',
-  );
-};
 
 export const httpHandler = <A extends AreaRoutes>(area: A, impl: Handlers<A>) => {
   const byKey = new Map<string, [string, RouteSpec]>(
@@ -256,8 +259,6 @@ export const httpHandler = <A extends AreaRoutes>(area: A, impl: Handlers<A>) =>
       if (!fn) throw new Error(`No implementation for ${operationId}`);
       return toResult(await fn(request), route);
     } catch (error) {
-      const tooLarge = itemTooLarge(error);
-      if (tooLarge) return problemResult(tooLarge, path);
       const problem = asProblem(error);
       if (problem && problem.status >= 500 && !(error instanceof Problem))
         log.error('dependency unavailable', { routeKey: event.routeKey, error });
