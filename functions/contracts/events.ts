@@ -18,6 +18,17 @@ const yearRef = {
 };
 const lines = z.array(z.object({ unit: z.string(), volume: z.number(), unitPrice: z.number() }));
 
+/** What an agreement's reminder (its end, or an option's last day) says. */
+const reminderRef = {
+  agreementId: z.string(),
+  entityId: z.string(),
+  supplierId: z.string(),
+  deadline: z.string(),
+  leadMonths: z.number(),
+  escalation: z.boolean(),
+  title: z.string(),
+};
+
 const performanceEvents = {
   'PerformanceAgreement.Proposed': z.object({ ...yearRef, lines, supplierDeadline: z.string() }),
   'PerformanceAgreement.Countered': z.object({ ...yearRef, lines }),
@@ -195,25 +206,8 @@ export const eventSchemas = {
     currentVolume: z.number(),
     reason: z.string(),
   }),
-  'Agreement.ExpiryApproaching': z.object({
-    agreementId: z.string(),
-    entityId: z.string(),
-    supplierId: z.string(),
-    deadline: z.string(),
-    leadMonths: z.number(),
-    escalation: z.boolean(),
-    review: z.boolean(),
-    title: z.string(),
-  }),
-  'Agreement.OptionDeadlineApproaching': z.object({
-    agreementId: z.string(),
-    entityId: z.string(),
-    supplierId: z.string(),
-    deadline: z.string(),
-    leadMonths: z.number(),
-    escalation: z.boolean(),
-    title: z.string(),
-  }),
+  'Agreement.ExpiryApproaching': z.object({ ...reminderRef, review: z.boolean() }),
+  'Agreement.OptionDeadlineApproaching': z.object(reminderRef),
   ...performanceEvents,
 } as const;
 

@@ -3,7 +3,9 @@
  * file on the local engine, DynamoDB Local, the local scheduler and bus, weeks passing on the local
  * clock. One stack for the file; each scenario has its own tender.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openingDue } from '../../functions/domain/opening.ts';
 import { colonoscopyBid, colonoscopyTender, DAY } from '../helpers/fixtures.ts';
 import { eventually } from '../support/eventually.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
@@ -280,7 +282,7 @@ describe('changes while the tender is open', () => {
       body: { version: extended.body.version, bidDeadline: before.bidDeadline },
     });
     expect(earlier.status).toBe(422);
-    await stack.advanceClockTo(new Date(Date.parse(before.bidDeadline) + 60_000));
+    await stack.advanceClockTo(openingDue(before));
     expect((await flow.tender()).status).toBe('tendering');
     // Still open: a bid in the extra week is accepted.
     expect(

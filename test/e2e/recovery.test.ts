@@ -4,12 +4,14 @@
  * deployed (here: the product restarted with the manifest's grants) and the operator runs the
  * redrive command; the tender opens with every bid, nothing twice, and the audit trail verifies.
  */
+
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openingDue } from '../../functions/domain/opening.ts';
 import { projectRoot, REGION } from '../../local/functions.ts';
 import { colonoscopyBid } from '../helpers/fixtures.ts';
 import { eventually } from '../support/eventually.ts';
@@ -56,7 +58,7 @@ describe('recovery', () => {
     for (const [i, supplier] of SUPPLIERS.slice(0, 2).entries())
       expect((await flow.bid(supplier, 'innlandet', colonoscopyBid('innlandet', 2500 + i))).status).toBe(201);
     const t = await flow.tender();
-    await broken.advanceClockTo(new Date(Date.parse(t.bidDeadline) + 60_000));
+    await broken.advanceClockTo(openingDue(t));
     const failed = await flow.finished();
     expect(failed.body.status).toBe('FAILED');
     expect(JSON.stringify(failed.body.events.at(-1))).toContain('AccessDeniedException');

@@ -3,6 +3,7 @@
  * (scripts/demo/): it needs only the API client, so it runs against the tests' local stack and
  * against `npm start` alike. No vitest here: an unexpected answer is an UnexpectedStatus error.
  */
+import { openingDue } from '../../functions/domain/opening.ts';
 import { colonoscopyTender, DAY, SUPPLIERS } from '../helpers/fixtures.ts';
 import { type Answer, type ApiClient, expectStatus } from './api-client.ts';
 import { eventually } from './eventually.ts';
@@ -100,10 +101,10 @@ export class TenderFlow {
   bid = (supplier: string, lotId: string, body: unknown): Promise<Answer> =>
     this.api.call('PUT', `/tenders/${this.id}/lots/${lotId}/bid`, this.who.suppliers[supplier], body);
 
-  /** Moves the local clock past the bid deadline and waits for the opening. */
+  /** Moves the local clock to the opening (the deadline and its settling time) and waits for it. */
   passDeadline = async () => {
     const t = await this.tender();
-    await this.api.advanceClock({ to: new Date(Date.parse(t.bidDeadline) + 60_000) });
+    await this.api.advanceClock({ to: openingDue(t) });
     await eventually(this.get, (r) => r.body.status !== 'tendering');
   };
 

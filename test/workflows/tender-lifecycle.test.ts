@@ -147,7 +147,7 @@ describe('tender lifecycle workflow', () => {
         r.body.events.at(-1)?.type === 'TaskSubmitted',
     );
 
-    await second.advanceClockTo(new Date(Date.parse(tender.bidDeadline) + 60_000));
+    await second.advanceClockTo(openingDue(tender));
     // Opened with its one bid, the workflow now waits for the evaluation.
     const workflow = await eventually(
       () => second.request('GET', `/tenders/${tender.id}/workflow`, { token: officer2 }),
