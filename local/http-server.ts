@@ -181,6 +181,7 @@ export const toApiEvent = (
 
 export class LocalHttpApi {
   private server: Server | undefined;
+  private stopping = false;
   private readonly compiled = routes.map(compile);
 
   constructor(
@@ -195,6 +196,8 @@ export class LocalHttpApi {
       const started = Date.now();
       res.on('finish', () => {
         if (!this.quiet) log.info(`${req.method} ${req.url} ${res.statusCode} ${Date.now() - started}ms`);
+        // Stopping: a kept-alive connection ends once its answer is out, not at its idle timeout.
+        if (this.stopping) setImmediate(() => server.closeIdleConnections());
       });
       this.handle(req, res).catch((error) => {
         log.error('local API failed', { error });
@@ -219,9 +222,23 @@ export class LocalHttpApi {
     return `http://localhost:${(server.address() as AddressInfo).port}`;
   }
 
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  /**
+   * Stops taking requests and answers those it took before closing (what still runs after
+   * `graceMs` is cut off), so that Ctrl-C in the middle of a bid burst sends every receipt of a bid
+   * it stored. Before, every connection was closed at once: the bids in flight were stored and
+   * their suppliers never got a receipt (test/e2e/crash.test.ts).
+   */
+  async stop(graceMs = 10_000): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    let timer: NodeJS.Timeout | undefined;
+    this.stopping = true;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+      timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    });
+    clearTimeout(timer);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

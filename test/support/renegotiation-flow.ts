@@ -32,7 +32,10 @@ export const helseOgArbeidAgreement = (overrides: Record<string, unknown> = {}) 
   ...overrides,
 });
 
-export const renegotiationFlow = (stack: TestStack, who: { officer: string; supplier: string }) => {
+export const renegotiationFlow = (
+  stack: Pick<TestStack, 'request'>,
+  who: { officer: string; supplier: string },
+) => {
   const register = async (overrides: Record<string, unknown> = {}) =>
     expectStatus(
       await stack.request('POST', '/agreements', {
