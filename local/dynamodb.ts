@@ -80,7 +80,8 @@ export const startDynamo = async (options: DynamoOptions): Promise<LocalDynamo> 
     spawn({ port, path, sharedDb: true, stdio: 'pipe', detached: true }),
   );
   const watchdog = child.pid ? watch(child.pid) : undefined;
-  if (pidFile && child.pid) writeFileSync(pidFile, JSON.stringify({ pid: child.pid, path }));
+  if (pidFile && child.pid)
+    writeFileSync(pidFile, JSON.stringify({ pid: child.pid, path, owner: process.pid }));
   const forget = () => {
     if (!pidFile) return;
     try {
@@ -186,7 +187,7 @@ const watch = (pid: number): ChildProcess | undefined => {
 };
 
 /** A process's command line, or undefined when no such process runs (/proc on Linux, ps elsewhere). */
-const commandLineOf = (pid: number): string | undefined => {
+export const commandLineOf = (pid: number): string | undefined => {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim() || undefined;
   } catch {}
@@ -203,17 +204,22 @@ const commandLineOf = (pid: number): string | undefined => {
  * Ends the DynamoDB Local that a product on this data dir left running when it died without
  * stopping it (kill -9, a crash): the pid noted in the data dir, if that process still runs
  * DynamoDB Local on this data dir's database (a pid reused by another process is left alone).
- * SIGTERM, then SIGKILL after 5 s. Answers the pid it ended, if any.
+ * SIGTERM, then SIGKILL after 5 s. Answers the pid it ended, if any. Refuses if the process that
+ * started it still runs: two products on one data dir would both resume its workflows.
  */
 export const stopStaleDynamo = async (dataDir: string): Promise<number | undefined> => {
   const file = pidFileOf(dataDir);
-  let noted: { pid?: unknown; path?: unknown };
+  let noted: { pid?: unknown; path?: unknown; owner?: unknown };
   try {
     noted = JSON.parse(readFileSync(file, 'utf8'));
   } catch {
     return undefined;
   }
-  const { pid, path } = noted;
+  const { pid, path, owner } = noted;
+  if (typeof owner === 'number' && commandLineOf(owner)?.includes('node'))
+    throw new Error(
+      `DynamoDB Local of ${dataDir} belongs to a product that still runs (pid ${owner}): stop it first, or use another data dir`,
+    );
   const ours = () => {
     const command = typeof pid === 'number' ? commandLineOf(pid) : undefined;
     return command?.includes('DynamoDBLocal') && typeof path === 'string' && command.includes(path);

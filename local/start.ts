@@ -5,9 +5,10 @@
  * --dynamodb-endpoint it keeps its table in a DynamoDB (Local) that runs already instead of
  * starting one.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { commandLineOf } from './dynamodb.ts';
 import { REGION } from './functions.ts';
 import { defaultDataDir, startLocalRuntime } from './runtime.ts';
 
@@ -22,7 +23,32 @@ const { values } = parseArgs({
   },
 });
 
+/**
+ * The product that runs already on this data dir, if any: its runtime.json names a Node process
+ * that still runs. (After a kill -9 the file stays behind, naming a process that is gone.)
+ */
+const runningOn = (dataDir: string): { pid: number; apiUrl?: string } | undefined => {
+  try {
+    const noted = JSON.parse(readFileSync(resolve(dataDir, 'runtime.json'), 'utf8'));
+    if (
+      typeof noted.pid === 'number' &&
+      noted.pid !== process.pid &&
+      commandLineOf(noted.pid)?.includes('node')
+    )
+      return noted;
+  } catch {}
+  return undefined;
+};
+
 const started = Date.now();
+// Two products on one data dir would both resume its workflows and fire its timers: refuse.
+const running = values['in-memory'] ? undefined : runningOn(values['data-dir'] ?? defaultDataDir);
+if (running) {
+  console.error(
+    `Could not start: the product runs already on ${values['data-dir']} (pid ${running.pid}, ${running.apiUrl}): stop it first (Ctrl-C where it runs), or use another --data-dir`,
+  );
+  process.exit(1);
+}
 try {
   const runtime = await startLocalRuntime({
     inMemory: values['in-memory'],

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openingDue } from '../../functions/domain/opening.ts';
+import { stateMachineArnOf } from '../../local/stepfunctions.ts';
 import { failedExecutions, localConnection } from '../../scripts/redrive.ts';
 import { colonoscopyBid, DAY, deadlineIn } from '../helpers/fixtures.ts';
 import { type Answer, type ApiClient, expectStatus } from '../support/api-client.ts';
@@ -67,7 +68,6 @@ const burstLots = AREAS.flatMap((area) => FORMS.map((form) => ({ area, form, id:
 
 let who: FlowActors & { auditor: string };
 const burstSuppliers: { id: string; token: string }[] = [];
-let stateMachineOf: (key: string) => Promise<string>;
 
 const started: number[] = [];
 const figures: Record<string, unknown> = {};
@@ -217,9 +217,8 @@ const checkBurst = async (burst: Burst) => {
     200,
     'the burst tender history',
   );
-  const submitted = (history.items as { action: string; subject?: string; bidId?: string }[]).filter((i) =>
-    i.action.startsWith('bid.'),
-  );
+  const submitted = (history.items as { action: string }[]).filter((i) => i.action === 'bid.submitted');
+  expect(submitted.length, 'an audit event for every bid stored').toBe(bids.items.length);
   return {
     sent: Object.values(burst.answers).reduce((a, b) => a + b, 0) + burst.unanswered,
     answers: burst.answers,
@@ -247,18 +246,51 @@ const failedInAll = async () => {
   try {
     const failed = [];
     for (const key of ['tenderLifecycle', 'annualRenegotiation'])
-      failed.push(...(await failedExecutions(sfn, await stateMachineOf(key))));
+      failed.push(...(await failedExecutions(sfn, stateMachineArnOf(key))));
     return failed.map((e) => `${e.status} ${e.executionArn}`);
   } finally {
     sfn.destroy();
   }
 };
 
-const restart = async (label: string) => {
+/**
+ * Starts the product again on the data dir once no DynamoDB Local of the one before runs any more,
+ * and waits until every aggregate waits again where it waited (`expected`); none may have failed.
+ */
+const restart = async (label: string, expected: Record<string, string>) => {
+  const since = Date.now();
   expect(await dynamoGone(dataDir, 10_000), `DynamoDB Local of the data dir after ${label}`).toEqual([]);
+  const javaGoneSeconds = (Date.now() - since) / 1000;
   product = await startProduct({ dataDir });
   started.push(product.startSeconds);
   expect(dynamoProcessesOf(dataDir)).toHaveLength(process.platform === 'linux' ? 1 : 0);
+  const resuming = Date.now();
+  const same = JSON.stringify(expected);
+  await eventually(waitingPoints, (w) => JSON.stringify(w) === same, 30_000);
+  expect(await waitingPoints()).toEqual(expected);
+  expect(await failedInAll()).toEqual([]);
+  figures[`restart after ${label}`] = {
+    javaGoneSeconds,
+    startSeconds: product.startSeconds,
+    waitingAgainSeconds: (Date.now() - resuming) / 1000,
+  };
+};
+
+/** What the bus and the topic carried in this product's life (the local operator views). */
+const operatorViews = async () => {
+  const events = (await request('GET', '/_local/events')).body.published as {
+    'detail-type': string;
+    detail: unknown;
+  }[];
+  const notifications = (await request('GET', '/_local/notifications')).body.items as {
+    subject?: string;
+    message: string;
+  }[];
+  return {
+    events: events.map((e) => `${e['detail-type']} ${JSON.stringify(e.detail)}`),
+    // What a person receives: the subject and the text (not when the topic took it).
+    notifications: notifications.map((n) => `${n.subject} ${n.message}`),
+  };
 };
 
 // The aggregates at their waiting points.
@@ -267,6 +299,7 @@ let tB: TenderFlow; // evaluation, then the award decision, then the standstill
 let tC: TenderFlow; // the award decision, then the standstill, then complete
 let tD: TenderFlow; // the standstill, then complete
 let tE: TenderFlow | undefined; // bid deadline (second round)
+let burstTender1: { id: string; bidDeadline: string };
 let burst1: Burst;
 let burst2: Burst;
 let flow: ReturnType<typeof renegotiationFlow>;
@@ -381,50 +414,70 @@ describe('the product as a process, killed and interrupted at every waiting poin
       },
       { officer: who.officer, supplier: nah },
     );
-    stateMachineOf = async (key) => `${localConnection(dataDir).stateMachinePrefix}${key}`;
-    for (let i = 0; i < BURST.suppliers; i++) {
-      const s = expectStatus(
-        await request('POST', '/reference/suppliers', {
-          token: who.officer,
-          body: { name: `Krasj leverandør ${i} AS`, country: 'NO', kind: 'kommersiell' },
-          headers: { 'idempotency-key': `crash-supplier-${i}` },
-        }),
-        201,
-        'register a supplier',
-      );
-      burstSuppliers.push({ id: s.id, token: await token({ role: 'supplier', supplier: s.id }) });
-    }
-
-    // Three tenders through their deadline: one stays in evaluation, one is ranked, one awarded.
-    const now = (await client.now()).getTime();
-    const announce = () => TenderFlow.announce(on, who, { bidDeadline: deadlineIn(2, now) });
-    [tB, tC, tD] = await Promise.all([announce(), announce(), announce()]);
-    for (const t of [tB, tC, tD]) await bidOn(t);
-    await client.advanceClock({ to: openingDue(await tB.tender()) });
-    for (const t of [tB, tC, tD]) await t.waitingIn('AwaitEvaluation');
-    await scoreAndRank(tC);
-    await scoreAndRank(tD);
-    await award(tD);
-    // One at its bid deadline, and the burst's.
-    tA = await TenderFlow.announce(on, who, { bidDeadline: deadlineIn(4, (await client.now()).getTime()) });
-    await bidOn(tA);
-    // The renegotiations: one waits for the supplier, one (countered) for the officer.
     year = new Date(await client.now()).getUTCFullYear() + 1;
     const agreementYears = { endDate: `${year + 1}-12-31` };
-    aA = (await flow.register(agreementYears)).id;
-    await flow.start(aA, year);
-    await flow.propose(aA, year, 4000, { answerDays: 7 });
-    aB = (await flow.register(agreementYears)).id;
-    await flow.start(aB, year);
-    await flow.propose(aB, year, 3800);
-    await flow.answer(aB, year, {
-      accept: false,
-      lines: [{ unit: 'konsultasjoner', volume: 4200, unitPrice: 1300 }],
-      priceAdjustmentPercent: 5,
-      comment: 'Økt etterspørsel',
-    });
-    await flow.waitingIn(aB, year, 'AwaitOfficer');
-    rA = await remindedAgreement(5, 'paaminnelse-1');
+    const now = (await client.now()).getTime();
+    await Promise.all([
+      // A second start on the same data dir is refused: it would resume the same workflows twice.
+      // (Before, it started beside the first, with a second DynamoDB Local on the same database.)
+      expect(startProduct({ dataDir })).rejects.toThrow(/runs already on|still runs/),
+      // The suppliers of the burst.
+      ...Array.from({ length: BURST.suppliers }, async (_, i) => {
+        const s = expectStatus(
+          await request('POST', '/reference/suppliers', {
+            token: who.officer,
+            body: { name: `Krasj leverandør ${i} AS`, country: 'NO', kind: 'kommersiell' },
+            headers: { 'idempotency-key': `crash-supplier-${i}` },
+          }),
+          201,
+          'register a supplier',
+        );
+        burstSuppliers[i] = { id: s.id, token: await token({ role: 'supplier', supplier: s.id }) };
+      }),
+      (async () => {
+        // Three tenders through their deadline: one stays in evaluation, one is ranked, one awarded.
+        const announce = async () => {
+          const t = await TenderFlow.announce(on, who, { bidDeadline: deadlineIn(2, now) });
+          await bidOn(t);
+          return t;
+        };
+        [tB, tC, tD] = await Promise.all([announce(), announce(), announce()]);
+        await client.advanceClock({ to: openingDue(await tB.tender()) });
+        await Promise.all([tB, tC, tD].map((t) => t.waitingIn('AwaitEvaluation')));
+        await Promise.all([scoreAndRank(tC), scoreAndRank(tD).then(() => award(tD))]);
+        // One at its bid deadline.
+        tA = await TenderFlow.announce(on, who, {
+          bidDeadline: deadlineIn(4, (await client.now()).getTime()),
+        });
+        await bidOn(tA);
+      })(),
+      (async () => {
+        // The renegotiations: one waits for the supplier, one (countered) for the officer.
+        aA = (await flow.register(agreementYears)).id;
+        await flow.start(aA, year);
+        await flow.propose(aA, year, 4000, { answerDays: 7 });
+      })(),
+      (async () => {
+        aB = (await flow.register(agreementYears)).id;
+        await flow.start(aB, year);
+        await flow.propose(aB, year, 3800);
+        await flow.answer(aB, year, {
+          accept: false,
+          lines: [{ unit: 'konsultasjoner', volume: 4200, unitPrice: 1300 }],
+          priceAdjustmentPercent: 5,
+          comment: 'Økt etterspørsel',
+        });
+        await flow.waitingIn(aB, year, 'AwaitOfficer');
+      })(),
+      (async () => {
+        rA = await remindedAgreement(8, 'paaminnelse-1');
+      })(),
+      (async () => {
+        burstTender1 = await announceBurstTender('Krasj: kill -9');
+      })(),
+    ]);
+    // The first product still runs and answers.
+    expect(product.running()).toBe(true);
     expect(await waitingPoints()).toEqual({
       tA: 'AwaitBidDeadline/TaskSubmitted',
       tB: 'AwaitEvaluation/TaskSubmitted',
@@ -437,21 +490,17 @@ describe('the product as a process, killed and interrupted at every waiting poin
   }, 120_000);
 
   it('kill -9 in the middle of a bid burst: DynamoDB Local ends with it, and the product starts again', async () => {
-    const tender = await announceBurstTender('Krasj: kill -9');
+    const tender = burstTender1;
     const java = dynamoProcessesOf(dataDir);
     const killed = product;
+    const before = await operatorViews();
     burst1 = await bidBurst(tender, () => killed.kill());
     expect(killed.running()).toBe(false);
     expect(burst1.receipts.length).toBeGreaterThanOrEqual(BURST.stopAfterReceipts);
     // Every answer before the kill was a receipt: the rest had none.
     expect(Object.keys(burst1.answers)).toEqual(['201']);
-    await restart('kill -9');
-    if (java.length) expect(dynamoProcessesOf(dataDir)).not.toContain(java[0]);
-    // The tokens issued before still hold: the dev issuer's key is in the data dir.
-    expect((await request('GET', '/tenders?limit=1', { token: who.officer })).status).toBe(200);
     // Every aggregate waits again where it waited, none failed.
-    await eventually(waitingPoints, (w) => w.tA === 'AwaitBidDeadline/TaskSubmitted', 30_000);
-    expect(await waitingPoints()).toEqual({
+    await restart('kill -9', {
       tA: 'AwaitBidDeadline/TaskSubmitted',
       tB: 'AwaitEvaluation/TaskSubmitted',
       tC: 'AwaitAwardDecision/TaskSubmitted',
@@ -459,7 +508,13 @@ describe('the product as a process, killed and interrupted at every waiting poin
       aA: 'AwaitSupplier/TaskSubmitted',
       aB: 'AwaitOfficer/TaskSubmitted',
     });
-    expect(await failedInAll()).toEqual([]);
+    if (java.length) expect(dynamoProcessesOf(dataDir)).not.toContain(java[0]);
+    // Nothing the bus or the topic carried before the kill is carried again after it.
+    const after = await operatorViews();
+    expect(after.events.filter((e) => before.events.includes(e))).toEqual([]);
+    expect(after.notifications.filter((n) => before.notifications.includes(n))).toEqual([]);
+    // The tokens issued before still hold: the dev issuer's key is in the data dir.
+    expect((await request('GET', '/tenders?limit=1', { token: who.officer })).status).toBe(200);
   }, 120_000);
 
   it('after kill -9 every aggregate reaches its next stage when the clock moves or its user acts', async () => {
@@ -511,18 +566,32 @@ describe('the product as a process, killed and interrupted at every waiting poin
 
   it('Ctrl-C in the middle of a bid burst: the product stops in order and starts again', async () => {
     // The next waiting points: each aggregate one stage further on, and new ones where it moved on.
-    tE = await TenderFlow.announce(on, who, { bidDeadline: deadlineIn(4, (await client.now()).getTime()) });
-    await bidOn(tE);
-    aC = (await flow.register({ endDate: `${year + 1}-12-31` })).id;
-    await flow.start(aC, year);
-    await flow.propose(aC, year, 3600);
-    await flow.answer(aC, year, {
-      accept: false,
-      lines: [{ unit: 'konsultasjoner', volume: 3900, unitPrice: 1280 }],
-      priceAdjustmentPercent: 3,
-    });
-    await flow.waitingIn(aC, year, 'AwaitOfficer');
-    rB = await remindedAgreement(5, 'paaminnelse-2');
+    let tender: { id: string; bidDeadline: string } | undefined;
+    await Promise.all([
+      (async () => {
+        tE = await TenderFlow.announce(on, who, {
+          bidDeadline: deadlineIn(4, (await client.now()).getTime()),
+        });
+        await bidOn(tE);
+      })(),
+      (async () => {
+        aC = (await flow.register({ endDate: `${year + 1}-12-31` })).id;
+        await flow.start(aC, year);
+        await flow.propose(aC, year, 3600);
+        await flow.answer(aC, year, {
+          accept: false,
+          lines: [{ unit: 'konsultasjoner', volume: 3900, unitPrice: 1280 }],
+          priceAdjustmentPercent: 3,
+        });
+        await flow.waitingIn(aC, year, 'AwaitOfficer');
+      })(),
+      (async () => {
+        rB = await remindedAgreement(5, 'paaminnelse-2');
+      })(),
+      (async () => {
+        tender = await announceBurstTender('Krasj: Ctrl-C');
+      })(),
+    ]);
     const waiting = {
       tA: 'AwaitEvaluation/TaskSubmitted',
       tB: 'AwaitAwardDecision/TaskSubmitted',
@@ -534,10 +603,10 @@ describe('the product as a process, killed and interrupted at every waiting poin
       aC: 'AwaitOfficer/TaskSubmitted',
     };
     expect(await waitingPoints()).toEqual(waiting);
-    const tender = await announceBurstTender('Krasj: Ctrl-C');
     const interrupted = product;
+    const before = await operatorViews();
     let stopped: Awaited<ReturnType<ProductProcess['interrupt']>> | undefined;
-    burst2 = await bidBurst(tender, async () => {
+    burst2 = await bidBurst(tender as { id: string; bidDeadline: string }, async () => {
       stopped = await interrupted.interrupt();
     });
     // Stopped by itself, and soon: exit code 0, "Stopping…" and no error on the way.
@@ -546,10 +615,10 @@ describe('the product as a process, killed and interrupted at every waiting poin
     figures.interruptStopSeconds = stopped?.seconds;
     expect(burst2.receipts.length).toBeGreaterThanOrEqual(BURST.stopAfterReceipts);
     expect(Object.keys(burst2.answers)).toEqual(['201']);
-    await restart('Ctrl-C');
-    await eventually(waitingPoints, (w) => w.tE === waiting.tE, 30_000);
-    expect(await waitingPoints()).toEqual(waiting);
-    expect(await failedInAll()).toEqual([]);
+    await restart('Ctrl-C', waiting);
+    const after = await operatorViews();
+    expect(after.events.filter((e) => before.events.includes(e))).toEqual([]);
+    expect(after.notifications.filter((n) => before.notifications.includes(n))).toEqual([]);
   }, 120_000);
 
   it('after Ctrl-C every aggregate reaches its next stage when the clock moves or its user acts', async () => {
