@@ -166,7 +166,7 @@ export const restartScenario = async (
     const opening = Date.now();
     const deadline = Math.max(...created.map((t) => Date.parse(t.bidDeadline)));
     await target.runtime.clock.advanceTo(new Date(deadline + 61_000));
-    await target.runtime.bus.idle();
+    await target.runtime.eventsIdle();
     await until('every tender has opened', allWaiting('AwaitEvaluation'), settle);
     const openSeconds = seconds(opening);
     const all = executionsOf(target.runtime);

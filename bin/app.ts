@@ -18,6 +18,9 @@ const stack = new HelsekjopStack(app, app.node.tryGetContext('stackName') ?? 'He
   ...(context('alarmEmail') ? { alarmEmail: String(context('alarmEmail')) } : {}),
   // Reattach what a deleted stack retained (docs/operations.md, "Redeploy").
   ...(context('existingTableName') ? { existingTableName: String(context('existingTableName')) } : {}),
+  ...(context('existingTableStreamArn')
+    ? { existingTableStreamArn: String(context('existingTableStreamArn')) }
+    : {}),
   ...(context('existingUserPoolId') ? { existingUserPoolId: String(context('existingUserPoolId')) } : {}),
   description: 'Helsekjøp: tender lifecycle for public health purchasers',
 });

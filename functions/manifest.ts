@@ -7,6 +7,7 @@
 
 import type { WorkflowKey } from './contracts/environment.ts';
 import { EVENT_SOURCE } from './contracts/events.ts';
+import { outboxStreamFilter } from './contracts/outbox.ts';
 import type { AreaRoutes, Method } from './http/route.ts';
 import { agreementRoutes } from './http/routes/agreements.routes.ts';
 import { auditRoutes } from './http/routes/audit.routes.ts';
@@ -68,7 +69,6 @@ export const functions = {
     description: 'HTTP API: tenders (draft, announce, change, cancel, ranking, award)',
     access: {
       table: ['GetItem', 'Query', 'PutItem'],
-      bus: true,
       startWorkflows: ['tenderLifecycle'],
       readHistory: ['tenderLifecycle'],
       taskResponse: { tenderLifecycle: ['SendTaskSuccess', 'SendTaskFailure'] },
@@ -79,7 +79,6 @@ export const functions = {
     description: 'HTTP API: questions, sealed bids, qualification and scores',
     access: {
       table: ['GetItem', 'Query', 'PutItem'],
-      bus: true,
     },
   },
   agreementsApi: {
@@ -87,7 +86,6 @@ export const functions = {
     description: 'HTTP API: framework agreements, options, termination, annual performance agreements',
     access: {
       table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem'],
-      bus: true,
       startWorkflows: ['annualRenegotiation'],
       readHistory: ['annualRenegotiation'],
       taskResponse: { annualRenegotiation: ['SendTaskSuccess'] },
@@ -155,10 +153,22 @@ export const functions = {
   },
   notifier: {
     entry: 'functions/handlers/events/notifier.ts',
-    description: 'Domain events to notifications (SNS)',
+    description: 'Domain events to notifications (SNS), each event once',
     timeoutSeconds: 30,
     access: {
+      // A delivery record per event (NOTIFIED#<eventId>): an event delivered again is not notified twice.
+      table: ['GetItem', 'PutItem'],
       notifications: true,
+    },
+  },
+  outboxRelay: {
+    entry: 'functions/handlers/events/outbox-relay.ts',
+    description: 'Outbox relay: the domain events of committed changes, from the table stream to the bus',
+    timeoutSeconds: 60,
+    access: {
+      // Rewrites an outbox item as sent. (Reading the stream is the event source mapping's grant.)
+      table: ['PutItem'],
+      bus: true,
     },
   },
   seed: {
@@ -225,6 +235,12 @@ export const workflows = {
 /** EventBridge event pattern (the subset the local bus matches is documented in local/event-pattern.ts). */
 export type EventPattern = Record<string, unknown>;
 
+/**
+ * How a rule's target is retried when its invocation fails, before the event goes to the delivery
+ * dead-letter queue: the stack's rule targets and the local bus both read it.
+ */
+export const DELIVERY_RETRY = { attempts: 8, maxEventAgeHours: 24 } as const;
+
 export interface SubscriptionSpec {
   name: string;
   description: string;
@@ -242,6 +258,33 @@ export const subscriptions: SubscriptionSpec[] = [
       'detail-type': [{ prefix: 'Tender.' }, { prefix: 'Agreement.' }, { prefix: 'PerformanceAgreement.' }],
     },
     target: 'notifier',
+  },
+];
+
+/**
+ * A function fed by the table's stream: a Lambda event source mapping on AWS (lib/constructs/events.ts),
+ * local/stream-poller.ts locally, both with this filter, batch size and retry budget. A batch whose
+ * response names a failed record is read again from that record on; one that failed
+ * `retryAttempts` times is given up (to the dead-letter queue on AWS) and the next is read.
+ */
+export interface StreamConsumerSpec {
+  name: string;
+  description: string;
+  target: FunctionKey;
+  /** Event source mapping filter (EventBridge pattern syntax over the stream record). */
+  filter: Record<string, unknown>;
+  batchSize: number;
+  retryAttempts: number;
+}
+
+export const streamConsumers: StreamConsumerSpec[] = [
+  {
+    name: 'outbox-relay',
+    description: 'Domain events written with their changes (the outbox) to the bus, at least once',
+    target: 'outboxRelay',
+    filter: outboxStreamFilter,
+    batchSize: 100,
+    retryAttempts: 100,
   },
 ];
 
@@ -264,7 +307,7 @@ export const dailyJobs: DailyJob[] = [
   {
     name: 'reminder-sweep',
     description:
-      'Safety sweep: delivers every reminder that is due and still pending (a lost or failed schedule)',
+      'Safety sweep: delivers every reminder that is due and still pending (a lost or failed schedule), completes timed steps whose schedule did not, sends again outbox events still pending',
     hourUtc: 5,
     target: 'timer',
     input: { type: 'reminder.sweep' },

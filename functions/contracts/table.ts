@@ -10,4 +10,6 @@ export const tableShape = {
     { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
   ],
   timeToLiveAttribute: 'ttl',
+  /** What the table's stream carries: the new image of each write (the outbox relay reads it). */
+  streamView: 'NEW_IMAGE',
 } as const;

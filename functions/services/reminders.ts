@@ -3,15 +3,13 @@
  * the same transaction as the agreement change that plans them; a one-time schedule per reminder is
  * the fast path; the daily sweep delivers whatever is due and still pending (a lost or failed
  * schedule). Delivery is exactly once: the reminder's version condition lets one delivery commit,
- * with its inbox entries; the bus event is claimed, published and recorded, so a duplicate firing
- * or a retry finds it done.
+ * with its inbox entries and its bus event (the outbox: sent at least once, notified once), so a
+ * duplicate firing or a retry finds it done.
  */
 
-import { publishEvent } from '../adapters/event-bus.ts';
 import { deleteSchedule, upsertOneTimeSchedule } from '../adapters/scheduler.ts';
 import {
   type CommitInput,
-  commit,
   commitAll,
   type Keyed,
   type TransactItem,
@@ -19,6 +17,7 @@ import {
   withoutKeys,
 } from '../adapters/store.ts';
 import { VersionConflict } from '../adapters/store-errors.ts';
+import { type OutboxEvent, outboxEvent } from '../contracts/outbox.ts';
 import type { Actor, SystemActor } from '../domain/actors.ts';
 import { type Agreement, addDays } from '../domain/agreement.ts';
 import { endsOn } from '../domain/agreement-lifecycle.ts';
@@ -186,47 +185,20 @@ const message = (r: Reminder, a: Agreement, escalated: boolean) => {
 const notificationId = (r: Reminder, audience: string) =>
   `ntf_${sha256(canonicalJson({ a: r.agreementId, k: r.key, audience })).slice(0, 32)}`;
 
-/** Publishes the reminder's bus event once: claim, publish, record. */
-const publishOnce = async (r: ReminderItem, agreement: Agreement): Promise<void> => {
-  if (r.eventPublishedAt) return;
-  if (r.eventClaimedAt && nowMs() - Date.parse(r.eventClaimedAt) < 5 * 60_000) return; // another attempt is at it
-  let claimed: ReminderItem;
-  try {
-    claimed = (
-      await commit({
-        aggregate: { type: 'reminder', id: `${r.agreementId}:${r.key}` },
-        entityId: r.entityId,
-        before: r,
-        after: reminderItem({ ...withoutKeys(r), eventClaimedAt: nowIso() }) as Keyed,
-        actor: system,
-        action: 'reminder.event-claimed',
-        change: null,
-      })
-    ).item as ReminderItem;
-  } catch (error) {
-    if (error instanceof VersionConflict) return; // a concurrent attempt claimed it
-    throw error;
-  }
+/** The reminder's bus event, written with its delivery (the outbox). */
+const reminderEvent = (r: Reminder, agreement: Agreement, escalated: boolean): OutboxEvent => {
   const detail = {
     agreementId: r.agreementId,
     entityId: r.entityId,
     supplierId: r.supplierId,
     deadline: r.deadline,
     leadMonths: r.leadMonths,
-    escalation: r.escalated ?? false,
+    escalation: escalated,
     title: `${agreement.tenderTitle} – ${agreement.lotTitle}`,
   };
-  if (r.kind === 'option') await publishEvent('Agreement.OptionDeadlineApproaching', detail);
-  else await publishEvent('Agreement.ExpiryApproaching', { ...detail, review: r.kind === 'review' });
-  await commit({
-    aggregate: { type: 'reminder', id: `${r.agreementId}:${r.key}` },
-    entityId: r.entityId,
-    before: claimed,
-    after: reminderItem({ ...withoutKeys(claimed), eventPublishedAt: nowIso() }) as Keyed,
-    actor: system,
-    action: 'reminder.event-published',
-    change: null,
-  });
+  return r.kind === 'option'
+    ? outboxEvent('Agreement.OptionDeadlineApproaching', detail)
+    : outboxEvent('Agreement.ExpiryApproaching', { ...detail, review: r.kind === 'review' });
 };
 
 /** Delivers one reminder, exactly once. Safe to call any number of times, concurrently. */
@@ -235,10 +207,7 @@ export const deliverReminder = async (agreementId: string, key: string): Promise
   if (!r) return 'unknown reminder';
   const agreement = await getAgreement(agreementId);
   if (!agreement) return 'agreement missing';
-  if (r.status === 'delivered') {
-    await publishOnce(r, agreement);
-    return 'already delivered';
-  }
+  if (r.status === 'delivered') return 'already delivered';
   if (r.status !== 'pending') return `ignored: ${r.status}`;
   if (Date.parse(r.dueAt) > nowMs()) return 'not due yet';
   const at = nowIso();
@@ -265,35 +234,32 @@ export const deliverReminder = async (agreementId: string, key: string): Promise
     },
   }));
   const rest = withoutKeys(r);
-  let delivered: ReminderItem;
   try {
-    delivered = (
-      await commitAll(
-        [
-          {
-            aggregate: { type: 'reminder', id: `${agreementId}:${key}` },
-            entityId: r.entityId,
-            before: r,
-            after: reminderItem({
-              ...rest,
-              status: 'delivered',
-              deliveredAt: at,
-              escalated,
-              notificationIds: notifications.map((n) => n.id),
-            }) as Keyed,
-            actor: system,
-            action: escalated ? 'reminder.delivered-escalated' : 'reminder.delivered',
-            change: { audiences, notificationIds: notifications.map((n) => n.id) },
-          },
-        ],
-        inbox,
-      )
-    )[0]?.item as ReminderItem;
+    await commitAll(
+      [
+        {
+          aggregate: { type: 'reminder', id: `${agreementId}:${key}` },
+          entityId: r.entityId,
+          before: r,
+          after: reminderItem({
+            ...rest,
+            status: 'delivered',
+            deliveredAt: at,
+            escalated,
+            notificationIds: notifications.map((n) => n.id),
+          }) as Keyed,
+          actor: system,
+          action: escalated ? 'reminder.delivered-escalated' : 'reminder.delivered',
+          change: { audiences, notificationIds: notifications.map((n) => n.id) },
+          events: [reminderEvent(r, agreement, escalated)],
+        },
+      ],
+      inbox,
+    );
   } catch (error) {
     if (error instanceof VersionConflict) return 'delivered by a concurrent attempt';
     throw error;
   }
-  await publishOnce(delivered, agreement);
   return escalated ? 'delivered (escalated)' : 'delivered';
 };
 

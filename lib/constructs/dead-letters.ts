@@ -20,6 +20,8 @@ export class DeadLetters extends Part {
   readonly asyncInvoke: sqs.Queue;
   /** Schedules: deadlines and reminders. */
   readonly schedules: sqs.Queue;
+  /** Table stream batches the outbox relay could not send after its retries (their positions, not the records). */
+  readonly streamBatches: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: DeadLettersProps) {
     super(scope, id);
@@ -45,9 +47,13 @@ export class DeadLetters extends Part {
     this.eventDelivery = deadLetterQueue('EventDeliveryDlq', 'event deliveries from the domain bus');
     this.asyncInvoke = deadLetterQueue('AsyncInvokeDlq', 'asynchronous Lambda invocations');
     this.schedules = deadLetterQueue('ScheduleDlq', 'schedules (deadlines and reminders)');
+    this.streamBatches = deadLetterQueue(
+      'StreamDlq',
+      'outbox batches from the table stream (the daily sweep sends their events again)',
+    );
   }
 
   get all(): sqs.Queue[] {
-    return [this.eventDelivery, this.asyncInvoke, this.schedules];
+    return [this.eventDelivery, this.asyncInvoke, this.schedules, this.streamBatches];
   }
 }

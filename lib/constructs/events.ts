@@ -11,7 +11,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { dailyJobs, subscriptions, timerFunction } from '../../functions/manifest.ts';
+import { DELIVERY_RETRY, dailyJobs, subscriptions, timerFunction } from '../../functions/manifest.ts';
 import { named } from '../naming.ts';
 import type { Functions } from './functions.ts';
 import { Part } from './part.ts';
@@ -97,8 +97,8 @@ export class Events extends Part {
         targets: [
           new eventTargets.LambdaFunction(functions.of(s.target).fn, {
             deadLetterQueue: this.deliveryDeadLetters,
-            retryAttempts: 8,
-            maxEventAge: Duration.hours(24),
+            retryAttempts: DELIVERY_RETRY.attempts,
+            maxEventAge: Duration.hours(DELIVERY_RETRY.maxEventAgeHours),
           }),
         ],
       });

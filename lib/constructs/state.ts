@@ -8,6 +8,8 @@ import { Part } from './part.ts';
 export interface StateProps {
   /** Use this existing table: the stack then neither creates nor deletes it. */
   existingTableName?: string | undefined;
+  /** Its stream (the outbox relay reads it): required with `existingTableName`. */
+  existingTableStreamArn?: string | undefined;
 }
 
 export class State extends Part {
@@ -15,9 +17,17 @@ export class State extends Part {
 
   constructor(scope: Construct, id: string, props: StateProps) {
     super(scope, id);
+    if (props.existingTableName && !props.existingTableStreamArn)
+      throw new Error(
+        'With -c existingTableName, give its stream too: -c existingTableStreamArn=<the LatestStreamArn of aws dynamodb describe-table --table-name <name>> (the outbox relay reads it; docs/operations.md, "Redeploy")',
+      );
     this.table = props.existingTableName
-      ? dynamodb.TableV2.fromTableName(this, 'Table', props.existingTableName)
-      : // On-demand, PITR, deletion-protected, retained when the stack goes.
+      ? dynamodb.TableV2.fromTableAttributes(this, 'Table', {
+          tableName: props.existingTableName,
+          tableStreamArn: props.existingTableStreamArn,
+        })
+      : // On-demand, PITR, deletion-protected, retained when the stack goes; its stream carries
+        // the outbox to the relay (functions/contracts/outbox.ts).
         new dynamodb.TableV2(this, 'Table', {
           partitionKey: { name: tableShape.partitionKey, type: dynamodb.AttributeType.STRING },
           sortKey: { name: tableShape.sortKey, type: dynamodb.AttributeType.STRING },
@@ -32,6 +42,7 @@ export class State extends Part {
           removalPolicy: RemovalPolicy.RETAIN,
           encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
           timeToLiveAttribute: tableShape.timeToLiveAttribute,
+          dynamoStream: dynamodb.StreamViewType[tableShape.streamView],
         });
   }
 }

@@ -79,7 +79,7 @@ describe('options and termination', () => {
       body: { version: 2 },
     });
     expect(foreign.status).toBe(404);
-    await stack.runtime.bus.idle();
+    await stack.runtime.eventsIdle();
     expect(published('Agreement.OptionExercised', a.id)).toHaveLength(1);
   });
 
@@ -142,7 +142,7 @@ describe('the yearly renegotiation', () => {
     const other = await year(a.id, 2027, falck);
     expect(other.status).toBe(200);
     expect(other.body).not.toHaveProperty('rounds');
-    await stack.runtime.bus.idle();
+    await stack.runtime.eventsIdle();
     for (const type of [
       'PerformanceAgreement.Proposed',
       'PerformanceAgreement.Agreed',
@@ -188,7 +188,7 @@ describe('the yearly renegotiation', () => {
       (r) => r.body.escalatedAt !== undefined,
     );
     await waitingIn(a.id, 2027, 'AwaitOfficer');
-    await stack.runtime.bus.idle();
+    await stack.runtime.eventsIdle();
     expect(published('PerformanceAgreement.SupplierReminded', a.id)).toHaveLength(1);
     expect(published('PerformanceAgreement.Escalated', a.id)).toHaveLength(1);
     await propose(a.id, 2027, 3900);
@@ -207,7 +207,7 @@ describe('the yearly renegotiation', () => {
       (r) => r.body.notAgreedInTimeAt !== undefined,
     );
     expect(flagged.body.status).toBe('proposed');
-    await stack.runtime.bus.idle();
+    await stack.runtime.eventsIdle();
     expect(published('PerformanceAgreement.NotAgreedInTime', a.id)).toHaveLength(1);
     await answer(a.id, y, { accept: true });
     expect((await approve(a.id, y)).status).toBe('published');
@@ -337,7 +337,7 @@ describe('answer reminders', () => {
     const proposed = await propose(a.id, y, 4000, { answerDays: 10 });
     const remindAt = Date.parse(proposed.supplierDeadline) - 3 * DAY;
     await stack.advanceClockTo(new Date(remindAt + 60_000));
-    await stack.runtime.bus.idle();
+    await stack.runtime.eventsIdle();
     const due = published('PerformanceAgreement.AnswerDue', a.id);
     expect(due.map((e) => (e.detail as { role: string }).role).sort()).toEqual(['officer', 'supplier']);
     // A second firing of the supplier's reminder changes nothing.
@@ -349,7 +349,7 @@ describe('answer reminders', () => {
       deadline: proposed.supplierDeadline,
     });
     expect(again).toEqual({ outcome: 'already reminded' });
-    await stack.runtime.bus.idle();
+    await stack.runtime.eventsIdle();
     expect(published('PerformanceAgreement.AnswerDue', a.id)).toHaveLength(2);
   });
 });

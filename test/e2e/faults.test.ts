@@ -110,7 +110,7 @@ describe(`a renegotiation year with ${FAULTS.rate * 100}% of AWS calls failing (
     await flow.answer(a.id, 2027, { accept: true });
     expect((await flow.approve(a.id, 2027)).status).toBe('published');
 
-    await stack.runtime.bus.idle();
+    await stack.runtime.eventsIdle();
     const count = (type: string) =>
       stack.runtime.bus.published.filter(
         (e) => e['detail-type'] === type && (e.detail as { agreementId?: string }).agreementId === a.id,
@@ -166,7 +166,7 @@ describe(`expiry reminders with ${FAULTS.rate * 100}% of AWS calls failing (seed
       (r: { key: string; status: string }) => keys.includes(r.key) && r.status === 'delivered',
     );
     expect(delivered.map((r: { key: string }) => r.key).sort()).toEqual([...keys].sort());
-    await stack.runtime.bus.idle();
+    await stack.runtime.eventsIdle();
     const inbox = (
       await stack.request('GET', '/notifications?limit=100', { token: officer })
     ).body.items.filter((n: { agreementId: string }) => n.agreementId === a.id);

@@ -752,11 +752,11 @@ const itemCount = async (): Promise<number> =>
  * answers the table's size.
  */
 const quiet = async (): Promise<number> => {
-  await stack.runtime.bus.idle();
+  await stack.runtime.eventsIdle();
   let last = await itemCount();
   for (let stable = 0, i = 0; stable < 2 && i < 50; i++) {
     await new Promise((r) => setTimeout(r, 40));
-    await stack.runtime.bus.idle();
+    await stack.runtime.eventsIdle();
     const n = await itemCount();
     stable = n === last ? stable + 1 : 0;
     last = n;

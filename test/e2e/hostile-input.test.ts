@@ -25,8 +25,12 @@ afterAll(() => stack?.stop());
 const now = () => stack.runtime.clock.now().getTime();
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-/** Every stored item's key and version: what a refused request must leave as it was. */
+/**
+ * Every stored item's key and version: what a refused request must leave as it was. Read once the
+ * events of earlier requests are relayed and notified (their records are written meanwhile).
+ */
 const fingerprint = async (): Promise<string> => {
+  await stack.runtime.eventsIdle();
   const keys: string[] = [];
   let start: Record<string, unknown> | undefined;
   do {

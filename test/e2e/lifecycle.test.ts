@@ -170,7 +170,7 @@ describe('a tender from announcement to framework agreements', () => {
       }),
     ]);
     await flow.waitingIn('AwaitStandstillEnd');
-    await stack.runtime.bus.idle();
+    await stack.runtime.eventsIdle();
     const awarded = stack.runtime.bus.published.filter(
       (e) => e['detail-type'] === 'Tender.Awarded' && (e.detail as { tenderId: string }).tenderId === flow.id,
     );
@@ -211,7 +211,7 @@ describe('a tender from announcement to framework agreements', () => {
     expect(supplierView.body.items.every((a: { supplierId: string }) => a.supplierId === steff)).toBe(true);
     const foreign = await stack.request('GET', `/agreements/${mine[0].id}`, { token: who.suppliers[air] });
     expect(foreign.status).toBe(404);
-    await stack.runtime.bus.idle();
+    await stack.runtime.eventsIdle();
     expect(published()).toEqual(
       expect.arrayContaining([
         'Tender.Announced',
@@ -331,7 +331,7 @@ describe('changes while the tender is open', () => {
         { lotId: 'telemark-vestfold', bids: 1 },
       ],
     });
-    await stack.runtime.bus.idle();
+    await stack.runtime.eventsIdle();
     const told = stack.runtime.bus.published.find(
       (e) =>
         e['detail-type'] === 'Tender.BidsInvalidated' &&
@@ -378,7 +378,7 @@ describe('tenders that end without agreements', () => {
       status: 'unsuccessful',
       unsuccessfulReason: expect.stringContaining('No award decision'),
     });
-    await stack.runtime.bus.idle();
+    await stack.runtime.eventsIdle();
     const told = stack.runtime.bus.published.find(
       (e) =>
         e['detail-type'] === 'Tender.Unsuccessful' && (e.detail as { tenderId: string }).tenderId === flow.id,
@@ -450,7 +450,7 @@ describe('cancellation', () => {
     const flow = await TenderFlow.announce(stack, who);
     await flow.bid('falck-norge-as', 'innlandet', colonoscopyBid('innlandet', 2000));
     await cancelledAt(flow);
-    await stack.runtime.bus.idle();
+    await stack.runtime.eventsIdle();
     const told = stack.runtime.bus.published.find(
       (e) =>
         e['detail-type'] === 'Tender.Cancelled' && (e.detail as { tenderId: string }).tenderId === flow.id,

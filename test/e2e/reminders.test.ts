@@ -93,7 +93,7 @@ describe('reminders', () => {
         ['manager', expect.stringMatching(/^ESCALATION: .*option decided by 2026-12-01/)],
       ]),
     );
-    await stack.runtime.bus.idle();
+    await stack.runtime.eventsIdle();
     expect(events('Agreement.ExpiryApproaching', a.id)).toHaveLength(1);
     expect(events('Agreement.OptionDeadlineApproaching', a.id)).toHaveLength(1);
     // Read: the inbox keeps it, unread ones first.
@@ -118,7 +118,7 @@ describe('reminders', () => {
     const outcomes = await Promise.all([fire(), fire(), fire()]);
     expect(outcomes.filter((o) => (o as { outcome: string }).outcome === 'delivered')).toHaveLength(1);
     await fire();
-    await stack.runtime.bus.idle();
+    await stack.runtime.eventsIdle();
     expect(
       (await inboxFor(a.id)).filter((n: { reminderKey: string }) => n.reminderKey === r?.key),
     ).toHaveLength(1);
@@ -230,7 +230,7 @@ describe('reminders', () => {
         (n: { audience: string; escalation: boolean }) => n.audience === 'manager' && n.escalation,
       ),
     ).toHaveLength(1);
-    await stack.runtime.bus.idle();
+    await stack.runtime.eventsIdle();
     expect(
       events('Agreement.ExpiryApproaching', a.id).map(
         (e) => (e.detail as { escalation: boolean }).escalation,
@@ -248,7 +248,7 @@ describe('reminders', () => {
       (r) => r.body.status === 'expired',
     );
     expect(expired.body.expiredAt).toBeDefined();
-    await stack.runtime.bus.idle();
+    await stack.runtime.eventsIdle();
     expect(events('Agreement.Expired', a.id)).toHaveLength(1);
     expect((await reminders(a.id)).filter((r) => r.status === 'pending')).toEqual([]);
   });

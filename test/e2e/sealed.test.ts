@@ -64,7 +64,7 @@ describe('sealed bids, on every channel', () => {
           seen[`${reader} ${path}`] =
             typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
         }
-      await stack.runtime.bus.idle();
+      await stack.runtime.eventsIdle();
       // What an officers' subscription (entityId + audience officers) receives.
       seen['officers subscription'] = JSON.stringify(
         stack.runtime.endpoint.sns.filter(

@@ -1,4 +1,7 @@
-/** The bidding handler with DynamoDB and EventBridge mocked: sealing, lateness, receipts, questions. */
+/**
+ * The bidding handler with DynamoDB and EventBridge mocked: sealing, lateness, receipts, questions.
+ * Events go through the outbox: written in the change's transaction, never put on the bus here.
+ */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
   DynamoDBDocumentClient,
@@ -67,7 +70,7 @@ describe('bidding API handler', () => {
     busMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e' }] });
   });
 
-  it('stores a bid with its audit event (content hash only: sealed) in one transaction, without the tender item', async () => {
+  it('stores a bid with its audit event (content hash only: sealed) and its receipt event in one transaction, without the tender item', async () => {
     ddbMock.on(GetCommand).resolves({});
     ddbMock.on(GetCommand, { Key: { PK: `TENDER#${ID}`, SK: 'TENDER' } }).resolves({ Item: tender() });
     ddbMock.on(TransactWriteCommand).resolves({});
@@ -82,7 +85,7 @@ describe('bidding API handler', () => {
     });
     const items = ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
     // The tender item is not part of it: at a deadline every bid would contend for it.
-    expect(items).toHaveLength(2);
+    expect(items).toHaveLength(3);
     expect(items[0]?.Put?.Item).toMatchObject({
       SK: `BID#${res.json.bidId}`,
       prices: content.prices,
@@ -98,9 +101,52 @@ describe('bidding API handler', () => {
     expect(ddbMock.commandCalls(GetCommand).filter((c) => c.args[0].input.Key?.SK === 'TENDER')).toHaveLength(
       2,
     );
-    expect(busMock).toHaveReceivedCommandWith(PutEventsCommand, {
-      Entries: [expect.objectContaining({ DetailType: 'Tender.BidReceived' })],
+    // The receipt event, in the outbox with the bid: the same receipt the supplier was answered.
+    const outbox = items[2]?.Put?.Item;
+    expect(outbox).toMatchObject({
+      PK: `OUTBOX#bid#${res.json.bidId}`,
+      SK: 'SEQ#0000000001#0',
+      detailType: 'Tender.BidReceived',
+      GSI1PK: 'OUTBOX#PENDING',
     });
+    expect(JSON.parse(outbox?.detail)).toEqual({
+      tenderId: ID,
+      entityId: 'helse-sor-ost',
+      lotId: 'innlandet',
+      bidId: res.json.bidId,
+      supplierId: 'falck-norge-as',
+      version: res.json.version,
+      receivedAt: res.json.receivedAt,
+      contentSha256: res.json.contentSha256,
+      eventId: outbox?.eventId,
+    });
+    expect(busMock).not.toHaveReceivedCommand(PutEventsCommand);
+  });
+
+  it('gives a replacing bid the next version, in its receipt event too', async () => {
+    const bidId = bidIdFor(ID, 'innlandet', 'falck-norge-as');
+    ddbMock.on(GetCommand).resolves({});
+    ddbMock.on(GetCommand, { Key: { PK: `TENDER#${ID}`, SK: 'TENDER' } }).resolves({ Item: tender() });
+    ddbMock.on(GetCommand, { Key: { PK: `TENDER#${ID}`, SK: `BID#${bidId}` } }).resolves({
+      Item: {
+        PK: `TENDER#${ID}`,
+        SK: `BID#${bidId}`,
+        id: bidId,
+        tenderId: ID,
+        lotId: 'innlandet',
+        supplierId: 'falck-norge-as',
+        status: 'submitted',
+        version: 2,
+        auditHead: 'd'.repeat(64),
+      },
+    });
+    ddbMock.on(TransactWriteCommand).resolves({});
+    const res = await submit({ ...colonoscopyBid('innlandet', 1900), version: 2 });
+    expect(res.statusCode).toBe(200);
+    expect(res.json.version).toBe(3);
+    const items = ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    expect(items[2]?.Put?.Item).toMatchObject({ SK: 'SEQ#0000000003#0', detailType: 'Tender.BidReceived' });
+    expect(JSON.parse(items[2]?.Put?.Item?.detail)).toMatchObject({ version: 3, bidId });
   });
 
   it('refuses a bid after the deadline (server time) and writes nothing', async () => {
@@ -123,8 +169,20 @@ describe('bidding API handler', () => {
     expect(res.json.detail).toContain('The tender changed while your bid was stored');
     const writes = ddbMock.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems ?? []);
     expect(writes).toHaveLength(2);
+    // The receipt was written with the bid, before the tender was read again: it is sent all the
+    // same, and the invalidation tells the supplier its bid no longer counts.
+    expect(writes[0]?.[2]?.Put?.Item).toMatchObject({ detailType: 'Tender.BidReceived' });
+    expect(writes[1]).toHaveLength(3);
     expect(writes[1]?.[0]?.Put?.Item).toMatchObject({ status: 'invalidated', version: 2 });
     expect(writes[1]?.[1]?.Put?.Item).toMatchObject({ action: 'bid.invalidated' });
+    const told = writes[1]?.[2]?.Put?.Item;
+    expect(told).toMatchObject({ detailType: 'Tender.BidsInvalidated' });
+    expect(JSON.parse(told?.detail)).toMatchObject({
+      tenderId: ID,
+      lotIds: ['innlandet'],
+      supplierIds: [writes[0]?.[0]?.Put?.Item?.supplierId],
+      reason: expect.stringContaining('The tender changed while your bid was stored'),
+    });
     expect(busMock).not.toHaveReceivedCommand(PutEventsCommand);
   });
 

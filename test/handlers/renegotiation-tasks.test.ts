@@ -9,6 +9,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { resetEnvCache } from '../../functions/adapters/env.ts';
 import { handler } from '../../functions/handlers/tasks/renegotiation-tasks.ts';
 import { lambdaContext } from '../helpers/fixtures.ts';
+import { outboxTypesOf } from '../helpers/outbox.ts';
 
 const ddbMock = mockClient(DynamoDBDocumentClient);
 const busMock = mockClient(EventBridgeClient);
@@ -36,8 +37,11 @@ const year = (overrides: Record<string, unknown> = {}) => ({
 });
 
 const run = (event: unknown) => handler(event as never, lambdaContext());
-const types = () =>
-  busMock.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries?.[0]?.DetailType);
+/** The events the tasks wrote with their changes (the outbox) and those they published directly. */
+const types = () => [
+  ...outboxTypesOf(ddbMock),
+  ...busMock.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries?.[0]?.DetailType),
+];
 
 describe('renegotiation tasks', () => {
   beforeEach(() => {

@@ -22,6 +22,7 @@ import { BID_SETTLE_MS, openingDue } from '../../functions/domain/opening.ts';
 import { handler as timer } from '../../functions/handlers/events/timer.ts';
 import { handler as tasks } from '../../functions/handlers/tasks/tender-tasks.ts';
 import { colonoscopyBid, colonoscopyTender, lambdaContext } from '../helpers/fixtures.ts';
+import { outboxEventsOf, outboxTypesOf } from '../helpers/outbox.ts';
 
 /** When the bids of a tender with this deadline are opened. */
 const openingAt = (bidDeadline: string) => openingDue({ bidDeadline }).toISOString();
@@ -108,17 +109,26 @@ describe('tender workflow tasks', () => {
     await expect(run({ task: 'launchRocket', tenderId: ID })).rejects.toThrow();
   });
 
-  it('publishAnnouncement publishes Tender.Announced and records it, once', async () => {
+  it('publishAnnouncement records the announcement with its Tender.Announced event in one transaction, once', async () => {
     ddbMock.on(GetCommand).resolves({ Item: tender() });
     ddbMock.on(TransactWriteCommand).resolves({});
     await run({ task: 'publishAnnouncement', tenderId: ID, executionArn: EXECUTION });
-    expect(busMock).toHaveReceivedCommandTimes(PutEventsCommand, 1);
-    const entry = busMock.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0];
-    expect(entry).toMatchObject({ Source: 'helsekjop', DetailType: 'Tender.Announced', EventBusName: 'bus' });
-    expect(JSON.parse(entry?.Detail ?? '{}')).toMatchObject({
-      tenderId: ID,
-      lots: [{ id: 'innlandet' }, { id: 'telemark-vestfold' }],
-    });
+    // The event is in the outbox of the same transaction (the relay puts it on the bus), not sent here.
+    expect(busMock).toHaveReceivedCommandTimes(PutEventsCommand, 0);
+    expect(outboxEventsOf(ddbMock)).toEqual([
+      {
+        detailType: 'Tender.Announced',
+        detail: expect.objectContaining({
+          tenderId: ID,
+          lots: [
+            expect.objectContaining({ id: 'innlandet' }),
+            expect.objectContaining({ id: 'telemark-vestfold' }),
+          ],
+          eventId: `tender.${ID}.3.0`,
+        }),
+      },
+    ]);
+    expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(1);
     const audit = ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[1]?.Put?.Item;
     expect(audit).toMatchObject({
       action: 'tender.announcement-published',
@@ -130,7 +140,7 @@ describe('tender workflow tasks', () => {
       .on(GetCommand)
       .resolves({ Item: tender({ announcementPublishedAt: '2026-11-02T10:00:01.000Z' }) });
     await run({ task: 'publishAnnouncement', tenderId: ID, executionArn: EXECUTION });
-    expect(busMock).toHaveReceivedCommandTimes(PutEventsCommand, 1);
+    expect(outboxEventsOf(ddbMock)).toHaveLength(1);
   });
 
   it('awaitStep stores the token only if the tender is unchanged since it was read, and schedules the deadline', async () => {
@@ -233,9 +243,7 @@ describe('tender workflow tasks', () => {
     });
     expect(items[0]?.Put?.Item?.lotOutcomes).not.toHaveProperty('innlandet');
     expect(items[1]?.Put?.Item).toMatchObject({ action: 'tender.opened', seq: 3, prevHash: 'b'.repeat(64) });
-    expect(busMock).toHaveReceivedCommandWith(PutEventsCommand, {
-      Entries: [expect.objectContaining({ DetailType: 'Tender.Opened' })],
-    });
+    expect(outboxTypesOf(ddbMock)).toEqual(['Tender.Opened']);
   });
 
   it('openTender ends the tender unsuccessful when no lot has a valid bid, and says so on the bus', async () => {
@@ -247,7 +255,7 @@ describe('tender workflow tasks', () => {
     expect(await run({ task: 'openTender', tenderId: ID, executionArn: EXECUTION })).toEqual({
       status: 'unsuccessful',
     });
-    const types = busMock.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries?.[0]?.DetailType);
+    const types = outboxTypesOf(ddbMock);
     expect(types).toEqual(['Tender.Opened', 'Tender.Unsuccessful']);
   });
 });
@@ -570,6 +578,7 @@ describe('the daily sweep', () => {
     ).toEqual([
       ['GSI2', 'REMINDERS#DUE'],
       ['GSI2', 'TIMERS#DUE'],
+      ['GSI1', 'OUTBOX#PENDING'],
     ]);
   });
 
@@ -670,6 +679,60 @@ describe('the daily sweep', () => {
     expect(schedulerMock).toHaveReceivedCommandWith(CreateScheduleCommand, {
       ScheduleExpression: `at(${next.slice(0, 19)})`,
     });
-    expect(queries.filter((q) => q.IndexName === 'GSI1')).toHaveLength(0);
+    // No entity's index was read, only the outbox's pending events.
+    expect(
+      queries
+        .filter((q) => q.IndexName === 'GSI1')
+        .map((q) => (q.ExpressionAttributeValues as Record<string, string>)[':pk']),
+    ).toEqual(['OUTBOX#PENDING']);
+  });
+
+  it('sends again the outbox events still pending long after their commit, and marks them sent', async () => {
+    dueIndex([]);
+    const pending = {
+      PK: 'OUTBOX#tender#t1',
+      SK: 'SEQ#0000000003#0',
+      eventId: 'tender.t1.3.0',
+      detailType: 'Tender.Opened',
+      detail: JSON.stringify({ tenderId: 't1', eventId: 'tender.t1.3.0' }),
+      at: iso(Date.now() - DAY),
+      GSI1PK: 'OUTBOX#PENDING',
+      GSI1SK: `${iso(Date.now() - DAY)}#tender.t1.3.0`,
+      ttl: 1,
+    };
+    ddbMock.on(QueryCommand).callsFake((input: Record<string, unknown>) => {
+      queries.push(input);
+      const values = input.ExpressionAttributeValues as Record<string, string>;
+      return { Items: values[':pk'] === 'OUTBOX#PENDING' ? [pending] : [] };
+    });
+    ddbMock
+      .on(GetCommand, { Key: { PK: 'CALENDAR#renegotiations', SK: 'CALENDAR' } })
+      .resolves({ Item: { nextRunAt: '2027-09-01T06:00:00.000Z', armedAt: '2026-09-01T06:00:00.000Z' } });
+    ddbMock.on(PutCommand).resolves({});
+    process.env.EVENT_BUS_NAME = 'bus';
+    busMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e1' }] });
+    const { outcome } = await sweep();
+    expect(outcome).toContain('1 pending event(s) sent again');
+    // Only what is pending for more than 15 minutes.
+    const outboxQuery = queries.find((q) => q.IndexName === 'GSI1');
+    expect(outboxQuery?.KeyConditionExpression).toBe('GSI1PK = :pk AND GSI1SK < :before');
+    expect(
+      Date.parse(
+        (outboxQuery?.ExpressionAttributeValues as Record<string, string> | undefined)?.[':before'] ?? '',
+      ),
+    ).toBeLessThanOrEqual(Date.now() - 15 * 60_000);
+    // On the bus with the time of its change and its detail as written.
+    const entry = busMock.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0];
+    expect(entry).toMatchObject({
+      DetailType: 'Tender.Opened',
+      Detail: pending.detail,
+      Time: new Date(pending.at),
+    });
+    const sent = ddbMock
+      .commandCalls(PutCommand)
+      .find((c) => c.args[0].input.Item?.PK === 'OUTBOX#tender#t1');
+    expect(sent?.args[0].input.Item).toMatchObject({ eventId: 'tender.t1.3.0', busEventId: 'e1' });
+    expect(sent?.args[0].input.Item).not.toHaveProperty('GSI1PK');
+    expect(sent?.args[0].input.ConditionExpression).toBe('attribute_exists(PK)');
   });
 });

@@ -416,6 +416,75 @@ describe('tenders API handler', () => {
     });
   });
 
+  describe('POST /tenders/{tenderId}/cancel', () => {
+    it("writes the bidders' notice in the cancellation's transaction, with the bidders read before it", async () => {
+      ddbMock.on(GetCommand).resolves({
+        Item: storedDraft({ status: 'tendering', announcedAt: '2026-11-02T10:00:00.000Z' }),
+      });
+      const bid = (supplierId: string, lotId: string, status: string) => ({
+        PK: `TENDER#${ID}`,
+        SK: `BID#${supplierId}-${lotId}`,
+        id: `${supplierId}-${lotId}`,
+        tenderId: ID,
+        lotId,
+        supplierId,
+        status,
+      });
+      ddbMock
+        .on(QueryCommand, { ExpressionAttributeValues: { ':pk': `TENDER#${ID}`, ':prefix': 'BID#' } })
+        .resolves({
+          Items: [
+            bid('falck-norge-as', 'innlandet', 'submitted'),
+            bid('aleris-hamlet', 'innlandet', 'withdrawn'),
+          ],
+        });
+      ddbMock
+        .on(QueryCommand, { ExpressionAttributeValues: { ':pk': `TENDER#${ID}`, ':prefix': 'TASKTOKEN#' } })
+        .resolves({ Items: [] });
+      ddbMock.on(TransactWriteCommand).resolves({});
+      const res = await invoke(
+        apiEvent('POST /tenders/{tenderId}/cancel', {
+          who: officerOf(),
+          pathParameters: { tenderId: ID },
+          body: { version: 3, reason: 'Behovet er endret' },
+        }),
+      );
+      expect(res.statusCode).toBe(200);
+      expect(res.json.status).toBe('cancelled');
+      expect(ddbMock).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
+      const items = ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+      expect(items).toHaveLength(3);
+      const outbox = items[2]?.Put?.Item;
+      expect(outbox).toMatchObject({
+        PK: `OUTBOX#tender#${ID}`,
+        SK: 'SEQ#0000000004#0',
+        detailType: 'Tender.Cancelled',
+      });
+      expect(JSON.parse(outbox?.detail)).toMatchObject({
+        tenderId: ID,
+        wholeTender: true,
+        reason: 'Behovet er endret',
+        supplierIds: ['falck-norge-as'],
+      });
+    });
+
+    it('cancels a draft without a notice', async () => {
+      ddbMock.on(GetCommand).resolves({ Item: storedDraft() });
+      ddbMock.on(TransactWriteCommand).resolves({});
+      const res = await invoke(
+        apiEvent('POST /tenders/{tenderId}/cancel', {
+          who: officerOf(),
+          pathParameters: { tenderId: ID },
+          body: { version: 3, reason: 'Feil oppsett' },
+        }),
+      );
+      expect(res.statusCode).toBe(200);
+      const items = ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+      expect(items).toHaveLength(2);
+      expect(ddbMock).toHaveReceivedCommandTimes(QueryCommand, 0);
+    });
+  });
+
   describe('GET /tenders', () => {
     it('queries the entity index for officers and the published index for suppliers, never scanning', async () => {
       ddbMock.on(QueryCommand).resolves({ Items: [storedDraft()] });

@@ -18,6 +18,7 @@ import { HelsekjopStack } from '../../lib/helsekjop-stack.ts';
 import { projectRoot } from '../../local/functions.ts';
 import { localResources } from '../../local/runtime.ts';
 import { colonoscopyBid } from '../helpers/fixtures.ts';
+import { eventually } from '../support/eventually.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { sdkCallsOf } from '../support/sdk-calls.ts';
 import { actorsOf, SUPPLIERS, TenderFlow } from '../support/tender-flow.ts';
@@ -171,15 +172,20 @@ describe('the local runtime enforces them', () => {
   });
 
   it('fails a function that reads a variable it is not given, as Lambda would', async () => {
-    // A manifest without the bus for the bidding API: neither the grant nor EVENT_BUS_NAME, so its
-    // "bid received" event cannot be published (no call is even made); the bid itself is stored.
-    stack = await startTestStack({ accessOverrides: { biddingApi: { bus: false } } });
+    // A manifest without the bus for the outbox relay: neither the grant nor EVENT_BUS_NAME, so no
+    // event reaches the bus (no call is even made); the changes are stored, their events stay in
+    // the outbox, pending, for the relay's next attempt or the daily sweep.
+    stack = await startTestStack({ accessOverrides: { outboxRelay: { bus: false } } });
     const flow = await TenderFlow.announce(stack, await actorsOf(stack));
     const bid = await flow.bid(SUPPLIERS[0] as string, 'innlandet', colonoscopyBid('innlandet', 2500));
     expect(bid.status).toBe(201);
-    await stack.runtime.bus.idle();
-    expect(stack.runtime.bus.published.map((e) => e['detail-type'])).toContain('Tender.Announced');
-    expect(stack.runtime.bus.published.map((e) => e['detail-type'])).not.toContain('Tender.BidReceived');
+    const [relay] = stack.runtime.streams;
+    await eventually(
+      () => relay?.invocations ?? 0,
+      (n) => n >= 2,
+    );
+    expect(relay?.delivered).toBe(0);
+    expect(stack.runtime.bus.published).toEqual([]);
     expect(stack.runtime.access.denied).toEqual([]);
   });
 });

@@ -19,6 +19,7 @@ import {
   type FunctionKey,
   functions,
   routes,
+  streamConsumers,
   subscriptions,
   workflows,
 } from '../../functions/manifest.ts';
@@ -370,7 +371,7 @@ describe('the stack', () => {
       expect(targets[0]?.RetryPolicy).toMatchObject({ MaximumRetryAttempts: 8 });
     }
     const queues = ofType('AWS::SQS::Queue').map(([id]) => id);
-    expect(queues).toHaveLength(3);
+    expect(queues).toHaveLength(4);
     const alarmed = ofType('AWS::CloudWatch::Alarm').flatMap(([, a]) =>
       ((a.Properties.Dimensions as { Value: unknown }[]) ?? []).map((d) => flatten(d.Value)),
     );
@@ -411,6 +412,8 @@ describe('the stack', () => {
   it('reattaches a retained table and user pool given as context instead of creating new ones', () => {
     const { app, stack } = makeApp({
       existingTableName: 'Helsekjop-TableCD117FA1-OLD',
+      existingTableStreamArn:
+        'arn:aws:dynamodb:eu-north-1:123456789012:table/Helsekjop-TableCD117FA1-OLD/stream/2026-01-01T00:00:00.000',
       existingUserPoolId: 'eu-north-1_OldPool',
     });
     app.synth(); // cdk-nag included
@@ -433,6 +436,44 @@ describe('the stack', () => {
     );
     const tableGrant = statements.find((s) => s.Sid === 'Table');
     expect(JSON.stringify(tableGrant?.Resource)).toContain(':table/Helsekjop-TableCD117FA1-OLD');
+    // The outbox relay reads the retained table's stream.
+    adopted.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: Match.stringLikeRegexp('Helsekjop-TableCD117FA1-OLD/stream/'),
+    });
+  });
+
+  it('refuses a retained table without its stream: the outbox relay would have nothing to read', () => {
+    expect(() => makeApp({ existingTableName: 'Helsekjop-TableCD117FA1-OLD' })).toThrow(
+      /existingTableStreamArn/,
+    );
+  });
+
+  it('relays the outbox from the table stream: new outbox items only, failures from the failed record on, to a DLQ, alarmed when behind', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+    });
+    const mappings = ofType('AWS::Lambda::EventSourceMapping');
+    expect(mappings).toHaveLength(streamConsumers.length);
+    for (const consumer of streamConsumers) {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: Match.objectLike({
+          Ref: Match.stringLikeRegexp(
+            `^${consumer.target[0]?.toUpperCase()}${consumer.target.slice(1)}Function`,
+          ),
+        }),
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: consumer.batchSize,
+        MaximumRetryAttempts: consumer.retryAttempts,
+        BisectBatchOnFunctionError: true,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+        FilterCriteria: { Filters: [{ Pattern: JSON.stringify(consumer.filter) }] },
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'IteratorAge',
+        Dimensions: [{ Name: 'FunctionName', Value: Match.anyValue() }],
+      });
+    }
   });
 
   it('lets the web client sign in with SRP only: no OAuth, no implicit grant, no callback URL', () => {

@@ -59,7 +59,7 @@ export const startTestStack = async (
     request,
     advanceClockTo: async (to) => {
       await runtime.clock.advanceTo(to);
-      await runtime.bus.idle();
+      await runtime.eventsIdle();
     },
     stop: () => runtime.stop(),
   };

@@ -112,7 +112,7 @@ describe('tender lifecycle workflow', () => {
       'DeadlineNeverReached',
     ]);
     expect(workflow.body.events.map((e: { type: string }) => e.type)).toContain('TaskTimedOut');
-    await stack.runtime.bus.idle();
+    await stack.runtime.eventsIdle();
     expect(stack.runtime.bus.published.map((e) => e['detail-type'])).toContain('Tender.DeadlineTimerLost');
     expect(stack.runtime.endpoint.sns.some((m) => m.subject?.includes('Action needed'))).toBe(true);
   });

@@ -4,8 +4,8 @@
  * in domain/amendment.ts.
  */
 
-import { publishAfterCommit } from '../../adapters/event-bus.ts';
 import { commit, withoutKeys } from '../../adapters/store.ts';
+import { outboxEvent } from '../../contracts/outbox.ts';
 import { confirmAmendment, findAmendment, proposeAmendment } from '../../domain/amendment.ts';
 import { createIdempotently } from '../../http/idempotency.ts';
 import { type AmendmentItem, amendmentKey, listAmendments } from '../../services/store/agreements.ts';
@@ -56,19 +56,21 @@ export const amendmentHandlers: AgreementHandlers<'raiseAmendment' | 'confirmAme
       actor: principal,
       action: 'amendment.confirmed',
       change: { status: { from: 'proposed', to: 'confirmed' } },
+      events: [
+        outboxEvent('Agreement.VolumeAmended', {
+          agreementId: agreement.id,
+          entityId: agreement.entityId,
+          supplierId: agreement.supplierId,
+          year: params.year,
+          amendmentId: after.id,
+          unit: after.unit,
+          delta: after.delta,
+          currentVolume,
+          reason: after.reason,
+        }),
+      ],
     });
     const confirmed = item as AmendmentItem;
-    await publishAfterCommit('Agreement.VolumeAmended', {
-      agreementId: agreement.id,
-      entityId: agreement.entityId,
-      supplierId: agreement.supplierId,
-      year: params.year,
-      amendmentId: confirmed.id,
-      unit: confirmed.unit,
-      delta: confirmed.delta,
-      currentVolume,
-      reason: confirmed.reason,
-    });
     return { body: withoutKeys(confirmed) };
   },
 };

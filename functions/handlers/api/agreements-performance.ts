@@ -4,9 +4,9 @@
  * are in domain/negotiation.ts; the renegotiation workflow decides with the same transitions.
  */
 
-import { publishAfterCommit } from '../../adapters/event-bus.ts';
 import { executionArnFor, readExecution, startWorkflow } from '../../adapters/step-functions.ts';
 import { withoutKeys } from '../../adapters/store.ts';
+import { outboxEvent } from '../../contracts/outbox.ts';
 import {
   answerYear,
   approveYear,
@@ -102,17 +102,22 @@ export const performanceHandlers: AgreementHandlers<
       { ...body, answerDays: body.answerDays ?? SUPPLIER_ANSWER_DAYS },
       { by: by(principal), now: now() },
     );
-    const item = await commitYear(before, body.version, after, principal, 'performance.proposed', {
-      lines: body.lines,
-      priceAdjustmentPercent: body.priceAdjustmentPercent,
-      supplierDeadline,
-    });
+    const item = await commitYear(
+      before,
+      body.version,
+      after,
+      principal,
+      'performance.proposed',
+      { lines: body.lines, priceAdjustmentPercent: body.priceAdjustmentPercent, supplierDeadline },
+      [
+        outboxEvent('PerformanceAgreement.Proposed', {
+          ...yearRef(after),
+          lines: plainLines(after.lines),
+          supplierDeadline,
+        }),
+      ],
+    );
     await completeNegotiationStep(agreement.id, params.year, 'officer', { outcome: 'proposed' });
-    await publishAfterCommit('PerformanceAgreement.Proposed', {
-      ...yearRef(item),
-      lines: plainLines(item.lines),
-      supplierDeadline,
-    });
     return { body: await yearView(item, true) };
   },
 
@@ -132,12 +137,14 @@ export const performanceHandlers: AgreementHandlers<
       body.accept
         ? { accepted: true }
         : { lines: round.lines, priceAdjustmentPercent: round.priceAdjustmentPercent },
+      [
+        outboxEvent(body.accept ? 'PerformanceAgreement.Agreed' : 'PerformanceAgreement.Countered', {
+          ...yearRef(after),
+          lines: plainLines(after.lines),
+        }),
+      ],
     );
     await completeNegotiationStep(agreement.id, params.year, 'supplier', { outcome: 'answered' });
-    await publishAfterCommit(body.accept ? 'PerformanceAgreement.Agreed' : 'PerformanceAgreement.Countered', {
-      ...yearRef(item),
-      lines: plainLines(item.lines),
-    });
     return { body: await yearView(item, true) };
   },
 
@@ -146,16 +153,25 @@ export const performanceHandlers: AgreementHandlers<
     const before = await loadYear(agreement, params.year);
     const at = nowIso();
     const { changes, acceptsCounter, action } = approveYear(before, { by: by(principal), at });
-    const item = await updateYear(before, body.version, changes, principal, action, {
-      approvedAt: at,
-      lines: before.lines,
-    });
+    // The year as updateYear stores it (its version aside), which the event reports.
+    const stored = { ...before, ...changes };
+    const item = await updateYear(
+      before,
+      body.version,
+      changes,
+      principal,
+      action,
+      { approvedAt: at, lines: before.lines },
+      acceptsCounter
+        ? [
+            outboxEvent('PerformanceAgreement.Agreed', {
+              ...yearRef(stored),
+              lines: plainLines(stored.lines),
+            }),
+          ]
+        : [],
+    );
     await completeNegotiationStep(agreement.id, params.year, 'officer', { outcome: 'approved' });
-    if (acceptsCounter)
-      await publishAfterCommit('PerformanceAgreement.Agreed', {
-        ...yearRef(item),
-        lines: plainLines(item.lines),
-      });
     return { body: await yearView(item, true) };
   },
 

@@ -5,6 +5,7 @@
  */
 
 import { commit, withoutKeys } from '../../adapters/store.ts';
+import type { OutboxEvent } from '../../contracts/outbox.ts';
 import type { Principal } from '../../domain/actors.ts';
 import { type Agreement, nextOption } from '../../domain/agreement.ts';
 import { type PerformanceYear, utilisation } from '../../domain/performance.ts';
@@ -77,7 +78,7 @@ export const yearRef = (y: PerformanceYear) => ({
 export const plainLines = (lines: PerformanceYear['lines']) =>
   lines.map((l) => ({ unit: l.unit, volume: l.volume, unitPrice: l.unitPrice }));
 
-/** Writes the year after a transition (`after` without its keys), with its audit event. */
+/** Writes the year after a transition (`after` without its keys), with its audit event and `events`. */
 export const commitYear = (
   before: YearItem,
   version: number,
@@ -85,6 +86,7 @@ export const commitYear = (
   actor: Principal,
   action: string,
   change: unknown,
+  events?: OutboxEvent[],
 ) =>
   commit({
     aggregate: { type: 'performance', id: `${before.agreementId}:${before.year}` },
@@ -94,6 +96,7 @@ export const commitYear = (
     actor,
     action,
     change,
+    ...(events ? { events } : {}),
   }).then(({ item }) => item as YearItem);
 
 export const updateYear = (
@@ -103,7 +106,8 @@ export const updateYear = (
   actor: Principal,
   action: string,
   change: unknown,
-) => commitYear(before, version, { ...withoutKeys(before), ...changes }, actor, action, change);
+  events?: OutboxEvent[],
+) => commitYear(before, version, { ...withoutKeys(before), ...changes }, actor, action, change, events);
 
 export const yearView = async (y: YearItem, full: boolean) => {
   const base = {

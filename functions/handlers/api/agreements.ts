@@ -6,9 +6,9 @@
  * The rules are in domain/agreement-lifecycle.ts; handlers load, decide with it, commit and answer.
  */
 
-import { publishAfterCommit } from '../../adapters/event-bus.ts';
 import type { Keyed } from '../../adapters/store.ts';
 import { withoutKeys } from '../../adapters/store.ts';
+import { outboxEvent } from '../../contracts/outbox.ts';
 import type { Principal } from '../../domain/actors.ts';
 import type { Agreement, RenewalDecision } from '../../domain/agreement.ts';
 import {
@@ -99,19 +99,21 @@ const exercise = async (
       action: 'agreement.option-exercised',
       ...(decision?.reason ? { reason: decision.reason } : {}),
       change: { option, endDate: { from: before.endDate, to: record.to } },
+      events: [
+        outboxEvent('Agreement.OptionExercised', {
+          agreementId: before.id,
+          entityId: before.entityId,
+          supplierId: before.supplierId,
+          option,
+          from: record.from,
+          to: record.to,
+          by: principal.name,
+        }),
+      ],
     },
     after,
     `Option ${option} exercised: the agreement now ends ${record.to}`,
   );
-  await publishAfterCommit('Agreement.OptionExercised', {
-    agreementId: before.id,
-    entityId: before.entityId,
-    supplierId: before.supplierId,
-    option,
-    from: record.from,
-    to: record.to,
-    by: principal.name,
-  });
   return result?.item as AgreementItem;
 };
 
@@ -147,19 +149,21 @@ const terminate = async (
         noticeMonths: body.noticeMonths,
         newTenderId: successor?.id ?? null,
       },
+      events: [
+        outboxEvent('Agreement.Terminated', {
+          agreementId: before.id,
+          entityId: before.entityId,
+          supplierId: before.supplierId,
+          reason: body.reason,
+          endsOn,
+          ...(successor ? { newTenderId: successor.id } : {}),
+        }),
+      ],
     },
     after,
     'The agreement was terminated',
     successorCommit(successor, before, principal, `New procurement after terminating agreement ${before.id}`),
   );
-  await publishAfterCommit('Agreement.Terminated', {
-    agreementId: before.id,
-    entityId: before.entityId,
-    supplierId: before.supplierId,
-    reason: body.reason,
-    endsOn,
-    ...(successor ? { newTenderId: successor.id } : {}),
-  });
   return { item: result?.item as AgreementItem, ...(successor ? { newTenderId: successor.id } : {}) };
 };
 

@@ -5,9 +5,9 @@
  * domain/question.ts and domain/evaluation.ts.
  */
 
-import { publishAfterCommit } from '../../adapters/event-bus.ts';
 import { commit, getItem, withoutKeys } from '../../adapters/store.ts';
 import { StoreConflict } from '../../adapters/store-errors.ts';
+import { outboxEvent } from '../../contracts/outbox.ts';
 import type { Principal } from '../../domain/actors.ts';
 import { bidIdFor, invalidation, isValidBid, receiptOf } from '../../domain/bid.ts';
 import {
@@ -66,11 +66,24 @@ const bidView = (b: BidItem) => {
 
 /**
  * A bid stored while its tender moved answers a tender that is no longer there: invalidated, unless
- * the change that moved the tender invalidated it already (then its version moved on).
+ * the change that moved the tender invalidated it already (then its version moved on). Its receipt
+ * event went out with it, so the supplier is told, by the same kind of event as any invalidation.
  */
-const invalidateStored = async (bid: BidItem, principal: Principal, reason: string) => {
+const invalidateStored = async (bid: BidItem, tender: TenderItem, principal: Principal, reason: string) => {
   try {
-    await commit(bidInvalidation(invalidation(bid, reason), principal));
+    await commit({
+      ...bidInvalidation(invalidation(bid, reason), principal),
+      events: [
+        outboxEvent('Tender.BidsInvalidated', {
+          tenderId: tender.id,
+          entityId: tender.entityId,
+          title: tender.title,
+          lotIds: [bid.lotId],
+          supplierIds: [bid.supplierId],
+          reason,
+        }),
+      ],
+    });
   } catch (error) {
     if (!(error instanceof StoreConflict)) throw error;
   }
@@ -186,14 +199,16 @@ export const handler = httpHandler(biddingRoutes, {
       actor: principal,
       action: answered.action,
       change: answered.change,
-    });
-    await publishAfterCommit('Tender.QuestionAnswered', {
-      tenderId: tender.id,
-      entityId: tender.entityId,
-      title: tender.title,
-      questionId: before.id,
-      ...(before.lotId ? { lotId: before.lotId } : {}),
-      answeredAt: at,
+      events: [
+        outboxEvent('Tender.QuestionAnswered', {
+          tenderId: tender.id,
+          entityId: tender.entityId,
+          title: tender.title,
+          questionId: before.id,
+          ...(before.lotId ? { lotId: before.lotId } : {}),
+          answeredAt: at,
+        }),
+      ],
     });
     return { body: { ...publicQuestion(item as QuestionItem), askedBy: before.askedBy } };
   },
@@ -218,6 +233,7 @@ export const handler = httpHandler(biddingRoutes, {
     const { after } = submitted;
     // Not a word with the tender item: at a deadline every bid would contend for it
     // (functions/domain/opening.ts). The deadline was checked on the receipt time above.
+    // The receipt event is written with the bid, so it is sent even if the bid is invalidated below.
     const { item } = (await commit<Omit<BidItem, 'version' | 'auditHead'>>({
       aggregate: { type: 'bid', id },
       entityId: tender.entityId,
@@ -226,23 +242,26 @@ export const handler = httpHandler(biddingRoutes, {
       actor: principal,
       action: submitted.action,
       change: submitted.change,
+      events: [
+        outboxEvent('Tender.BidReceived', {
+          tenderId: tender.id,
+          entityId: tender.entityId,
+          lotId: after.lotId,
+          bidId: id,
+          supplierId,
+          // The version this commit gives the bid.
+          version: before ? (version as number) + 1 : 1,
+          receivedAt: at,
+          contentSha256: after.contentSha256,
+        }),
+      ],
     })) as unknown as { item: BidItem };
     const moved = changedWhileStored(tender, await getTender(tender.id), params.lotId);
     if (moved) {
-      await invalidateStored(item, principal, moved.message);
+      await invalidateStored(item, tender, principal, moved.message);
       throw moved;
     }
     const receipt = receiptOf(item);
-    await publishAfterCommit('Tender.BidReceived', {
-      tenderId: tender.id,
-      entityId: tender.entityId,
-      lotId: after.lotId,
-      bidId: id,
-      supplierId,
-      version: receipt.version,
-      receivedAt: at,
-      contentSha256: receipt.contentSha256,
-    });
     return { status: before ? 200 : 201, body: receipt, headers: { etag: `"${receipt.version}"` } };
   },
 

@@ -4,9 +4,9 @@
  * answer. Rules live in domain/tender.ts and domain/tender-lifecycle.ts.
  */
 
-import { publishAfterCommit } from '../../adapters/event-bus.ts';
 import { executionArnFor, readExecution, startWorkflow } from '../../adapters/step-functions.ts';
 import { commit, commitAll, MAX_AGGREGATES_PER_COMMIT, withoutKeys } from '../../adapters/store.ts';
+import { outboxEvent } from '../../contracts/outbox.ts';
 import { bidderResults } from '../../domain/evaluation.ts';
 import { referenceLookups } from '../../domain/reference-lookups.ts';
 import type { Tender } from '../../domain/tender.ts';
@@ -170,8 +170,10 @@ export const handler = httpHandler(tenderRoutes, {
       body.reason,
     );
     const { event, ...transition } = extended;
-    const { item } = await commit(tenderTransition(before, transition, principal, { version: body.version }));
-    await publishAfterCommit('Tender.DeadlineExtended', event);
+    const { item } = await commit({
+      ...tenderTransition(before, transition, principal, { version: body.version }),
+      events: [outboxEvent('Tender.DeadlineExtended', event)],
+    });
     return { body: view(item as TenderItem) };
   },
 
@@ -189,10 +191,12 @@ export const handler = httpHandler(tenderRoutes, {
       MAX_AGGREGATES_PER_COMMIT - 1,
     );
     const results = await commitAll([
-      tenderTransition(before, changed, principal, { version }),
+      {
+        ...tenderTransition(before, changed, principal, { version }),
+        ...(changed.event ? { events: [outboxEvent('Tender.BidsInvalidated', changed.event)] } : {}),
+      },
       ...changed.invalidated.map((invalidated) => bidInvalidation(invalidated, principal)),
     ]);
-    if (changed.event) await publishAfterCommit('Tender.BidsInvalidated', changed.event);
     return {
       body: {
         tender: view(results[0]?.item as TenderItem),
@@ -209,17 +213,21 @@ export const handler = httpHandler(tenderRoutes, {
       { lotIds: body.lotIds, reason: body.reason, by: { sub: principal.sub, name: principal.name } },
       now(),
     );
-    const { item } = await commit(tenderTransition(before, cancelled, principal, { version: body.version }));
+    // The bidders to tell are read before the commit, as their notice is written with it (none for a draft).
+    const event =
+      before.status !== 'draft'
+        ? cancelledEvent(
+            withoutKeys(before),
+            { ...cancelled, reason: body.reason },
+            await listBids(before.id),
+          )
+        : undefined;
+    const { item } = await commit({
+      ...tenderTransition(before, cancelled, principal, { version: body.version }),
+      ...(event ? { events: [outboxEvent('Tender.Cancelled', event)] } : {}),
+    });
     if (cancelled.wholeTender && before.status !== 'draft')
       await failWaitingSteps(before.id, 'TenderCancelled', body.reason);
-    if (before.status !== 'draft') {
-      const event = cancelledEvent(
-        withoutKeys(before),
-        { ...cancelled, reason: body.reason },
-        await listBids(before.id),
-      );
-      if (event) await publishAfterCommit('Tender.Cancelled', event);
-    }
     return { body: view(item as TenderItem) };
   },
 
@@ -294,13 +302,19 @@ export const handler = httpHandler(tenderRoutes, {
   reviseAward: async ({ principal, params, body }) => {
     const before = await load(principal, params.tenderId, 'award:revise');
     const revised = reviseAward(withoutKeys(before), body.reason, now());
-    const { item } = await commit(tenderTransition(before, revised, principal, { version: body.version }));
+    const events = revised.notifyBidders
+      ? [
+          outboxEvent(
+            'Tender.AwardRevised',
+            awardRevisedEvent(withoutKeys(before), body.reason, await listBids(before.id)),
+          ),
+        ]
+      : [];
+    const { item } = await commit({
+      ...tenderTransition(before, revised, principal, { version: body.version }),
+      events,
+    });
     await failWaitingSteps(before.id, 'AwardRevised', body.reason, ['award', 'standstill']);
-    if (revised.notifyBidders)
-      await publishAfterCommit(
-        'Tender.AwardRevised',
-        awardRevisedEvent(withoutKeys(before), body.reason, await listBids(before.id)),
-      );
     return { body: view(item as TenderItem) };
   },
 });

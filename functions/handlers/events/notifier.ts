@@ -1,12 +1,21 @@
 /**
  * Domain events → notifications. Publishes a readable message to the notification topic (email
  * subscribers on AWS, the local SNS stand-in locally). The inbox per user comes with reminders.
+ *
+ * Events come at least once (the outbox, functions/contracts/outbox.ts; the bus's own retries): an
+ * event with an `eventId` is notified once. A delivery claims the event for a minute (a record
+ * `NOTIFIED#<eventId>`), notifies, and records it sent; a delivery of an event already sent is
+ * dropped, one of an event another delivery is sending fails (the bus tries it again later), and a
+ * delivery that could not notify gives its claim back before it fails.
  */
+import { randomUUID } from 'node:crypto';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { sns } from '../../adapters/clients.ts';
 import { env } from '../../adapters/env.ts';
 import { withObservability } from '../../adapters/observability.ts';
+import { getItem, putIf } from '../../adapters/store.ts';
+import { EVENT_ID_FIELD } from '../../contracts/outbox.ts';
 import { log } from '../../shared/log.ts';
 import '../../shared/zod-locale.ts';
 import { type DetailType, type EventDetail, eventSchemas } from '../../contracts/events.ts';
@@ -217,6 +226,47 @@ export const notifiedDetailTypes = Object.keys(messages) as DetailType[];
 
 const isKnown = (type: string): type is DetailType => type in eventSchemas;
 
+/** How long a delivery holds an event it is notifying; the record of a notification is kept 30 days. */
+const CLAIM_MS = 60_000;
+const KEEP_DAYS = 30;
+
+const notifiedKey = (eventId: string) => ({ PK: `NOTIFIED#${eventId}`, SK: 'NOTIFIED' });
+
+/** Holds the event for this delivery: the lease's end, or undefined when it was notified already. */
+const claim = async (eventId: string): Promise<number | undefined> => {
+  const now = Date.now();
+  const until = now + CLAIM_MS;
+  const ttl = Math.floor(now / 1000) + KEEP_DAYS * 86_400;
+  // The token tells this delivery's own claim from another's: the SDK sends a write again when its
+  // answer was lost, and that write must not find the claim it made taken.
+  const token = randomUUID();
+  const claimed = await putIf(
+    { ...notifiedKey(eventId), eventId, claimExpires: until, claimToken: token, ttl },
+    'attribute_not_exists(PK) OR (attribute_not_exists(sentAt) AND (claimExpires < :now OR claimToken = :token))',
+    { ':now': now, ':token': token },
+  );
+  if (claimed) return until;
+  const record = await getItem<{ sentAt?: string }>(notifiedKey(eventId));
+  if (record?.sentAt) return undefined;
+  throw new Error(`Event ${eventId} is being notified by another delivery; try again later`);
+};
+
+/** Records the event notified (or, `sent` false, gives the claim back), if the claim is still this delivery's. */
+const settle = async (eventId: string, until: number, sent: boolean): Promise<void> => {
+  const now = Date.now();
+  await putIf(
+    {
+      ...notifiedKey(eventId),
+      eventId,
+      claimExpires: sent ? until : 0,
+      ...(sent ? { sentAt: new Date(now).toISOString() } : {}),
+      ttl: Math.floor(now / 1000) + KEEP_DAYS * 86_400,
+    },
+    'claimExpires = :mine',
+    { ':mine': until },
+  );
+};
+
 const lambdaHandler = async (event: EventBridgeEvent<string, unknown>) => {
   const type = event['detail-type'];
   if (!isKnown(type)) {
@@ -224,6 +274,34 @@ const lambdaHandler = async (event: EventBridgeEvent<string, unknown>) => {
     return { notified: false };
   }
   const detail = eventSchemas[type].parse(event.detail);
+  const eventId = (event.detail as Record<string, unknown>)[EVENT_ID_FIELD];
+  const until = typeof eventId === 'string' ? await claim(eventId) : 0;
+  if (until === undefined) {
+    log.info('an event delivered again was notified already', { type, eventId });
+    return { notified: false, duplicate: true };
+  }
+  try {
+    await notify(type, detail, typeof eventId === 'string' ? eventId : undefined);
+  } catch (error) {
+    if (typeof eventId === 'string')
+      await settle(eventId, until, false).catch((e) =>
+        log.warn('could not give back the claim of an event not notified', { eventId, error: e }),
+      );
+    throw error;
+  }
+  if (typeof eventId === 'string')
+    await settle(eventId, until, true).catch((error) =>
+      // Notified: only a later duplicate could notify it again.
+      log.warn('an event was notified but could not be recorded so', { eventId, error }),
+    );
+  return { notified: true };
+};
+
+const notify = async (
+  type: DetailType,
+  detail: EventDetail<DetailType>,
+  eventId: string | undefined,
+): Promise<void> => {
   const formatted = (messages[type] as (d: typeof detail) => Message | Message[])(detail);
   for (const message of Array.isArray(formatted) ? formatted : [formatted])
     await sns().send(
@@ -234,6 +312,8 @@ const lambdaHandler = async (event: EventBridgeEvent<string, unknown>) => {
         MessageAttributes: {
           entityId: { DataType: 'String', StringValue: message.entityId },
           eventType: { DataType: 'String', StringValue: type },
+          // Which event it tells of: a reader (or an operator) can tell a copy from a new message.
+          ...(eventId ? { eventId: { DataType: 'String', StringValue: eventId } } : {}),
           audience: { DataType: 'String', StringValue: message.audience ?? 'officers' },
           ...(message.supplierIds?.length
             ? { supplierIds: { DataType: 'String.Array', StringValue: JSON.stringify(message.supplierIds) } }
@@ -241,7 +321,6 @@ const lambdaHandler = async (event: EventBridgeEvent<string, unknown>) => {
         },
       }),
     );
-  return { notified: true };
 };
 
 export const handler = withObservability(lambdaHandler);

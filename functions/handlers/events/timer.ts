@@ -7,12 +7,12 @@
  * the timed workflow steps whose schedule was lost, and mends the yearly renegotiation timer.
  */
 
-import { publishEvent } from '../../adapters/event-bus.ts';
 import { withObservability } from '../../adapters/observability.ts';
 import { upsertOneTimeSchedule } from '../../adapters/scheduler.ts';
 import { startWorkflow } from '../../adapters/step-functions.ts';
 import { commit, type Keyed, tableName, withoutKeys } from '../../adapters/store.ts';
 import { AlreadyExists } from '../../adapters/store-errors.ts';
+import { outboxEvent } from '../../contracts/outbox.ts';
 import type { SystemActor } from '../../domain/actors.ts';
 import { addDays } from '../../domain/agreement.ts';
 import { expireAgreement } from '../../domain/agreement-lifecycle.ts';
@@ -20,6 +20,7 @@ import { openingDue } from '../../domain/opening.ts';
 import { negotiationStage } from '../../domain/performance.ts';
 import { entities } from '../../domain/reference-data.ts';
 import { timerVerdict } from '../../domain/timing.ts';
+import { resendPending } from '../../services/outbox.ts';
 import { commitWithReminders, deliverReminder, expiryScheduleName } from '../../services/reminders.ts';
 import {
   agreementItem,
@@ -176,22 +177,25 @@ const onYearStart = async ({ agreementId, year }: { agreementId: string; year: n
   const item = await getYear(agreementId, year);
   if (!item || item.status === 'agreed' || item.status === 'published' || item.notAgreedInTimeAt)
     return { outcome: 'nothing to flag' };
-  const at = new Date().toISOString();
+  // The product's clock (it was the machine's: a local clock advance recorded the wrong day).
+  const at = nowIso();
   await commit({
     aggregate: { type: 'performance', id: `${agreementId}:${year}` },
     entityId: item.entityId,
     before: item,
-    after: { ...withoutKeys(item), ...yearKey(agreementId, year), notAgreedInTimeAt: nowIso() },
+    after: { ...withoutKeys(item), ...yearKey(agreementId, year), notAgreedInTimeAt: at },
     actor: system,
     action: 'performance.not-agreed-in-time',
     change: { notAgreedInTimeAt: at, status: item.status },
-  });
-  await publishEvent('PerformanceAgreement.NotAgreedInTime', {
-    agreementId,
-    entityId: item.entityId,
-    supplierId: item.supplierId,
-    year,
-    status: item.status,
+    events: [
+      outboxEvent('PerformanceAgreement.NotAgreedInTime', {
+        agreementId,
+        entityId: item.entityId,
+        supplierId: item.supplierId,
+        year,
+        status: item.status,
+      }),
+    ],
   });
   return { outcome: 'flagged' };
 };
@@ -284,7 +288,8 @@ const mendRenegotiationTimer = async (): Promise<string> => {
 /**
  * The daily safety sweep, reading only what is due: every reminder due and still pending is
  * delivered (exactly once); every timed tender step whose moment passed is completed the way its
- * schedule would have; the yearly renegotiation timer is mended if its chain broke.
+ * schedule would have; the yearly renegotiation timer is mended if its chain broke; domain events
+ * still pending in the outbox long after their change are sent again.
  */
 const sweepReminders = async (): Promise<number> => {
   let delivered = 0;
@@ -313,9 +318,10 @@ const onSweep = async () => {
   const delivered = await attempt(sweepReminders, 0);
   const completed = await attempt(sweepTenderTimers, 0);
   const calendar = await attempt(mendRenegotiationTimer, 'renegotiation timer not checked');
+  const outbox = await attempt(resendPending, { resent: 0, failed: 0 });
   if (failures.length) throw failures[0];
   return {
-    outcome: `swept: ${delivered} reminder(s) delivered, ${completed} waiting step(s) completed; ${calendar}`,
+    outcome: `swept: ${delivered} reminder(s) delivered, ${completed} waiting step(s) completed, ${outbox.resent} pending event(s) sent again; ${calendar}`,
   };
 };
 
@@ -351,16 +357,18 @@ const onExpiry = async ({ agreementId }: { agreementId: string }) => {
       actor: system,
       action: 'agreement.expired',
       change: { status: { from: agreement.status, to: 'expired' }, endDate: ends },
+      events: [
+        outboxEvent('Agreement.Expired', {
+          agreementId,
+          entityId: agreement.entityId,
+          supplierId: agreement.supplierId,
+          endDate: ends,
+        }),
+      ],
     },
     after,
     'The agreement expired',
   );
-  await publishEvent('Agreement.Expired', {
-    agreementId,
-    entityId: agreement.entityId,
-    supplierId: agreement.supplierId,
-    endDate: ends,
-  });
   return { outcome: 'expired' };
 };
 
@@ -397,6 +405,16 @@ const onAnswerDue = async (t: {
       actor: system,
       action: 'performance.answer-reminded',
       change: { role: t.role, deadline: t.deadline },
+      events: [
+        outboxEvent('PerformanceAgreement.AnswerDue', {
+          agreementId: t.agreementId,
+          entityId: item.entityId,
+          supplierId: item.supplierId,
+          year: t.year,
+          role: t.role,
+          deadline: t.deadline,
+        }),
+      ],
       extra:
         t.role === 'officer'
           ? [
@@ -425,14 +443,6 @@ const onAnswerDue = async (t: {
     if (error instanceof AlreadyExists) return { outcome: 'already reminded' };
     throw error;
   }
-  await publishEvent('PerformanceAgreement.AnswerDue', {
-    agreementId: t.agreementId,
-    entityId: item.entityId,
-    supplierId: item.supplierId,
-    year: t.year,
-    role: t.role,
-    deadline: t.deadline,
-  });
   return { outcome: 'reminded' };
 };
 

@@ -7,6 +7,7 @@ import { publishEvent } from '../../adapters/event-bus.ts';
 import { upsertOneTimeSchedule } from '../../adapters/scheduler.ts';
 import { completeTask } from '../../adapters/step-functions.ts';
 import { commit, withoutKeys } from '../../adapters/store.ts';
+import { type OutboxEvent, outboxEvent } from '../../contracts/outbox.ts';
 import type { SystemActor } from '../../domain/actors.ts';
 import { now, nowIso } from '../../shared/clock.ts';
 import { log } from '../../shared/log.ts';
@@ -92,6 +93,7 @@ const update = (
   action: string,
   executionArn: string,
   reason?: string,
+  events: OutboxEvent[] = [],
 ) =>
   commit({
     aggregate: { type: 'performance', id: `${before.agreementId}:${before.year}` },
@@ -103,6 +105,7 @@ const update = (
     change: changes,
     executionArn,
     ...(reason ? { reason } : {}),
+    events,
   });
 
 const passed = (iso: string | undefined) => iso !== undefined && now().getTime() >= Date.parse(iso);
@@ -179,15 +182,17 @@ const tasks = {
     const late = supplierLate(item, now(), REMINDER_DAYS);
     if (late.outcome === 'none') return { outcome: 'answered or moved' };
     if (late.outcome === 'reminded') {
-      await update(item, late.changes, 'performance.supplier-reminded', executionArn);
-      await publishEvent('PerformanceAgreement.SupplierReminded', {
-        ...ref(item),
-        supplierDeadline: late.changes.supplierDeadline,
-      });
+      await update(item, late.changes, 'performance.supplier-reminded', executionArn, undefined, [
+        outboxEvent('PerformanceAgreement.SupplierReminded', {
+          ...ref(item),
+          supplierDeadline: late.changes.supplierDeadline,
+        }),
+      ]);
       return { outcome: 'reminded' };
     }
-    await update(item, late.changes, 'performance.escalated', executionArn, late.reason);
-    await publishEvent('PerformanceAgreement.Escalated', { ...ref(item), reason: late.reason });
+    await update(item, late.changes, 'performance.escalated', executionArn, late.reason, [
+      outboxEvent('PerformanceAgreement.Escalated', { ...ref(item), reason: late.reason }),
+    ]);
     return { outcome: 'escalated' };
   },
 
@@ -196,12 +201,13 @@ const tasks = {
     const publication = publishYear(item, nowIso());
     if (!publication) return { published: false };
     const { publishedAt } = publication.changes;
-    await update(item, publication.changes, 'performance.published', executionArn);
-    await publishEvent('PerformanceAgreement.Published', {
-      ...ref(item),
-      lines: item.lines.map((l) => ({ unit: l.unit, volume: l.volume, unitPrice: l.unitPrice })),
-      publishedAt,
-    });
+    await update(item, publication.changes, 'performance.published', executionArn, undefined, [
+      outboxEvent('PerformanceAgreement.Published', {
+        ...ref(item),
+        lines: item.lines.map((l) => ({ unit: l.unit, volume: l.volume, unitPrice: l.unitPrice })),
+        publishedAt,
+      }),
+    ]);
     return { published: true };
   },
 
@@ -209,6 +215,7 @@ const tasks = {
     const item = await mustYear(agreementId, year);
     const reason = abandonReason(error);
     log.warn('renegotiation abandoned', { agreementId, year, status: item.status, reason });
+    // Reports that the workflow stopped, not a change of the year: published directly (at least once).
     await publishEvent('PerformanceAgreement.Abandoned', { ...ref(item), status: item.status, reason });
     return { reported: true };
   },

@@ -1,8 +1,10 @@
 /**
  * Step Functions tasks of the tender lifecycle (workflows/tender-lifecycle.asl.json). Each task is
  * idempotent: Step Functions retries them, and a resumed execution runs them again. Status changes
- * are decided by domain/tender-lifecycle.ts and go through commit() (the change and its audit event
- * in one transaction); the domain's refusals become task errors by name here (asTenderTaskError).
+ * are decided by domain/tender-lifecycle.ts and go through commit() (the change, its audit event and
+ * the domain events that report it, in one transaction: a retry after a commit that landed finds
+ * the change made and its events on their way); the domain's refusals become task errors by name
+ * here (asTenderTaskError).
  */
 import * as z from 'zod/mini';
 import { publishEvent } from '../../adapters/event-bus.ts';
@@ -16,6 +18,7 @@ import {
   withoutKeys,
 } from '../../adapters/store.ts';
 import { StoreConflict } from '../../adapters/store-errors.ts';
+import { type OutboxEvent, outboxEvent } from '../../contracts/outbox.ts';
 import type { SystemActor } from '../../domain/actors.ts';
 import { commitWithReminders } from '../../services/reminders.ts';
 import { now, nowIso } from '../../shared/clock.ts';
@@ -133,23 +136,33 @@ const asTenderTaskError = (error: unknown): unknown => {
   return name ? new WorkflowError(name, error.message) : new Error(error.message);
 };
 
-/** Commits a transition of the tender decided in the domain, with its audit event. */
-const commitTransition = async (before: TenderItem, transition: Transition, executionArn: string) => {
-  const { item } = await commit(tenderTransition(before, transition, workflowActor, { executionArn }));
+/** Commits a transition of the tender decided in the domain, with its audit event and domain events. */
+const commitTransition = async (
+  before: TenderItem,
+  transition: Transition,
+  executionArn: string,
+  events: OutboxEvent[] = [],
+) => {
+  const { item } = await commit({
+    ...tenderTransition(before, transition, workflowActor, { executionArn }),
+    events,
+  });
   return item as TenderItem;
 };
 
-/** Commits bookkeeping of the workflow (no status, no lot outcome), with its audit event. */
+/** Commits bookkeeping of the workflow (no status, no lot outcome) with the events it records as sent. */
 const record = async (
   before: TenderItem,
   changes: { announcementPublishedAt: string } | { awardPublishedRevision: number },
   action: string,
   executionArn: string,
+  events: OutboxEvent[],
 ) =>
   commitTransition(
     before,
     { after: { ...withoutKeys(before), ...changes, updatedAt: nowIso() }, action, change: changes },
     executionArn,
+    events,
   );
 
 const bidderIds = async (tenderId: string): Promise<string[]> =>
@@ -181,21 +194,23 @@ const tasks = {
   publishAnnouncement: async ({ tenderId, executionArn }: Input<'publishAnnouncement'>) => {
     const tender = await mustLoad(tenderId);
     if (tender.announcementPublishedAt) return { published: false };
-    // Publish first, then record: a retry may publish twice (at least once), never zero times.
-    await publishEvent('Tender.Announced', {
-      tenderId,
-      entityId: tender.entityId,
-      title: tender.title,
-      serviceAreaId: tender.serviceAreaId,
-      bidDeadline: tender.bidDeadline,
-      announcedAt: tender.announcedAt ?? nowIso(),
-      lots: tender.lots.map((l) => ({ id: l.id, title: l.title })),
-    });
+    // The announcement is recorded and its event written together: once, whatever is retried.
     await record(
       tender,
       { announcementPublishedAt: nowIso() },
       'tender.announcement-published',
       executionArn,
+      [
+        outboxEvent('Tender.Announced', {
+          tenderId,
+          entityId: tender.entityId,
+          title: tender.title,
+          serviceAreaId: tender.serviceAreaId,
+          bidDeadline: tender.bidDeadline,
+          announcedAt: tender.announcedAt ?? nowIso(),
+          lots: tender.lots.map((l) => ({ id: l.id, title: l.title })),
+        }),
+      ],
     );
     return { published: true };
   },
@@ -261,25 +276,31 @@ const tasks = {
     // Bids stored while the tender changed answer its old content: invalidated with the opening.
     const stale = opened.stale.slice(0, MAX_AGGREGATES_PER_COMMIT - 1);
     await commitAll([
-      tenderTransition(tender, opened, workflowActor, { executionArn }),
+      {
+        ...tenderTransition(tender, opened, workflowActor, { executionArn }),
+        events: [
+          outboxEvent('Tender.Opened', {
+            tenderId,
+            entityId: tender.entityId,
+            title: tender.title,
+            openedAt: at as string,
+            lots,
+          }),
+          ...(reason
+            ? [
+                outboxEvent('Tender.Unsuccessful', {
+                  tenderId,
+                  entityId: tender.entityId,
+                  title: tender.title,
+                  reason,
+                  supplierIds: [],
+                }),
+              ]
+            : []),
+        ],
+      },
       ...stale.map((invalidated) => bidInvalidation(invalidated, workflowActor, executionArn)),
     ]);
-    await publishEvent('Tender.Opened', {
-      tenderId,
-      entityId: tender.entityId,
-      title: tender.title,
-      openedAt: at as string,
-      lots,
-    });
-    if (reason) {
-      await publishEvent('Tender.Unsuccessful', {
-        tenderId,
-        entityId: tender.entityId,
-        title: tender.title,
-        reason,
-        supplierIds: [],
-      });
-    }
     return { status };
   },
 
@@ -335,34 +356,38 @@ const tasks = {
     if (!decision) throw new Error(`Tender ${tenderId} has no award decision`);
     if (tender.awardPublishedRevision !== decision.revision) {
       const [bids, rankings] = await Promise.all([listBids(tenderId), listRankings(tenderId)]);
-      await publishEvent('Tender.Awarded', {
-        tenderId,
-        entityId: tender.entityId,
-        title: tender.title,
-        revision: decision.revision,
-        standstillEndsAt: decision.standstillEndsAt,
-        lots: decision.lots.map((l) => ({
-          lotId: l.lotId,
-          status: l.status,
-          ...(l.reason ? { reason: l.reason } : {}),
-          winners: l.winners.map((w) => ({ supplierId: w.supplierId, rank: w.rank, total: w.total })),
-        })),
-        bidders: bidderResults(decision, rankings, bids),
-      });
-      if (tender.status === 'unsuccessful') {
-        await publishEvent('Tender.Unsuccessful', {
+      const events = [
+        outboxEvent('Tender.Awarded', {
           tenderId,
           entityId: tender.entityId,
           title: tender.title,
-          reason: tender.unsuccessfulReason ?? 'No lot was awarded',
-          supplierIds: await bidderIds(tenderId),
-        });
-      }
+          revision: decision.revision,
+          standstillEndsAt: decision.standstillEndsAt,
+          lots: decision.lots.map((l) => ({
+            lotId: l.lotId,
+            status: l.status,
+            ...(l.reason ? { reason: l.reason } : {}),
+            winners: l.winners.map((w) => ({ supplierId: w.supplierId, rank: w.rank, total: w.total })),
+          })),
+          bidders: bidderResults(decision, rankings, bids),
+        }),
+      ];
+      if (tender.status === 'unsuccessful')
+        events.push(
+          outboxEvent('Tender.Unsuccessful', {
+            tenderId,
+            entityId: tender.entityId,
+            title: tender.title,
+            reason: tender.unsuccessfulReason ?? 'No lot was awarded',
+            supplierIds: await bidderIds(tenderId),
+          }),
+        );
       await record(
         tender,
         { awardPublishedRevision: decision.revision },
         'tender.award-published',
         executionArn,
+        events,
       );
     }
     return { status: tender.status };
@@ -393,33 +418,37 @@ const tasks = {
             action: 'agreement.created',
             change: agreement,
             executionArn,
+            events: [
+              outboxEvent('Agreement.Created', {
+                agreementId: agreement.id,
+                tenderId,
+                entityId: tender.entityId,
+                lotId: lot.lotId,
+                supplierId: winner.supplierId,
+                startDate: agreement.startDate,
+                endDate: tender.agreement.endDate,
+              }),
+            ],
           },
           agreement,
           'The agreement was awarded',
         );
-        await publishEvent('Agreement.Created', {
-          agreementId: agreement.id,
-          tenderId,
-          entityId: tender.entityId,
-          lotId: lot.lotId,
-          supplierId: winner.supplierId,
-          startDate: agreement.startDate,
-          endDate: tender.agreement.endDate,
-        });
       }
     }
     await commitTransition(
       tender,
       completeStandstill(withoutKeys(tender), agreementIds, now()),
       executionArn,
+      [
+        outboxEvent('Tender.StandstillEnded', {
+          tenderId,
+          entityId: tender.entityId,
+          title: tender.title,
+          endedAt: decision.standstillEndsAt,
+          agreementIds,
+        }),
+      ],
     );
-    await publishEvent('Tender.StandstillEnded', {
-      tenderId,
-      entityId: tender.entityId,
-      title: tender.title,
-      endedAt: decision.standstillEndsAt,
-      agreementIds,
-    });
     return { created: agreementIds.length };
   },
 
@@ -429,20 +458,22 @@ const tasks = {
     const expired = expireDecision(withoutKeys(tender), outlived, now());
     if (!expired) return { status: tender.status };
     const { reason } = expired;
-    await commitTransition(tender, expired, executionArn);
-    await publishEvent('Tender.Unsuccessful', {
-      tenderId,
-      entityId: tender.entityId,
-      title: tender.title,
-      reason,
-      supplierIds: await bidderIds(tenderId),
-    });
+    await commitTransition(tender, expired, executionArn, [
+      outboxEvent('Tender.Unsuccessful', {
+        tenderId,
+        entityId: tender.entityId,
+        title: tender.title,
+        reason,
+        supplierIds: await bidderIds(tenderId),
+      }),
+    ]);
     return { status: 'unsuccessful' };
   },
 
   timerLost: async ({ tenderId, step }: Input<'timerLost'>) => {
     const tender = await mustLoad(tenderId);
     log.error('a waiting step timed out: its timer never arrived', { tenderId, step });
+    // An alert about the workflow, not a change of the tender: published directly (a failure retries the task).
     await publishEvent('Tender.DeadlineTimerLost', {
       tenderId,
       entityId: tender.entityId,

@@ -20,8 +20,6 @@ export interface Reminder extends PlannedReminder {
   deliveredAt?: string;
   escalated?: boolean;
   notificationIds?: string[];
-  eventClaimedAt?: string;
-  eventPublishedAt?: string;
   cancelledAt?: string;
   cancelReason?: string;
 }
