@@ -175,7 +175,9 @@ describe('tender lifecycle workflow: an optimistic-lock conflict', () => {
     expect(transactions).toHaveLength(3);
     expect(outboxTypesOf(ddbMock)).toEqual(['Tender.Announced', 'Tender.Announced', 'Tender.Announced']);
     expect(
-      (transactions[2]?.args[0].input.TransactItems ?? []).map((t) => t.Put?.Item?.detailType).filter(Boolean),
+      (transactions[2]?.args[0].input.TransactItems ?? [])
+        .map((t) => t.Put?.Item?.detailType)
+        .filter(Boolean),
     ).toEqual(['Tender.Announced']);
   });
 });
