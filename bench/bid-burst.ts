@@ -292,6 +292,17 @@ export const bidBurst = async (target: BurstTarget, sizes: BurstSizes): Promise<
 };
 
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
+  const { commandLine } = await import('../local/cli.ts');
+  commandLine(
+    `
+Usage: npm run bench:burst
+
+A bid burst at a deadline against the local product (in memory): by default 200 suppliers × 10 lots,
+2 000 bids in the last minute, then late ones. Environment: BURST_SUPPLIERS, BURST_PER_SECOND
+(0: unpaced), BURST_CONCURRENCY, BURST_LATE. Figures: docs/reliability.md.
+`,
+    {},
+  );
   const { startLocalRuntime } = await import('../local/runtime.ts');
   const runtime = await startLocalRuntime({ inMemory: true, apiPort: 0, quiet: true });
   try {

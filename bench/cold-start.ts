@@ -13,6 +13,18 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { functions } from '../functions/manifest.ts';
+import { commandLine } from '../local/cli.ts';
+
+commandLine(
+  `
+Usage: npm run bench
+
+Bundles every function as the stack does and measures bundle size and module initialisation (most
+of a cold start) against baselines in the same run; writes docs/benchmarks.md. Environment:
+BENCH_RUNS (default 15).
+`,
+  {},
+);
 
 const root = resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);

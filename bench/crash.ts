@@ -10,8 +10,8 @@
  * execution waited again; executions failed in all (the operator's ListExecutions); DynamoDB Local
  * processes left on the data dir after each kill; tenders opened, and how long that took.
  *
- *   npx tsx bench/crash.ts                                  # 200 tenders, 5 kills while resuming
- *   CRASH_TENDERS=50 CRASH_KILLS=2 npx tsx bench/crash.ts
+ *   npm run bench:crash                                     # 200 tenders, 5 kills while resuming
+ *   CRASH_TENDERS=50 CRASH_KILLS=2 npm run bench:crash
  *
  * test/e2e/crash.test.ts runs every kind of waiting point and a bid burst, smaller, in the suite.
  */
@@ -189,6 +189,17 @@ export const crashScenario = async (sizes: CrashSizes, progress: (line: string) 
 };
 
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
+  const { commandLine } = await import('../local/cli.ts');
+  commandLine(
+    `
+Usage: npm run bench:crash
+
+Kill -9 at scale: tenders waiting at their deadline, the product killed while they resume.
+Environment: CRASH_TENDERS (default 200), CRASH_KILLS (default 5), CRASH_RESUME_MS.
+Figures: docs/reliability.md.
+`,
+    {},
+  );
   const figures = await crashScenario(
     {
       tenders: Number(process.env.CRASH_TENDERS ?? 200),

@@ -204,6 +204,16 @@ const statSize = (dataDir: string): number => {
 };
 
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
+  const { commandLine } = await import('../local/cli.ts');
+  commandLine(
+    `
+Usage: npm run bench:restarts
+
+Tenders waiting at their bid deadline through repeated stops and starts of the local product.
+Environment: RESTART_TENDERS (default 200), RESTART_COUNT (default 5). Figures: docs/reliability.md.
+`,
+    {},
+  );
   const { mkdtempSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { startDynamo } = await import('../local/dynamodb.ts');

@@ -1,26 +1,36 @@
-/**
- * npm start [-- --in-memory] [--port 3000] [--data-dir .local]
- *           [--dynamodb-endpoint http://127.0.0.1:8000 [--table-name helsekjop]]
- * Starts the whole product locally and stops everything it started on Ctrl-C. With
- * --dynamodb-endpoint it keeps its table in a DynamoDB (Local) that runs already instead of
- * starting one.
- */
+/** `npm start`: the whole product on this machine (usage below); Ctrl-C stops everything it started. */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { commandLine } from './cli.ts';
 import { commandLineOf } from './dynamodb.ts';
 import { REGION } from './functions.ts';
 import { defaultDataDir, startLocalRuntime } from './runtime.ts';
 
-const { values } = parseArgs({
-  options: {
-    'in-memory': { type: 'boolean', default: false },
-    port: { type: 'string', default: process.env.PORT ?? '3000' },
-    'data-dir': { type: 'string', default: defaultDataDir },
-    quiet: { type: 'boolean', default: false },
-    'dynamodb-endpoint': { type: 'string' },
-    'table-name': { type: 'string' },
-  },
+const USAGE = `
+Usage: npm start [-- options]
+
+Starts Helsekjøp locally: DynamoDB Local, the stand-ins for Step Functions, EventBridge, Scheduler
+and SNS, and the HTTP API (docs/architecture.md, "Local runtime"). Ctrl-C stops everything.
+
+  --in-memory                  keep nothing: data, executions and the token key live in memory
+  --port <n>                   the API's port (default PORT, else 3000; 0: any free port)
+  --data-dir <dir>             where data is kept (default .local)
+  --quiet                      no request log
+  --dynamodb-endpoint <url>    keep the table in a DynamoDB (Local) that runs already
+  --table-name <name>          the table's name there (default helsekjop)
+
+Local-only routes of the API (not on AWS): GET /_local/clock, POST /_local/clock/advance
+{"days": 7} (or {"to": "<ISO time>"}), POST /_local/token {"role": …}, GET /_local/events,
+GET /_local/notifications (docs/operations.md, "Local-only routes").
+`;
+
+const { values } = commandLine(USAGE, {
+  'in-memory': { type: 'boolean', default: false },
+  port: { type: 'string', default: process.env.PORT ?? '3000' },
+  'data-dir': { type: 'string', default: defaultDataDir },
+  quiet: { type: 'boolean', default: false },
+  'dynamodb-endpoint': { type: 'string' },
+  'table-name': { type: 'string' },
 });
 
 /**
@@ -72,6 +82,10 @@ try {
       pid: process.pid,
     }),
   );
+  // The commands below find this product through the runtime.json above: in the default data dir
+  // by themselves, in another one when told which.
+  const dataDirOption =
+    resolve(dataDir) === resolve(defaultDataDir) ? '' : `--data-dir ${values['data-dir']} `;
   console.log(`
 Helsekjøp runs locally (started in ${((Date.now() - started) / 1000).toFixed(1)} s; ${values['in-memory'] ? 'in memory' : `data in ${values['data-dir']}`}).
 
@@ -79,10 +93,10 @@ Helsekjøp runs locally (started in ${((Date.now() - started) / 1000).toFixed(1)
   API docs      ${runtime.docsUrl}   (OpenAPI: ${runtime.apiUrl}/openapi.json)
   Local clock   ${runtime.clock.now().toISOString()}   (advance: POST ${runtime.apiUrl}/_local/clock/advance {"days": 7})
 
-Get a token:    npm run token -- --role officer --entity helse-sor-ost
-Try it:         curl -H "Authorization: Bearer $(npm run -s token -- --role officer --entity helse-sor-ost)" ${runtime.apiUrl}/tenders
-The demo:       npm run demo
-Recovery:       npm run redrive -- --local --workflow tenderLifecycle
+Get a token:    npm run token -- ${dataDirOption}--role officer --entity helse-sor-ost
+Try it:         curl -H "Authorization: Bearer $(npm run -s token -- ${dataDirOption}--role officer --entity helse-sor-ost)" ${runtime.apiUrl}/tenders
+The demo:       HELSEKJOP_API=${runtime.apiUrl} npm run demo
+Recovery:       npm run redrive -- --local ${dataDirOption}--workflow tenderLifecycle
 
 Ctrl-C stops everything.`);
   let stopping = false;

@@ -1,27 +1,47 @@
 /**
- * npm run token -- --role officer --entity helse-sor-ost [--sub id] [--name "Kari"] [--hours 8] [--json]
- * npm run token -- --role supplier --supplier norsk-arbeidshelse-as
- * Prints a token signed by the local dev issuer (the key the running local product verifies with).
- * The entity must exist; the supplier must be registered for the API to accept the token (a 403
- * problem otherwise): this command cannot check that, the product may not run; POST /_local/token
- * of the running product does.
+ * `npm run token`: a token for the local product (usage below). It asks the running product for
+ * one (POST /_local/token, which also checks that the entity exists and the supplier is
+ * registered), found by --api, HELSEKJOP_API or the runtime.json that `npm start` writes in its
+ * data dir, so it works whatever the product was started with (--in-memory keeps its key in
+ * memory: only it can sign). When no product runs, it signs with the key kept in the data dir,
+ * for a product started later on that data dir.
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { commandLine } from './cli.ts';
 import { DevIssuer, type TokenRequest, tokenRequestProblems } from './dev-issuer.ts';
 import { defaultDataDir } from './runtime.ts';
 
-const { values } = parseArgs({
-  options: {
-    role: { type: 'string' },
-    entity: { type: 'string' },
-    supplier: { type: 'string' },
-    sub: { type: 'string' },
-    name: { type: 'string' },
-    hours: { type: 'string' },
-    'data-dir': { type: 'string', default: defaultDataDir },
-    json: { type: 'boolean', default: false },
-  },
+const USAGE = `
+Usage: npm run token -- --role <role> [--entity <entityId>] [--supplier <supplierId>] [options]
+
+Prints an ID token for the local product (what Cognito gives on AWS).
+
+  --role officer|evaluator|auditor|supplier   required
+  --entity <entityId>        the entity of an officer, evaluator or auditor (e.g. helse-sor-ost)
+  --supplier <supplierId>    the supplier of a supplier user (e.g. norsk-arbeidshelse-as)
+  --sub <id>, --name <name>  the user's id and name (made up from the role when absent)
+  --hours <n>                how long it is valid (default 8)
+  --json                     print the token and its claims as JSON
+  --api <url>                the running product (default: HELSEKJOP_API, else the one npm start
+                             noted in the data dir)
+  --data-dir <dir>           the product's data dir (default .local)
+
+Examples:
+  npm run token -- --role officer --entity helse-sor-ost
+  npm run token -- --role supplier --supplier norsk-arbeidshelse-as --json
+`;
+
+const { values } = commandLine(USAGE, {
+  role: { type: 'string' },
+  entity: { type: 'string' },
+  supplier: { type: 'string' },
+  sub: { type: 'string' },
+  name: { type: 'string' },
+  hours: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  api: { type: 'string' },
+  'data-dir': { type: 'string', default: defaultDataDir },
 });
 
 const request = {
@@ -34,11 +54,45 @@ const request = {
 };
 const problems = tokenRequestProblems(request);
 if (problems.length) {
-  console.error(
-    `Cannot make a token: ${problems.join('; ')}.\nExample: npm run token -- --role officer --entity helse-sor-ost`,
-  );
+  console.error(`Cannot make a token: ${problems.join('; ')}.${USAGE}`);
   process.exit(2);
 }
-const issuer = await DevIssuer.open(resolve(values['data-dir'], 'dev-issuer'));
-const { token, claims } = await issuer.mint(request as TokenRequest);
-console.log(values.json ? JSON.stringify({ token, claims }, null, 2) : token);
+
+/** The product npm start noted in the data dir, if its process still runs. */
+const notedApi = (dataDir: string): string | undefined => {
+  try {
+    const noted = JSON.parse(readFileSync(resolve(dataDir, 'runtime.json'), 'utf8'));
+    process.kill(noted.pid, 0);
+    return typeof noted.apiUrl === 'string' ? noted.apiUrl : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const api = values.api || process.env.HELSEKJOP_API || notedApi(values['data-dir']);
+let answer: { token: string; claims: Record<string, unknown> };
+if (api) {
+  let response: Response;
+  try {
+    response = await fetch(`${api.replace(/\/$/, '')}/_local/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+  } catch {
+    console.error(`The product does not answer at ${api}: start it with npm start (or name it with --api).`);
+    process.exit(1);
+  }
+  const body = (await response.json()) as { token: string; claims: Record<string, unknown>; detail?: string };
+  if (!response.ok) {
+    console.error(`Cannot make a token: ${body.detail ?? response.status}`);
+    process.exit(2);
+  }
+  answer = body;
+} else {
+  // No product runs: the key it will verify with when started on this data dir.
+  answer = await (await DevIssuer.open(resolve(values['data-dir'], 'dev-issuer'))).mint(
+    request as TokenRequest,
+  );
+}
+console.log(values.json ? JSON.stringify(answer, null, 2) : answer.token);

@@ -13,10 +13,22 @@
  * The steps are in scripts/demo/, on the tests' API client and fixtures; test/e2e/demo.test.ts runs
  * them against the tests' local stack. Exit code 1 on the first unexpected answer.
  */
+import { commandLine } from '../local/cli.ts';
 import { apiClient } from '../test/support/api-client.ts';
 import { runDemo } from './demo/index.ts';
 
-const client = apiClient(process.env.HELSEKJOP_API ?? 'http://localhost:3000');
+commandLine(
+  `
+Usage: npm run demo
+
+Plays the seed texts' purchases through the running local product's HTTP API: the Helse og arbeid
+agreements and a renegotiation, then the colonoscopy tender from announcement to agreements.
+Start the product first (npm start); HELSEKJOP_API names it if it is not at http://localhost:3000.
+`,
+  {},
+);
+
+const client = apiClient(process.env.HELSEKJOP_API || 'http://localhost:3000');
 try {
   await fetch(`${client.baseUrl}/_local/clock`);
 } catch {

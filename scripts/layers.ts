@@ -207,6 +207,16 @@ export const layersDocument = (graph = importGraph()): string =>
   ].join('\n');
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { commandLine } = await import('../local/cli.ts');
+  commandLine(
+    `
+Usage: npm run layers
+
+Writes ${PICTURE_FILE}: the layers of functions/ and a picture of the imports between their folders
+(test/contracts/layers.test.ts fails when it is stale).
+`,
+    {},
+  );
   writeFileSync(join(root, PICTURE_FILE), layersDocument());
   console.log(`wrote ${PICTURE_FILE}`);
 }

@@ -14,7 +14,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   type ExecutionListItem,
   type ExecutionStatus,
@@ -24,6 +23,7 @@ import {
   SFNClient,
 } from '@aws-sdk/client-sfn';
 import { workflows } from '../functions/manifest.ts';
+import { commandLine } from '../local/cli.ts';
 
 export const REDRIVABLE: ExecutionStatus[] = ['FAILED', 'TIMED_OUT', 'ABORTED'];
 
@@ -97,16 +97,26 @@ export const localConnection = (dataDir = resolve(import.meta.dirname, '..', '.l
   }
 };
 
+const USAGE = `
+Usage: npm run redrive -- --workflow <${Object.keys(workflows).join('|')}> [options]
+       npm run redrive -- <executionArn> [options]
+
+Redrives the workflow's FAILED, TIMED_OUT and ABORTED executions (or one execution), on AWS with
+your credentials, or in the running local product (docs/operations.md, "Recovery").
+
+  --stack <name>       the stack whose state machine it is (default Helsekjop)
+  --local              the local product (npm start) instead of AWS
+  --data-dir <dir>     with --local: the product's data dir, if not .local
+  --dry-run            list what would be redriven
+`;
+
 const main = async () => {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      workflow: { type: 'string' },
-      stack: { type: 'string', default: 'Helsekjop' },
-      local: { type: 'boolean', default: false },
-      'dry-run': { type: 'boolean', default: false },
-      'data-dir': { type: 'string' },
-    },
+  const { values, positionals } = commandLine(USAGE, {
+    workflow: { type: 'string' },
+    stack: { type: 'string', default: 'Helsekjop' },
+    local: { type: 'boolean', default: false },
+    'dry-run': { type: 'boolean', default: false },
+    'data-dir': { type: 'string' },
   });
   const local = values.local ? localConnection(values['data-dir']) : undefined;
   const client = local
