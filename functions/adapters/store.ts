@@ -68,6 +68,11 @@ export interface CommitInput<T extends Keyed> {
   extra?: TransactItem[];
   /** Domain events that report this change: sent at least once if, and only if, it is committed. */
   events?: OutboxEvent[];
+  /**
+   * When the change happened, if the caller stamped the aggregate with that time (its `createdAt`,
+   * `deliveredAt`…): the audit event then says the same. Else the time of the commit.
+   */
+  at?: string;
 }
 
 export const tableName = (): string => env('TABLE_NAME');
@@ -264,8 +269,8 @@ export const commitAll = async (
   inputs: CommitInput<Keyed>[],
   extra: TransactItem[] = [],
 ): Promise<{ item: Keyed & Versioned; event: AuditEvent }[]> => {
-  const at = nowIso();
-  const prepared = inputs.map((input) => prepare(input, at));
+  const now = nowIso();
+  const prepared = inputs.map((input) => prepare(input, input.at ?? now));
   // Each aggregate's item is at position 2·i of the transaction, its audit event after it.
   const updated = inputs.flatMap((input, i) =>
     input.before

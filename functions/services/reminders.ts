@@ -252,6 +252,7 @@ export const deliverReminder = async (agreementId: string, key: string): Promise
           action: escalated ? 'reminder.delivered-escalated' : 'reminder.delivered',
           change: { audiences, notificationIds: notifications.map((n) => n.id) },
           events: [reminderEvent(r, agreement, escalated)],
+          at,
         },
       ],
       inbox,

@@ -9,6 +9,7 @@ import {
   StoreBusy,
   VersionConflict,
 } from '../../functions/adapters/store-errors.ts';
+import { outboxEvent } from '../../functions/contracts/outbox.ts';
 import { GENESIS, hashEvent, recomputeHash, verifyChain } from '../../functions/domain/audit.ts';
 import { Problem } from '../../functions/http/errors.ts';
 import { asProblem } from '../../functions/http/http.ts';
@@ -157,6 +158,54 @@ describe('store conflicts', () => {
     await expect(writeIfUnchanged({ PK: 'TENDER#t1', SK: 'TENDER', version: 2 }, [])).rejects.toBeInstanceOf(
       VersionConflict,
     );
+  });
+
+  it("writes the change's domain events in its transaction, after everything with a condition, with stable ids", async () => {
+    ddbMock.on(TransactWriteCommand).resolves({});
+    await commit({
+      ...input({ version: 3 }),
+      events: [
+        outboxEvent('Tender.Cancelled', {
+          tenderId: 't1',
+          entityId: 'helse-sor-ost',
+          title: 'Koloskopi',
+          reason: 'no need',
+          wholeTender: true,
+          lotIds: [],
+          supplierIds: [],
+        }),
+      ],
+    });
+    const items = ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    expect(items).toHaveLength(3);
+    expect(items[2]?.Put).not.toHaveProperty('ConditionExpression');
+    expect(items[2]?.Put?.Item).toMatchObject({
+      PK: 'OUTBOX#tender#t1',
+      SK: 'SEQ#0000000004#0',
+      eventId: 'tender.t1.4.0',
+      detailType: 'Tender.Cancelled',
+      GSI1PK: 'OUTBOX#PENDING',
+    });
+    expect(JSON.parse(items[2]?.Put?.Item?.detail)).toMatchObject({
+      tenderId: 't1',
+      eventId: 'tender.t1.4.0',
+    });
+    // A detail its schema refuses fails the change, before anything is written.
+    await expect(
+      commit({
+        ...input({ version: 3 }),
+        events: [{ detailType: 'Tender.Cancelled', detail: { tenderId: 1 } } as never],
+      }),
+    ).rejects.toThrow();
+    expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+
+  it('dates the audit event with the time the caller stamped the aggregate with, when it gives one', async () => {
+    ddbMock.on(TransactWriteCommand).resolves({});
+    const { event } = await commit({ ...input(), at: '2027-03-01T00:00:00.000Z' });
+    expect(event.at).toBe('2027-03-01T00:00:00.000Z');
+    const audit = ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[1]?.Put?.Item;
+    expect(audit?.GSI1SK).toMatch(/^2027-03-01T00:00:00.000Z#tender#t1#/);
   });
 
   it('leaves other failures as they are', async () => {

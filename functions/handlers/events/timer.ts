@@ -187,6 +187,7 @@ const onYearStart = async ({ agreementId, year }: { agreementId: string; year: n
     actor: system,
     action: 'performance.not-agreed-in-time',
     change: { notAgreedInTimeAt: at, status: item.status },
+    at,
     events: [
       outboxEvent('PerformanceAgreement.NotAgreedInTime', {
         agreementId,
@@ -357,6 +358,7 @@ const onExpiry = async ({ agreementId }: { agreementId: string }) => {
       actor: system,
       action: 'agreement.expired',
       change: { status: { from: agreement.status, to: 'expired' }, endDate: ends },
+      at,
       events: [
         outboxEvent('Agreement.Expired', {
           agreementId,
@@ -405,6 +407,7 @@ const onAnswerDue = async (t: {
       actor: system,
       action: 'performance.answer-reminded',
       change: { role: t.role, deadline: t.deadline },
+      at,
       events: [
         outboxEvent('PerformanceAgreement.AnswerDue', {
           agreementId: t.agreementId,

@@ -205,7 +205,9 @@ const tasks = {
           tenderId,
           entityId: tender.entityId,
           title: tender.title,
-          serviceAreaId: tender.serviceAreaId,
+          // The main specialty, as before specialties became a list, for consumers that read one.
+          serviceAreaId: tender.serviceAreaIds[0] as string,
+          serviceAreaIds: tender.serviceAreaIds,
           bidDeadline: tender.bidDeadline,
           announcedAt: tender.announcedAt ?? nowIso(),
           lots: tender.lots.map((l) => ({ id: l.id, title: l.title })),
@@ -334,6 +336,7 @@ const tasks = {
         action: 'ranking.computed',
         change: ranking,
         executionArn,
+        at,
       });
     } catch (error) {
       // A retry after a commit that did land: the ranking is there.
@@ -418,6 +421,7 @@ const tasks = {
             action: 'agreement.created',
             change: agreement,
             executionArn,
+            at,
             events: [
               outboxEvent('Agreement.Created', {
                 agreementId: agreement.id,
