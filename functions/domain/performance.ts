@@ -59,6 +59,8 @@ export interface PerformanceYear {
   publishedAt?: string;
   /** Set when the year started without an agreed result. */
   notAgreedInTimeAt?: string;
+  /** Where an unnegotiated year's terms came from: the awarded bid, or the registered agreement. */
+  basis?: 'award' | 'registration';
   executionArn?: string;
   version: number;
 }
@@ -166,6 +168,43 @@ export const computeProposal = (input: {
     };
   });
 };
+
+/**
+ * The first year of a new framework agreement: its terms are the awarded bid's (or the registered
+ * agreement's) prices and volumes, agreed and published with the agreement itself, so usage and
+ * utilisation can be read from its first day and the year is never flagged "not agreed in time".
+ * The year is the agreement's start date's; the years after it are negotiated.
+ */
+export const initialYear = (
+  agreement: {
+    id: string;
+    entityId: string;
+    supplierId: string;
+    startDate: string;
+    volumes: { unit: string; quantity: number }[];
+    prices: { unit: string; unitPrice: number }[];
+  },
+  basis: 'award' | 'registration',
+  at: string,
+): Omit<PerformanceYear, 'version'> => ({
+  agreementId: agreement.id,
+  entityId: agreement.entityId,
+  supplierId: agreement.supplierId,
+  year: Number(agreement.startDate.slice(0, 4)),
+  status: 'published',
+  lines: computeProposal({
+    agreementVolumes: agreement.volumes,
+    agreementPrices: agreement.prices,
+    amendments: [],
+    usage: [],
+  }),
+  priceAdjustmentPercent: 0,
+  rounds: [],
+  reminders: 0,
+  agreedAt: at,
+  publishedAt: at,
+  basis,
+});
 
 /** What the officer must do next, or the supplier, or nobody: the stage the workflow routes on. */
 export type NegotiationStage = 'officer' | 'supplier' | 'publish' | 'published';

@@ -207,6 +207,18 @@ describe('a tender from announcement to framework agreements', () => {
       status: 'active',
       startDate: done.agreement.startDate,
     });
+    // Each agreement's first year is the awarded bid's terms, published with it: usage can be
+    // reported from day one, and the year is never flagged "not agreed in time".
+    const first = mine[0] as { id: string; startDate: string; prices: { unit: string; unitPrice: number }[] };
+    const firstYear = Number(first.startDate.slice(0, 4));
+    const year = await stack.request('GET', `/agreements/${first.id}/years/${firstYear}`, {
+      token: who.officer,
+    });
+    expect(year.status).toBe(200);
+    expect(year.body).toMatchObject({ status: 'published', basis: 'award' });
+    expect(year.body.lines.map((l: { unitPrice: number }) => l.unitPrice)).toEqual(
+      first.prices.map((p) => p.unitPrice),
+    );
     const supplierView = await stack.request('GET', '/agreements', { token: who.suppliers[steff] });
     expect(supplierView.body.items.every((a: { supplierId: string }) => a.supplierId === steff)).toBe(true);
     const foreign = await stack.request('GET', `/agreements/${mine[0].id}`, { token: who.suppliers[air] });

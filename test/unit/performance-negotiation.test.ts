@@ -15,7 +15,12 @@ import {
   supplierLate,
   unitsOf,
 } from '../../functions/domain/negotiation.ts';
-import type { Amendment, PerformanceYear } from '../../functions/domain/performance.ts';
+import {
+  type Amendment,
+  initialYear,
+  negotiationStage,
+  type PerformanceYear,
+} from '../../functions/domain/performance.ts';
 import { Refusal } from '../../functions/domain/refusal.ts';
 import { recordUsage } from '../../functions/domain/usage.ts';
 
@@ -279,5 +284,41 @@ describe('amendments', () => {
       kind: 'not-found',
       detail: 'Amendment amd_9 does not exist or is not visible to you',
     });
+  });
+});
+
+describe("a new agreement's first year", () => {
+  const agreement = {
+    id: 'agr_1',
+    entityId: 'helse-sor-ost',
+    supplierId: 'falck-norge-as',
+    startDate: '2027-03-01',
+    volumes: [
+      { unit: 'konsultasjoner', quantity: 750 },
+      { unit: 'skopier', quantity: 120 },
+    ],
+    prices: [
+      { unit: 'konsultasjoner', unitPrice: 2450 },
+      { unit: 'skopier', unitPrice: 5200 },
+    ],
+  };
+
+  it("is the awarded bid's volumes and prices, agreed and published with the agreement, in its start year", () => {
+    const year = initialYear(agreement, 'award', '2027-01-20T10:00:00.000Z');
+    expect(year).toMatchObject({
+      agreementId: 'agr_1',
+      year: 2027,
+      status: 'published',
+      basis: 'award',
+      agreedAt: '2027-01-20T10:00:00.000Z',
+      publishedAt: '2027-01-20T10:00:00.000Z',
+      lines: [
+        { unit: 'konsultasjoner', volume: 750, unitPrice: 2450 },
+        { unit: 'skopier', volume: 120, unitPrice: 5200 },
+      ],
+    });
+    // Nothing left to negotiate, nothing to flag when the year starts.
+    expect(negotiationStage({ ...year, version: 1 })).toBe('published');
+    expect(year.notAgreedInTimeAt).toBeUndefined();
   });
 });
