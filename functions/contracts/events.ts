@@ -54,7 +54,10 @@ export const eventSchemas = {
     tenderId: z.string(),
     entityId: z.string(),
     title: z.string(),
+    /** The main specialty (the first of serviceAreaIds), for consumers that read one. */
     serviceAreaId: z.string(),
+    /** Every specialty of the tender; absent from events written before it became a list. */
+    serviceAreaIds: z.optional(z.array(z.string())),
     bidDeadline: z.string(),
     announcedAt: z.string(),
     lots: z.array(lotRef),

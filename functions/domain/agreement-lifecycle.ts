@@ -259,7 +259,7 @@ export const successorTenderDraft = (
     id: agreement.lotId,
     title: agreement.lotTitle,
     hospitalAreaIds: agreement.hospitalAreaIds,
-    formOfCare: agreement.formOfCare,
+    formsOfCare: [agreement.formOfCare],
     estimatedVolumes: agreement.volumes.length
       ? agreement.volumes
       : [{ unit: 'konsultasjoner', quantity: 0 }],
@@ -272,7 +272,7 @@ export const successorTenderDraft = (
     status: 'draft',
     title: `${source?.title ?? agreement.tenderTitle} (ny anskaffelse)`,
     description: `Ny anskaffelse etter oppsigelse av rammeavtale ${agreement.id}.`,
-    serviceAreaId: agreement.serviceAreaId,
+    serviceAreaIds: [agreement.serviceAreaId],
     currency: agreement.currency as Tender['currency'],
     lots: [lot],
     awardCriteria: source?.awardCriteria ?? [

@@ -5,7 +5,7 @@
  */
 import { sha256 } from '../shared/canonical.ts';
 import type { Bid } from './bid.ts';
-import type { Lot, Tender } from './tender.ts';
+import { type Lot, lotServiceAreaIds, type Tender } from './tender.ts';
 
 export const renewalDecisions = ['exercise-option', 'let-expire', 'terminate', 'new-procurement'] as const;
 export interface RenewalDecision {
@@ -64,7 +64,8 @@ export interface Agreement {
   expiredAt?: string;
   prices: { unit: string; unitPrice: number }[];
   volumes: { unit: string; quantity: number }[];
-  deliverySites: { place: string; hospitalAreaId: string; address?: string }[];
+  /** Without a hospital area: a site outside the entity's areas (a lot that allows it, fritt behandlingsvalg). */
+  deliverySites: { place: string; hospitalAreaId?: string; address?: string }[];
   nonExclusive: true;
   minimumPurchase: 'none';
   status: AgreementStatus;
@@ -93,8 +94,9 @@ export const agreementFromAward = (
   supplierId: bid.supplierId,
   bidId: bid.id,
   rank,
-  serviceAreaId: tender.serviceAreaId,
-  formOfCare: lot.formOfCare,
+  // An agreement names one specialty and form of care: the lot's first (its main one).
+  serviceAreaId: lotServiceAreaIds(tender, lot)[0] as string,
+  formOfCare: lot.formsOfCare[0] as string,
   hospitalAreaIds: lot.hospitalAreaIds,
   currency: tender.currency,
   startDate: tender.agreement.startDate,

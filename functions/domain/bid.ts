@@ -5,6 +5,7 @@
 import * as z from 'zod/mini';
 import { canonicalJson, sha256 } from '../shared/canonical.ts';
 import { quantitySchema, unitPriceSchema } from './limits.ts';
+import { hospitalAreaById } from './reference-data.ts';
 import type { ProblemItem } from './refusal.ts';
 import type { Lot, Tender } from './tender.ts';
 
@@ -26,7 +27,8 @@ export const bidContentShape = {
     .array(
       z.strictObject({
         place: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
-        hospitalAreaId: id,
+        /** One of the lot's hospital areas; another one, or none, only where the lot allows sites outside them. */
+        hospitalAreaId: z.optional(id),
         address: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(300))),
       }),
     )
@@ -133,10 +135,20 @@ export const bidProblems = (bid: BidContent, tender: Tender, lot: Lot): ProblemI
     add('#/capacity', `Capacity for "${dup}" is given more than once`);
 
   bid.deliverySites.forEach((site, i) => {
-    if (!lot.hospitalAreaIds.includes(site.hospitalAreaId)) {
+    const pointer = `#/deliverySites/${i}/hospitalAreaId`;
+    const inLot = site.hospitalAreaId !== undefined && lot.hospitalAreaIds.includes(site.hospitalAreaId);
+    if (inLot) return;
+    if (!lot.deliveryOutsideAreasAllowed) {
       add(
-        `#/deliverySites/${i}/hospitalAreaId`,
-        `The delivery site ${site.place} must lie in the lot's hospital areas (${lot.hospitalAreaIds.join(', ')}), not in "${site.hospitalAreaId}"`,
+        pointer,
+        site.hospitalAreaId === undefined
+          ? `The delivery site ${site.place} must name one of the lot's hospital areas (${lot.hospitalAreaIds.join(', ')}); lot ${lot.id} does not allow sites outside them`
+          : `The delivery site ${site.place} must lie in the lot's hospital areas (${lot.hospitalAreaIds.join(', ')}), not in "${site.hospitalAreaId}"; lot ${lot.id} does not allow sites outside them`,
+      );
+    } else if (site.hospitalAreaId !== undefined && !hospitalAreaById(site.hospitalAreaId)) {
+      add(
+        pointer,
+        `Unknown hospital area "${site.hospitalAreaId}" (see GET /reference/hospital-areas); leave it out for a site outside every hospital area`,
       );
     }
   });

@@ -18,6 +18,7 @@ import {
   refuseRule,
   refuseState,
 } from './refusal.ts';
+import type { Supplier } from './suppliers.ts';
 import { type Lot, lotIsOpen, type Tender } from './tender.ts';
 
 type Person = { sub: string; name: string };
@@ -69,9 +70,44 @@ export const biddableLot = (tender: Pick<Tender, 'lots' | 'lotOutcomes'>, lotId:
   return lot;
 };
 
-/** A bid's content may be submitted now for this lot: before the deadline, an open lot, every rule met. */
-export const checkBid = (tender: TenderView, lotId: string, content: BidContent, now: Date): Lot => {
+/** What the bidding rules read of the bidding supplier: its registration as non-profit (ideell). */
+export type Bidder = Pick<Supplier, 'id' | 'kind'>;
+
+/**
+ * A competition reserved for non-profit (ideelle) suppliers accepts bids only from a supplier
+ * registered as one (kind "ideell" in the supplier register).
+ */
+export const assertMayBid = (
+  tender: Pick<Tender, 'id' | 'reservedForNonProfit'>,
+  bidder: Bidder | undefined,
+): void => {
+  if (!tender.reservedForNonProfit || bidder?.kind === 'ideell') return;
+  const registered = bidder ? `registered as "${bidder.kind}"` : 'not in the supplier register';
+  throw new Refusal(
+    'forbidden',
+    `Tender ${tender.id} is reserved for non-profit (ideelle) suppliers; supplier ${bidder?.id ?? ''} is ${registered}, not as "ideell". Nothing was stored`,
+    [
+      {
+        pointer: '#',
+        detail: `Only suppliers registered with kind "ideell" may bid (see GET /reference/suppliers/${bidder?.id ?? ''})`,
+      },
+    ],
+  );
+};
+
+/**
+ * A bid's content may be submitted now for this lot by this supplier: before the deadline, an open
+ * lot, a supplier the competition admits, every rule met.
+ */
+export const checkBid = (
+  tender: TenderView,
+  lotId: string,
+  content: BidContent,
+  now: Date,
+  bidder?: Bidder,
+): Lot => {
   assertAcceptsBids(tender, now);
+  assertMayBid(tender, bidder);
   const lot = biddableLot(tender, lotId);
   const problems = bidProblems(content, tender as Tender, lot);
   if (problems.length) throw refuseProblems('The bid', problems);
@@ -92,16 +128,19 @@ export const submitBid = (
     by,
     existing,
     version,
+    bidder,
   }: {
     id: string;
     supplierId: string;
     by: Person;
     existing: Pick<Bid, 'version' | 'status'> | undefined;
     version: number | undefined;
+    /** The supplier as registered; needed where the competition is reserved for non-profit suppliers. */
+    bidder?: Bidder;
   },
   now: Date,
 ): { after: Omit<Bid, 'version'>; action: string; change: Record<string, unknown>; replaced: boolean } => {
-  const lot = checkBid(tender, lotId, content, now);
+  const lot = checkBid(tender, lotId, content, now, bidder);
   if (existing && version === undefined)
     throw refuseConflict(
       `You already have a bid for lot ${lot.id} (version ${existing.version}, ${existing.status}); send "version": ${existing.version} to replace it`,

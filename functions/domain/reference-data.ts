@@ -9,13 +9,15 @@ export interface ProcuringEntity {
   name: string;
   country: 'NO' | 'DK';
   currency: 'NOK' | 'DKK';
+  /** The language it publishes in (OCDS releases): Norwegian bokmål or Danish. */
+  language: 'nb' | 'da';
 }
 
 /** hso-*.txt (Helse Sør-Øst RHF), helse-vest-samspel-med-private.txt, region-sjaelland-aleris-hamlet.txt */
 export const entities: ProcuringEntity[] = [
-  { id: 'helse-sor-ost', name: 'Helse Sør-Øst RHF', country: 'NO', currency: 'NOK' },
-  { id: 'helse-vest', name: 'Helse Vest RHF', country: 'NO', currency: 'NOK' },
-  { id: 'region-sjaelland', name: 'Region Sjælland', country: 'DK', currency: 'DKK' },
+  { id: 'helse-sor-ost', name: 'Helse Sør-Øst RHF', country: 'NO', currency: 'NOK', language: 'nb' },
+  { id: 'helse-vest', name: 'Helse Vest RHF', country: 'NO', currency: 'NOK', language: 'nb' },
+  { id: 'region-sjaelland', name: 'Region Sjælland', country: 'DK', currency: 'DKK', language: 'da' },
 ];
 
 export interface HospitalArea {
@@ -133,22 +135,57 @@ export interface Term {
   id: string;
   name: string;
   english: string;
+  /** The Danish word, for what a Danish entity publishes (OCDS). */
+  danish?: string;
 }
 
 /** Tjenesteform (DOMAIN.md; hso-2022: "dag- og døgnopphold", "poliklinisk behandling"). */
 export const formsOfCare: Term[] = [
-  { id: 'inpatient', name: 'Døgnopphold', english: 'Inpatient' },
-  { id: 'day', name: 'Dagopphold', english: 'Day patient' },
-  { id: 'outpatient', name: 'Poliklinisk', english: 'Outpatient' },
+  { id: 'inpatient', name: 'Døgnopphold', english: 'Inpatient', danish: 'Indlæggelse' },
+  { id: 'day', name: 'Dagopphold', english: 'Day patient', danish: 'Dagbehandling' },
+  { id: 'outpatient', name: 'Poliklinisk', english: 'Outpatient', danish: 'Ambulant' },
 ];
 
 /** Volume units (hso-2024: liggedøgn, utredninger, kontroller, konsultasjoner; region-sjaelland: henvisninger). */
 export const volumeUnits: Term[] = [
-  { id: 'liggedogn', name: 'Liggedøgn / oppholdsdøgn', english: 'Bed-days' },
-  { id: 'utredninger', name: 'Utredninger', english: 'Assessments' },
-  { id: 'kontroller', name: 'Kontroller', english: 'Follow-ups' },
-  { id: 'konsultasjoner', name: 'Konsultasjoner', english: 'Consultations' },
-  { id: 'henvisninger', name: 'Henvisninger', english: 'Referrals' },
+  { id: 'liggedogn', name: 'Liggedøgn / oppholdsdøgn', english: 'Bed-days', danish: 'Sengedage' },
+  { id: 'utredninger', name: 'Utredninger', english: 'Assessments', danish: 'Udredninger' },
+  { id: 'kontroller', name: 'Kontroller', english: 'Follow-ups', danish: 'Kontroller' },
+  { id: 'konsultasjoner', name: 'Konsultasjoner', english: 'Consultations', danish: 'Konsultationer' },
+  { id: 'henvisninger', name: 'Henvisninger', english: 'Referrals', danish: 'Henvisninger' },
+];
+
+/**
+ * CPV codes of health services the product knows, with their check digits (as published in the
+ * eForms business rule BR-0075 list of Annex XIV services) and English labels. Other codes of the
+ * right format are accepted unchecked: no rule the published check digits follow is known (see
+ * cpvCodeSchema in tender.ts).
+ */
+export const knownCpvCodes: { code: string; english: string }[] = [
+  { code: '85000000-9', english: 'Health and social work services' },
+  { code: '85100000-0', english: 'Health services' },
+  { code: '85110000-3', english: 'Hospital and related services' },
+  { code: '85111000-0', english: 'Hospital services' },
+  { code: '85111100-1', english: 'Surgical hospital services' },
+  { code: '85111200-2', english: 'Medical hospital services' },
+  { code: '85111400-4', english: 'Rehabilitation hospital services' },
+  { code: '85111500-5', english: 'Psychiatric hospital services' },
+  { code: '85111800-8', english: 'Pathology services' },
+  { code: '85111810-1', english: 'Blood analysis services' },
+  { code: '85120000-6', english: 'Medical practice and related services' },
+  { code: '85121000-3', english: 'Medical practice services' },
+  { code: '85121200-5', english: 'Medical specialist services' },
+  { code: '85121231-1', english: 'Cardiology services' },
+  { code: '85121251-7', english: 'Gastroenterologist services' },
+  { code: '85121270-6', english: 'Psychiatrist or psychologist services' },
+  { code: '85121283-0', english: 'Orthopaedic services' },
+  { code: '85121292-6', english: 'Urologist services' },
+  { code: '85121300-6', english: 'Surgical specialist services' },
+  { code: '85140000-2', english: 'Miscellaneous health services' },
+  { code: '85145000-7', english: 'Services provided by medical laboratories' },
+  { code: '85150000-5', english: 'Medical imaging services' },
+  { code: '85312500-4', english: 'Rehabilitation services' },
+  { code: '85323000-9', english: 'Community health services' },
 ];
 
 export type SupplierKind = 'ideell' | 'kommersiell' | 'unknown';
@@ -289,6 +326,14 @@ export const hospitalAreaById = (id: string): HospitalArea | undefined => areaMa
 export const isKnownServiceArea = (id: string): boolean => serviceAreaMap.has(id);
 export const isKnownFormOfCare = (id: string): boolean => formMap.has(id);
 export const isKnownVolumeUnit = (id: string): boolean => unitMap.has(id);
+export const serviceAreaById = (id: string): ServiceArea | undefined => serviceAreaMap.get(id);
+export const formOfCareById = (id: string): Term | undefined => formMap.get(id);
+export const volumeUnitById = (id: string): Term | undefined => unitMap.get(id);
+const cpvMap = new Map(knownCpvCodes.map((c) => [c.code.slice(0, 8), c]));
+/** The check digit of a known CPV code (its 8 digits); undefined for a code the product does not know. */
+export const cpvCheckDigit = (digits: string): string | undefined => cpvMap.get(digits)?.code.slice(9);
+/** The English label of a known CPV code (with or without its check digit). */
+export const cpvLabel = (code: string): string | undefined => cpvMap.get(code.slice(0, 8))?.english;
 
 /** The ids among `ids` that are not hospital areas of `entityId`. */
 export const unknownHospitalAreas = (entityId: string, ids: string[]): string[] =>

@@ -1,5 +1,6 @@
 /** The reference data as the tender rules see it (domain/tender.ts ReferenceLookups). */
 import {
+  cpvCheckDigit,
   entityById,
   isKnownFormOfCare,
   isKnownServiceArea,
@@ -14,4 +15,5 @@ export const referenceLookups: ReferenceLookups = {
   isKnownServiceArea,
   isKnownFormOfCare,
   isKnownVolumeUnit,
+  cpvCheckDigit,
 };

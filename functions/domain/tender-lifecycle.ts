@@ -31,6 +31,7 @@ import {
   lotIsOpen,
   lotsAffectedByChange,
   openLotIds,
+  type ParsedContent,
   type ReferenceLookups,
   type Tender,
   type TenderContent,
@@ -59,7 +60,10 @@ const passed = (at: string | undefined, now: Date): boolean =>
 export const contentOf = (t: TenderContent): TenderContent => ({
   title: t.title,
   ...(t.description === undefined ? {} : { description: t.description }),
-  serviceAreaId: t.serviceAreaId,
+  serviceAreaIds: t.serviceAreaIds,
+  ...(t.cpvCodes === undefined ? {} : { cpvCodes: t.cpvCodes }),
+  ...(t.estimatedValue === undefined ? {} : { estimatedValue: t.estimatedValue }),
+  ...(t.reservedForNonProfit === undefined ? {} : { reservedForNonProfit: t.reservedForNonProfit }),
   currency: t.currency,
   lots: t.lots,
   awardCriteria: t.awardCriteria,
@@ -130,7 +134,13 @@ export const editDraft = (
 ): Transition => {
   if (tender.status !== 'draft')
     throw refuseState(`Tender ${tender.id} is ${tender.status}; only drafts can be edited this way`);
-  const merged = tenderContentSchema.safeParse({ ...contentOf(tender), ...changes });
+  // The older spelling of the specialties replaces the list it stands for.
+  const { serviceAreaIds, ...base } = contentOf(tender);
+  const merged = tenderContentSchema.safeParse({
+    ...base,
+    ...('serviceAreaId' in changes ? {} : { serviceAreaIds }),
+    ...changes,
+  });
   if (!merged.success) throw refuseRule('The edited tender is not complete', []);
   const content = completeContent(merged.data, tender.entityId, ref);
   checkContent(content, tender.entityId, now, ref);
@@ -204,7 +214,7 @@ export const extendDeadline = (
  */
 export const changeMaterially = <B extends Pick<Bid, 'id' | 'lotId' | 'status' | 'supplierId'>>(
   tender: TenderState,
-  changes: Partial<TenderContent>,
+  changes: Partial<Pick<ParsedContent, 'lots' | 'awardCriteria' | 'qualificationRequirements'>>,
   reason: string,
   bids: B[],
   now: Date,
@@ -218,7 +228,7 @@ export const changeMaterially = <B extends Pick<Bid, 'id' | 'lotId' | 'status' |
   if (tender.status !== 'tendering' || passed(tender.bidDeadline, now))
     throw refuseState(`Tender ${tender.id} is no longer open for bids; it cannot be changed`);
   const before = contentOf(tender);
-  const content = { ...before, ...changes };
+  const content = completeContent({ ...before, ...changes }, tender.entityId, ref);
   checkContent(content, tender.entityId, now, ref, tender.announcedAt);
   const affectedLotIds = lotsAffectedByChange(before, content);
   if (affectedLotIds.length === 0)

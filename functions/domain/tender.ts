@@ -4,8 +4,14 @@
  */
 import * as z from 'zod/mini';
 import { canonicalJson } from '../shared/canonical.ts';
-import { MAX_EVALUATED_PRICE, MAX_UNIT_PRICE, percentSchema, quantitySchema } from './limits.ts';
-import type { ProblemItem } from './refusal.ts';
+import {
+  hasAtMostDecimals,
+  MAX_EVALUATED_PRICE,
+  MAX_UNIT_PRICE,
+  percentSchema,
+  quantitySchema,
+} from './limits.ts';
+import { type ProblemItem, refuseProblems } from './refusal.ts';
 
 export const tenderStatuses = [
   'draft',
@@ -30,17 +36,83 @@ export const volumeSchema = z.strictObject({
   quantity: quantitySchema,
 });
 
+/**
+ * A CPV code (Common Procurement Vocabulary, Regulation (EC) No 213/2008): eight digits, a dash and
+ * the check digit, e.g. 85121200-5. The regulation publishes no rule the published check digits
+ * follow (the EU Publications Office says the documented one does not match them: OP-TED/ePO
+ * discussion 589), so the format is checked here and the check digit only against the codes the
+ * product knows (`knownCpvCodes` in reference-data.ts).
+ */
+export const cpvCodeSchema = z
+  .string()
+  .check(z.regex(/^\d{8}-\d$/, 'A CPV code is 8 digits, a dash and the check digit, e.g. 85121200-5'));
+const cpvCodesSchema = z
+  .array(cpvCodeSchema)
+  .check(z.minLength(1), z.maxLength(20), z.meta({ description: 'CPV codes, the main one first' }));
+
+/** An estimated value (excluding VAT): at most 10 000 billion, in øre. */
+export const MAX_ESTIMATED_VALUE = 10_000_000_000_000;
+export const estimatedValueSchema = z.strictObject({
+  amount: z.number().check(
+    z.gte(0),
+    z.lte(MAX_ESTIMATED_VALUE),
+    z.refine<number>((v) => hasAtMostDecimals(v, 2), 'Use at most 2 decimals'),
+  ),
+  /** The tender's currency; filled in when left out. */
+  currency: z.optional(z.enum(currencies)),
+});
+export type EstimatedValue = { amount: number; currency: (typeof currencies)[number] };
+
+const serviceAreaIdsSchema = z.array(id).check(z.minLength(1), z.maxLength(50));
+
+/** A lot as an officer writes it. `formOfCare` (one) is the older spelling of `formsOfCare`. */
 export const lotSchema = z.strictObject({
   id,
   title: text(200),
   description: z.optional(text(4000)),
   hospitalAreaIds: z.array(id).check(z.minLength(1), z.maxLength(50)),
-  formOfCare: id,
+  /** The lot's own specialties, among the tender's; the tender's when left out. */
+  serviceAreaIds: z.optional(
+    serviceAreaIdsSchema.check(
+      z.meta({
+        description: "The lot's specialties (fagområder), among the tender's; the tender's if left out",
+      }),
+    ),
+  ),
+  formsOfCare: z.optional(
+    z.array(id).check(
+      z.minLength(1),
+      z.maxLength(10),
+      z.meta({
+        description: 'Forms of care (inpatient, day, outpatient); one of formsOfCare or formOfCare',
+      }),
+    ),
+  ),
+  formOfCare: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'Use lower-case letters, digits and "-"'),
+        z.meta({ description: 'One form of care: the older spelling of formsOfCare', deprecated: true }),
+      ),
+  ),
+  cpvCodes: z.optional(cpvCodesSchema),
+  estimatedValue: z.optional(estimatedValueSchema),
+  /**
+   * Patients choose freely where to be treated (fritt behandlingsvalg): bids may name delivery
+   * sites outside the lot's hospital areas.
+   */
+  deliveryOutsideAreasAllowed: z.optional(z.boolean()),
   estimatedVolumes: z.array(volumeSchema).check(z.minLength(1), z.maxLength(20)),
   minSuppliers: z.number().check(z.int(), z.gte(1), z.lte(20)),
   maxSuppliers: z.number().check(z.int(), z.gte(1), z.lte(20)),
 });
-export type Lot = z.infer<typeof lotSchema>;
+export type LotInput = z.infer<typeof lotSchema>;
+/** A lot as stored: its forms of care a list, its estimated value in the tender's currency. */
+export type Lot = Omit<LotInput, 'formOfCare' | 'formsOfCare' | 'estimatedValue'> & {
+  formsOfCare: string[];
+  estimatedValue?: EstimatedValue;
+};
 
 export const criterionSchema = z.strictObject({
   id,
@@ -83,11 +155,37 @@ export const MAX_BID_PERIOD_DAYS = 100;
 /** The longest standstill period (karensperiode), in days. */
 export const MAX_STANDSTILL_DAYS = 60;
 
-/** What an officer writes: the content of a tender, created as a draft and edited until announced. */
+/**
+ * What an officer writes: the content of a tender, created as a draft and edited until announced.
+ * `serviceAreaId` (one) is the older spelling of `serviceAreaIds`: one of them is given.
+ */
 export const tenderContentShape = {
   title: text(300),
   description: z.optional(text(10_000)),
-  serviceAreaId: id,
+  serviceAreaIds: z.optional(
+    serviceAreaIdsSchema.check(
+      z.meta({
+        description:
+          'The specialties (fagområder) the tender covers, each once (GET /reference/service-areas); one of serviceAreaIds or serviceAreaId',
+      }),
+    ),
+  ),
+  serviceAreaId: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'Use lower-case letters, digits and "-"'),
+        z.meta({ description: 'One service area: the older spelling of serviceAreaIds', deprecated: true }),
+      ),
+  ),
+  cpvCodes: z.optional(cpvCodesSchema),
+  estimatedValue: z.optional(estimatedValueSchema),
+  /** Only suppliers registered as non-profit (ideelle) may bid. */
+  reservedForNonProfit: z.optional(
+    z
+      .boolean()
+      .check(z.meta({ description: 'Only suppliers registered as non-profit (kind "ideell") may bid' })),
+  ),
   currency: z.optional(z.enum(currencies)),
   lots: z.array(lotSchema).check(z.minLength(1), z.maxLength(50)),
   awardCriteria: z.array(criterionSchema).check(z.minLength(1), z.maxLength(20)),
@@ -102,7 +200,18 @@ export const tenderContentShape = {
 };
 export const tenderContentSchema = z.strictObject(tenderContentShape);
 export type TenderContentInput = z.input<typeof tenderContentSchema>;
-export type TenderContent = z.infer<typeof tenderContentSchema> & { currency: (typeof currencies)[number] };
+/** What an officer wrote, parsed: either spelling of specialties and forms of care. */
+export type ParsedContent = z.infer<typeof tenderContentSchema>;
+/** A tender's content as stored: its specialties a list, every lot's forms of care a list. */
+export type TenderContent = Omit<
+  ParsedContent,
+  'serviceAreaId' | 'serviceAreaIds' | 'lots' | 'estimatedValue' | 'currency'
+> & {
+  serviceAreaIds: string[];
+  lots: Lot[];
+  estimatedValue?: EstimatedValue;
+  currency: (typeof currencies)[number];
+};
 
 export const lotStatuses = ['open', 'cancelled', 'unsuccessful', 'awarded'] as const;
 export type LotStatus = (typeof lotStatuses)[number];
@@ -163,6 +272,8 @@ export interface ReferenceLookups {
   isKnownServiceArea(id: string): boolean;
   isKnownFormOfCare(id: string): boolean;
   isKnownVolumeUnit(id: string): boolean;
+  /** The check digit of a CPV code the product knows (its 8 digits), undefined for others. */
+  cpvCheckDigit?(digits: string): string | undefined;
 }
 
 const duplicates = (values: string[]): string[] => values.filter((v, i) => values.indexOf(v) !== i);
@@ -182,16 +293,24 @@ export const tenderContentProblems = (
   const problems: ProblemItem[] = [];
   const add = (pointer: string, detail: string) => problems.push({ pointer, detail });
 
-  if (!ref.isKnownServiceArea(content.serviceAreaId)) {
-    add(
-      '#/serviceAreaId',
-      `Unknown service area "${content.serviceAreaId}" (see GET /reference/service-areas)`,
-    );
-  }
+  content.serviceAreaIds.forEach((areaId, i) => {
+    if (!ref.isKnownServiceArea(areaId))
+      add(`#/serviceAreaIds/${i}`, `Unknown service area "${areaId}" (see GET /reference/service-areas)`);
+  });
+  for (const dup of new Set(duplicates(content.serviceAreaIds)))
+    add('#/serviceAreaIds', `Service area "${dup}" is listed more than once`);
+  problems.push(...cpvProblems(content.cpvCodes, '#/cpvCodes', ref));
   const currency = ref.entityCurrency(entityId);
   if (currency && content.currency !== currency) {
     add('#/currency', `The procuring entity ${entityId} buys in ${currency}, not ${content.currency}`);
   }
+  problems.push(...valueProblems(content.estimatedValue, content.currency, '#/estimatedValue'));
+  const lotValues = content.lots.reduce((sum, l) => sum + (l.estimatedValue?.amount ?? 0), 0);
+  if (content.estimatedValue && lotValues > content.estimatedValue.amount)
+    add(
+      '#/estimatedValue/amount',
+      `The lots' estimated values add up to ${lotValues} ${content.currency}, more than the tender's ${content.estimatedValue.amount}`,
+    );
 
   for (const dup of new Set(duplicates(content.lots.map((l) => l.id)))) {
     add('#/lots', `Lot id "${dup}" is used more than once`);
@@ -215,12 +334,23 @@ export const tenderContentProblems = (
     for (const dup of new Set(duplicates(lot.hospitalAreaIds))) {
       add(`#/lots/${i}/hospitalAreaIds`, `Hospital area "${dup}" is listed more than once`);
     }
-    if (!ref.isKnownFormOfCare(lot.formOfCare)) {
-      add(
-        `#/lots/${i}/formOfCare`,
-        `Unknown form of care "${lot.formOfCare}" (inpatient, day or outpatient)`,
-      );
-    }
+    lot.formsOfCare.forEach((form, j) => {
+      if (!ref.isKnownFormOfCare(form))
+        add(`#/lots/${i}/formsOfCare/${j}`, `Unknown form of care "${form}" (inpatient, day or outpatient)`);
+    });
+    for (const dup of new Set(duplicates(lot.formsOfCare)))
+      add(`#/lots/${i}/formsOfCare`, `Form of care "${dup}" is listed more than once`);
+    (lot.serviceAreaIds ?? []).forEach((areaId, j) => {
+      if (!content.serviceAreaIds.includes(areaId))
+        add(
+          `#/lots/${i}/serviceAreaIds/${j}`,
+          `Service area "${areaId}" is not one of the tender's (${content.serviceAreaIds.join(', ')}); a lot narrows the tender's specialties`,
+        );
+    });
+    for (const dup of new Set(duplicates(lot.serviceAreaIds ?? [])))
+      add(`#/lots/${i}/serviceAreaIds`, `Service area "${dup}" is listed more than once`);
+    problems.push(...cpvProblems(lot.cpvCodes, `#/lots/${i}/cpvCodes`, ref));
+    problems.push(...valueProblems(lot.estimatedValue, content.currency, `#/lots/${i}/estimatedValue`));
     lot.estimatedVolumes.forEach((v, j) => {
       if (!ref.isKnownVolumeUnit(v.unit)) {
         add(
@@ -288,22 +418,121 @@ export const tenderContentProblems = (
   return problems;
 };
 
+/** CPV codes: each once; a code the product knows with its own check digit. */
+const cpvProblems = (codes: string[] | undefined, pointer: string, ref: ReferenceLookups): ProblemItem[] => {
+  if (!codes) return [];
+  const problems: ProblemItem[] = [];
+  codes.forEach((code, i) => {
+    const [digits, check] = code.split('-') as [string, string];
+    const expected = ref.cpvCheckDigit?.(digits);
+    if (expected !== undefined && expected !== check)
+      problems.push({
+        pointer: `${pointer}/${i}`,
+        detail: `The CPV code ${digits} has the check digit ${expected} (${digits}-${expected}), not ${check}`,
+      });
+  });
+  for (const dup of new Set(duplicates(codes.map((c) => c.slice(0, 8)))))
+    problems.push({ pointer, detail: `The CPV code ${dup} is listed more than once` });
+  // The product buys services: eForms (BR-0031-0005) wants a services code as the main one.
+  const main = codes[0];
+  if (main && !/^(49|[5-9])/.test(main))
+    problems.push({
+      pointer: `${pointer}/0`,
+      detail: `The main CPV code ${main} is not a services code (services are 49000000 to 98999999)`,
+    });
+  return problems;
+};
+
+/** An estimated value is in the tender's currency. */
+const valueProblems = (
+  value: EstimatedValue | undefined,
+  currency: string,
+  pointer: string,
+): ProblemItem[] =>
+  value && value.currency !== currency
+    ? [
+        {
+          pointer: `${pointer}/currency`,
+          detail: `The estimated value must be in the tender's currency, ${currency}, not ${value.currency}`,
+        },
+      ]
+    : [];
+
+/** The specialties of a lot: its own, or the tender's. */
+export const lotServiceAreaIds = (
+  tender: Pick<TenderContent, 'serviceAreaIds'>,
+  lot: Pick<Lot, 'serviceAreaIds'>,
+): string[] => lot.serviceAreaIds ?? tender.serviceAreaIds;
+
+/** The CPV codes of a lot: its own, or the tender's. */
+export const lotCpvCodes = (tender: Pick<TenderContent, 'cpvCodes'>, lot: Pick<Lot, 'cpvCodes'>): string[] =>
+  lot.cpvCodes ?? tender.cpvCodes ?? [];
+
+/**
+ * A tender stored before specialties and forms of care became lists (`serviceAreaId`, a lot's
+ * `formOfCare`), as it reads today; a tender stored since is returned as it is.
+ */
+export const upgradeStoredTender = <T extends object>(stored: T): T => {
+  const t = stored as unknown as Record<string, unknown> & { lots?: Record<string, unknown>[] };
+  const legacyLots = t.lots?.some((l) => 'formOfCare' in l) ?? false;
+  if (!('serviceAreaId' in t) && !legacyLots) return stored;
+  const { serviceAreaId, ...rest } = t;
+  return {
+    ...rest,
+    serviceAreaIds: (t.serviceAreaIds as string[] | undefined) ?? [serviceAreaId as string],
+    lots: (t.lots ?? []).map(({ formOfCare, ...lot }) => ({
+      ...lot,
+      formsOfCare:
+        (lot.formsOfCare as string[] | undefined) ?? (formOfCare === undefined ? [] : [formOfCare]),
+    })),
+  } as unknown as T;
+};
+
 /** The latest bid deadline of a tender period that starts at `start` (the announcement). */
 export const latestBidDeadline = (start: Date): Date =>
   new Date(start.getTime() + MAX_BID_PERIOD_DAYS * 86_400_000);
 
-/** Fill in what the officer may leave out (the entity's currency). */
+/**
+ * Fill in what the officer may leave out (the entity's currency, the currency of estimated values)
+ * and read the older one-value spellings (`serviceAreaId`, a lot's `formOfCare`) as lists. Giving
+ * both spellings, or neither, is refused with a pointer to each.
+ */
 export const completeContent = (
-  content: z.infer<typeof tenderContentSchema>,
+  content: ParsedContent,
   entityId: string,
   ref: ReferenceLookups,
-): TenderContent => ({
-  ...content,
-  // One spelling of instants (UTC, milliseconds), so stored deadlines compare as strings.
-  bidDeadline: new Date(content.bidDeadline).toISOString(),
-  currency:
-    content.currency ?? (ref.entityCurrency(entityId) as TenderContent['currency'] | undefined) ?? 'NOK',
-});
+): TenderContent => {
+  const problems: ProblemItem[] = [];
+  const oneOf = (pointer: string, list: unknown, single: unknown, what: string, older: string) => {
+    if (list !== undefined && single !== undefined)
+      problems.push({ pointer, detail: `Give ${what} or ${older}, not both` });
+    if (list === undefined && single === undefined)
+      problems.push({ pointer, detail: `Name the ${what} (at least one)` });
+  };
+  oneOf('#/serviceAreaIds', content.serviceAreaIds, content.serviceAreaId, 'serviceAreaIds', 'serviceAreaId');
+  content.lots.forEach((l, i) => {
+    oneOf(`#/lots/${i}/formsOfCare`, l.formsOfCare, l.formOfCare, 'formsOfCare', 'formOfCare');
+  });
+  if (problems.length) throw refuseProblems('The tender', problems);
+  const currency =
+    content.currency ?? (ref.entityCurrency(entityId) as TenderContent['currency'] | undefined) ?? 'NOK';
+  const valued = (v: z.infer<typeof estimatedValueSchema> | undefined) =>
+    v ? { estimatedValue: { amount: v.amount, currency: v.currency ?? currency } } : {};
+  const { serviceAreaId, serviceAreaIds, estimatedValue, ...rest } = content;
+  return {
+    ...rest,
+    serviceAreaIds: serviceAreaIds ?? [serviceAreaId as string],
+    ...valued(estimatedValue),
+    lots: content.lots.map(({ formOfCare, formsOfCare, estimatedValue: value, ...lot }) => ({
+      ...lot,
+      formsOfCare: formsOfCare ?? [formOfCare as string],
+      ...valued(value),
+    })),
+    // One spelling of instants (UTC, milliseconds), so stored deadlines compare as strings.
+    bidDeadline: new Date(content.bidDeadline).toISOString(),
+    currency,
+  };
+};
 
 export const isPublic = (tender: Pick<Tender, 'status'>): boolean => tender.status !== 'draft';
 

@@ -250,4 +250,56 @@ describe('bidding API handler', () => {
     expect(res.json.detail).toContain('Questions closed');
     expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
+
+  it('reads the supplier register only for a competition reserved for non-profits, and refuses a supplier not registered as one with a 403 problem, storing nothing', async () => {
+    ddbMock.on(GetCommand).resolves({});
+    ddbMock
+      .on(GetCommand, { Key: { PK: `TENDER#${ID}`, SK: 'TENDER' } })
+      .resolves({ Item: tender({ reservedForNonProfit: true }) });
+    ddbMock.on(GetCommand, { Key: { PK: 'SUPPLIER#falck-norge-as', SK: 'SUPPLIER' } }).resolves({
+      Item: { PK: 'SUPPLIER#falck-norge-as', SK: 'SUPPLIER', id: 'falck-norge-as', kind: 'kommersiell' },
+    });
+    const refused = await submit();
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json.detail).toContain('reserved for non-profit (ideelle) suppliers');
+    expect(refused.json.detail).toContain('registered as "kommersiell"');
+    expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(0);
+
+    ddbMock.on(GetCommand, { Key: { PK: 'SUPPLIER#falck-norge-as', SK: 'SUPPLIER' } }).resolves({
+      Item: { PK: 'SUPPLIER#falck-norge-as', SK: 'SUPPLIER', id: 'falck-norge-as', kind: 'ideell' },
+    });
+    ddbMock.on(TransactWriteCommand).resolves({});
+    expect((await submit()).statusCode).toBe(201);
+
+    // An open competition does not read the register at all.
+    ddbMock.reset();
+    ddbMock.on(GetCommand).resolves({});
+    ddbMock.on(GetCommand, { Key: { PK: `TENDER#${ID}`, SK: 'TENDER' } }).resolves({ Item: tender() });
+    ddbMock.on(TransactWriteCommand).resolves({});
+    expect((await submit()).statusCode).toBe(201);
+    const keys = ddbMock.commandCalls(GetCommand).map((c) => c.args[0].input.Key?.PK);
+    expect(keys).not.toContain('SUPPLIER#falck-norge-as');
+  });
+
+  it('takes a delivery site outside the hospital areas only where the lot allows it', async () => {
+    const outside = {
+      ...colonoscopyBid('innlandet', 2000),
+      deliverySites: [{ place: 'Hamar', hospitalAreaId: 'innlandet' }, { place: 'Trondheim' }],
+    };
+    ddbMock.on(GetCommand).resolves({});
+    ddbMock.on(GetCommand, { Key: { PK: `TENDER#${ID}`, SK: 'TENDER' } }).resolves({ Item: tender() });
+    ddbMock.on(TransactWriteCommand).resolves({});
+    const refused = await submit(outside);
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json.errors).toEqual([
+      {
+        pointer: '#/deliverySites/1/hospitalAreaId',
+        detail: expect.stringContaining('does not allow sites outside them'),
+      },
+    ]);
+    const free = tender();
+    free.lots = free.lots.map((l) => ({ ...l, deliveryOutsideAreasAllowed: true }));
+    ddbMock.on(GetCommand, { Key: { PK: `TENDER#${ID}`, SK: 'TENDER' } }).resolves({ Item: free });
+    expect((await submit(outside)).statusCode).toBe(201);
+  });
 });

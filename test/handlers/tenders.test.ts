@@ -10,6 +10,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { resetEnvCache } from '../../functions/adapters/env.ts';
+import { referenceLookups } from '../../functions/domain/reference-lookups.ts';
+import { completeContent } from '../../functions/domain/tender.ts';
 import { handler } from '../../functions/handlers/api/tenders.ts';
 import { createTenderBody } from '../../functions/http/routes/tenders.routes.ts';
 import { canonicalJson, sha256 } from '../../functions/shared/canonical.ts';
@@ -30,7 +32,8 @@ const storedDraft = (overrides: Record<string, unknown> = {}) => ({
   id: 'tnd_00000000000000000000000000000001',
   entityId: 'helse-sor-ost',
   status: 'draft',
-  ...colonoscopyTender(),
+  // As stored: completed (estimated values carry the currency).
+  ...completeContent(createTenderBody.parse(colonoscopyTender()), 'helse-sor-ost', referenceLookups),
   currency: 'NOK',
   qualificationRequirements: [],
   createdAt: '2026-11-01T10:00:00.000Z',

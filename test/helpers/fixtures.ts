@@ -29,15 +29,23 @@ export const agreementPlan = (now = Date.now()) => {
   };
 };
 
+/**
+ * The colonoscopy tender of hso-2024-kjop-fra-private.txt. Its CPV codes and estimated values are
+ * the fixture's own (the seed gives none): 750 consultations a year per lot at about NOK 2 500, for
+ * the two years and the one-year option.
+ */
 export const colonoscopyTender = (now = Date.now()) => ({
   title: 'Koloskopi i Innlandet, Vestfold og Telemark',
-  serviceAreaId: 'koloskopi',
+  serviceAreaIds: ['koloskopi'],
+  cpvCodes: ['85121251-7', '85121200-5'],
+  estimatedValue: { amount: 11_250_000, currency: 'NOK' as const },
   lots: [
     {
       id: 'innlandet',
       title: 'Opptaksområdet til Sykehuset Innlandet HF',
       hospitalAreaIds: ['innlandet'],
-      formOfCare: 'outpatient',
+      formsOfCare: ['outpatient'],
+      estimatedValue: { amount: 5_625_000 },
       estimatedVolumes: [{ unit: 'konsultasjoner', quantity: 750 }],
       minSuppliers: 1,
       maxSuppliers: 1,
@@ -46,7 +54,8 @@ export const colonoscopyTender = (now = Date.now()) => ({
       id: 'telemark-vestfold',
       title: 'Opptaksområdet til Sykehuset Telemark HF og Sykehuset i Vestfold HF',
       hospitalAreaIds: ['telemark-vestfold'],
-      formOfCare: 'outpatient',
+      formsOfCare: ['outpatient'],
+      estimatedValue: { amount: 5_625_000 },
       estimatedVolumes: [{ unit: 'konsultasjoner', quantity: 750 }],
       minSuppliers: 1,
       maxSuppliers: 2,
@@ -61,6 +70,68 @@ export const colonoscopyTender = (now = Date.now()) => ({
   bidDeadline: deadlineIn(30, now),
   agreement: agreementPlan(now),
   standstillDays: 10,
+});
+
+/** Region Sjælland's fifteen specialties in region-sjaelland-aleris-hamlet.txt. */
+export const SJAELLAND_SPECIALTIES = [
+  'ortopaedkirurgi',
+  'rygkirurgi',
+  'kirurgi',
+  'oere-naese-hals',
+  'endokrinologi',
+  'non-malign-smertebehandling',
+  'gastromedicin',
+  'neurologi-og-neurofysiologi',
+  'demens',
+  'kardiologi',
+  'urologi',
+  'reumatologi',
+  'plastikkirurgi',
+  'lungemedicin',
+  'radiologi-dk',
+];
+
+/**
+ * The partnership of region-sjaelland-aleris-hamlet.txt as one tender: fifteen specialties, every
+ * form of care, one supplier, patients referred (henvisninger; close to 30 000 worth about DKK 225
+ * million in 2018), treated where the supplier has its hospitals (Ringsted in the region, Søborg
+ * outside it). Its CPV codes and the value for two years at the 2018 level are the fixture's own.
+ */
+export const partnershipTender = (now = Date.now()) => ({
+  title: 'Partnerskabsaftale om udredning og behandling på privathospital',
+  serviceAreaIds: [...SJAELLAND_SPECIALTIES],
+  cpvCodes: ['85100000-0', '85121200-5', '85111100-1', '85150000-5'],
+  estimatedValue: { amount: 450_000_000, currency: 'DKK' as const },
+  lots: [
+    {
+      id: 'partnerskab',
+      title: 'Udredning og behandling inden for femten specialer',
+      hospitalAreaIds: ['region-sjaelland-region'],
+      formsOfCare: ['outpatient', 'day', 'inpatient'],
+      deliveryOutsideAreasAllowed: true,
+      estimatedValue: { amount: 450_000_000 },
+      estimatedVolumes: [{ unit: 'henvisninger', quantity: 30_000 }],
+      minSuppliers: 1,
+      maxSuppliers: 1,
+    },
+  ],
+  awardCriteria: [
+    { id: 'pris', name: 'Pris', kind: 'price' as const, weight: 40 },
+    { id: 'kvalitet', name: 'Kvalitet og patientforløb', kind: 'quality' as const, weight: 60 },
+  ],
+  qualificationRequirements: [{ id: 'autorisation', text: 'Sundhedspersoner med dansk autorisation' }],
+  bidDeadline: deadlineIn(30, now),
+  agreement: agreementPlan(now),
+  standstillDays: 10,
+});
+
+/** Aleris Hamlet's bid for the partnership: Ringsted in the region, Søborg outside it. */
+export const partnershipBid = (unitPrice = 7_500) => ({
+  prices: [{ unit: 'henvisninger', unitPrice }],
+  capacity: [{ unit: 'henvisninger', quantity: 30_000 }],
+  deliverySites: [{ place: 'Ringsted', hospitalAreaId: 'region-sjaelland-region' }, { place: 'Søborg' }],
+  answers: [{ criterionId: 'kvalitet', text: 'Sammenhængende forløb med regionens sygehuse.' }],
+  confirmations: [{ requirementId: 'autorisation', confirmed: true as const }],
 });
 
 export interface Who {

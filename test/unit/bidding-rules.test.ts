@@ -239,3 +239,74 @@ describe('questions', () => {
     );
   });
 });
+
+describe('who may bid where: reserved competitions and delivery sites', () => {
+  const bid = (deliverySites: Bid['deliverySites']) => ({
+    ...colonoscopyBid('innlandet', 1500),
+    deliverySites,
+  });
+  const person = { id, supplierId: 'sup-1', by: supplier, existing: undefined, version: undefined };
+
+  it('refuses a supplier not registered as non-profit in a competition reserved for them, and stores nothing', () => {
+    const reserved = tender('tendering', { reservedForNonProfit: true });
+    const content = colonoscopyBid('innlandet', 1500);
+    for (const bidder of [
+      { id: 'sup-1', kind: 'kommersiell' as const },
+      { id: 'sup-1', kind: 'unknown' as const },
+    ]) {
+      expect(
+        refusalOf(() => submitBid(reserved, 'innlandet', content, { ...person, bidder }, at(1))),
+      ).toEqual({
+        kind: 'forbidden',
+        detail: expect.stringContaining(`is registered as "${bidder.kind}", not as "ideell"`),
+        items: [{ pointer: '#', detail: expect.stringContaining('kind "ideell"') }],
+      });
+    }
+    expect(refusalOf(() => submitBid(reserved, 'innlandet', content, person, at(1))).detail).toContain(
+      'not in the supplier register',
+    );
+    const ideell = { id: 'sup-1', kind: 'ideell' as const };
+    expect(submitBid(reserved, 'innlandet', content, { ...person, bidder: ideell }, at(1)).action).toBe(
+      'bid.submitted',
+    );
+    // An open competition takes every registered supplier, whatever its kind.
+    const open = submitBid(
+      tender(),
+      'innlandet',
+      content,
+      { ...person, bidder: { id: 'sup-1', kind: 'kommersiell' } },
+      at(1),
+    );
+    expect(open.action).toBe('bid.submitted');
+  });
+
+  it("keeps delivery sites in the lot's hospital areas unless the lot allows sites outside them (fritt behandlingsvalg)", () => {
+    const closed = tender();
+    const outside = bid([
+      { place: 'Hamar', hospitalAreaId: 'innlandet' },
+      { place: 'Bergen', hospitalAreaId: 'helse-vest-region' },
+      { place: 'Trondheim' },
+    ]);
+    expect(refusalOf(() => submitBid(closed, 'innlandet', outside, person, at(1))).items).toEqual([
+      {
+        pointer: '#/deliverySites/1/hospitalAreaId',
+        detail: expect.stringContaining('not in "helse-vest-region"'),
+      },
+      {
+        pointer: '#/deliverySites/2/hospitalAreaId',
+        detail: expect.stringContaining('must name one of the lot'),
+      },
+    ]);
+    const free = tender('tendering', {
+      lots: closed.lots.map((l) => ({ ...l, deliveryOutsideAreasAllowed: true })),
+    });
+    expect(submitBid(free, 'innlandet', outside, person, at(1)).after.deliverySites).toHaveLength(3);
+    const unknown = bid([{ place: 'Atlantis', hospitalAreaId: 'atlantis' }]);
+    expect(refusalOf(() => submitBid(free, 'innlandet', unknown, person, at(1))).items).toEqual([
+      {
+        pointer: '#/deliverySites/0/hospitalAreaId',
+        detail: expect.stringContaining('Unknown hospital area "atlantis"'),
+      },
+    ]);
+  });
+});

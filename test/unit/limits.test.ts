@@ -78,7 +78,7 @@ describe('what the rules compute from the largest inputs', () => {
       id: 'l',
       title: 'L',
       hospitalAreaIds: ['innlandet'],
-      formOfCare: 'day',
+      formsOfCare: ['day'],
       estimatedVolumes: ['liggedogn', 'utredninger', 'kontroller', 'konsultasjoner', 'henvisninger'].map(
         (unit) => ({ unit, quantity: MAX_VOLUME }),
       ),

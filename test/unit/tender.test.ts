@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { referenceLookups } from '../../functions/domain/reference-lookups.ts';
+import { Refusal } from '../../functions/domain/refusal.ts';
 import {
   completeContent,
   diff,
+  type Lot,
+  lotServiceAreaIds,
   type TenderContent,
   tenderContentProblems,
   tenderContentSchema,
+  upgradeStoredTender,
 } from '../../functions/domain/tender.ts';
-import { colonoscopyTender } from '../helpers/fixtures.ts';
+import { colonoscopyTender, partnershipTender } from '../helpers/fixtures.ts';
 
 const NOW = new Date('2026-11-23T09:00:00.000Z');
 
@@ -124,13 +128,13 @@ describe('tender content rules', () => {
 
   it('refuses unknown service areas, forms of care and volume units', () => {
     const c = content((d) => {
-      d.serviceAreaId = 'astrologi';
-      d.lots[0]!.formOfCare = 'teleport';
+      d.serviceAreaIds = ['koloskopi', 'astrologi'];
+      d.lots[0]!.formsOfCare = ['outpatient', 'teleport'];
       d.lots[0]!.estimatedVolumes[0]!.unit = 'hugs';
     });
     expect(pointers(c)).toEqual([
-      '#/serviceAreaId',
-      '#/lots/0/formOfCare',
+      '#/serviceAreaIds/1',
+      '#/lots/0/formsOfCare/1',
       '#/lots/0/estimatedVolumes/0/unit',
     ]);
   });
@@ -157,9 +161,160 @@ describe('tender content rules', () => {
     expect(pointers(c)).toEqual(['#/agreement/startDate']);
   });
 
-  it('refuses a currency other than the entity buys in', () => {
+  it('refuses a currency other than the entity buys in, and estimated values in another currency', () => {
     const c = { ...content(), currency: 'DKK' as const };
-    expect(pointers(c)).toEqual(['#/currency']);
+    expect(pointers(c)).toEqual([
+      '#/currency',
+      '#/estimatedValue/currency',
+      '#/lots/0/estimatedValue/currency',
+      '#/lots/1/estimatedValue/currency',
+    ]);
+  });
+});
+
+describe('scope: specialties and forms of care', () => {
+  const partnership = (change: (d: ReturnType<typeof partnershipTender>) => void = () => {}) => {
+    const d = structuredClone(partnershipTender(NOW.getTime()));
+    change(d);
+    return completeContent(tenderContentSchema.parse(d), 'region-sjaelland', referenceLookups);
+  };
+
+  it('takes a partnership across fifteen specialties and every form of care as one tender', () => {
+    const c = partnership();
+    expect(c.serviceAreaIds).toHaveLength(15);
+    expect(c.lots[0]?.formsOfCare).toEqual(['outpatient', 'day', 'inpatient']);
+    expect(problems(c, 'region-sjaelland')).toEqual([]);
+  });
+
+  it('refuses a specialty named twice, and a lot specialty the tender does not cover', () => {
+    const c = partnership((d) => {
+      d.serviceAreaIds.push('urologi');
+      (d.lots[0] as { serviceAreaIds?: string[] }).serviceAreaIds = ['urologi', 'koloskopi', 'urologi'];
+      d.lots[0]!.formsOfCare = ['day', 'day'];
+    });
+    expect(problems(c, 'region-sjaelland')).toEqual([
+      { pointer: '#/serviceAreaIds', detail: 'Service area "urologi" is listed more than once' },
+      { pointer: '#/lots/0/formsOfCare', detail: 'Form of care "day" is listed more than once' },
+      {
+        pointer: '#/lots/0/serviceAreaIds/1',
+        detail: expect.stringContaining('"koloskopi" is not one of the tender\'s'),
+      },
+      { pointer: '#/lots/0/serviceAreaIds', detail: 'Service area "urologi" is listed more than once' },
+    ]);
+  });
+
+  it('lets a lot narrow the specialties, and reads the older one-value spellings as lists', () => {
+    const c = partnership((d) => {
+      (d.lots[0] as { serviceAreaIds?: string[] }).serviceAreaIds = ['urologi', 'kardiologi'];
+    });
+    expect(problems(c, 'region-sjaelland')).toEqual([]);
+    expect(lotServiceAreaIds(c, c.lots[0] as Lot)).toEqual(['urologi', 'kardiologi']);
+    const { serviceAreaIds: _s, lots, ...rest } = colonoscopyTender(NOW.getTime());
+    const older = completeContent(
+      tenderContentSchema.parse({
+        ...rest,
+        serviceAreaId: 'koloskopi',
+        lots: lots.map(({ formsOfCare: _f, ...l }) => ({ ...l, formOfCare: 'outpatient' })),
+      }),
+      'helse-sor-ost',
+      referenceLookups,
+    );
+    expect(older).toEqual(content());
+    expect(older).not.toHaveProperty('serviceAreaId');
+  });
+
+  it('refuses both spellings at once, or neither, pointing at each', () => {
+    const both = () =>
+      completeContent(
+        tenderContentSchema.parse({ ...colonoscopyTender(NOW.getTime()), serviceAreaId: 'koloskopi' }),
+        'helse-sor-ost',
+        referenceLookups,
+      );
+    expect(both).toThrow(Refusal);
+    try {
+      both();
+    } catch (e) {
+      expect((e as Refusal).items).toEqual([
+        { pointer: '#/serviceAreaIds', detail: 'Give serviceAreaIds or serviceAreaId, not both' },
+      ]);
+    }
+    const { serviceAreaIds: _s, ...none } = colonoscopyTender(NOW.getTime());
+    none.lots[1] = { ...none.lots[1]!, formsOfCare: undefined as unknown as string[] };
+    try {
+      completeContent(tenderContentSchema.parse(none), 'helse-sor-ost', referenceLookups);
+      expect.unreachable();
+    } catch (e) {
+      expect((e as Refusal).items.map((i) => i.pointer)).toEqual([
+        '#/serviceAreaIds',
+        '#/lots/1/formsOfCare',
+      ]);
+    }
+  });
+
+  it('reads a tender stored with one service area and one form of care per lot as lists', () => {
+    const { serviceAreaIds: _s, lots, ...rest } = content();
+    const stored = {
+      ...rest,
+      serviceAreaId: 'koloskopi',
+      lots: lots.map(({ formsOfCare: _f, ...l }) => ({ ...l, formOfCare: 'outpatient' })),
+    };
+    expect(upgradeStoredTender(stored)).toEqual(content());
+    const current = content();
+    expect(upgradeStoredTender(current)).toBe(current);
+  });
+});
+
+describe('classification (CPV) and estimated value', () => {
+  it('checks the format of CPV codes in the schema, with the field that is wrong', () => {
+    const parsed = tenderContentSchema.safeParse({
+      ...colonoscopyTender(NOW.getTime()),
+      cpvCodes: ['85121200', '85121200-5'],
+    });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.path).toEqual(['cpvCodes', 0]);
+  });
+
+  it('checks the check digit of the CPV codes it knows, duplicates and a services code first', () => {
+    const c = content((d) => {
+      d.cpvCodes = ['33100000-1', '85121200-4', '85121200-5'];
+      (d.lots[1] as { cpvCodes?: string[] }).cpvCodes = ['85121251-7', '85121251-7'];
+    });
+    expect(problems(c)).toEqual([
+      {
+        pointer: '#/cpvCodes/1',
+        detail: 'The CPV code 85121200 has the check digit 5 (85121200-5), not 4',
+      },
+      { pointer: '#/cpvCodes', detail: 'The CPV code 85121200 is listed more than once' },
+      {
+        pointer: '#/cpvCodes/0',
+        detail: 'The main CPV code 33100000-1 is not a services code (services are 49000000 to 98999999)',
+      },
+      { pointer: '#/lots/1/cpvCodes', detail: 'The CPV code 85121251 is listed more than once' },
+    ]);
+    // A code of the right format the product does not know is taken as it is.
+    const unknown = content((d) => {
+      d.cpvCodes = ['85199999-3'];
+    });
+    expect(problems(unknown)).toEqual([]);
+  });
+
+  it("fills in the tender's currency, and refuses lots worth more together than the tender", () => {
+    expect(content().lots[0]?.estimatedValue).toEqual({ amount: 5_625_000, currency: 'NOK' });
+    const c = content((d) => {
+      d.estimatedValue.amount = 10_000_000;
+    });
+    expect(problems(c)).toEqual([
+      {
+        pointer: '#/estimatedValue/amount',
+        detail: "The lots' estimated values add up to 11250000 NOK, more than the tender's 10000000",
+      },
+    ]);
+    expect(
+      tenderContentSchema.safeParse({
+        ...colonoscopyTender(NOW.getTime()),
+        estimatedValue: { amount: -1 },
+      }).error?.issues[0]?.path,
+    ).toEqual(['estimatedValue', 'amount']);
   });
 });
 

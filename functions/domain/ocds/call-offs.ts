@@ -6,7 +6,7 @@
 import type { Agreement } from '../agreement.ts';
 import type { Amendment, PerformanceYear, UsageReport } from '../performance.ts';
 import { OCID_PREFIX } from './packages.ts';
-import { type Json, money, party } from './parts.ts';
+import { type Json, languageOf, money, party, phrases } from './parts.ts';
 
 /** A performance agreement year with what the call-off publishes of it. */
 export type PublishedYear = PerformanceYear & { amendments: Amendment[]; usage?: UsageReport[] };
@@ -23,11 +23,12 @@ export const callOffReleases = (
 ): Json[] => {
   if (y.status !== 'published' || !y.publishedAt) return [];
   const ocid = callOffOcid(a.id, y.year);
+  const lang = languageOf(a.entityId);
   const buyer = { id: a.entityId, name: entityName };
   const contract = (amendments: Amendment[]) => ({
     id: `${a.id}-${y.year}`,
     awardID: `${a.id}-${y.year}`,
-    title: `Ytelsesavtale ${y.year}: ${a.lotTitle}`,
+    title: `${phrases[lang].performanceAgreement} ${y.year}: ${a.lotTitle}`,
     status: 'active',
     period: { startDate: `${y.year}-01-01T00:00:00Z`, endDate: `${y.year}-12-31T23:59:59Z` },
     items: y.lines.map((l, i) => ({
@@ -53,6 +54,7 @@ export const callOffReleases = (
     date,
     tag,
     initiationType: 'tender',
+    language: lang,
     buyer,
     parties: [
       party(a.entityId, entityName, ['buyer', 'procuringEntity']),

@@ -13,6 +13,20 @@ export const OCDS_EXTENSIONS = [
   'https://raw.githubusercontent.com/open-contracting-extensions/ocds_options_extension/master/extension.json',
 ];
 
+/**
+ * Where the publication is read, from the request's headers: the scheme the client used
+ * (`X-Forwarded-Proto`, which API Gateway sets, or `Forwarded: proto=`), else http on a loopback
+ * host (the local product) and https anywhere else; and the host it asked for.
+ */
+export const publicationBaseUrl = (headers: Record<string, string | undefined>): string => {
+  const host = headers.host ?? 'helsekjop.example';
+  const forwarded = /(?:^|[;,\s])proto=([a-z]+)/i.exec(headers.forwarded ?? '')?.[1];
+  const proto = (headers['x-forwarded-proto']?.split(',')[0]?.trim() ?? forwarded)?.toLowerCase();
+  const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i.test(host);
+  const scheme = proto === 'http' || proto === 'https' ? proto : loopback ? 'http' : 'https';
+  return `${scheme}://${host}`;
+};
+
 /** The merge of OCDS: objects field by field, arrays of objects with ids by id, anything else replaced. */
 export const mergeReleases = (releases: Json[]): Json => {
   const merge = (a: unknown, b: unknown): unknown => {

@@ -7,10 +7,11 @@
 import type { Agreement } from '../agreement.ts';
 import type { AuditEvent } from '../audit.ts';
 import type { Bid } from '../bid.ts';
-import type { Tender } from '../tender.ts';
+import { cpvLabel, formOfCareById, serviceAreaById, volumeUnitById } from '../reference-data.ts';
+import { type Lot, lotCpvCodes, lotServiceAreaIds, type Tender } from '../tender.ts';
 import type { PublishedYear } from './call-offs.ts';
 import { OCID_PREFIX } from './packages.ts';
-import { type Json, money, party } from './parts.ts';
+import { type Json, type Language, languageOf, money, party, phrases, termIn } from './parts.ts';
 
 /** What the publication reads of an audit event. */
 export type AuditLike = Pick<AuditEvent, 'at' | 'seq' | 'action' | 'aggregateType' | 'aggregateId'> &
@@ -29,11 +30,41 @@ export interface ProcessData {
 
 export const ocidFor = (tenderId: string) => `${OCID_PREFIX}-${tenderId}`;
 
-const lotsOf = (t: Tender) =>
+/** A CPV code as an OCDS classification, labelled (in English, the label the product knows) when known. */
+const cpvClassification = (code: string) => {
+  const label = cpvLabel(code);
+  return { scheme: 'CPV', id: code, ...(label ? { description_en: label } : {}) };
+};
+
+/**
+ * The tender's items: one per lot and volume unit, described by the lot's specialties, unit and
+ * forms of care in the release's language, classified by the lot's main CPV code (the others as
+ * additional classifications).
+ */
+const itemsOf = (t: Tender, lang: Language) =>
+  t.lots.flatMap((l: Lot) => {
+    const [main, ...more] = lotCpvCodes(t, l);
+    const specialties = lotServiceAreaIds(t, l)
+      .map((id) => serviceAreaById(id)?.name ?? id)
+      .join(', ');
+    const forms = l.formsOfCare.map((f) => termIn(lang, formOfCareById(f), f)).join(', ');
+    return l.estimatedVolumes.map((v, i) => ({
+      id: `${l.id}-${i + 1}`,
+      description: `${specialties}: ${termIn(lang, volumeUnitById(v.unit), v.unit)} (${forms})`,
+      ...(main ? { classification: cpvClassification(main) } : {}),
+      ...(more.length ? { additionalClassifications: more.map(cpvClassification) } : {}),
+      quantity: v.quantity,
+      unit: { name: termIn(lang, volumeUnitById(v.unit), v.unit) },
+      relatedLot: l.id,
+    }));
+  });
+
+const lotsOf = (t: Tender, lang: Language) =>
   t.lots.map((l) => ({
     id: l.id,
     title: l.title,
     ...(l.description ? { description: l.description } : {}),
+    ...(l.estimatedValue ? { value: money(l.estimatedValue.amount, l.estimatedValue.currency) } : {}),
     status:
       t.lotOutcomes?.[l.id]?.status === 'cancelled'
         ? 'cancelled'
@@ -50,13 +81,21 @@ const lotsOf = (t: Tender) =>
     ...(t.agreement.options.length
       ? {
           options: {
-            description: `${t.agreement.options.length} option(s): ${t.agreement.options.map((o) => `${o.durationMonths} months`).join(', ')}`,
+            description: phrases[lang].options(
+              t.agreement.options.length,
+              t.agreement.options.map((o) => phrases[lang].months(o.durationMonths)).join(', '),
+            ),
           },
         }
       : {}),
     hasRenewal: t.agreement.options.length > 0,
     ...(t.agreement.options.length
-      ? { renewal: { maximumRenewals: t.agreement.options.length, description: 'Options to extend' } }
+      ? {
+          renewal: {
+            maximumRenewals: t.agreement.options.length,
+            description: phrases[lang].renewal,
+          },
+        }
       : {}),
   }));
 
@@ -69,15 +108,17 @@ const tenderStatus = (t: Tender): string =>
         ? 'complete'
         : 'active';
 
-const tenderSection = (t: Tender, at: string, amendments: Json[]) => ({
+const tenderSection = (t: Tender, at: string, amendments: Json[], lang: Language) => ({
   id: t.id,
   title: t.title,
   ...(t.description ? { description: t.description } : {}),
   status: tenderStatus(t),
   procuringEntity: { id: t.entityId, name: '' },
+  ...(t.estimatedValue ? { value: money(t.estimatedValue.amount, t.estimatedValue.currency) } : {}),
   mainProcurementCategory: 'services',
+  // Every supplier may bid (an open procedure), without negotiation: the details say the same.
   procurementMethod: 'open',
-  procurementMethodDetails: 'Anbudskonkurranse med forhandling om rammeavtale',
+  procurementMethodDetails: phrases[lang].procurementMethodDetails,
   awardCriteria: t.awardCriteria.some((c) => c.kind === 'price') ? 'ratedCriteria' : 'qualityOnly',
   awardCriteriaDetails: t.awardCriteria.map((c) => `${c.name} ${c.weight} %`).join(', '),
   submissionMethod: ['electronicSubmission'],
@@ -90,16 +131,8 @@ const tenderSection = (t: Tender, at: string, amendments: Json[]) => ({
     startDate: `${t.agreement.startDate}T00:00:00Z`,
     endDate: `${t.agreement.endDate}T23:59:59Z`,
   },
-  items: t.lots.flatMap((l) =>
-    l.estimatedVolumes.map((v, i) => ({
-      id: `${l.id}-${i + 1}`,
-      description: `${t.serviceAreaId}: ${v.unit} (${l.formOfCare})`,
-      quantity: v.quantity,
-      unit: { name: v.unit },
-      relatedLot: l.id,
-    })),
-  ),
-  lots: lotsOf(t),
+  items: itemsOf(t, lang),
+  lots: lotsOf(t, lang),
   techniques: {
     hasFrameworkAgreement: true,
     frameworkAgreement: {
@@ -115,6 +148,7 @@ const tenderSection = (t: Tender, at: string, amendments: Json[]) => ({
 /** Every release of the tender's contracting process, oldest first. */
 export const processReleases = (d: ProcessData): Json[] => {
   const t = d.tender;
+  const lang = languageOf(t.entityId);
   const ocid = ocidFor(t.id);
   const buyer = { id: t.entityId, name: d.entityName };
   const base = (at: string, seq: number, tag: string[]) => ({
@@ -123,7 +157,7 @@ export const processReleases = (d: ProcessData): Json[] => {
     date: at,
     tag,
     initiationType: 'tender',
-    language: 'nb',
+    language: lang,
     buyer,
   });
   const parties = (extra: { id: string; name: string; roles: string[] }[] = []) => [
@@ -179,7 +213,7 @@ export const processReleases = (d: ProcessData): Json[] => {
       return {
         ...base(e.at, e.seq, tags),
         parties: parties(bids ? bidders() : []),
-        tender: { ...tenderSection(t, e.at, amendments), procuringEntity: buyer },
+        tender: { ...tenderSection(t, e.at, amendments, lang), procuringEntity: buyer },
         ...(bids ? { bids } : {}),
         ...extra,
       };
@@ -195,7 +229,9 @@ export const processReleases = (d: ProcessData): Json[] => {
           date: e.at,
           rationale:
             e.reason ??
-            (e.action === 'tender.deadline-extended' ? 'Bid deadline extended' : 'Tender changed'),
+            (e.action === 'tender.deadline-extended'
+              ? phrases[lang].deadlineExtended
+              : phrases[lang].tenderChanged),
         });
         releases.push(sectionAt(['tenderAmendment']));
         break;
@@ -206,7 +242,11 @@ export const processReleases = (d: ProcessData): Json[] => {
       case 'tender.cancelled':
         releases.push(
           sectionAt(['tenderCancellation'], {
-            tender: { ...tenderSection(t, e.at, amendments), procuringEntity: buyer, status: 'cancelled' },
+            tender: {
+              ...tenderSection(t, e.at, amendments, lang),
+              procuringEntity: buyer,
+              status: 'cancelled',
+            },
           }),
         );
         break;
@@ -241,7 +281,7 @@ export const processReleases = (d: ProcessData): Json[] => {
             ...base(e.at, e.seq, ['contract']),
             id: `${ocid}-${e.seq}-contract`,
             parties: parties(suppliers),
-            contracts: d.agreements.map((a) => contractOf(a, t.currency)),
+            contracts: d.agreements.map((a) => contractOf(a, t.currency, lang)),
           });
         }
         break;
@@ -273,14 +313,14 @@ export const processReleases = (d: ProcessData): Json[] => {
           ]),
           contracts: [
             {
-              ...contractOf(a, t.currency),
+              ...contractOf(a, t.currency, lang),
               ...(tag === 'contractAmendment'
                 ? {
                     amendments: [
                       {
                         id: `option-${e.seq}`,
                         date: e.at,
-                        rationale: 'Option exercised',
+                        rationale: phrases[lang].optionExercised,
                         description: JSON.stringify(e.change),
                       },
                     ],
@@ -295,7 +335,7 @@ export const processReleases = (d: ProcessData): Json[] => {
   return releases.sort((x, y) => String(x.date).localeCompare(String(y.date)));
 };
 
-const contractOf = (a: Agreement, currency: string) => ({
+const contractOf = (a: Agreement, currency: string, lang: Language) => ({
   id: a.id,
   awardID: `${a.lotId}-${a.supplierId}`,
   title: `${a.tenderTitle} – ${a.lotTitle}`,
@@ -306,13 +346,13 @@ const contractOf = (a: Agreement, currency: string) => ({
   },
   items: a.volumes.map((v, i) => ({
     id: String(i + 1),
-    description: v.unit,
+    description: termIn(lang, volumeUnitById(v.unit), v.unit),
     quantity: v.quantity,
     unit: { name: v.unit, value: money(a.prices.find((p) => p.unit === v.unit)?.unitPrice ?? 0, currency) },
   })),
   hasOptions: a.options.length > 0,
   hasRenewal: a.options.length > 0,
   ...(a.options.length
-    ? { renewal: { maximumRenewals: a.options.length, description: 'Options to extend' } }
+    ? { renewal: { maximumRenewals: a.options.length, description: phrases[lang].renewal } }
     : {}),
 });

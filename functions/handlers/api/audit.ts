@@ -5,7 +5,12 @@ import type { Principal } from '../../domain/actors.ts';
 import { agreementIdFor } from '../../domain/agreement.ts';
 import { type Finding, type StoredEvent, verifyChain } from '../../domain/audit.ts';
 import { callOffReleases } from '../../domain/ocds/call-offs.ts';
-import { OCID_PREFIX, recordPackage, releasePackage } from '../../domain/ocds/packages.ts';
+import {
+  OCID_PREFIX,
+  publicationBaseUrl,
+  recordPackage,
+  releasePackage,
+} from '../../domain/ocds/packages.ts';
 import { ocidFor, type ProcessData, processReleases } from '../../domain/ocds/process.ts';
 import { entityById } from '../../domain/reference-data.ts';
 import { biddersSealed, sealedEvent } from '../../domain/sealing.ts';
@@ -268,8 +273,7 @@ const processData = async (tender: TenderItem, baseUrl: string): Promise<Process
   };
 };
 
-const baseUrlOf = (headers: Record<string, string | undefined>) =>
-  `https://${headers.host ?? 'helsekjop.example'}`;
+const baseUrlOf = publicationBaseUrl;
 
 const allReleases = (d: ProcessData) => [
   ...processReleases(d),

@@ -30,6 +30,7 @@ import { conflict, notFound } from '../../http/errors.ts';
 import { httpHandler } from '../../http/http.ts';
 import { createIdempotently } from '../../http/idempotency.ts';
 import { biddingRoutes } from '../../http/routes/bidding.routes.ts';
+import { getSupplier } from '../../services/store/suppliers.ts';
 import {
   type BidItem,
   bidInvalidation,
@@ -220,14 +221,23 @@ export const handler = httpHandler(biddingRoutes, {
     const { version, ...content } = body;
     const supplierId = supplierOf(principal);
     const id = bidIdFor(tender.id, params.lotId, supplierId);
+    // The supplier's registration is read only where the competition is reserved for non-profits.
+    const bidder = tender.reservedForNonProfit ? await getSupplier(supplierId) : undefined;
     // Refused before the supplier's earlier bid is read; submitBid checks again with it.
-    checkBid(withoutKeys(tender), params.lotId, content, received);
+    checkBid(withoutKeys(tender), params.lotId, content, received, bidder);
     const before = await getBid(tender.id, id);
     const submitted = submitBid(
       withoutKeys(tender),
       params.lotId,
       content,
-      { id, supplierId, by: { sub: principal.sub, name: principal.name }, existing: before, version },
+      {
+        id,
+        supplierId,
+        by: { sub: principal.sub, name: principal.name },
+        existing: before,
+        version,
+        bidder,
+      },
       received,
     );
     const { after } = submitted;

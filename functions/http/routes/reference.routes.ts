@@ -5,7 +5,12 @@ import { pageOf, pageQueryShape } from '../pagination.ts';
 import { defineRoutes } from '../route.ts';
 
 const list = <T extends z.ZodMiniType>(item: T) => z.object({ items: z.array(item) });
-const term = z.object({ id: z.string(), name: z.string(), english: z.string() });
+const term = z.object({
+  id: z.string(),
+  name: z.string(),
+  english: z.string(),
+  danish: z.optional(z.string()),
+});
 
 const site = z.strictObject({
   hospitalAreaId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
@@ -59,7 +64,13 @@ export const referenceRoutes = defineRoutes('referenceApi', {
       200: {
         description: 'All procuring entities',
         schema: list(
-          z.object({ id: z.string(), name: z.string(), country: z.string(), currency: z.string() }),
+          z.object({
+            id: z.string(),
+            name: z.string(),
+            country: z.string(),
+            currency: z.string(),
+            language: z.string(),
+          }),
         ),
       },
     },

@@ -29,7 +29,11 @@ export const patchTenderBody = z
     version,
     title: z.optional(tenderContentShape.title),
     description: z.optional(tenderContentShape.description),
-    serviceAreaId: z.optional(tenderContentShape.serviceAreaId),
+    serviceAreaIds: tenderContentShape.serviceAreaIds,
+    serviceAreaId: tenderContentShape.serviceAreaId,
+    cpvCodes: tenderContentShape.cpvCodes,
+    estimatedValue: tenderContentShape.estimatedValue,
+    reservedForNonProfit: tenderContentShape.reservedForNonProfit,
     currency: z.optional(z.enum(currencies)),
     lots: z.optional(tenderContentShape.lots),
     awardCriteria: z.optional(tenderContentShape.awardCriteria),
@@ -83,15 +87,36 @@ export const cancelBody = z.strictObject({
 export const versionBody = z.strictObject({ version });
 export const reviseBody = z.strictObject({ version, reason });
 
+const valueSchema = z.object({ amount: z.number(), currency: z.enum(currencies) });
+
+/** A lot as the API answers it: its forms of care a list, its value in the tender's currency. */
+const storedLotSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.optional(z.string()),
+  hospitalAreaIds: z.array(z.string()),
+  serviceAreaIds: z.optional(z.array(z.string())),
+  formsOfCare: z.array(z.string()),
+  cpvCodes: z.optional(z.array(z.string())),
+  estimatedValue: z.optional(valueSchema),
+  deliveryOutsideAreasAllowed: z.optional(z.boolean()),
+  estimatedVolumes: lotSchema.shape.estimatedVolumes,
+  minSuppliers: z.number(),
+  maxSuppliers: z.number(),
+});
+
 export const tenderSchema = z.object({
   id: z.string(),
   entityId: z.string(),
   status: z.enum(tenderStatuses),
   title: z.string(),
   description: z.optional(z.string()),
-  serviceAreaId: z.string(),
+  serviceAreaIds: z.array(z.string()),
+  cpvCodes: z.optional(z.array(z.string())),
+  estimatedValue: z.optional(valueSchema),
+  reservedForNonProfit: z.optional(z.boolean()),
   currency: z.enum(currencies),
-  lots: z.array(lotSchema),
+  lots: z.array(storedLotSchema),
   awardCriteria: z.array(criterionSchema),
   qualificationRequirements: z.array(requirementSchema),
   bidDeadline: z.string(),
@@ -183,7 +208,7 @@ export const tenderRoutes = defineRoutes('tendersApi', {
     tag: 'Tenders',
     summary: 'Create a tender draft',
     description:
-      'An officer drafts a tender for their procuring entity: service area, lots (hospital areas, form of care, estimated volumes, minimum and maximum suppliers), award criteria with weights summing to 100, qualification requirements, bid deadline, planned agreement period with options and the standstill period. Drafts are visible only to the entity. Send an Idempotency-Key to make retries safe.',
+      "An officer drafts a tender for their procuring entity: its specialties (serviceAreaIds, one or many: a partnership across fifteen specialties is one tender), CPV codes (main first), an estimated value, whether it is reserved for non-profit (ideelle) suppliers, lots (hospital areas, forms of care, their own specialties among the tender's, CPV codes, estimated value, whether delivery sites outside their hospital areas are allowed, estimated volumes, minimum and maximum suppliers), award criteria with weights summing to 100, qualification requirements, bid deadline, planned agreement period with options and the standstill period. Drafts are visible only to the entity. Send an Idempotency-Key to make retries safe.",
     action: 'tender:create',
     body: createTenderBody,
     idempotent: true,

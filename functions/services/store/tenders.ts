@@ -4,7 +4,7 @@ import type { Actor } from '../../domain/actors.ts';
 import type { Bid } from '../../domain/bid.ts';
 import type { EvaluatorScores, LotRanking } from '../../domain/evaluation.ts';
 import type { Question } from '../../domain/question.ts';
-import type { Tender, TenderStatus } from '../../domain/tender.ts';
+import { type Tender, type TenderStatus, upgradeStoredTender } from '../../domain/tender.ts';
 import { listIndexPage, type Page, queryPartition } from './query.ts';
 
 export type TenderItem = Tender &
@@ -50,7 +50,11 @@ export const tenderTransition = (
   ...(options.executionArn ? { executionArn: options.executionArn } : {}),
 });
 
-export const getTender = (id: string): Promise<TenderItem | undefined> => getItem<TenderItem>(tenderKey(id));
+/** A tender as it reads today, also one stored before its specialties became a list. */
+export const getTender = async (id: string): Promise<TenderItem | undefined> => {
+  const item = await getItem<TenderItem>(tenderKey(id));
+  return item && upgradeStoredTender(item);
+};
 
 const query = (
   index: 'GSI1' | 'GSI2',
@@ -64,7 +68,7 @@ const query = (
     cursor,
     newestFirst: true,
     filter: status ? { name: 'status', value: status } : undefined,
-  });
+  }).then((page) => ({ ...page, items: page.items.map(upgradeStoredTender) }));
 
 export const listEntityTenders = (entityId: string, limit: number, cursor?: string, status?: TenderStatus) =>
   query('GSI1', entityPartition(entityId), limit, cursor, status);
