@@ -73,6 +73,12 @@ export const policy = {
   'amendment:raise': { roles: ['officer'], scope: 'entity' },
   'amendment:confirm': { roles: ['supplier'], scope: 'none' },
   'usage:report': { roles: ['officer', 'supplier'], scope: 'none' },
+  /** The caller's deadlines: the entity's for its people, a supplier's own and the public bid deadlines (the domain decides). */
+  'deadline:list': { roles: everyone, scope: 'none' },
+  /** The entity's volume, spend and utilisation: its officers and auditors. */
+  'report:read': { roles: ['officer', 'auditor'], scope: 'none' },
+  /** The supplier register is shared by every entity: its history is read by officers and auditors, changed by nobody. */
+  'supplierHistory:read': { roles: ['officer', 'auditor'], scope: 'none' },
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof policy;

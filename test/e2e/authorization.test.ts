@@ -168,6 +168,20 @@ const cases: Case[] = [
     on: 'none',
     expect: all(403, { officer: 200, supplier: 200, 'foreign-officer': 404 }),
   },
+  // What needs attention: everyone reads their own deadlines (the domain decides which); the
+  // entity's officers and auditors read its report; the shared supplier register's history is read
+  // by the officers and auditors of every entity.
+  { route: 'GET /deadlines', on: 'none', expect: all(200) },
+  {
+    route: 'GET /reports/agreements',
+    on: 'none',
+    expect: all(403, { officer: 200, auditor: 200, 'foreign-officer': 200, 'foreign-auditor': 200 }),
+  },
+  {
+    route: 'GET /audit/suppliers/history',
+    on: 'none',
+    expect: all(403, { officer: 200, auditor: 200, 'foreign-officer': 200, 'foreign-auditor': 200 }),
+  },
   // Reminders: the entity's officers decide and read the inbox; auditors read; settings per entity.
   { route: 'POST /agreements/{agreementId}/decision', on: 'none', expect: officerOnly(200, 404) },
   {
@@ -467,6 +481,8 @@ const callFor = async (c: Case, tender: Tender | undefined, label: string): Prom
     if (method === 'PATCH') body = { version: created.body.version, kind: 'ideell' };
   }
   if (c.route === 'GET /reference/hospital-areas') path = `${path}?entity=helse-sor-ost`;
+  if (c.route === 'GET /reports/agreements')
+    path = `${path}?year=${new Date(await clockNow()).getUTCFullYear()}`;
   path = path.replace('{ocid}', `ocds-hk4j9p-${tender?.id ?? ''}`);
   path = path.replace('{lotId}', 'innlandet').replace('{bidId}', tender?.bidId ?? '');
   // The workflow records its own steps on the tender too: read the version the caller would see.

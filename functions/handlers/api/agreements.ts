@@ -25,17 +25,13 @@ import { httpHandler } from '../../http/http.ts';
 import { createIdempotently } from '../../http/idempotency.ts';
 import { agreementRoutes } from '../../http/routes/agreements.routes.ts';
 import { commitWithReminders } from '../../services/reminders.ts';
-import {
-  type AgreementItem,
-  agreementItem,
-  getAgreement,
-  listAgreements,
-} from '../../services/store/agreements.ts';
+import { type AgreementItem, agreementItem, getAgreement } from '../../services/store/agreements.ts';
 import { getSupplier } from '../../services/store/suppliers.ts';
 import { getTender, tenderItem } from '../../services/store/tenders.ts';
 import { now, nowIso } from '../../shared/clock.ts';
 import { newId } from '../../shared/ids.ts';
 import { amendmentHandlers } from './agreements-amendments.ts';
+import { attentionHandlers } from './agreements-attention.ts';
 import { performanceHandlers } from './agreements-performance.ts';
 import { reminderHandlers } from './agreements-reminders.ts';
 import { type AgreementHandlers, by, loadAgreement, mayRead, today, view } from './agreements-shared.ts';
@@ -168,22 +164,8 @@ const terminate = async (
 };
 
 const agreementHandlers: AgreementHandlers<
-  'listAgreements' | 'getAgreement' | 'registerAgreement' | 'exerciseOption' | 'terminateAgreement' | 'decide'
+  'getAgreement' | 'registerAgreement' | 'exerciseOption' | 'terminateAgreement' | 'decide'
 > = {
-  listAgreements: async ({ principal, query }) => {
-    await assertRegisteredSupplier(principal);
-    const page = await listAgreements(
-      principal.role === 'supplier'
-        ? { supplierId: principal.supplierId as string }
-        : { entityId: principal.entityId as string },
-      query.limit ?? 25,
-      query.cursor,
-    );
-    return {
-      body: { items: page.items.map(view), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) },
-    };
-  },
-
   getAgreement: async ({ principal, params }) => {
     await assertRegisteredSupplier(principal);
     const agreement = await getAgreement(params.agreementId);
@@ -290,6 +272,7 @@ const agreementHandlers: AgreementHandlers<
 
 export const handler = httpHandler(agreementRoutes, {
   ...agreementHandlers,
+  ...attentionHandlers,
   ...performanceHandlers,
   ...usageHandlers,
   ...amendmentHandlers,

@@ -30,6 +30,7 @@ import {
   aggregateItems,
   entityEvents,
   historyEvents,
+  supplierRegisterEvents,
 } from '../../services/store/audit.ts';
 import { queryAll } from '../../services/store/query.ts';
 import { getSupplier } from '../../services/store/suppliers.ts';
@@ -224,6 +225,12 @@ export const handler = httpHandler(auditRoutes, {
       ...(await workflowRows(tender.executionArn ? [tender.executionArn] : [])),
     ];
     return timeline(`tender ${tender.id}`, rows, query);
+  },
+
+  supplierRegisterHistory: async ({ query }) => {
+    const { supplierId, ...filters } = query;
+    const events = (await supplierRegisterEvents(supplierId)).filter((e) => e.aggregateType === 'supplier');
+    return timeline(supplierId ? `supplier ${supplierId}` : 'supplier register', auditRows(events), filters);
   },
 
   agreementHistory: async ({ principal, params, query }) => {

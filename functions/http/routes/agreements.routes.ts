@@ -1,6 +1,7 @@
 /** Framework agreements: routes, schemas and answers. */
 import * as z from 'zod/mini';
 import { agreementStatuses, renewalDecisions } from '../../domain/agreement.ts';
+import { deadlineKinds } from '../../domain/deadlines.ts';
 import {
   MAX_VERSION,
   MAX_VOLUME,
@@ -9,6 +10,7 @@ import {
   versionSchema,
 } from '../../domain/limits.ts';
 import { lineSchema, offerShape, performanceStatuses } from '../../domain/performance.ts';
+import { reportGroupings } from '../../domain/reporting.ts';
 import { pageOf, pageQueryShape } from '../pagination.ts';
 import { defineRoutes } from '../route.ts';
 
@@ -172,6 +174,121 @@ const usageSchema = z.object({
   version: z.number(),
 });
 
+const described = <T extends z.ZodMiniType>(schema: T, description: string): T =>
+  schema.check(z.meta({ description })) as T;
+
+/** The filters of GET /agreements (each optional; all given must hold). */
+export const agreementFilterShape = {
+  status: z.optional(described(z.enum(agreementStatuses), 'Only agreements in this status')),
+  supplierId: z.optional(described(id, 'Only agreements with this supplier')),
+  serviceAreaId: z.optional(described(id, 'Only agreements of this service area (fagområde)')),
+  hospitalAreaId: z.optional(
+    described(id, "Only agreements whose lot covers this hospital area (one of the lot's areas)"),
+  ),
+  endDateBefore: z.optional(
+    described(
+      date,
+      'Only agreements that end before this day (yyyy-mm-dd): the end date, or the end after notice once terminated; open-ended ones never match',
+    ),
+  ),
+  optionDeadlineBefore: z.optional(
+    described(
+      date,
+      "Only agreements whose next option's last day (end date minus optionNoticeDays) is before this day (yyyy-mm-dd), while the option can still be exercised",
+    ),
+  ),
+  needsDecision: z.optional(
+    described(
+      z.enum(['true', 'false']),
+      "true: only running agreements without a renewal decision answering their end date whose first reminder is due (the entity's longest expiry lead before the end date, or its longest option lead before the option's last day). Not for suppliers",
+    ),
+  ),
+};
+
+const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
+export const deadlinesQuery = z
+  .strictObject({
+    from: z.optional(
+      described(instant, 'From this instant or day (inclusive); default now. A day means its start (UTC)'),
+    ),
+    before: z.optional(
+      described(instant, 'Before this instant or day (exclusive); default a year after from'),
+    ),
+    kind: z.optional(described(z.enum(deadlineKinds), 'Only deadlines of this kind')),
+    ...pageQueryShape,
+    limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(500))),
+  })
+  .check(
+    z.refine((q) => !q.from || !q.before || Date.parse(q.before) > Date.parse(q.from), {
+      message: '"before" must be later than "from"',
+      path: ['before'],
+    }),
+  );
+
+const deadlineSchema = z.object({
+  due: z.string(),
+  kind: z.enum(deadlineKinds),
+  title: z.string(),
+  aggregate: z.object({
+    type: z.enum(['tender', 'agreement', 'performance']),
+    id: z.string(),
+    year: z.optional(z.number()),
+  }),
+  entityId: z.string(),
+  link: z.string(),
+  party: z.optional(z.enum(['officer', 'supplier'])),
+  supplierId: z.optional(z.string()),
+  needsDecision: z.optional(z.boolean()),
+  afterNotice: z.optional(z.boolean()),
+});
+
+export const reportQuery = z.strictObject({
+  year: described(year, 'The calendar year reported on'),
+  groupBy: z._default(
+    described(z.enum(reportGroupings), 'Group by supplier, service area or hospital area (default supplier)'),
+    'supplier',
+  ),
+  format: z.optional(
+    described(z.enum(['json', 'csv']), 'csv: the same figures as CSV, a row per group and unit'),
+  ),
+});
+
+const reportUnit = z.object({
+  unit: z.string(),
+  agreedVolume: z.number(),
+  currentVolume: z.number(),
+  usedVolume: z.number(),
+  utilisationPercent: z.nullable(z.number()),
+  agreedValue: z.number(),
+  spend: z.number(),
+});
+const reportSchema = z.object({
+  entityId: z.string(),
+  year: z.number(),
+  groupBy: z.enum(reportGroupings),
+  groups: z.array(
+    z.object({
+      key: z.string(),
+      currency: z.string(),
+      agreements: z.number(),
+      withoutAgreedYear: z.number(),
+      units: z.array(reportUnit),
+      agreedValue: z.number(),
+      spend: z.number(),
+      utilisationPercent: z.nullable(z.number()),
+    }),
+  ),
+  totals: z.array(
+    z.object({
+      currency: z.string(),
+      agreements: z.number(),
+      agreedValue: z.number(),
+      spend: z.number(),
+      utilisationPercent: z.nullable(z.number()),
+    }),
+  ),
+});
+
 export const agreementSchema = z.object({
   id: z.string(),
   entityId: z.string(),
@@ -214,10 +331,32 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
     tag: 'Agreements',
     summary: 'Framework agreements',
     description:
-      "Officers, evaluators and auditors see their entity's agreements; suppliers see their own. Newest first.",
+      "Officers, evaluators and auditors see their entity's agreements; suppliers see their own. Newest first. Filters are applied on the server while it reads the entity's index (no scan): it reads at most 1 000 agreements for one page, so a filtered page can hold fewer than `limit` items, even none, and still have a `nextCursor`; the list ends only where no `nextCursor` is given. Pass the same filters with the cursor.",
     action: 'agreement:list',
-    query: z.strictObject(pageQueryShape),
+    query: z.strictObject({ ...pageQueryShape, ...agreementFilterShape }),
     responses: { 200: { description: 'A page of agreements', schema: pageOf(agreementSchema) } },
+  },
+  listDeadlines: {
+    method: 'GET',
+    path: '/deadlines',
+    tag: 'Agreements',
+    summary: 'Every deadline across tenders and agreements, soonest first',
+    description:
+      "Officers, evaluators and auditors see their entity's: the bid deadlines of its open tenders, the award decision due after a ranking, the end of a standstill; its agreements' end dates (after notice when terminated), the next option's last day, the yearly review of open-ended agreements, and whose move a renegotiation waits for and by when. Suppliers see the bid deadlines of announced tenders, and their own agreements' end dates, option deadlines and their own renegotiation answers. Each says what it is, which tender or agreement, and a link to it.",
+    action: 'deadline:list',
+    query: deadlinesQuery,
+    responses: { 200: { description: 'A page of deadlines, soonest first', schema: pageOf(deadlineSchema) } },
+  },
+  agreementReport: {
+    method: 'GET',
+    path: '/reports/agreements',
+    tag: 'Agreements',
+    summary: "The year's volume, spend and utilisation per supplier, service area or hospital area",
+    description:
+      "For the entity's officers and auditors: every agreement that runs in the year, with the year's agreed volumes (agreed or published performance agreement, plus confirmed amendments), the usage reported for the year, utilisation (used ÷ agreed volume) and money (volume × the year's unit price, in the agreement's currency): `agreedValue` for the agreed volume, `spend` for the used volume. Volumes are added per volume unit, money per currency. A lot covering several hospital areas counts once, under their combination (`akershus+innlandet`). `format=csv` exports one row per group and unit and a total row per group (unit empty).",
+    action: 'report:read',
+    query: reportQuery,
+    responses: { 200: { description: 'The report (JSON, or CSV with format=csv)', schema: reportSchema } },
   },
   getAgreement: {
     method: 'GET',

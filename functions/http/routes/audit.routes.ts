@@ -85,6 +85,24 @@ export const auditRoutes = defineRoutes('auditApi', {
     responses: { 200: { description: 'The timeline, oldest first', schema: timeline } },
     problems: [404],
   },
+  supplierRegisterHistory: {
+    method: 'GET',
+    path: '/audit/suppliers/history',
+    tag: 'Audit',
+    summary: "The supplier register's history: every change to the suppliers, who made it and when",
+    description:
+      'The supplier register is shared by every procuring entity (its changes are audited under the scope `global`): the officers and auditors of any entity read its history, nobody changes it here. `supplierId` narrows it to one supplier; filter by time, actor and kind as the other histories; `format=csv` exports the same rows as CSV.',
+    action: 'supplierHistory:read',
+    query: z.strictObject({
+      ...historyQuery.shape,
+      supplierId: z.optional(
+        z
+          .string()
+          .check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'A supplier id: lower-case letters, digits and "-"')),
+      ),
+    }),
+    responses: { 200: { description: "The register's timeline, oldest first", schema: timeline } },
+  },
   agreementHistory: {
     method: 'GET',
     path: '/agreements/{agreementId}/history',

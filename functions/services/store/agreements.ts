@@ -2,7 +2,16 @@
 import { getItem, type Keyed, type Versioned } from '../../adapters/store.ts';
 import type { Agreement } from '../../domain/agreement.ts';
 import type { Amendment, PerformanceYear, UsageReport } from '../../domain/performance.ts';
-import { listIndexPage, type Page, queryPartition } from './query.ts';
+import {
+  decodeCursor,
+  encodeCursor,
+  listIndexPage,
+  type Page,
+  queryAll,
+  queryPage,
+  queryPartition,
+  type StartKey,
+} from './query.ts';
 
 export type AgreementItem = Agreement &
   Versioned & { GSI1PK: string; GSI1SK: string; GSI2PK: string; GSI2SK: string };
@@ -30,6 +39,110 @@ export const listAgreements = (
   'entityId' in by
     ? listIndexPage('GSI1', `ENTITY#${by.entityId}#AGREEMENTS`, { limit, cursor, newestFirst: true })
     : listIndexPage('GSI2', `SUPPLIER#${by.supplierId}#AGREEMENTS`, { limit, cursor, newestFirst: true });
+
+/** Plain attributes the index page is narrowed by before the domain's predicate decides. */
+export interface AgreementAttributes {
+  status?: string | undefined;
+  supplierId?: string | undefined;
+  serviceAreaId?: string | undefined;
+  hospitalAreaId?: string | undefined;
+}
+
+/** At most this many agreements are read for one filtered page. */
+export const MAX_EXAMINED = 1000;
+
+const partitionOf = (by: { entityId: string } | { supplierId: string }) =>
+  'entityId' in by
+    ? { index: 'GSI1' as const, pk: `ENTITY#${by.entityId}#AGREEMENTS` }
+    : { index: 'GSI2' as const, pk: `SUPPLIER#${by.supplierId}#AGREEMENTS` };
+
+/** Where a page that ends at `item` goes on: the item's table and index keys, as DynamoDB's own LastEvaluatedKey. */
+const keyOf = (item: AgreementItem, index: 'GSI1' | 'GSI2'): StartKey => ({
+  PK: item.PK,
+  SK: item.SK,
+  [`${index}PK`]: item[`${index}PK`],
+  [`${index}SK`]: item[`${index}SK`],
+});
+
+/**
+ * A page of the entity's (or supplier's) agreements, newest first, that pass `accept`: the index is
+ * read in pages narrowed by a FilterExpression on the plain attributes, and `accept` (the domain's
+ * predicate) decides. The page ends at its `limit`-th match (the cursor then continues right after
+ * it), at the end of the index, or once MAX_EXAMINED agreements have been read: then the page may be
+ * short, even empty, and the cursor continues where the reading stopped.
+ */
+export const listAgreementsWhere = async (
+  by: { entityId: string } | { supplierId: string },
+  attributes: AgreementAttributes,
+  accept: (a: AgreementItem) => boolean,
+  options: { limit: number; cursor?: string | undefined },
+): Promise<Page<AgreementItem>> => {
+  const { index, pk } = partitionOf(by);
+  const names: Record<string, string> = { '#pk': `${index}PK` };
+  const values: Record<string, unknown> = { ':pk': pk };
+  const conditions: string[] = [];
+  const equal = (attribute: string, value: string | undefined) => {
+    if (value === undefined) return;
+    names[`#${attribute}`] = attribute;
+    values[`:${attribute}`] = value;
+    conditions.push(`#${attribute} = :${attribute}`);
+  };
+  equal('status', attributes.status);
+  equal('supplierId', attributes.supplierId);
+  equal('serviceAreaId', attributes.serviceAreaId);
+  if (attributes.hospitalAreaId !== undefined) {
+    names['#hospitalAreaIds'] = 'hospitalAreaIds';
+    values[':hospitalAreaId'] = attributes.hospitalAreaId;
+    conditions.push('contains(#hospitalAreaIds, :hospitalAreaId)');
+  }
+  const items: AgreementItem[] = [];
+  let start = decodeCursor(options.cursor, { [`${index}PK`]: pk });
+  let examined = 0;
+  while (examined < MAX_EXAMINED) {
+    const batch = Math.min(MAX_EXAMINED - examined, Math.max(options.limit * 2, 50));
+    const page = await queryPage<AgreementItem>(
+      {
+        IndexName: index,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : {}),
+        ScanIndexForward: false,
+        Limit: batch,
+      },
+      start,
+    );
+    examined += batch;
+    for (const item of page.items) {
+      if (!accept(item)) continue;
+      items.push(item);
+      if (items.length === options.limit) {
+        const last = page.items.at(-1) === item && !page.next;
+        const nextCursor = last ? undefined : encodeCursor(keyOf(item, index));
+        return { items, ...(nextCursor ? { nextCursor } : {}) };
+      }
+    }
+    start = page.next;
+    if (!start) return { items };
+  }
+  const nextCursor = encodeCursor(start);
+  return { items, ...(nextCursor ? { nextCursor } : {}) };
+};
+
+/** Every agreement of the entity (or supplier), at most `max`. */
+export const allAgreements = (by: { entityId: string } | { supplierId: string }, max = 5000) => {
+  const { index, pk } = partitionOf(by);
+  return queryAll<AgreementItem>(
+    {
+      IndexName: index,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': `${index}PK` },
+      ExpressionAttributeValues: { ':pk': pk },
+      ScanIndexForward: false,
+    },
+    max,
+  );
+};
 
 export const yearKey = (agreementId: string, year: number): Keyed => ({
   PK: `AGREEMENT#${agreementId}`,

@@ -23,6 +23,23 @@ export const entityEvents = (entityId: string) =>
     ExpressionAttributeValues: { ':pk': `ENTITY#${entityId}#AUDIT` },
   });
 
+/** The scope of shared reference data (the supplier register): audited under no entity. */
+export const GLOBAL_SCOPE = 'global';
+
+/**
+ * The supplier register's events, oldest first: every supplier's, from the shared scope's index
+ * partition, or one supplier's from the history of its item.
+ */
+export const supplierRegisterEvents = (supplierId?: string) =>
+  supplierId
+    ? historyEvents(`SUPPLIER#${supplierId}`)
+    : all({
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        FilterExpression: 'aggregateType = :supplier',
+        ExpressionAttributeValues: { ':pk': `ENTITY#${GLOBAL_SCOPE}#AUDIT`, ':supplier': 'supplier' },
+      });
+
 /** Every event of the aggregates living in one partition (`TENDER#…`, `AGREEMENT#…`), oldest first. */
 export const historyEvents = (partition: string) =>
   all({
