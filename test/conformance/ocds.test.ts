@@ -11,7 +11,7 @@ import type { Ajv as AjvCore } from 'ajv';
 import Ajv04Module from 'ajv-draft-04';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { colonoscopyBid, DAY } from '../helpers/fixtures.ts';
+import { colonoscopyBid, DAY, partnershipBid, partnershipTender } from '../helpers/fixtures.ts';
 import { eventually } from '../support/eventually.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { type Actors, actorsOf, TenderFlow } from '../support/tender-flow.ts';
@@ -161,6 +161,25 @@ beforeAll(async () => {
       await stack.request('GET', `/ocds/records/ocds-hk4j9p-${agreement.id}-${year}`, { token: who.officer })
     ).body,
   });
+  // Region Sjælland's partnership across fifteen specialties: Danish, its value, CPV codes, and a bid
+  // with a delivery site outside the region (the lot allows it).
+  const sjaelland = await stack.tokenFor({ role: 'officer', entity: 'region-sjaelland', sub: 'mette' });
+  const partnership = await stack.request('POST', '/tenders', {
+    token: sjaelland,
+    body: partnershipTender(stack.runtime.clock.now()),
+  });
+  await stack.request('POST', `/tenders/${partnership.body.id}/announce`, {
+    token: sjaelland,
+    body: { version: 1 },
+  });
+  await stack.request('PUT', `/tenders/${partnership.body.id}/lots/partnerskab/bid`, {
+    token: await stack.tokenFor({ role: 'supplier', supplier: 'aleris-hamlet' }),
+    body: partnershipBid(),
+  });
+  packages.push({
+    name: 'partnership (Danish)',
+    body: (await stack.request('GET', `/tenders/${partnership.body.id}/ocds`, { token: sjaelland })).body,
+  });
   // A cancelled tender.
   const cancelled = await TenderFlow.announce(stack, who);
   await cancelled.cancel('Behovet falt bort');
@@ -230,5 +249,37 @@ describe('OCDS conformance', () => {
     expect(callOff.records[0]?.compiledRelease.relatedProcesses).toEqual([
       expect.objectContaining({ relationship: ['framework'], scheme: 'ocid' }),
     ]);
+  });
+
+  it("publishes each tender's scope and value: values, CPV items, the entity's language, an open procedure", (ctx) => {
+    if (!present) ctx.skip();
+    const tenderOf = (name: string) =>
+      (packages.find((p) => p.name === name)?.body as { releases: Json[] }).releases.find((r) =>
+        (r.tag as string[]).includes('tender'),
+      ) as Json & { tender: Json & { items: Json[]; lots: Json[] } };
+    const colonoscopy = tenderOf('complete');
+    expect(colonoscopy.language).toBe('nb');
+    expect(colonoscopy.tender.value).toEqual({ amount: 11_250_000, currency: 'NOK' });
+    expect(colonoscopy.tender.lots.map((l) => l.value)).toEqual([
+      { amount: 5_625_000, currency: 'NOK' },
+      { amount: 5_625_000, currency: 'NOK' },
+    ]);
+    expect(colonoscopy.tender.items[0]?.classification).toEqual({
+      scheme: 'CPV',
+      id: '85121251-7',
+      description_en: 'Gastroenterologist services',
+    });
+    expect(colonoscopy.tender.procurementMethodDetails).toBe('Åpen anbudskonkurranse om rammeavtale');
+    const danish = tenderOf('partnership (Danish)');
+    expect(danish.language).toBe('da');
+    expect(danish.tender).toMatchObject({
+      value: { amount: 450_000_000, currency: 'DKK' },
+      procurementMethod: 'open',
+      procurementMethodDetails: 'Offentligt udbud af rammeaftale',
+    });
+    expect(String(danish.tender.items[0]?.description)).toContain(
+      'Henvisninger (Ambulant, Dagbehandling, Indlæggelse)',
+    );
+    for (const p of packages) expect(String(p.body.uri)).toMatch(/^http:\/\//);
   });
 });

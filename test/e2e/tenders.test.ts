@@ -3,7 +3,13 @@
  * local Step Functions engine, the local scheduler's clock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { colonoscopyBid, colonoscopyTender, DAY } from '../helpers/fixtures.ts';
+import {
+  colonoscopyBid,
+  colonoscopyTender,
+  DAY,
+  partnershipBid,
+  partnershipTender,
+} from '../helpers/fixtures.ts';
 import { eventually } from '../support/eventually.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 
@@ -241,5 +247,194 @@ describe('listing', () => {
     const res = await stack.request('GET', `/tenders?cursor=${tampered}`, { token: foreignOfficer });
     expect(res.status).toBe(400);
     expect(res.body.errors[0].parameter).toBe('cursor');
+  });
+});
+
+describe('scope and value', () => {
+  const pointersOf = (body: { errors?: { pointer: string }[] }) => (body.errors ?? []).map((e) => e.pointer);
+
+  it('drafts a partnership across fifteen specialties as one tender, and publishes it in Danish with its value and CPV codes', async () => {
+    const sjaelland = await stack.tokenFor({ role: 'officer', entity: 'region-sjaelland', sub: 'mette' });
+    const aleris = await stack.tokenFor({ role: 'supplier', supplier: 'aleris-hamlet', sub: 'nis' });
+    const body = partnershipTender(await now());
+    const created = await stack.request('POST', '/tenders', { token: sjaelland, body });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      serviceAreaIds: body.serviceAreaIds,
+      cpvCodes: body.cpvCodes,
+      estimatedValue: { amount: 450_000_000, currency: 'DKK' },
+      currency: 'DKK',
+    });
+    expect(created.body.serviceAreaIds).toHaveLength(15);
+    expect(created.body.lots[0]).toMatchObject({
+      formsOfCare: ['outpatient', 'day', 'inpatient'],
+      deliveryOutsideAreasAllowed: true,
+      estimatedValue: { amount: 450_000_000, currency: 'DKK' },
+    });
+    const id: string = created.body.id;
+    const announced = await stack.request('POST', `/tenders/${id}/announce`, {
+      token: sjaelland,
+      body: { version: 1 },
+    });
+    expect(announced.status).toBe(200);
+
+    // Ringsted lies in the region; Søborg outside it, which this lot allows.
+    const bid = await stack.request('PUT', `/tenders/${id}/lots/partnerskab/bid`, {
+      token: aleris,
+      body: partnershipBid(),
+    });
+    expect(bid.status).toBe(201);
+
+    const ocds = await stack.request('GET', `/tenders/${id}/ocds`, { token: sjaelland });
+    expect(ocds.status).toBe(200);
+    // The local product answers over http: the package says so.
+    expect(ocds.body.uri).toMatch(new RegExp(`^http://[^/]+/tenders/${id}/ocds$`));
+    const release = ocds.body.releases.find((r: { tag: string[] }) => r.tag.includes('tender'));
+    expect(release.language).toBe('da');
+    expect(release.tender).toMatchObject({
+      value: { amount: 450_000_000, currency: 'DKK' },
+      procurementMethod: 'open',
+      procurementMethodDetails: 'Offentligt udbud af rammeaftale',
+      lots: [expect.objectContaining({ value: { amount: 450_000_000, currency: 'DKK' } })],
+      items: [
+        expect.objectContaining({
+          classification: { scheme: 'CPV', id: '85100000-0', description_en: 'Health services' },
+          unit: { name: 'Henvisninger' },
+        }),
+      ],
+    });
+    expect(release.tender.items[0].additionalClassifications).toHaveLength(3);
+
+    // The announcement event names every specialty, and the main one as before.
+    const events = await eventually(
+      () => stack.request('GET', '/_local/events'),
+      (r) =>
+        (r.body.published as { 'detail-type': string; detail: { tenderId?: string } }[]).some(
+          (e) => e['detail-type'] === 'Tender.Announced' && e.detail.tenderId === id,
+        ),
+    );
+    const published = events.body.published as { 'detail-type': string; detail: { tenderId?: string } }[];
+    const announcedEvent = published.find(
+      (e) => e['detail-type'] === 'Tender.Announced' && e.detail.tenderId === id,
+    );
+    expect(announcedEvent?.detail).toMatchObject({
+      serviceAreaId: 'ortopaedkirurgi',
+      serviceAreaIds: body.serviceAreaIds,
+    });
+  });
+
+  it('refuses what an officer gets wrong about scope, classification and value, each with a pointer', async () => {
+    const body = colonoscopyTender(await now());
+    body.serviceAreaIds = ['koloskopi', 'astrologi', 'koloskopi'];
+    body.cpvCodes = ['85121200-4'];
+    (body.lots[0] as { serviceAreaIds?: string[] }).serviceAreaIds = ['hjerte'];
+    body.estimatedValue.amount = 1_000_000;
+    const res = await stack.request('POST', '/tenders', { token: officer, body });
+    expect(res.status).toBe(422);
+    expect(res.headers['content-type']).toBe('application/problem+json');
+    expect(pointersOf(res.body)).toEqual([
+      '#/serviceAreaIds/1',
+      '#/serviceAreaIds',
+      '#/cpvCodes/0',
+      '#/estimatedValue/amount',
+      '#/lots/0/serviceAreaIds/0',
+    ]);
+    expect(res.body.errors[2].detail).toBe('The CPV code 85121200 has the check digit 5 (85121200-5), not 4');
+
+    const malformed = await stack.request('POST', '/tenders', {
+      token: officer,
+      body: { ...colonoscopyTender(await now()), cpvCodes: ['8512120-5'] },
+    });
+    expect(malformed.status).toBe(400);
+    expect(pointersOf(malformed.body)).toEqual(['#/cpvCodes/0']);
+
+    const otherCurrency = await stack.request('POST', '/tenders', {
+      token: officer,
+      body: { ...colonoscopyTender(await now()), estimatedValue: { amount: 1, currency: 'DKK' } },
+    });
+    expect(otherCurrency.status).toBe(422);
+    expect(pointersOf(otherCurrency.body)).toEqual(['#/estimatedValue/currency', '#/estimatedValue/amount']);
+
+    // The older spelling (one service area, one form of care) still works; both at once do not.
+    const { serviceAreaIds: _s, lots, ...rest } = colonoscopyTender(await now());
+    const older = await stack.request('POST', '/tenders', {
+      token: officer,
+      body: {
+        ...rest,
+        serviceAreaId: 'koloskopi',
+        lots: lots.map(({ formsOfCare: _f, ...l }) => ({ ...l, formOfCare: 'outpatient' })),
+      },
+    });
+    expect(older.status).toBe(201);
+    expect(older.body.serviceAreaIds).toEqual(['koloskopi']);
+    expect(older.body).not.toHaveProperty('serviceAreaId');
+    expect(older.body.lots[0].formsOfCare).toEqual(['outpatient']);
+    const both = await stack.request('PATCH', `/tenders/${older.body.id}`, {
+      token: officer,
+      body: { version: 1, serviceAreaId: 'hjerte', serviceAreaIds: ['hjerte'] },
+    });
+    expect(both.status).toBe(422);
+    expect(pointersOf(both.body)).toEqual(['#/serviceAreaIds']);
+    const edited = await stack.request('PATCH', `/tenders/${older.body.id}`, {
+      token: officer,
+      body: { version: 1, serviceAreaId: 'hjerte' },
+    });
+    expect(edited.status).toBe(200);
+    expect(edited.body.serviceAreaIds).toEqual(['hjerte']);
+    // The audit trail records the change of the list.
+    const history = await stack.request('GET', `/tenders/${older.body.id}/history`, { token: auditor });
+    expect(JSON.stringify(history.body)).toContain('serviceAreaIds');
+  });
+
+  it('keeps a competition reserved for non-profit suppliers to those registered as ideell', async () => {
+    const created = await stack.request('POST', '/tenders', {
+      token: officer,
+      body: { ...colonoscopyTender(await now()), reservedForNonProfit: true },
+    });
+    expect(created.status).toBe(201);
+    const id: string = created.body.id;
+    expect(
+      (await stack.request('POST', `/tenders/${id}/announce`, { token: officer, body: { version: 1 } }))
+        .status,
+    ).toBe(200);
+    const refused = await stack.request('PUT', `/tenders/${id}/lots/innlandet/bid`, {
+      token: supplier,
+      body: colonoscopyBid('innlandet', 2400),
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.headers['content-type']).toBe('application/problem+json');
+    expect(refused.body.detail).toContain('reserved for non-profit (ideelle) suppliers');
+    expect((await stack.request('GET', `/tenders/${id}/bids`, { token: officer })).body.lots[0].bids).toBe(0);
+
+    const registered = await stack.request('POST', '/reference/suppliers', {
+      token: officer,
+      body: {
+        name: 'Stiftelsen Ideell Koloskopi',
+        country: 'NO',
+        kind: 'ideell',
+        deliverySites: [{ hospitalAreaId: 'innlandet', place: 'Gjøvik' }],
+      },
+    });
+    expect(registered.status).toBe(201);
+    const ideell = await stack.tokenFor({ role: 'supplier', supplier: registered.body.id });
+    const accepted = await stack.request('PUT', `/tenders/${id}/lots/innlandet/bid`, {
+      token: ideell,
+      body: {
+        ...colonoscopyBid('innlandet', 2400),
+        deliverySites: [{ place: 'Gjøvik', hospitalAreaId: 'innlandet' }],
+      },
+    });
+    expect(accepted.status).toBe(201);
+    // The lot does not allow sites outside its areas.
+    const outside = await stack.request('PUT', `/tenders/${id}/lots/innlandet/bid`, {
+      token: ideell,
+      body: {
+        ...colonoscopyBid('innlandet', 2400),
+        version: 1,
+        deliverySites: [{ place: 'Bergen', hospitalAreaId: 'helse-vest-region' }],
+      },
+    });
+    expect(outside.status).toBe(422);
+    expect(pointersOf(outside.body)).toEqual(['#/deliverySites/0/hospitalAreaId']);
   });
 });
