@@ -122,7 +122,8 @@ export const agreementDeadlines = (
   today: string,
 ): Deadline[] => {
   if (a.status === 'expired') return [];
-  const name = `${a.tenderTitle} – ${a.lotTitle}`;
+  // A registered agreement's title often names its lot already.
+  const name = a.tenderTitle.includes(a.lotTitle) ? a.tenderTitle : `${a.tenderTitle} – ${a.lotTitle}`;
   const base = {
     aggregate: { type: 'agreement' as const, id: a.id },
     entityId: a.entityId,

@@ -4,6 +4,7 @@
  * stack, so the demo cannot rot unnoticed.
  */
 import type { ApiClient } from '../../test/support/api-client.ts';
+import { attentionStep } from './attention.ts';
 import { auditStep } from './audit.ts';
 import { awardStep } from './award.ts';
 import { type AnnouncedTender, colonoscopyTenderStep } from './colonoscopy-tender.ts';
@@ -12,6 +13,7 @@ import { helseOgArbeid, LAST_OPTION_DAY } from './helse-og-arbeid.ts';
 
 export {
   type AnnouncedTender,
+  attentionStep,
   auditStep,
   awardStep,
   colonoscopyTenderStep,
@@ -36,6 +38,7 @@ export const runDemo = async (client: ApiClient, print?: (line: string) => void)
   await helseOgArbeid(ctx);
   const tender = await colonoscopyTenderStep(ctx);
   await awardStep(ctx, tender);
+  await attentionStep(ctx);
   await auditStep(ctx, tender.flow.id);
   ctx.print(
     `\nDone. Tender ${tender.flow.id} went from draft to framework agreements. Read its history: GET /tenders/${tender.flow.id}/workflow`,
