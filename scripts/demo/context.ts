@@ -31,6 +31,12 @@ export const people = {
     supplier: 'rehabiliteringssenteret-air-as',
     name: 'AiR',
   },
+  sjaellandOfficer: {
+    role: 'officer',
+    entity: 'region-sjaelland',
+    name: 'Mette Jensen (indkøber, Region Sjælland)',
+  },
+  'aleris-hamlet': { role: 'supplier', supplier: 'aleris-hamlet', name: 'Aleris Hamlet' },
 } satisfies Record<string, TokenRequest>;
 
 export type Person = keyof typeof people;

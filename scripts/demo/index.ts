@@ -10,6 +10,7 @@ import { awardStep } from './award.ts';
 import { type AnnouncedTender, colonoscopyTenderStep } from './colonoscopy-tender.ts';
 import { type DemoContext, demoContext } from './context.ts';
 import { helseOgArbeid, LAST_OPTION_DAY } from './helse-og-arbeid.ts';
+import { partnershipStep } from './partnership-tender.ts';
 
 export {
   type AnnouncedTender,
@@ -21,6 +22,7 @@ export {
   demoContext,
   helseOgArbeid,
   LAST_OPTION_DAY,
+  partnershipStep,
 };
 
 /** Opens the demo: its context, and the line that says where it runs and when. */
@@ -40,6 +42,7 @@ export const runDemo = async (client: ApiClient, print?: (line: string) => void)
   await awardStep(ctx, tender);
   await attentionStep(ctx);
   await auditStep(ctx, tender.flow.id);
+  await partnershipStep(ctx);
   ctx.print(
     `\nDone. Tender ${tender.flow.id} went from draft to framework agreements. Read its history: GET /tenders/${tender.flow.id}/workflow`,
   );

@@ -13,6 +13,7 @@ import {
   helseOgArbeid,
   LAST_OPTION_DAY,
   openDemo,
+  partnershipStep,
 } from '../../scripts/demo/index.ts';
 import { helseOgArbeidLots } from '../helpers/fixtures.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
@@ -89,6 +90,19 @@ describe('the demo, step by step against the local stack', () => {
     expect(verified).toMatchObject({ ok: true, findings: [] });
     expect(history.items.length).toBeGreaterThan(0);
     expect(ocds.releases.map((r: { tag: string[] }) => r.tag.join('+'))).toContain('contract');
+  }, 60_000);
+
+  it('drafts a fifteen-specialty partnership as one tender, publishes it in Danish, and keeps a reserved competition to ideelle suppliers', async () => {
+    await partnershipStep(ctx);
+    const out = printed();
+    expect(out).toContain('specialties (15): ortopaedkirurgi');
+    expect(out).toContain('estimated value DKK 450 000 000');
+    expect(out).toContain(
+      '422 #/cpvCodes/0 — The CPV code 85121200 has the check digit 5 (85121200-5), not 4',
+    );
+    expect(out).toContain('language da; open: Offentligt udbud af rammeaftale');
+    expect(out).toContain('item: CPV 85100000-0 (Health services)');
+    expect(out).toMatch(/Norsk Arbeidshelse AS bids: 403 .*reserved for non-profit \(ideelle\) suppliers/);
   }, 60_000);
 
   it('printed every value it meant to print', () => {
