@@ -384,6 +384,15 @@ describe("the supplier register's history", () => {
     });
     expect(change.status).toBe(403);
     expect((await get('/audit/suppliers/history', nah)).status).toBe(403);
+    // The register's chains verify like an entity's: every supplier at its last event.
+    const verified = await get('/audit/verify?register=suppliers', auditor);
+    expect(verified.status, JSON.stringify(verified.body)).toBe(200);
+    expect(verified.body).toMatchObject({ scope: 'supplier register', ok: true, findings: [] });
+    expect(verified.body.aggregates).toBeGreaterThan(1);
+    expect(verified.body.events).toBe(all.body.items.length);
+    expect((await get('/audit/verify?register=customers', auditor)).body.errors?.[0]?.parameter).toBe(
+      'register',
+    );
     expect((await get('/audit/suppliers/history?supplierId=Not%20an%20id', auditor)).status).toBe(400);
   });
 });

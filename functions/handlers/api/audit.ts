@@ -31,6 +31,7 @@ import {
   entityEvents,
   historyEvents,
   supplierRegisterEvents,
+  supplierRegisterItems,
 } from '../../services/store/audit.ts';
 import { queryAll } from '../../services/store/query.ts';
 import { getSupplier } from '../../services/store/suppliers.ts';
@@ -199,6 +200,14 @@ export const handler = httpHandler(auditRoutes, {
   },
   ocdsRecord: (req) => ocdsHandlers.ocdsRecord(req),
   verify: async ({ principal, query }) => {
+    if (query.register === 'suppliers') {
+      const events = (await supplierRegisterEvents()).filter((e) => e.aggregateType === 'supplier');
+      const items = (await supplierRegisterItems()).filter(
+        (i) => typeof i.version === 'number' && typeof i.auditHead === 'string',
+      );
+      const result = await verifyAll(events, items);
+      return { body: { scope: 'supplier register', ok: result.findings.length === 0, ...result } };
+    }
     if (query.tenderId) {
       const tender = await loadTender(principal, query.tenderId, 'audit:read');
       const pk = `TENDER#${tender.id}`;

@@ -67,9 +67,14 @@ export const auditRoutes = defineRoutes('auditApi', {
     tag: 'Audit',
     summary: 'Recompute the audit chains and report edits, gaps and reorders with where they are',
     description:
-      "For one tender (tenderId), one agreement (agreementId), or everything of the caller's entity (neither). Each aggregate's events must be numbered 1, 2, 3… without gaps, each must link to the hash of the one before, each must match its own hash, and the aggregate as stored must be at its last event.",
+      "For one tender (tenderId), one agreement (agreementId), the shared supplier register (register=suppliers), or everything of the caller's entity (none of them). Each aggregate's events must be numbered 1, 2, 3… without gaps, each must link to the hash of the one before, each must match its own hash, and the aggregate as stored must be at its last event.",
     action: 'audit:read',
-    query: z.strictObject({ tenderId: z.optional(tenderIdSchema), agreementId: z.optional(agreementId) }),
+    query: z.strictObject({
+      tenderId: z.optional(tenderIdSchema),
+      agreementId: z.optional(agreementId),
+      /** The shared supplier register's chains (audited under the scope `global`). */
+      register: z.optional(z.enum(['suppliers'])),
+    }),
     responses: { 200: { description: 'The verification', schema: verification } },
     problems: [404],
   },

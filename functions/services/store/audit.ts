@@ -40,6 +40,15 @@ export const supplierRegisterEvents = (supplierId?: string) =>
         ExpressionAttributeValues: { ':pk': `ENTITY#${GLOBAL_SCOPE}#AUDIT`, ':supplier': 'supplier' },
       });
 
+/** The supplier register's items as a verification compares them with their last events. */
+export const supplierRegisterItems = () =>
+  queryAll<{ PK: string; SK: string; version?: number; auditHead?: string }>({
+    IndexName: 'GSI1',
+    KeyConditionExpression: 'GSI1PK = :pk',
+    ExpressionAttributeValues: { ':pk': 'SUPPLIERS' },
+    ProjectionExpression: 'PK, SK, version, auditHead',
+  });
+
 /** Every event of the aggregates living in one partition (`TENDER#…`, `AGREEMENT#…`), oldest first. */
 export const historyEvents = (partition: string) =>
   all({
