@@ -14,6 +14,7 @@ import type { Tender } from './tender.ts';
 
 export const deadlineKinds = [
   'bid-deadline',
+  'ranking-request',
   'award-decision',
   'standstill-end',
   'agreement-end',
@@ -49,15 +50,29 @@ const plus = (iso: string, seconds: number) => new Date(Date.parse(iso) + second
 
 /** How long the tender workflow waits for people (functions/services/workflow/waits.ts passes them in). */
 export interface TenderWaits {
+  /** From the opening to the officer's request for the ranking, in seconds. */
+  evaluationSeconds: number;
   /** From the ranking to the award decision, in seconds. */
   awardDecisionSeconds: number;
 }
 
-/** A tender's next deadline: its bid deadline while open, the award decision after the ranking, the standstill's end. */
+/**
+ * A tender's next deadline: its bid deadline while open; after the opening, the request for the
+ * ranking (a revised award waits again from its revision, which the tender does not date: not
+ * listed); the award decision after the ranking; the standstill's end.
+ */
 export const tenderDeadlines = (
   t: Pick<
     Tender,
-    'id' | 'entityId' | 'title' | 'status' | 'bidDeadline' | 'rankedAt' | 'rankingRequestedAt' | 'award'
+    | 'id'
+    | 'entityId'
+    | 'title'
+    | 'status'
+    | 'bidDeadline'
+    | 'openedAt'
+    | 'rankedAt'
+    | 'rankingRequestedAt'
+    | 'award'
   >,
   waits: TenderWaits,
 ): Deadline[] => {
@@ -68,6 +83,16 @@ export const tenderDeadlines = (
   };
   if (t.status === 'tendering')
     return [{ ...base, due: t.bidDeadline, kind: 'bid-deadline', title: `Bid deadline: ${t.title}` }];
+  if (t.status === 'evaluation' && t.openedAt && !t.rankingRequestedAt && !t.award)
+    return [
+      {
+        ...base,
+        due: plus(t.openedAt, waits.evaluationSeconds),
+        kind: 'ranking-request',
+        title: `Qualify, score and ask for the ranking (else the tender ends without a result): ${t.title}`,
+        party: 'officer',
+      },
+    ];
   if (t.status === 'evaluation' && t.rankedAt)
     return [
       {

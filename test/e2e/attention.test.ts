@@ -5,6 +5,7 @@
  * history for auditors.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { colonoscopyBid } from '../helpers/fixtures.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { renegotiationFlow } from '../support/renegotiation-flow.ts';
 import { actorsOf, TenderFlow } from '../support/tender-flow.ts';
@@ -395,4 +396,45 @@ describe("the supplier register's history", () => {
     );
     expect((await get('/audit/suppliers/history?supplierId=Not%20an%20id', auditor)).status).toBe(400);
   });
+});
+
+describe("a tender's deadlines as it moves on (moves the local clock: last)", () => {
+  it('lists the ranking request after the opening, the award decision after the ranking, the standstill end after the award', async () => {
+    const who = await actorsOf(stack);
+    const tender = await TenderFlow.announce(stack, who);
+    const deadlinesOf = async () =>
+      (
+        (await get('/deadlines?before=2100-01-01', officer)).body.items as {
+          kind: string;
+          aggregate: { id: string };
+          due: string;
+        }[]
+      )
+        .filter((d) => d.aggregate.id === tender.id)
+        .map((d) => [d.kind, d.due]);
+    const bid = await tender.bid('falck-norge-as', 'innlandet', colonoscopyBid('innlandet', 2000));
+    expect(bid.status, JSON.stringify(bid.body)).toBe(201);
+    await tender.passDeadline();
+    const opened = await tender.tender();
+    expect(await deadlinesOf()).toEqual([
+      ['ranking-request', new Date(Date.parse(opened.openedAt) + 120 * 86_400_000).toISOString()],
+    ]);
+    await tender.qualify(bid.body.bidId, true);
+    await tender.score(bid.body.bidId, 8, 8);
+    await tender.rank();
+    const ranked = await tender.tender();
+    expect(await deadlinesOf()).toEqual([
+      ['award-decision', new Date(Date.parse(ranked.rankedAt) + 60 * 86_400_000).toISOString()],
+    ]);
+    await tender.award();
+    const decision = await get(`/tenders/${tender.id}/award`);
+    expect(await deadlinesOf()).toEqual([['standstill-end', decision.body.standstillEndsAt]]);
+    // The supplier sees only public bid deadlines of tenders: none of these.
+    const supplierView = (await get('/deadlines?before=2100-01-01', falck)).body.items as {
+      aggregate: { id: string };
+    }[];
+    expect(supplierView.some((d) => d.aggregate.id === tender.id)).toBe(false);
+    await tender.passStandstill();
+    expect(await deadlinesOf()).toEqual([]);
+  }, 120_000);
 });

@@ -130,7 +130,7 @@ describe('the filters of GET /agreements', () => {
 });
 
 describe('deadlines', () => {
-  const waits = { awardDecisionSeconds: 60 * 86_400 };
+  const waits = { evaluationSeconds: 120 * 86_400, awardDecisionSeconds: 60 * 86_400 };
   const tender = {
     id: 'tnd_1',
     entityId: 'helse-sor-ost',
@@ -138,11 +138,17 @@ describe('deadlines', () => {
     bidDeadline: '2026-12-10T12:00:00.000Z',
   };
 
-  it("a tender's: the bid deadline while open, the award decision 60 days after the ranking, the standstill's end", () => {
+  it("a tender's: the bid deadline while open, the ranking request 120 days after the opening, the award decision 60 days after the ranking, the standstill's end", () => {
     expect(tenderDeadlines({ ...tender, status: 'tendering' }, waits)).toMatchObject([
       { kind: 'bid-deadline', due: '2026-12-10T12:00:00.000Z', link: '/tenders/tnd_1' },
     ]);
     expect(tenderDeadlines({ ...tender, status: 'evaluation' }, waits)).toEqual([]);
+    const opened = { ...tender, status: 'evaluation' as const, openedAt: '2026-12-10T12:01:00.000Z' };
+    expect(tenderDeadlines(opened, waits)).toMatchObject([
+      { kind: 'ranking-request', due: '2027-04-09T12:01:00.000Z', party: 'officer' },
+    ]);
+    // Asked for: the ranking runs; the next deadline comes with it.
+    expect(tenderDeadlines({ ...opened, rankingRequestedAt: at }, waits)).toEqual([]);
     expect(
       tenderDeadlines({ ...tender, status: 'evaluation', rankedAt: '2026-12-20T08:00:00.000Z' }, waits),
     ).toMatchObject([{ kind: 'award-decision', due: '2027-02-18T08:00:00.000Z', party: 'officer' }]);

@@ -120,7 +120,10 @@ export const attentionHandlers: AgreementHandlers<'listAgreements' | 'listDeadli
     );
     const all: Deadline[] = [
       ...tenders.flatMap((t) =>
-        tenderDeadlines(t, { awardDecisionSeconds: waitTimeouts.tenderLifecycle.AwaitAwardDecision }),
+        tenderDeadlines(t, {
+          evaluationSeconds: waitTimeouts.tenderLifecycle.AwaitEvaluation,
+          awardDecisionSeconds: waitTimeouts.tenderLifecycle.AwaitAwardDecision,
+        }),
       ),
       ...awaited.flatMap((a, i) => agreementDeadlines(a, years[i] ?? [], day)),
     ];
