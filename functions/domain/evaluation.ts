@@ -208,44 +208,66 @@ export const buildAwardDecision = (
 
 export type BidderOutcome = 'won' | 'lost' | 'rejected' | 'lot-unsuccessful';
 
-/** Each bidder's own result, as every bidder receives it at the same time. */
-export const bidderResults = (
-  decision: AwardDecision,
-  rankings: LotRanking[],
-  bids: Pick<Bid, 'id' | 'supplierId' | 'lotId' | 'status' | 'qualification'>[],
-): {
+/** A ranked bid's standing: its rank, total and points per criterion (0–10 each). */
+export interface Standing {
+  rank: number;
+  total: number;
+  points: Record<string, number>;
+}
+
+/** What each bidder is told of the decision on its bid (a reasoned decision, begrunnet tildeling). */
+export interface BidderResult {
   supplierId: string;
   lotId: string;
   bidId: string;
   outcome: BidderOutcome;
   rank?: number;
   total?: number;
+  /** The bid's own points per criterion, when it was ranked. */
+  points?: Record<string, number>;
+  /** Beside a bid that lost: the winning bids' standings, for the comparison the rules expect. */
+  winners?: (Standing & { supplierId: string })[];
   reason?: string;
-}[] =>
+}
+
+const standingOf = (r: RankedBid): Standing => ({ rank: r.rank, total: r.total, points: r.points });
+
+/**
+ * Each bidder's own result, as every bidder receives it at the same time. A bid that lost is told
+ * its points per criterion beside each winner's (the reasons Norwegian and Danish rules expect of
+ * an award decision: the characteristics and relative advantages of the chosen bids).
+ */
+export const bidderResults = (
+  decision: AwardDecision,
+  rankings: LotRanking[],
+  bids: Pick<Bid, 'id' | 'supplierId' | 'lotId' | 'status' | 'qualification'>[],
+): BidderResult[] =>
   bids
     .filter((b) => b.status === 'qualified' || b.status === 'rejected')
     .filter((b) => decision.lots.some((l) => l.lotId === b.lotId))
-    .map((b) => {
+    .map((b): BidderResult => {
       const lot = decision.lots.find((l) => l.lotId === b.lotId);
-      const ranked = rankings.find((r) => r.lotId === b.lotId)?.ranking.find((r) => r.bidId === b.id);
+      const ranking = rankings.find((r) => r.lotId === b.lotId)?.ranking ?? [];
+      const ranked = ranking.find((r) => r.bidId === b.id);
       const base = {
         supplierId: b.supplierId,
         lotId: b.lotId,
         bidId: b.id,
-        ...(ranked ? { rank: ranked.rank, total: ranked.total } : {}),
+        ...(ranked ? standingOf(ranked) : {}),
       };
       if (b.status === 'rejected')
-        return { ...base, outcome: 'rejected' as const, reason: b.qualification?.reason ?? 'Not qualified' };
+        return { ...base, outcome: 'rejected', reason: b.qualification?.reason ?? 'Not qualified' };
       if (lot?.status === 'unsuccessful')
-        return {
-          ...base,
-          outcome: 'lot-unsuccessful' as const,
-          reason: lot.reason ?? 'The lot was not awarded',
-        };
-      if (lot?.winners.some((w) => w.bidId === b.id)) return { ...base, outcome: 'won' as const };
+        return { ...base, outcome: 'lot-unsuccessful', reason: lot.reason ?? 'The lot was not awarded' };
+      if (lot?.winners.some((w) => w.bidId === b.id)) return { ...base, outcome: 'won' };
+      const winners = (lot?.winners ?? []).flatMap((w) => {
+        const won = ranking.find((r) => r.bidId === w.bidId);
+        return won ? [{ supplierId: won.supplierId, ...standingOf(won) }] : [];
+      });
       return {
         ...base,
-        outcome: 'lost' as const,
+        outcome: 'lost',
+        ...(winners.length ? { winners } : {}),
         reason: ranked
           ? `Rank ${ranked.rank}; the lot awards ${lot?.winners.length ?? 0}`
           : 'Not ranked: not enough evaluator scores',
