@@ -23,6 +23,13 @@ export const deadlineKinds = [
   'renegotiation-answer',
 ] as const;
 export type DeadlineKind = (typeof deadlineKinds)[number];
+/** The kinds a tender has; the others are an agreement's (or its years'). */
+export const tenderDeadlineKinds: readonly DeadlineKind[] = [
+  'bid-deadline',
+  'ranking-request',
+  'award-decision',
+  'standstill-end',
+];
 
 export interface Deadline {
   /** The instant it falls due (a day-only deadline: the end of that day, UTC). */

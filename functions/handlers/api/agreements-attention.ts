@@ -14,6 +14,7 @@ import {
   type Deadline,
   deadlinePage,
   defaultWindow,
+  tenderDeadlineKinds,
   tenderDeadlines,
 } from '../../domain/deadlines.ts';
 import { defaultReminderSettings } from '../../domain/reminders.ts';
@@ -110,13 +111,21 @@ export const attentionHandlers: AgreementHandlers<'listAgreements' | 'listDeadli
       ? dayStart(query.before)
       : new Date(Date.parse(from) + 366 * 86_400_000).toISOString();
     const day = today();
+    // Read only what the kind asked for can come from.
+    const kind = query.kind;
+    const wantTenders = !kind || tenderDeadlineKinds.includes(kind);
+    const wantAgreements = !kind || !tenderDeadlineKinds.includes(kind);
+    const wantYears = !kind || kind === 'renegotiation-answer';
     const [tenders, agreements] = await Promise.all([
-      'entityId' in viewer ? entityTendersWaiting(viewer.entityId) : openTenders(),
-      allAgreements(viewer),
+      wantTenders ? ('entityId' in viewer ? entityTendersWaiting(viewer.entityId) : openTenders()) : [],
+      wantAgreements ? allAgreements(viewer) : [],
     ]);
     const awaited = agreements.filter((a) => a.status !== 'expired');
+    // Only a running agreement's years wait for a renegotiation answer.
     const years = await mapLimit(awaited, 8, async (a) =>
-      (await listYears(a.id)).filter((y) => y.year >= Number(day.slice(0, 4))),
+      wantYears && a.status !== 'terminated'
+        ? (await listYears(a.id)).filter((y) => y.year >= Number(day.slice(0, 4)))
+        : [],
     );
     const all: Deadline[] = [
       ...tenders.flatMap((t) =>
