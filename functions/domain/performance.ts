@@ -111,7 +111,14 @@ export const currentVolumes = (
   return out;
 };
 
-/** Utilisation per unit: used so far against the current volume (agreed + confirmed amendments). */
+/** Money to the øre (cent): volumes × prices in the agreement's currency. */
+const money = (n: number): number => Math.round(n * 100) / 100;
+
+/**
+ * Utilisation per unit: used so far against the current volume (agreed + confirmed amendments),
+ * and the money beside every volume, in the agreement's currency: the unit's price is the year's
+ * (the volume-weighted mean where several lines share a unit), amendments and usage valued at it.
+ */
 export const utilisation = (
   year: Pick<PerformanceYear, 'lines'>,
   amendments: Pick<Amendment, 'unit' | 'delta' | 'status'>[],
@@ -124,6 +131,9 @@ export const utilisation = (
     const used = usage.reduce((sum, u) => sum + (u.lines.find((l) => l.unit === unit)?.quantity ?? 0), 0);
     const months = new Set(usage.filter((u) => u.lines.some((l) => l.unit === unit)).map((u) => u.month))
       .size;
+    const lines = year.lines.filter((l) => l.unit === unit);
+    const agreedValue = lines.reduce((sum, l) => sum + l.volume * l.unitPrice, 0);
+    const unitPrice = v.agreed > 0 ? agreedValue / v.agreed : (lines[0]?.unitPrice ?? 0);
     return {
       unit,
       ...v,
@@ -131,6 +141,11 @@ export const utilisation = (
       monthsReported: months,
       utilisationPercent: v.current > 0 ? Math.round((used / v.current) * 1000) / 10 : null,
       remaining: v.current - used,
+      unitPrice: money(unitPrice),
+      agreedValue: money(agreedValue),
+      currentValue: money(agreedValue + v.amended * unitPrice),
+      usedValue: money(used * unitPrice),
+      remainingValue: money((v.current - used) * unitPrice),
     };
   });
 };

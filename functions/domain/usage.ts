@@ -24,6 +24,14 @@ export const recordUsage = (
   if (month < agreement.startDate.slice(0, 7) || (agreement.endDate && month > agreement.endDate.slice(0, 7)))
     throw refuseRule(`${month} is outside the agreement's period`);
   checkUnits(units, command.lines, 'lines');
+  // One line per unit: two would be summed by one reader and overwritten by another.
+  command.lines.forEach((line, i) => {
+    const first = command.lines.findIndex((l) => l.unit === line.unit);
+    if (first < i)
+      throw refuseRule(`"${line.unit}" is reported twice in one report: give one line per unit`, [
+        { pointer: `#/lines/${i}/unit`, detail: `The same unit as #/lines/${first}/unit` },
+      ]);
+  });
   return {
     report: {
       agreementId: agreement.id,

@@ -221,7 +221,7 @@ export const helseOgArbeid = async (ctx: DemoContext): Promise<HelseOgArbeidOutc
   const inYear = await readYear();
   for (const u of inYear.utilisation)
     print(
-      `  ${u.unit}: agreed ${u.agreed} + amendments ${u.amended} = ${u.current}; used ${u.used} in ${u.monthsReported} months (${u.utilisationPercent} %), ${u.remaining} remaining`,
+      `  ${u.unit}: agreed ${u.agreed} + amendments ${u.amended} = ${u.current} (NOK ${u.currentValue}); used ${u.used} in ${u.monthsReported} months (${u.utilisationPercent} %, NOK ${u.usedValue}), ${u.remaining} remaining (NOK ${u.remainingValue})`,
     );
   const statuses: Record<string, number> = {};
   for (const r of registered) {

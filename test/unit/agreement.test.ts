@@ -100,6 +100,11 @@ describe('the year in numbers', () => {
         monthsReported: 2,
         utilisationPercent: 20,
         remaining: 9600,
+        unitPrice: 4000,
+        agreedValue: 24_000_000,
+        currentValue: 48_000_000,
+        usedValue: 9_600_000,
+        remainingValue: 38_400_000,
       },
       {
         unit: 'utredninger',
@@ -110,6 +115,11 @@ describe('the year in numbers', () => {
         monthsReported: 1,
         utilisationPercent: 12.5,
         remaining: 700,
+        unitPrice: 9000,
+        agreedValue: 7_200_000,
+        currentValue: 7_200_000,
+        usedValue: 900_000,
+        remainingValue: 6_300_000,
       },
     ]);
   });

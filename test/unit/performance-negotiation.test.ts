@@ -20,6 +20,7 @@ import {
   initialYear,
   negotiationStage,
   type PerformanceYear,
+  utilisation,
 } from '../../functions/domain/performance.ts';
 import { Refusal } from '../../functions/domain/refusal.ts';
 import { recordUsage } from '../../functions/domain/usage.ts';
@@ -219,6 +220,61 @@ describe('usage', () => {
         ),
       ).items[0]?.pointer,
     ).toBe('#/lines/0/unit');
+  });
+
+  it('refuses a report that gives one unit twice, pointing at the second line', () => {
+    const refusal = refusalOf(() =>
+      recordUsage(
+        agreement,
+        units,
+        {
+          year: 2026,
+          month: 8,
+          lines: [
+            { unit: 'opphold', quantity: 3 },
+            { unit: 'opphold', quantity: 5 },
+          ],
+        },
+        context,
+      ),
+    );
+    expect(refusal).toMatchObject({
+      kind: 'rule',
+      detail: '"opphold" is reported twice in one report: give one line per unit',
+      items: [{ pointer: '#/lines/1/unit', detail: 'The same unit as #/lines/0/unit' }],
+    });
+  });
+
+  it("values every volume at the year's price: agreed, current, used and remaining, in money", () => {
+    const [row] = utilisation(
+      {
+        lines: [
+          { unit: 'opphold', volume: 100, unitPrice: 2000 },
+          { service: 'korttid', unit: 'opphold', volume: 100, unitPrice: 3000 },
+        ],
+      },
+      [{ unit: 'opphold', delta: 20, status: 'confirmed' }],
+      [
+        { month: 1, lines: [{ unit: 'opphold', quantity: 30 }] },
+        { month: 2, lines: [{ unit: 'opphold', quantity: 25 }] },
+      ],
+    );
+    expect(row).toEqual({
+      unit: 'opphold',
+      agreed: 200,
+      amended: 20,
+      current: 220,
+      used: 55,
+      monthsReported: 2,
+      utilisationPercent: 25,
+      remaining: 165,
+      // The volume-weighted mean of the two lines' prices.
+      unitPrice: 2500,
+      agreedValue: 500_000,
+      currentValue: 550_000,
+      usedValue: 137_500,
+      remainingValue: 412_500,
+    });
   });
 });
 
