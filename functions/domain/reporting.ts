@@ -52,6 +52,8 @@ export interface ReportUnitRow {
 export interface ReportGroup {
   /** The supplier id, the service area id, or the hospital areas of a lot joined with "+". */
   key: string;
+  /** What the key names, in words (the supplier's name, the service area's, the hospital areas'). */
+  name?: string;
   currency: string;
   agreements: number;
   /** Agreements running in the year without agreed terms for it. */
@@ -210,10 +212,24 @@ export const agreementReport = (
   };
 };
 
+/** Names the groups: `nameOf` answers the name of one id (a supplier, a service area, a hospital area). */
+export const nameGroups = (
+  report: AgreementReport,
+  nameOf: (id: string) => string | undefined,
+): AgreementReport => ({
+  ...report,
+  groups: report.groups.map((g) => {
+    const ids = report.groupBy === 'hospitalArea' ? g.key.split('+') : [g.key];
+    const names = ids.map((id) => nameOf(id) ?? id);
+    return { ...g, name: names.join(' + ') };
+  }),
+});
+
 export const reportColumns = [
   'year',
   'groupBy',
   'group',
+  'name',
   'currency',
   'agreements',
   'withoutAgreedYear',
@@ -233,6 +249,7 @@ export const reportRows = (report: AgreementReport): Record<(typeof reportColumn
       year: report.year,
       groupBy: report.groupBy,
       group: g.key,
+      name: g.name,
       currency: g.currency,
       agreements: g.agreements,
       withoutAgreedYear: g.withoutAgreedYear,

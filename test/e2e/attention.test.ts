@@ -280,6 +280,7 @@ describe('reporting for the authority', () => {
     const vv = r.body.groups.find((g: { key: string }) => g.key === 'vestre-viken');
     expect(vv).toEqual({
       key: 'vestre-viken',
+      name: 'Sykehusområde Vestre Viken',
       currency: 'NOK',
       agreements: 1,
       withoutAgreedYear: 0,
@@ -300,17 +301,19 @@ describe('reporting for the authority', () => {
     });
     const bySupplier = await get(`/reports/agreements?year=${y}&groupBy=supplier`, auditor);
     expect(bySupplier.status).toBe(200);
-    expect(bySupplier.body.groups.map((g: { key: string }) => g.key)).toContain('norsk-arbeidshelse-as');
+    expect(bySupplier.body.groups).toContainEqual(
+      expect.objectContaining({ key: 'norsk-arbeidshelse-as', name: 'Norsk Arbeidshelse AS' }),
+    );
     const csv = await get(`/reports/agreements?year=${y}&groupBy=hospitalArea&format=csv`);
     expect(csv.status).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.headers['content-disposition']).toContain(`agreements-helse-sor-ost-${y}-by-hospitalArea.csv`);
     const lines = String(csv.body).trim().split('\n');
     expect(lines[0]).toBe(
-      'year,groupBy,group,currency,agreements,withoutAgreedYear,unit,agreedVolume,currentVolume,usedVolume,utilisationPercent,agreedValue,spend',
+      'year,groupBy,group,name,currency,agreements,withoutAgreedYear,unit,agreedVolume,currentVolume,usedVolume,utilisationPercent,agreedValue,spend',
     );
     expect(lines).toContain(
-      `${y},hospitalArea,vestre-viken,NOK,1,0,konsultasjoner,1200,1200,300,25,1500000,375000`,
+      `${y},hospitalArea,vestre-viken,Sykehusområde Vestre Viken,NOK,1,0,konsultasjoner,1200,1200,300,25,1500000,375000`,
     );
     // Another entity's report holds none of it; suppliers and evaluators do not read reports.
     const foreign = await get(`/reports/agreements?year=${y}`, foreignOfficer);

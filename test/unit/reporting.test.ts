@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   agreementReport,
   groupKey,
+  nameGroups,
   type ReportInput,
   reportColumns,
   reportRows,
@@ -156,9 +157,12 @@ describe('agreement report', () => {
     const csv = csvDocument(reportColumns, reportRows(report));
     const lines = csv.trim().split('\n');
     expect(lines[0]).toBe(
-      'year,groupBy,group,currency,agreements,withoutAgreedYear,unit,agreedVolume,currentVolume,usedVolume,utilisationPercent,agreedValue,spend',
+      'year,groupBy,group,name,currency,agreements,withoutAgreedYear,unit,agreedVolume,currentVolume,usedVolume,utilisationPercent,agreedValue,spend',
     );
-    expect(lines[1]).toBe("2027,supplier,'=cmd,NOK,1,0,konsultasjoner,4000,5000,1000,20,6250000,1250000");
-    expect(lines[3]).toBe("2027,supplier,'=cmd,NOK,1,0,,,,,18.7,7150000,1340000");
+    expect(lines[1]).toBe("2027,supplier,'=cmd,,NOK,1,0,konsultasjoner,4000,5000,1000,20,6250000,1250000");
+    expect(lines[3]).toBe("2027,supplier,'=cmd,,NOK,1,0,,,,,18.7,7150000,1340000");
+    // A name that starts like a formula is neutralised too.
+    const named = nameGroups(report, () => '@SUM(A1)');
+    expect(csvDocument(reportColumns, reportRows(named)).split('\n')[1]).toContain(",'@SUM(A1),NOK,");
   });
 });

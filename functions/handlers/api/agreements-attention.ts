@@ -17,9 +17,11 @@ import {
   tenderDeadlineKinds,
   tenderDeadlines,
 } from '../../domain/deadlines.ts';
+import { hospitalAreaById, serviceAreas } from '../../domain/reference-data.ts';
 import { defaultReminderSettings } from '../../domain/reminders.ts';
 import {
   agreementReport,
+  nameGroups,
   type ReportInput,
   reportColumns,
   reportRows,
@@ -36,6 +38,7 @@ import {
 } from '../../services/store/agreements.ts';
 import { entityTendersWaiting, openTenders } from '../../services/store/attention.ts';
 import { getSettings } from '../../services/store/reminders.ts';
+import { getSupplier } from '../../services/store/suppliers.ts';
 import { waitTimeouts } from '../../services/workflow/waits.ts';
 import { now } from '../../shared/clock.ts';
 import { csvDocument } from '../../shared/csv.ts';
@@ -158,7 +161,20 @@ export const attentionHandlers: AgreementHandlers<'listAgreements' | 'listDeadli
       ]);
       return { agreement: withoutKeys(a), year, amendments, usage };
     });
-    const report = { entityId, ...agreementReport(inputs, query.year, query.groupBy) };
+    const figures = agreementReport(inputs, query.year, query.groupBy);
+    const names = new Map<string, string>();
+    if (query.groupBy === 'supplier')
+      for (const g of figures.groups) {
+        const supplier = await getSupplier(g.key);
+        if (supplier) names.set(g.key, supplier.name);
+      }
+    const nameOf = (id: string) =>
+      query.groupBy === 'supplier'
+        ? names.get(id)
+        : query.groupBy === 'serviceArea'
+          ? serviceAreas.find((a) => a.id === id)?.name
+          : hospitalAreaById(id)?.name;
+    const report = { entityId, ...nameGroups(figures, nameOf) };
     if (query.format === 'csv')
       return {
         body: csvDocument(reportColumns, reportRows(report)),

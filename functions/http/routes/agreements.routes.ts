@@ -269,6 +269,7 @@ const reportSchema = z.object({
   groups: z.array(
     z.object({
       key: z.string(),
+      name: z.optional(z.string()),
       currency: z.string(),
       agreements: z.number(),
       withoutAgreedYear: z.number(),
