@@ -103,7 +103,10 @@ export const auditRoutes = defineRoutes('auditApi', {
       supplierId: z.optional(
         z
           .string()
-          .check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'A supplier id: lower-case letters, digits and "-"')),
+          .check(
+            z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'A supplier id: lower-case letters, digits and "-"'),
+            z.meta({ description: "Only this supplier's changes" }),
+          ),
       ),
     }),
     responses: { 200: { description: "The register's timeline, oldest first", schema: timeline } },
