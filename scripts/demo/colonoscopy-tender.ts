@@ -116,7 +116,7 @@ export const colonoscopyTenderStep = async (ctx: DemoContext): Promise<Announced
     `  ${seen.title}\n  lots: ${seen.lots.map((l: any) => `${l.id} (${l.minSuppliers}–${l.maxSuppliers})`).join(', ')}; deadline ${seen.bidDeadline}`,
   );
   print(
-    `  specialties ${seen.serviceAreaIds.join(', ')}; CPV ${seen.cpvCodes.join(', ')}; estimated value ${seen.estimatedValue.currency} ${seen.estimatedValue.amount} (lots ${seen.lots.map((l: any) => l.estimatedValue.amount).join(' + ')})`,
+    `  specialties ${seen.serviceAreaIds.join(', ')}; CPV ${seen.cpvCodes.join(', ')}; estimated value ${seen.estimatedValue.currency} ${seen.estimatedValue.amount}`,
   );
 
   step('Suppliers ask; the officer answers; every supplier sees it, without the asker');

@@ -30,9 +30,10 @@ export const agreementPlan = (now = Date.now()) => {
 };
 
 /**
- * The colonoscopy tender of hso-2024-kjop-fra-private.txt. Its CPV codes and estimated values are
- * the fixture's own (the seed gives none): 750 consultations a year per lot at about NOK 2 500, for
- * the two years and the one-year option.
+ * The colonoscopy tender of hso-2024-kjop-fra-private.txt. Its CPV codes and estimated value are
+ * the fixture's own (the seed gives none): 750 consultations a year in each lot at about NOK 2 500,
+ * for the two years and the one-year option. Its lots carry no value of their own (tests copy them
+ * by the dozen), `colonoscopyLotValues` gives them one.
  */
 export const colonoscopyTender = (now = Date.now()) => ({
   title: 'Koloskopi i Innlandet, Vestfold og Telemark',
@@ -45,7 +46,6 @@ export const colonoscopyTender = (now = Date.now()) => ({
       title: 'Opptaksområdet til Sykehuset Innlandet HF',
       hospitalAreaIds: ['innlandet'],
       formsOfCare: ['outpatient'],
-      estimatedValue: { amount: 5_625_000 },
       estimatedVolumes: [{ unit: 'konsultasjoner', quantity: 750 }],
       minSuppliers: 1,
       maxSuppliers: 1,
@@ -55,7 +55,6 @@ export const colonoscopyTender = (now = Date.now()) => ({
       title: 'Opptaksområdet til Sykehuset Telemark HF og Sykehuset i Vestfold HF',
       hospitalAreaIds: ['telemark-vestfold'],
       formsOfCare: ['outpatient'],
-      estimatedValue: { amount: 5_625_000 },
       estimatedVolumes: [{ unit: 'konsultasjoner', quantity: 750 }],
       minSuppliers: 1,
       maxSuppliers: 2,
@@ -71,6 +70,12 @@ export const colonoscopyTender = (now = Date.now()) => ({
   agreement: agreementPlan(now),
   standstillDays: 10,
 });
+
+/** The colonoscopy tender with each lot's estimated value: half the tender's each. */
+export const colonoscopyLotValues = (now = Date.now()) => {
+  const t = colonoscopyTender(now);
+  return { ...t, lots: t.lots.map((l) => ({ ...l, estimatedValue: { amount: 5_625_000 } })) };
+};
 
 /** Region Sjælland's fifteen specialties in region-sjaelland-aleris-hamlet.txt. */
 export const SJAELLAND_SPECIALTIES = [

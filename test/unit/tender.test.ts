@@ -11,7 +11,7 @@ import {
   tenderContentSchema,
   upgradeStoredTender,
 } from '../../functions/domain/tender.ts';
-import { colonoscopyTender, partnershipTender } from '../helpers/fixtures.ts';
+import { colonoscopyLotValues, colonoscopyTender, partnershipTender } from '../helpers/fixtures.ts';
 
 const NOW = new Date('2026-11-23T09:00:00.000Z');
 
@@ -163,12 +163,7 @@ describe('tender content rules', () => {
 
   it('refuses a currency other than the entity buys in, and estimated values in another currency', () => {
     const c = { ...content(), currency: 'DKK' as const };
-    expect(pointers(c)).toEqual([
-      '#/currency',
-      '#/estimatedValue/currency',
-      '#/lots/0/estimatedValue/currency',
-      '#/lots/1/estimatedValue/currency',
-    ]);
+    expect(pointers(c)).toEqual(['#/currency', '#/estimatedValue/currency']);
   });
 });
 
@@ -299,10 +294,18 @@ describe('classification (CPV) and estimated value', () => {
   });
 
   it("fills in the tender's currency, and refuses lots worth more together than the tender", () => {
-    expect(content().lots[0]?.estimatedValue).toEqual({ amount: 5_625_000, currency: 'NOK' });
-    const c = content((d) => {
-      d.estimatedValue.amount = 10_000_000;
-    });
+    const valued = (amount: number) =>
+      completeContent(
+        tenderContentSchema.parse({
+          ...colonoscopyLotValues(NOW.getTime()),
+          estimatedValue: { amount },
+        }),
+        'helse-sor-ost',
+        referenceLookups,
+      );
+    expect(valued(11_250_000).lots[0]?.estimatedValue).toEqual({ amount: 5_625_000, currency: 'NOK' });
+    expect(problems(valued(11_250_000))).toEqual([]);
+    const c = valued(10_000_000);
     expect(problems(c)).toEqual([
       {
         pointer: '#/estimatedValue/amount',
