@@ -488,6 +488,52 @@ describe('tenders API handler', () => {
     });
   });
 
+  describe('a tender stored before specialties became a list', () => {
+    const legacy = () => {
+      const { serviceAreaIds: _s, lots, ...rest } = storedDraft();
+      return {
+        ...rest,
+        serviceAreaId: 'koloskopi',
+        lots: lots.map(({ formsOfCare: _f, ...l }) => ({ ...l, formOfCare: 'outpatient' })),
+      };
+    };
+
+    it('reads as lists, in a single read and in a list', async () => {
+      ddbMock.on(GetCommand).resolves({ Item: legacy() });
+      const one = await invoke(
+        apiEvent('GET /tenders/{tenderId}', { who: officerOf(), pathParameters: { tenderId: ID } }),
+      );
+      expect(one.statusCode).toBe(200);
+      expect(one.json.serviceAreaIds).toEqual(['koloskopi']);
+      expect(one.json).not.toHaveProperty('serviceAreaId');
+      expect(one.json.lots.map((l: { formsOfCare: string[] }) => l.formsOfCare)).toEqual([
+        ['outpatient'],
+        ['outpatient'],
+      ]);
+      ddbMock.on(QueryCommand).resolves({ Items: [legacy()] });
+      const list = await invoke(apiEvent('GET /tenders', { who: officerOf() }));
+      expect(list.json.items[0].serviceAreaIds).toEqual(['koloskopi']);
+    });
+
+    it('is written back in the new shape by the next edit, which records the change of spelling', async () => {
+      ddbMock.on(GetCommand).resolves({ Item: legacy() });
+      ddbMock.on(TransactWriteCommand).resolves({});
+      const res = await invoke(
+        apiEvent('PATCH /tenders/{tenderId}', {
+          who: officerOf(),
+          pathParameters: { tenderId: ID },
+          body: { version: 3, serviceAreaIds: ['koloskopi', 'somatikk'] },
+        }),
+      );
+      expect(res.statusCode).toBe(200);
+      const put = ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0]?.Put
+        ?.Item as Record<string, unknown> & { lots: Record<string, unknown>[] };
+      expect(put.serviceAreaIds).toEqual(['koloskopi', 'somatikk']);
+      expect(put).not.toHaveProperty('serviceAreaId');
+      expect(put.lots[0]).not.toHaveProperty('formOfCare');
+    });
+  });
+
   describe('GET /tenders', () => {
     it('queries the entity index for officers and the published index for suppliers, never scanning', async () => {
       ddbMock.on(QueryCommand).resolves({ Items: [storedDraft()] });
