@@ -27,8 +27,15 @@ export const bidContentShape = {
     .array(
       z.strictObject({
         place: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
-        /** One of the lot's hospital areas; another one, or none, only where the lot allows sites outside them. */
-        hospitalAreaId: z.optional(id),
+        hospitalAreaId: z.optional(
+          z.string().check(
+            z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'Use lower-case letters, digits and "-"'),
+            z.meta({
+              description:
+                "One of the lot's hospital areas; another one, or none, only where the lot allows sites outside them",
+            }),
+          ),
+        ),
         address: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(300))),
       }),
     )

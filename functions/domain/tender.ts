@@ -102,7 +102,14 @@ export const lotSchema = z.strictObject({
    * Patients choose freely where to be treated (fritt behandlingsvalg): bids may name delivery
    * sites outside the lot's hospital areas.
    */
-  deliveryOutsideAreasAllowed: z.optional(z.boolean()),
+  deliveryOutsideAreasAllowed: z.optional(
+    z.boolean().check(
+      z.meta({
+        description:
+          "Patients choose freely where to be treated (fritt behandlingsvalg): bids may name delivery sites outside the lot's hospital areas",
+      }),
+    ),
+  ),
   estimatedVolumes: z.array(volumeSchema).check(z.minLength(1), z.maxLength(20)),
   minSuppliers: z.number().check(z.int(), z.gte(1), z.lte(20)),
   maxSuppliers: z.number().check(z.int(), z.gte(1), z.lte(20)),
@@ -179,7 +186,14 @@ export const tenderContentShape = {
       ),
   ),
   cpvCodes: z.optional(cpvCodesSchema),
-  estimatedValue: z.optional(estimatedValueSchema),
+  estimatedValue: z.optional(
+    estimatedValueSchema.check(
+      z.meta({
+        description:
+          "Estimated total value excluding VAT over the agreement period with options, in the tender's currency; the lots' together not above it",
+      }),
+    ),
+  ),
   /** Only suppliers registered as non-profit (ideelle) may bid. */
   reservedForNonProfit: z.optional(
     z

@@ -141,7 +141,7 @@ export const biddingRoutes = defineRoutes('biddingApi', {
     tag: 'Bids',
     summary: "Submit or replace the calling supplier's bid for a lot",
     description:
-      'Until the bid deadline (server time). Returns a receipt: bid id, version, server timestamp and the SHA-256 of the canonical bid content. A submission that arrives at or after the deadline is rejected and not stored. To replace a bid, send the version you have.',
+      'Until the bid deadline (server time). Returns a receipt: bid id, version, server timestamp and the SHA-256 of the canonical bid content. A submission that arrives at or after the deadline is rejected and not stored. To replace a bid, send the version you have. Delivery sites lie in the lot\'s hospital areas, unless the lot allows sites outside them (deliveryOutsideAreasAllowed: another hospital area, or none). A tender reserved for non-profit suppliers (reservedForNonProfit) refuses, with a 403 problem, a supplier not registered with kind "ideell".',
     action: 'bid:submit',
     params: lotParams,
     body: bidBody,
