@@ -4,7 +4,7 @@
  */
 import type { Agreement } from './agreement.ts';
 import { checkUnits } from './negotiation.ts';
-import type { UsageReport } from './performance.ts';
+import { type Amendment, type PerformanceYear, type UsageReport, utilisation } from './performance.ts';
 import { refuseRule } from './refusal.ts';
 
 /** The month as `yyyy-mm`. */
@@ -43,4 +43,43 @@ export const recordUsage = (
     },
     action: context.earlier ? 'usage.corrected' : 'usage.reported',
   };
+};
+
+/**
+ * A year's usage reports read back month by month: each line valued at the year's unit price for
+ * its unit (as the utilisation values it), each month's value, and the year's totals per unit.
+ */
+export const usageOfYear = (
+  year: Pick<PerformanceYear, 'lines'>,
+  amendments: Pick<Amendment, 'unit' | 'delta' | 'status'>[],
+  reports: (Pick<UsageReport, 'month' | 'lines' | 'reportedBy' | 'reportedAt'> & { version: number })[],
+) => {
+  const prices = new Map(utilisation(year, amendments, reports).map((row) => [row.unit, row.unitPrice]));
+  const money = (n: number) => Math.round(n * 100) / 100;
+  const months = [...reports]
+    .sort((a, b) => a.month - b.month)
+    .map((r) => {
+      const lines = r.lines.map((l) => {
+        const unitPrice = prices.get(l.unit) ?? 0;
+        return { unit: l.unit, quantity: l.quantity, unitPrice, value: money(l.quantity * unitPrice) };
+      });
+      return {
+        month: r.month,
+        lines,
+        value: money(lines.reduce((sum, l) => sum + l.value, 0)),
+        reportedBy: r.reportedBy,
+        reportedAt: r.reportedAt,
+        version: r.version,
+      };
+    });
+  const units = [...new Set(months.flatMap((m) => m.lines.map((l) => l.unit)))].sort();
+  const totals = units.map((unit) => {
+    const lines = months.flatMap((m) => m.lines.filter((l) => l.unit === unit));
+    return {
+      unit,
+      quantity: lines.reduce((sum, l) => sum + l.quantity, 0),
+      value: money(lines.reduce((sum, l) => sum + l.value, 0)),
+    };
+  });
+  return { months, totals };
 };

@@ -73,6 +73,8 @@ export const policy = {
   'amendment:raise': { roles: ['officer'], scope: 'entity' },
   'amendment:confirm': { roles: ['supplier'], scope: 'none' },
   'usage:report': { roles: ['officer', 'supplier'], scope: 'none' },
+  /** The entity's people and the agreement's supplier (checked by the handler). */
+  'usage:read': { roles: everyone, scope: 'none' },
   /** The caller's deadlines: the entity's for its people, a supplier's own and the public bid deadlines (the domain decides). */
   'deadline:list': { roles: everyone, scope: 'none' },
   /** The entity's volume, spend and utilisation: its officers and auditors. */

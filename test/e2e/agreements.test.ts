@@ -107,7 +107,7 @@ describe('options and termination', () => {
     expect(draft.status).toBe(200);
     expect(draft.body).toMatchObject({
       status: 'draft',
-      serviceAreaId: 'helse-og-arbeid',
+      serviceAreaIds: ['helse-og-arbeid'],
       lots: [expect.objectContaining({ hospitalAreaIds: ['oslo', 'innlandet'] })],
     });
     const again = await stack.request('POST', `/agreements/${a.id}/years/2027/negotiation`, {
@@ -115,6 +115,28 @@ describe('options and termination', () => {
       body: {},
     });
     expect(again.status).toBe(409);
+  });
+});
+
+describe('a registered agreement', () => {
+  it("has its first year from the registration's volumes and prices, published, so usage counts from day one", async () => {
+    const a = (await register()) as unknown as {
+      id: string;
+      startDate: string;
+      volumes: { unit: string; quantity: number }[];
+      prices: { unit: string; unitPrice: number }[];
+    };
+    const first = Number(a.startDate.slice(0, 4));
+    const y = await year(a.id, first);
+    expect(y.status).toBe(200);
+    expect(y.body).toMatchObject({ status: 'published', basis: 'registration', currency: 'NOK' });
+    expect(y.body.lines).toEqual(
+      a.volumes.map((v) => ({
+        unit: v.unit,
+        volume: v.quantity,
+        unitPrice: a.prices.find((p) => p.unit === v.unit)?.unitPrice,
+      })),
+    );
   });
 });
 
@@ -240,6 +262,32 @@ describe('the year in progress', () => {
       body: { lines: [{ unit: 'konsultasjoner', quantity: 1 }] },
     });
     expect(future.status).toBe(422);
+    // One unit twice in one report: refused, pointing at the second line (it was stored, and summed).
+    const twice = await stack.request('PUT', `/agreements/${a.id}/usage/${y}/3`, {
+      token: nah,
+      body: {
+        lines: [
+          { unit: 'konsultasjoner', quantity: 60 },
+          { unit: 'konsultasjoner', quantity: 40 },
+        ],
+      },
+    });
+    expect(twice.status).toBe(422);
+    expect(twice.body.errors[0]).toMatchObject({ pointer: '#/lines/1/unit' });
+    // Read back month by month, with money at the year's price, in the agreement's currency.
+    const price = (await year(a.id, y)).body.lines[0].unitPrice as number;
+    const usage = await stack.request('GET', `/agreements/${a.id}/usage/${y}`, { token: nah });
+    expect(usage.status).toBe(200);
+    expect(usage.body).toMatchObject({
+      currency: 'NOK',
+      months: [
+        { month: 1, lines: [{ unit: 'konsultasjoner', quantity: 90, unitPrice: price, value: 90 * price }] },
+        { month: 2, value: 110 * price },
+        { month: 3, value: 100 * price },
+      ],
+      totals: [{ unit: 'konsultasjoner', quantity: 300, value: 300 * price }],
+    });
+    expect((await stack.request('GET', `/agreements/${a.id}/usage/${y}`, { token: falck })).status).toBe(404);
     // The seed text's kind of amendment: +1 500 konsultasjoner, confirmed by the supplier.
     const raised = await stack.request('POST', `/agreements/${a.id}/years/${y}/amendments`, {
       token: officer,

@@ -164,6 +164,11 @@ const cases: Case[] = [
     expect: all(403, { supplier: 200 }),
   },
   {
+    route: 'GET /agreements/{agreementId}/usage/{year}',
+    on: 'none',
+    expect: all(404, { officer: 200, evaluator: 200, auditor: 200, supplier: 200 }),
+  },
+  {
     route: 'PUT /agreements/{agreementId}/usage/{year}/{month}',
     on: 'none',
     expect: all(403, { officer: 200, supplier: 200, 'foreign-officer': 404 }),

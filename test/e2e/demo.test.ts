@@ -53,7 +53,10 @@ describe('the demo, step by step against the local stack', () => {
     expect(outcome.registered).toBe(helseOgArbeidLots.flatMap((lot) => lot.supplierIds).length);
     expect(outcome.statuses).toEqual({ expired: outcome.registered - 1, extended: 1 });
     expect(printed()).toContain('the supplier counters: 3000 at 1375 NOK (countered)');
-    expect(printed()).toContain('konsultasjoner: agreed 3000 + amendments 1500 = 4500; used 780');
+    // Money beside the volumes: 1375 NOK each.
+    expect(printed()).toContain(
+      'konsultasjoner: agreed 3000 + amendments 1500 = 4500 (NOK 6187500); used 780 in 3 months (17.3 %, NOK 1072500), 3720 remaining (NOK 5115000)',
+    );
   }, 180_000);
 
   it('drafts, refuses, edits and announces the colonoscopy tender, answers questions and takes sealed bids', async () => {

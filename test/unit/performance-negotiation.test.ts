@@ -23,7 +23,7 @@ import {
   utilisation,
 } from '../../functions/domain/performance.ts';
 import { Refusal } from '../../functions/domain/refusal.ts';
-import { recordUsage } from '../../functions/domain/usage.ts';
+import { recordUsage, usageOfYear } from '../../functions/domain/usage.ts';
 
 const by = { sub: 'kari', name: 'Kari' };
 const at = '2026-09-01T06:00:00.000Z';
@@ -243,6 +243,26 @@ describe('usage', () => {
       detail: '"opphold" is reported twice in one report: give one line per unit',
       items: [{ pointer: '#/lines/1/unit', detail: 'The same unit as #/lines/0/unit' }],
     });
+  });
+
+  it("reads a year back month by month, each line and month valued at the year's price, with totals", () => {
+    const by = { sub: 's', name: 'Ola', role: 'supplier' };
+    const read = usageOfYear(
+      { lines: [{ unit: 'opphold', volume: 100, unitPrice: 2000 }] },
+      [],
+      [
+        { month: 2, lines: [{ unit: 'opphold', quantity: 25 }], reportedBy: by, reportedAt: at, version: 1 },
+        { month: 1, lines: [{ unit: 'opphold', quantity: 30 }], reportedBy: by, reportedAt: at, version: 2 },
+      ],
+    );
+    expect(read.months.map((m) => [m.month, m.value])).toEqual([
+      [1, 60_000],
+      [2, 50_000],
+    ]);
+    expect(read.months[0]?.lines).toEqual([
+      { unit: 'opphold', quantity: 30, unitPrice: 2000, value: 60_000 },
+    ]);
+    expect(read.totals).toEqual([{ unit: 'opphold', quantity: 55, value: 110_000 }]);
   });
 
   it("values every volume at the year's price: agreed, current, used and remaining, in money", () => {

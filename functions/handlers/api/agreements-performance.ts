@@ -52,7 +52,10 @@ export const performanceHandlers: AgreementHandlers<
     const involved = mayRead(principal, agreement);
     const item = await getYear(agreement.id, params.year);
     if (!item || (!involved && item.status !== 'published')) throw hidden;
-    return { body: await yearView(item, involved), headers: { etag: `"${item.version}"` } };
+    return {
+      body: await yearView(item, involved, agreement.currency),
+      headers: { etag: `"${item.version}"` },
+    };
   },
 
   startNegotiation: async ({ principal, params, body }) => {
@@ -90,7 +93,7 @@ export const performanceHandlers: AgreementHandlers<
             'performance.negotiation-started',
             { executionArn },
           );
-    return { status: 202, body: await yearView(current, true) };
+    return { status: 202, body: await yearView(current, true, agreement.currency) };
   },
 
   proposeYear: async ({ principal, params, body }) => {
@@ -118,7 +121,7 @@ export const performanceHandlers: AgreementHandlers<
       ],
     );
     await completeNegotiationStep(agreement.id, params.year, 'officer', { outcome: 'proposed' });
-    return { body: await yearView(item, true) };
+    return { body: await yearView(item, true, agreement.currency) };
   },
 
   answerYear: async ({ principal, params, body }) => {
@@ -145,7 +148,7 @@ export const performanceHandlers: AgreementHandlers<
       ],
     );
     await completeNegotiationStep(agreement.id, params.year, 'supplier', { outcome: 'answered' });
-    return { body: await yearView(item, true) };
+    return { body: await yearView(item, true, agreement.currency) };
   },
 
   approveYear: async ({ principal, params, body }) => {
@@ -172,7 +175,7 @@ export const performanceHandlers: AgreementHandlers<
         : [],
     );
     await completeNegotiationStep(agreement.id, params.year, 'officer', { outcome: 'approved' });
-    return { body: await yearView(item, true) };
+    return { body: await yearView(item, true, agreement.currency) };
   },
 
   getNegotiationWorkflow: async ({ principal, params }) => {

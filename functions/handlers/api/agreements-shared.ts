@@ -109,11 +109,13 @@ export const updateYear = (
   events?: OutboxEvent[],
 ) => commitYear(before, version, { ...withoutKeys(before), ...changes }, actor, action, change, events);
 
-export const yearView = async (y: YearItem, full: boolean) => {
+/** A year as its reader may see it; prices and the utilisation's money in the agreement's `currency`. */
+export const yearView = async (y: YearItem, full: boolean, currency: string) => {
   const base = {
     agreementId: y.agreementId,
     year: y.year,
     status: y.status,
+    currency,
     lines: y.lines,
     priceAdjustmentPercent: y.priceAdjustmentPercent,
     ...(y.publishedAt ? { publishedAt: y.publishedAt } : {}),
@@ -126,6 +128,7 @@ export const yearView = async (y: YearItem, full: boolean) => {
   ]);
   return {
     ...withoutKeys(y),
+    currency,
     amendments: amendments.map((a) => withoutKeys(a)),
     utilisation: utilisation(y, amendments, usage),
   };

@@ -5,13 +5,40 @@
 
 import { commit, withoutKeys } from '../../adapters/store.ts';
 import { unitsOf } from '../../domain/negotiation.ts';
-import { recordUsage, usageMonth } from '../../domain/usage.ts';
+import { recordUsage, usageMonth, usageOfYear } from '../../domain/usage.ts';
 import { notFound } from '../../http/errors.ts';
-import { getYear, listUsage, type UsageItem, usageKey } from '../../services/store/agreements.ts';
+import {
+  getAgreement,
+  getYear,
+  listAmendments,
+  listUsage,
+  type UsageItem,
+  usageKey,
+} from '../../services/store/agreements.ts';
 import { nowIso } from '../../shared/clock.ts';
-import { type AgreementHandlers, loadAgreement, today } from './agreements-shared.ts';
+import { type AgreementHandlers, loadAgreement, mayRead, today } from './agreements-shared.ts';
+import { assertRegisteredSupplier } from './tender-access.ts';
 
-export const usageHandlers: AgreementHandlers<'reportUsage'> = {
+export const usageHandlers: AgreementHandlers<'reportUsage' | 'listUsage'> = {
+  listUsage: async ({ principal, params }) => {
+    await assertRegisteredSupplier(principal);
+    const agreement = await getAgreement(params.agreementId);
+    if (!agreement || !mayRead(principal, agreement)) throw notFound('Agreement', params.agreementId);
+    const [year, reports, amendments] = await Promise.all([
+      getYear(agreement.id, params.year),
+      listUsage(agreement.id, params.year),
+      listAmendments(agreement.id, params.year),
+    ]);
+    return {
+      body: {
+        agreementId: agreement.id,
+        year: params.year,
+        currency: agreement.currency,
+        ...usageOfYear(year ?? { lines: [] }, amendments, reports),
+      },
+    };
+  },
+
   reportUsage: async ({ principal, params, body }) => {
     const agreement = await loadAgreement(principal, params.agreementId, 'usage:report');
     if (principal.role === 'officer' && principal.entityId !== agreement.entityId)

@@ -25,7 +25,12 @@ import { httpHandler } from '../../http/http.ts';
 import { createIdempotently } from '../../http/idempotency.ts';
 import { agreementRoutes } from '../../http/routes/agreements.routes.ts';
 import { commitWithReminders } from '../../services/reminders.ts';
-import { type AgreementItem, agreementItem, getAgreement } from '../../services/store/agreements.ts';
+import {
+  type AgreementItem,
+  agreementItem,
+  firstYearCommit,
+  getAgreement,
+} from '../../services/store/agreements.ts';
 import { getSupplier } from '../../services/store/suppliers.ts';
 import { getTender, tenderItem } from '../../services/store/tenders.ts';
 import { now, nowIso } from '../../shared/clock.ts';
@@ -177,14 +182,10 @@ const agreementHandlers: AgreementHandlers<
     createIdempotently(req, async (remember) => {
       const { principal, body } = req;
       const entityId = principal.entityId as string;
+      const at = nowIso();
       const agreement = registerAgreement(
         body,
-        {
-          id: newId('agr'),
-          entityId,
-          supplierKnown: Boolean(await getSupplier(body.supplierId)),
-          at: nowIso(),
-        },
+        { id: newId('agr'), entityId, supplierKnown: Boolean(await getSupplier(body.supplierId)), at },
         referenceLookups,
       );
       const result = {
@@ -201,10 +202,12 @@ const agreementHandlers: AgreementHandlers<
           actor: principal,
           action: 'agreement.registered',
           change: body,
+          at,
         },
         agreement,
         'The agreement was registered',
-        [],
+        // Its first year: the registered prices and volumes, as an award's are the bid's.
+        agreement.volumes.length ? [firstYearCommit(agreement, 'registration', principal, at)] : [],
         remember(result),
       );
       return result;

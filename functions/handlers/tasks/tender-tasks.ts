@@ -11,7 +11,6 @@ import { publishEvent } from '../../adapters/event-bus.ts';
 import { upsertOneTimeSchedule } from '../../adapters/scheduler.ts';
 import { completeTask } from '../../adapters/step-functions.ts';
 import {
-  type CommitInput,
   commit,
   commitAll,
   type Keyed,
@@ -26,11 +25,10 @@ import { now, nowIso } from '../../shared/clock.ts';
 import { log } from '../../shared/log.ts';
 import '../../shared/zod-locale.ts';
 import { bidDeadlineScheduleName, standstillScheduleName } from '../../contracts/timer-event.ts';
-import { type Agreement, agreementFromAward } from '../../domain/agreement.ts';
+import { agreementFromAward } from '../../domain/agreement.ts';
 import { isValidBid } from '../../domain/bid.ts';
 import { bidderResults, rankLot } from '../../domain/evaluation.ts';
 import { openingDue, openingIsDue } from '../../domain/opening.ts';
-import { initialYear } from '../../domain/performance.ts';
 import { Refusal, type RefusalCode } from '../../domain/refusal.ts';
 import { openLotIds } from '../../domain/tender.ts';
 import {
@@ -43,7 +41,7 @@ import {
   standstillOver,
   type Transition,
 } from '../../domain/tender-lifecycle.ts';
-import { agreementItem, getAgreement, yearKey } from '../../services/store/agreements.ts';
+import { agreementItem, firstYearCommit, getAgreement } from '../../services/store/agreements.ts';
 import {
   bidInvalidation,
   getTender,
@@ -166,26 +164,6 @@ const record = async (
     executionArn,
     events,
   );
-
-/** The agreement's first performance year, from the awarded bid: committed with the agreement. */
-const firstYearOf = (
-  agreement: Omit<Agreement, 'version'>,
-  at: string,
-  executionArn: string,
-): CommitInput<Keyed> => {
-  const year = initialYear(agreement, 'award', at);
-  return {
-    aggregate: { type: 'performance', id: `${agreement.id}:${year.year}` },
-    entityId: agreement.entityId,
-    before: undefined,
-    after: { ...yearKey(agreement.id, year.year), ...year },
-    actor: workflowActor,
-    action: 'performance.agreed-by-award',
-    change: { lines: year.lines, basis: 'award' },
-    executionArn,
-    at,
-  };
-};
 
 const bidderIds = async (tenderId: string): Promise<string[]> =>
   [...new Set((await listBids(tenderId)).filter(isValidBid).map((b) => b.supplierId))].sort();
@@ -458,7 +436,7 @@ const tasks = {
           },
           agreement,
           'The agreement was awarded',
-          [firstYearOf(agreement, at, executionArn)],
+          [firstYearCommit(agreement, 'award', workflowActor, at, executionArn)],
         );
       }
     }

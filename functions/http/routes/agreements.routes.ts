@@ -142,10 +142,30 @@ export const usageBody = z.strictObject({
     .check(z.minLength(1), z.maxLength(20)),
 });
 
+/** A unit's utilisation in the year, and the money beside every volume (the year's price). */
+const utilisationRowSchema = z.object({
+  unit: z.string(),
+  agreed: z.number(),
+  amended: z.number(),
+  current: z.number(),
+  used: z.number(),
+  monthsReported: z.number(),
+  utilisationPercent: z.nullable(z.number()),
+  remaining: z.number(),
+  unitPrice: z.number(),
+  agreedValue: z.number(),
+  currentValue: z.number(),
+  usedValue: z.number(),
+  remainingValue: z.number(),
+});
 const yearSchema = z.object({
   agreementId: z.string(),
   year: z.number(),
   status: z.enum(performanceStatuses),
+  /** The agreement's currency: of the prices and of the utilisation's money. */
+  currency: z.string(),
+  /** Where an unnegotiated year's terms came from (a new agreement's first year). */
+  basis: z.optional(z.enum(['award', 'registration'])),
   lines: z.array(lineSchema),
   priceAdjustmentPercent: z.number(),
   supplierDeadline: z.optional(z.string()),
@@ -153,7 +173,7 @@ const yearSchema = z.object({
   notAgreedInTimeAt: z.optional(z.string()),
   rounds: z.optional(z.array(z.record(z.string(), z.unknown()))),
   amendments: z.optional(z.array(z.record(z.string(), z.unknown()))),
-  utilisation: z.optional(z.array(z.record(z.string(), z.unknown()))),
+  utilisation: z.optional(z.array(utilisationRowSchema)),
   version: z.number(),
 });
 const amendmentSchema = z.object({
@@ -172,6 +192,25 @@ const usageSchema = z.object({
   month: z.number(),
   lines: z.array(z.object({ unit: z.string(), quantity: z.number() })),
   version: z.number(),
+});
+const usageYearParams = z.strictObject({ agreementId, year });
+const usageYearSchema = z.object({
+  agreementId: z.string(),
+  year: z.number(),
+  currency: z.string(),
+  months: z.array(
+    z.object({
+      month: z.number(),
+      lines: z.array(
+        z.object({ unit: z.string(), quantity: z.number(), unitPrice: z.number(), value: z.number() }),
+      ),
+      value: z.number(),
+      reportedBy: z.object({ sub: z.string(), name: z.string(), role: z.string() }),
+      reportedAt: z.string(),
+      version: z.number(),
+    }),
+  ),
+  totals: z.array(z.object({ unit: z.string(), quantity: z.number(), value: z.number() })),
 });
 
 const described = <T extends z.ZodMiniType>(schema: T, description: string): T =>
@@ -591,6 +630,18 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
     body: confirmationBody,
     responses: { 200: { description: 'The confirmed amendment', schema: amendmentSchema } },
     problems: [404, 409, 413, 415, 422],
+  },
+  listUsage: {
+    method: 'GET',
+    path: '/agreements/{agreementId}/usage/{year}',
+    tag: 'Performance agreements',
+    summary: "The year's usage reports, month by month, with their money",
+    description:
+      "For the entity's people and the agreement's supplier (404 for anyone else): every month reported in the year, in month order, each line valued at the year's unit price for its unit (the volume-weighted mean where the year's lines share a unit; 0 without a performance agreement for the year), in the agreement's currency, and the year's totals per unit.",
+    action: 'usage:read',
+    params: usageYearParams,
+    responses: { 200: { description: 'The reports of the year', schema: usageYearSchema } },
+    problems: [404],
   },
   reportUsage: {
     method: 'PUT',

@@ -1,7 +1,13 @@
 /** Framework agreements' storage: keys, index entries and queries. */
-import { getItem, type Keyed, type Versioned } from '../../adapters/store.ts';
+import { type CommitInput, getItem, type Keyed, type Versioned } from '../../adapters/store.ts';
+import type { Actor } from '../../domain/actors.ts';
 import type { Agreement } from '../../domain/agreement.ts';
-import type { Amendment, PerformanceYear, UsageReport } from '../../domain/performance.ts';
+import {
+  type Amendment,
+  initialYear,
+  type PerformanceYear,
+  type UsageReport,
+} from '../../domain/performance.ts';
 import {
   decodeCursor,
   encodeCursor,
@@ -148,6 +154,31 @@ export const yearKey = (agreementId: string, year: number): Keyed => ({
   PK: `AGREEMENT#${agreementId}`,
   SK: `YEAR#${year}`,
 });
+/**
+ * A new agreement's first performance year (the award's or the registration's terms, published),
+ * as the store commits it in the agreement's own transaction.
+ */
+export const firstYearCommit = (
+  agreement: Omit<Agreement, 'version'>,
+  basis: 'award' | 'registration',
+  actor: Actor,
+  at: string,
+  executionArn?: string,
+): CommitInput<Keyed> => {
+  const year = initialYear(agreement, basis, at);
+  return {
+    aggregate: { type: 'performance', id: `${agreement.id}:${year.year}` },
+    entityId: agreement.entityId,
+    before: undefined,
+    after: { ...yearKey(agreement.id, year.year), ...year },
+    actor,
+    action: `performance.agreed-by-${basis}`,
+    change: { lines: year.lines, basis },
+    ...(executionArn ? { executionArn } : {}),
+    at,
+  };
+};
+
 export const amendmentKey = (agreementId: string, year: number, id: string): Keyed => ({
   PK: `AGREEMENT#${agreementId}`,
   SK: `AMENDMENT#${year}#${id}`,
