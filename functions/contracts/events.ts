@@ -125,6 +125,19 @@ export const eventSchemas = {
         outcome: z.enum(['won', 'lost', 'rejected', 'lot-unsuccessful']),
         rank: z.optional(z.number()),
         total: z.optional(z.number()),
+        /** The bid's points per criterion (0–10), when it was ranked. */
+        points: z.optional(z.record(z.string(), z.number())),
+        /** Beside a bid that lost: each winner's rank, total and points per criterion. */
+        winners: z.optional(
+          z.array(
+            z.object({
+              supplierId: z.string(),
+              rank: z.number(),
+              total: z.number(),
+              points: z.record(z.string(), z.number()),
+            }),
+          ),
+        ),
         reason: z.optional(z.string()),
       }),
     ),
@@ -184,13 +197,31 @@ export const eventSchemas = {
     to: z.string(),
     by: z.string(),
   }),
+  /** Notice given: the agreement runs to `endsOn`, then ends (Agreement.TerminationEffective). */
   'Agreement.Terminated': z.object({
     agreementId: z.string(),
     entityId: z.string(),
     supplierId: z.string(),
     reason: z.string(),
     endsOn: z.string(),
+    /** Absent from events written before notice could be counted. */
+    noticeMonths: z.optional(z.number()),
+    noticeCounting: z.optional(z.enum(['from-notice', 'from-end-of-month'])),
+    givenOn: z.optional(z.string()),
+    /** A tender drafted with the notice. */
     newTenderId: z.optional(z.string()),
+    /** The tender that replaces the agreement (drafted with the notice, or linked). */
+    successorTenderId: z.optional(z.string()),
+  }),
+  /** The effective end of a notice has passed: the agreement is terminated. */
+  'Agreement.TerminationEffective': z.object({
+    agreementId: z.string(),
+    entityId: z.string(),
+    supplierId: z.string(),
+    reason: z.string(),
+    givenOn: z.string(),
+    endsOn: z.string(),
+    successorTenderId: z.optional(z.string()),
   }),
   'Agreement.Expired': z.object({
     agreementId: z.string(),
@@ -209,7 +240,12 @@ export const eventSchemas = {
     currentVolume: z.number(),
     reason: z.string(),
   }),
-  'Agreement.ExpiryApproaching': z.object({ ...reminderRef, review: z.boolean() }),
+  'Agreement.ExpiryApproaching': z.object({
+    ...reminderRef,
+    review: z.boolean(),
+    /** The end is the effective end of a notice: nothing is left to decide. */
+    afterNotice: z.optional(z.boolean()),
+  }),
   'Agreement.OptionDeadlineApproaching': z.object(reminderRef),
   ...performanceEvents,
 } as const;

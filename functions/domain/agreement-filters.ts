@@ -27,8 +27,14 @@ type Decidable = Pick<
   'status' | 'endDate' | 'openEnded' | 'options' | 'optionsExercised' | 'optionNoticeDays' | 'renewalDecision'
 >;
 
-/** A renewal decision answers the current end date (a decision made before an option moved it does not). */
-export const decided = (a: Pick<Agreement, 'renewalDecision' | 'endDate'>): boolean =>
+/**
+ * A renewal decision answers the current end date (a decision made before an option moved it does
+ * not); notice given answers it too.
+ */
+export const decided = (
+  a: Pick<Agreement, 'renewalDecision' | 'endDate'> & Partial<Pick<Agreement, 'termination'>>,
+): boolean =>
+  Boolean(a.termination) ||
   Boolean(a.renewalDecision && (!a.renewalDecision.deadline || a.renewalDecision.deadline === a.endDate));
 
 const running = (a: Pick<Agreement, 'status'>) => a.status === 'active' || a.status === 'extended';

@@ -10,9 +10,14 @@ import {
   addDays,
   addMonths,
   cannotExercise,
+  effectiveEnd,
+  type NoticeCounting,
   nextOption,
+  noticeGiven,
+  noticeGivenOn,
   type RenewalDecision,
   type renewalDecisions,
+  type Termination,
   terminationDate,
 } from './agreement.ts';
 import type { ProblemItem } from './refusal.ts';
@@ -121,6 +126,7 @@ export const exerciseOption = <A extends Agreement>(
   before: A,
   command: { today: string; at: string; by: By; decision?: RenewalDecision | undefined },
 ): { after: A; record: OptionRecord; option: number } => {
+  if (before.termination && !ended(before)) throw refuseState(noticeGiven(before.termination));
   const refusal = cannotExercise(before, command.today);
   if (refusal) throw refuseRule(refusal, [{ pointer: '#', detail: refusal }]);
   const next = nextOption(before) as NonNullable<ReturnType<typeof nextOption>>;
@@ -141,9 +147,15 @@ export const exerciseOption = <A extends Agreement>(
   return { after, record, option: next.index + 1 };
 };
 
-export type Termination = NonNullable<Agreement['termination']>;
+export type { Termination };
 
-/** Notice given on `today`: the agreement is terminated and ends after the notice (never after its end date). */
+/**
+ * Notice given on `today` (oppsigelse): the agreement keeps running (its status unchanged, its
+ * reminders re-planned for the effective end) without its options, and ends terminated on the
+ * effective end date: `noticeMonths` counted from the notice or from the end of its month, never
+ * after the agreement's own end date. Open-ended agreements get an end this way. Refused for an
+ * agreement that has ended or has notice already.
+ */
 export const terminateAgreement = <A extends Agreement>(
   before: A,
   command: {
@@ -152,21 +164,30 @@ export const terminateAgreement = <A extends Agreement>(
     by: By;
     reason: string;
     noticeMonths: number;
+    noticeCounting?: NoticeCounting | undefined;
+    successorTenderId?: string | undefined;
     decision?: RenewalDecision | undefined;
   },
 ): { after: A; termination: Termination } => {
   if (ended(before)) throw refuseState(`Agreement ${before.id} is already ${before.status}`);
-  const endsOn = terminationDate(before, command.today, command.noticeMonths);
+  if (before.termination)
+    throw refuseState(
+      `Notice was already given on ${noticeGivenOn(before.termination)}: agreement ${before.id} ends ${before.termination.endsOn}`,
+    );
+  const noticeCounting = command.noticeCounting ?? 'from-notice';
+  const endsOn = terminationDate(before, command.today, command.noticeMonths, noticeCounting);
   const termination: Termination = {
     reason: command.reason,
     noticeMonths: command.noticeMonths,
+    noticeCounting,
+    givenOn: command.today,
     endsOn,
+    ...(command.successorTenderId ? { successorTenderId: command.successorTenderId } : {}),
     at: command.at,
     by: command.by,
   };
   const after = {
     ...before,
-    status: 'terminated' as const,
     termination,
     ...(command.decision ? { renewalDecision: command.decision } : {}),
   };
@@ -189,6 +210,7 @@ export const decideRenewal = (
 ): RenewalDecision => {
   if (ended(before))
     throw refuseState(`Agreement ${before.id} is ${before.status}; there is nothing to decide`);
+  if (before.termination) throw refuseState(noticeGiven(before.termination));
   const decision: RenewalDecision = {
     decision: command.decision,
     ...(before.endDate ? { deadline: before.endDate } : {}),
@@ -213,25 +235,32 @@ export const recordRenewalDecision = <A extends Agreement>(
   return { after: { ...before, renewalDecision: recorded }, recorded };
 };
 
-/** The day the agreement ends: the termination's date once notice is given, else its end date. */
-export const endsOn = (a: Pick<Agreement, 'status' | 'termination' | 'endDate'>): string | undefined =>
-  a.status === 'terminated' ? a.termination?.endsOn : a.endDate;
+/** The day the agreement ends: the effective end once notice is given, else its end date. */
+export const endsOn = effectiveEnd;
 
 /**
- * The agreement on `today`: expired when its last day has passed; not yet (the day to look again);
- * or nothing to do (already expired, open-ended, no end).
+ * The agreement on `today`: ended when its last day has passed (terminated when notice was given,
+ * open-ended ones too; else expired); not yet (the day to look again); or nothing to do (already
+ * ended, open-ended without notice).
  */
 export const expireAgreement = <A extends Agreement>(
   before: A,
   today: string,
   at: string,
 ):
-  | { outcome: 'expired'; after: A; ends: string }
+  | { outcome: 'expired' | 'terminated'; after: A; ends: string }
   | { outcome: 'not-yet'; ends: string }
   | { outcome: 'ignored' } => {
   const ends = endsOn(before);
-  if (before.status === 'expired' || before.openEnded || !ends) return { outcome: 'ignored' };
+  if (ended(before) || !ends) return { outcome: 'ignored' };
+  if (before.openEnded && !before.termination) return { outcome: 'ignored' };
   if (ends >= today) return { outcome: 'not-yet', ends };
+  if (before.termination)
+    return {
+      outcome: 'terminated',
+      after: { ...before, status: 'terminated' as const, terminatedAt: at },
+      ends,
+    };
   return { outcome: 'expired', after: { ...before, status: 'expired' as const, expiredAt: at }, ends };
 };
 

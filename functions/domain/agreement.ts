@@ -19,6 +19,29 @@ export interface RenewalDecision {
 }
 
 export const agreementStatuses = ['active', 'extended', 'expired', 'terminated'] as const;
+
+/**
+ * How a notice period is counted: from the day notice is given, or from the end of the month it is
+ * given in (løpende måned: three months' notice given 23 November ends 28 February).
+ */
+export const noticeCountings = ['from-notice', 'from-end-of-month'] as const;
+export type NoticeCounting = (typeof noticeCountings)[number];
+
+/** Notice given (oppsigelse): the agreement runs, without its options, to `endsOn`, then ends terminated. */
+export interface Termination {
+  reason: string;
+  noticeMonths: number;
+  /** Absent on notices given before the counting could be chosen: from the notice. */
+  noticeCounting?: NoticeCounting;
+  /** The day notice was given (yyyy-mm-dd); absent on older notices (then the day of `at`). */
+  givenOn?: string;
+  /** The effective end: the agreement's last day. */
+  endsOn: string;
+  /** The tender that replaces this agreement (and maybe others), when one is linked. */
+  successorTenderId?: string;
+  at: string;
+  by: { sub: string; name: string };
+}
 export type AgreementStatus = (typeof agreementStatuses)[number];
 
 export interface Agreement {
@@ -52,13 +75,10 @@ export interface Agreement {
     from: string;
     to: string;
   }[];
-  termination?: {
-    reason: string;
-    noticeMonths: number;
-    endsOn: string;
-    at: string;
-    by: { sub: string; name: string };
-  };
+  /** Notice given: until `endsOn` the agreement runs (active or extended), then it is terminated. */
+  termination?: Termination;
+  /** When a terminated agreement ended (the day after its effective end). */
+  terminatedAt?: string;
   /** The officer's answer to the reminders: what happens at the end date (or the option's last day). */
   renewalDecision?: RenewalDecision;
   expiredAt?: string;
@@ -127,11 +147,14 @@ const addDays = (date: string, days: number): string =>
 
 /** The option that would be exercised next, with its last day, or undefined when none is left. */
 export const nextOption = (
-  a: Pick<Agreement, 'options' | 'optionsExercised' | 'endDate' | 'optionNoticeDays'>,
+  a: Pick<Agreement, 'options' | 'optionsExercised' | 'endDate' | 'optionNoticeDays'> & {
+    termination?: unknown;
+  },
 ): { index: number; durationMonths: number; lastDay: string; newEndDate: string } | undefined => {
   const index = a.optionsExercised?.length ?? 0;
   const option = a.options[index];
-  if (!option || !a.endDate) return undefined;
+  // Once notice is given, no option is offered.
+  if (!option || !a.endDate || a.termination) return undefined;
   // An option of an agreement that ends 31.12 runs to 31.12: add months to the day after the end.
   const newEndDate = addDays(addMonths(addDays(a.endDate, 1), option.durationMonths), -1);
   return {
@@ -145,6 +168,7 @@ export const nextOption = (
 /** Why an option cannot be exercised on `today` (yyyy-mm-dd), or undefined when it can. */
 export const cannotExercise = (a: Agreement, today: string): string | undefined => {
   if (a.status === 'terminated' || a.status === 'expired') return `The agreement is ${a.status}`;
+  if (a.termination) return noticeGiven(a.termination);
   if (a.openEnded) return 'An open-ended agreement has no options';
   const next = nextOption(a);
   if (!next) return `All ${a.options.length} option(s) have been exercised`;
@@ -153,14 +177,39 @@ export const cannotExercise = (a: Agreement, today: string): string | undefined 
   return undefined;
 };
 
-/** The day a termination with `noticeMonths` given on `today` takes effect (never after the end date). */
+/** The day notice was given (older notices carry only their time). */
+export const noticeGivenOn = (t: Pick<Termination, 'givenOn' | 'at'>): string =>
+  t.givenOn ?? t.at.slice(0, 10);
+
+/** Why nothing more can be decided about the agreement's future once notice is given. */
+export const noticeGiven = (t: Termination): string =>
+  `Notice was given on ${noticeGivenOn(t)}: the agreement ends ${t.endsOn} and its options are no longer offered`;
+
+const endOfMonth = (date: string): string => {
+  const d = new Date(`${date}T00:00:00Z`);
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).toISOString().slice(0, 10);
+};
+
+/**
+ * The effective end of a notice of `noticeMonths` given on `today`, counted from that day or from
+ * the end of its month (then it ends at the end of a month), and never after the agreement's own
+ * end date.
+ */
 export const terminationDate = (
   a: Pick<Agreement, 'endDate'>,
   today: string,
   noticeMonths: number,
+  counting: NoticeCounting = 'from-notice',
 ): string => {
-  const endsOn = addDays(addMonths(today, noticeMonths), 0);
+  const endsOn =
+    counting === 'from-end-of-month'
+      ? endOfMonth(addMonths(`${today.slice(0, 7)}-01`, noticeMonths))
+      : addMonths(today, noticeMonths);
   return a.endDate && a.endDate < endsOn ? a.endDate : endsOn;
 };
+
+/** The day the agreement ends: the effective end once notice is given, else its end date (none if open-ended). */
+export const effectiveEnd = (a: Pick<Agreement, 'termination' | 'endDate'>): string | undefined =>
+  a.termination?.endsOn ?? a.endDate;
 
 export { addDays, addMonths };

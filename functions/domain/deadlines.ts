@@ -141,8 +141,7 @@ type AgreementForDeadlines = Pick<
 >;
 
 /**
- * A running (or terminated, not yet ended) agreement's deadlines on `today`: its end (after notice
- * when terminated), the next option's last day while it can be exercised, the yearly review of an
+ * A running agreement's deadlines on `today`: its end (the effective end once notice is given), the next option's last day while it can be exercised, the yearly review of an
  * open-ended one, and the renegotiation answers due in its years (whose move it is).
  */
 export const agreementDeadlines = (
@@ -165,7 +164,7 @@ export const agreementDeadlines = (
   const out: Deadline[] = [];
   const ends = endsOn(a);
   if (ends && ends >= today) {
-    const afterNotice = a.status === 'terminated';
+    const afterNotice = Boolean(a.termination);
     out.push({
       ...base,
       due: endOfDay(ends),
@@ -184,7 +183,7 @@ export const agreementDeadlines = (
       party: 'officer',
       needsDecision: !decided(a),
     });
-  if (a.openEnded && (a.status === 'active' || a.status === 'extended'))
+  if (a.openEnded && !a.termination && (a.status === 'active' || a.status === 'extended'))
     out.push({
       ...base,
       due: endOfDay(nextReview(a.startDate, today)),

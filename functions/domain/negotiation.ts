@@ -5,7 +5,7 @@
  * (domain/refusal.ts) when it is not possible. The HTTP handlers and the renegotiation workflow's
  * tasks both decide with these.
  */
-import type { Agreement } from './agreement.ts';
+import { type Agreement, effectiveEnd } from './agreement.ts';
 import { jsonBytes } from './limits.ts';
 import { type Line, negotiationStage, type PerformanceYear, type Round } from './performance.ts';
 import { refuseRule, refuseState } from './refusal.ts';
@@ -31,14 +31,19 @@ export const checkUnits = (units: Set<string>, lines: readonly { unit: string }[
 
 /** Whether `year` can be negotiated for the agreement, with the authority's need in its units. */
 export const checkNegotiable = (
-  agreement: Pick<Agreement, 'id' | 'status' | 'endDate' | 'volumes'>,
+  agreement: Pick<Agreement, 'id' | 'status' | 'endDate' | 'volumes'> &
+    Partial<Pick<Agreement, 'termination'>>,
   year: number,
   need?: readonly { unit: string }[],
 ): void => {
   if (agreement.status === 'terminated' || agreement.status === 'expired')
     throw refuseState(`Agreement ${agreement.id} is ${agreement.status}; there is nothing to negotiate`);
-  if (agreement.endDate && agreement.endDate < `${year}-01-01`)
-    throw refuseState(`Agreement ${agreement.id} ends ${agreement.endDate}, before ${year}`);
+  // After notice, the effective end.
+  const ends = effectiveEnd(agreement);
+  if (ends && ends < `${year}-01-01`)
+    throw refuseState(
+      `Agreement ${agreement.id} ends ${ends}${agreement.termination ? ' after notice' : ''}, before ${year}`,
+    );
   const units = unitsOf(agreement);
   if (need && units.size) checkUnits(units, need, 'need');
 };

@@ -4,7 +4,7 @@
  * (31 December − 1 month = 30 November; 31 March 2028 − 1 month = 29 February 2028).
  */
 import type { Agreement } from './agreement.ts';
-import { addMonths, nextOption } from './agreement.ts';
+import { addMonths, nextOption, noticeGivenOn } from './agreement.ts';
 
 export const reminderKinds = ['expiry', 'option', 'review'] as const;
 export type ReminderKind = (typeof reminderKinds)[number];
@@ -73,19 +73,28 @@ export const nextReview = (startDate: string, today: string): string => {
 /**
  * Every reminder the agreement should have now. Nothing for an ended agreement; the expiry
  * reminders stop once a renewal decision answers them; option reminders only for an option that can
- * still be exercised. Reminders whose deadline has passed are not planned.
+ * still be exercised. Under notice, only the expiry reminders of the effective end due after the
+ * notice was given (the decision is made: none escalates). Reminders whose deadline has passed are
+ * not planned.
  */
 export const planReminders = (
   a: Pick<
     Agreement,
     'status' | 'endDate' | 'openEnded' | 'startDate' | 'options' | 'optionsExercised' | 'optionNoticeDays'
-  > & {
-    renewalDecision?: { decision: string; deadline?: string };
-  },
+  > &
+    Partial<Pick<Agreement, 'termination'>> & {
+      renewalDecision?: { decision: string; deadline?: string };
+    },
   settings: ReminderSettings,
   today: string,
 ): PlannedReminder[] => {
   if (a.status === 'terminated' || a.status === 'expired') return [];
+  if (a.termination) {
+    const givenOn = noticeGivenOn(a.termination);
+    return plan('expiry', a.termination.endsOn, settings.expiryLeadMonths, -1).filter(
+      (r) => r.deadline >= today && r.dueAt.slice(0, 10) > givenOn,
+    );
+  }
   if (a.openEnded || !a.endDate) {
     const review = nextReview(a.startDate, today);
     return plan('review', review, [1], 0).filter((r) => r.deadline >= today);

@@ -19,7 +19,7 @@ import {
 import { VersionConflict } from '../adapters/store-errors.ts';
 import { type OutboxEvent, outboxEvent } from '../contracts/outbox.ts';
 import type { Actor, SystemActor } from '../domain/actors.ts';
-import { type Agreement, addDays } from '../domain/agreement.ts';
+import { type Agreement, addDays, noticeGivenOn } from '../domain/agreement.ts';
 import { endsOn } from '../domain/agreement-lifecycle.ts';
 import { planReminders, supersededOnArrival } from '../domain/reminders.ts';
 import { canonicalJson, sha256 } from '../shared/canonical.ts';
@@ -133,7 +133,9 @@ export const applySchedules = async (
     }
     for (const r of change.disarm) await deleteSchedule(reminderScheduleName(r.agreementId, r.key));
     const ends = endsOn(agreement);
-    if (ends && agreement.status !== 'expired' && !agreement.openEnded) {
+    const running = agreement.status === 'active' || agreement.status === 'extended';
+    // An open-ended agreement ends only after notice.
+    if (ends && running && (!agreement.openEnded || agreement.termination)) {
       await upsertOneTimeSchedule(
         expiryScheduleName(agreement.id),
         new Date(`${addDays(ends, 1)}T00:00:00.000Z`),
@@ -171,6 +173,16 @@ export const commitWithReminders = async (
 const LEAD = (months: number) => (months === 1 ? '1 month' : `${months} months`);
 
 const message = (r: Reminder, a: Agreement, escalated: boolean) => {
+  if (r.kind === 'expiry' && a.termination) {
+    const what = `ends ${r.deadline} after notice`;
+    const successor = a.termination.successorTenderId
+      ? ` Its successor tender: ${a.termination.successorTenderId}.`
+      : ' No successor tender is linked to it.';
+    return {
+      title: `Agreement with ${a.supplierId} ${what}`,
+      text: `${a.tenderTitle} – ${a.lotTitle} (${a.id}) ${what} given on ${noticeGivenOn(a.termination)} (${LEAD(r.leadMonths)} reminder).${successor}`,
+    };
+  }
   const what =
     r.kind === 'expiry'
       ? `ends ${r.deadline}`
@@ -198,7 +210,11 @@ const reminderEvent = (r: Reminder, agreement: Agreement, escalated: boolean): O
   };
   return r.kind === 'option'
     ? outboxEvent('Agreement.OptionDeadlineApproaching', detail)
-    : outboxEvent('Agreement.ExpiryApproaching', { ...detail, review: r.kind === 'review' });
+    : outboxEvent('Agreement.ExpiryApproaching', {
+        ...detail,
+        review: r.kind === 'review',
+        ...(agreement.termination ? { afterNotice: true } : {}),
+      });
 };
 
 /** Delivers one reminder, exactly once. Safe to call any number of times, concurrently. */

@@ -96,7 +96,21 @@ const samples: { [T in DetailType]: EventDetail<T> } = {
     endDate: '2029-02-28',
   },
   'Agreement.OptionExercised': { ...agreement, option: 1, from: '2026-12-31', to: '2027-12-31', by: 'Kari' },
-  'Agreement.Terminated': { ...agreement, reason: 'Mislighold', endsOn: '2027-06-30' },
+  'Agreement.Terminated': {
+    ...agreement,
+    reason: 'Mislighold',
+    endsOn: '2027-06-30',
+    noticeMonths: 6,
+    noticeCounting: 'from-end-of-month',
+    givenOn: '2026-12-15',
+  },
+  'Agreement.TerminationEffective': {
+    ...agreement,
+    reason: 'Mislighold',
+    givenOn: '2026-12-15',
+    endsOn: '2027-06-30',
+    successorTenderId: 'tnd_2',
+  },
   'Agreement.Expired': { ...agreement, endDate: '2026-12-31' },
   'Agreement.VolumeAmended': {
     ...year,

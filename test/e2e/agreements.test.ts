@@ -83,7 +83,7 @@ describe('options and termination', () => {
     expect(published('Agreement.OptionExercised', a.id)).toHaveLength(1);
   });
 
-  it('terminates with notice and drafts the new procurement from the agreement', async () => {
+  it('gives notice: the agreement stays active without options until its effective end, and drafts the new procurement', async () => {
     const a = await register();
     const r = await stack.request('POST', `/agreements/${a.id}/termination`, {
       token: officer,
@@ -95,14 +95,22 @@ describe('options and termination', () => {
       },
     });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const today = clock().toISOString().slice(0, 10);
+    // Three months from today fall after the end date: it ends on its end date, still active until then.
     expect(r.body.agreement).toMatchObject({
-      status: 'terminated',
+      status: 'active',
+      endDate: '2026-12-31',
       termination: {
         reason: 'Tjenesten flyttes til eget helseforetak',
         noticeMonths: 3,
+        noticeCounting: 'from-notice',
+        givenOn: today,
         endsOn: '2026-12-31',
+        successorTenderId: r.body.newTenderId,
+        by: { sub: 'kari', name: 'kari' },
       },
     });
+    expect(r.body.agreement.nextOption).toBeUndefined();
     const draft = await stack.request('GET', `/tenders/${r.body.newTenderId}`, { token: officer });
     expect(draft.status).toBe(200);
     expect(draft.body).toMatchObject({
@@ -115,6 +123,52 @@ describe('options and termination', () => {
       body: {},
     });
     expect(again.status).toBe(409);
+    // No option after notice, no second notice, no other decision.
+    const version = r.body.agreement.version;
+    const option = await stack.request('POST', `/agreements/${a.id}/options/exercise`, {
+      token: officer,
+      body: { version },
+    });
+    expect(option.status).toBe(409);
+    expect(option.body.detail).toBe(
+      `Notice was given on ${today}: the agreement ends 2026-12-31 and its options are no longer offered`,
+    );
+    const twice = await stack.request('POST', `/agreements/${a.id}/termination`, {
+      token: officer,
+      body: { version, reason: 'Igjen', noticeMonths: 1 },
+    });
+    expect(twice.status).toBe(409);
+    const decision = await stack.request('POST', `/agreements/${a.id}/decision`, {
+      token: officer,
+      body: { version, decision: 'exercise-option' },
+    });
+    expect(decision.status).toBe(409);
+    await stack.runtime.eventsIdle();
+    expect(published('Agreement.Terminated', a.id).map((e) => e.detail)).toEqual([
+      expect.objectContaining({
+        endsOn: '2026-12-31',
+        noticeMonths: 3,
+        noticeCounting: 'from-notice',
+        givenOn: today,
+        newTenderId: r.body.newTenderId,
+      }),
+    ]);
+  });
+
+  it('refuses a notice counted in a way the product does not know, pointing at it', async () => {
+    const a = await register();
+    const r = await stack.request('POST', `/agreements/${a.id}/termination`, {
+      token: officer,
+      body: { version: 1, reason: 'x', noticeMonths: 3, noticeCounting: 'from-next-quarter' },
+    });
+    expect(r.status).toBe(400);
+    expect(r.body.errors).toEqual([expect.objectContaining({ pointer: '#/noticeCounting' })]);
+    const months = await stack.request('POST', `/agreements/${a.id}/termination`, {
+      token: officer,
+      body: { version: 1, reason: 'x', noticeMonths: 3.5 },
+    });
+    expect(months.status).toBe(400);
+    expect(months.body.errors).toEqual([expect.objectContaining({ pointer: '#/noticeMonths' })]);
   });
 });
 
@@ -399,5 +453,64 @@ describe('answer reminders', () => {
     expect(again).toEqual({ outcome: 'already reminded' });
     await stack.runtime.eventsIdle();
     expect(published('PerformanceAgreement.AnswerDue', a.id)).toHaveLength(2);
+  });
+});
+
+describe('notice on an open-ended agreement', () => {
+  it('counts from the end of the month, keeps it active with its reminders re-planned, and ends it terminated on that date', async () => {
+    const a = await register({ openEnded: true, endDate: undefined, options: [] });
+    const now = clock();
+    const endsOn = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 7, 0))
+      .toISOString()
+      .slice(0, 10);
+    const r = await stack.request('POST', `/agreements/${a.id}/termination`, {
+      token: officer,
+      body: {
+        version: a.version,
+        reason: 'Behovet dekkes av egne sykehus',
+        noticeMonths: 6,
+        noticeCounting: 'from-end-of-month',
+      },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.agreement).toMatchObject({
+      status: 'active',
+      openEnded: true,
+      termination: { noticeMonths: 6, noticeCounting: 'from-end-of-month', endsOn },
+    });
+    const reminders = async () =>
+      (await stack.request('GET', `/agreements/${a.id}/reminders`, { token: officer })).body.items as {
+        key: string;
+        kind: string;
+        status: string;
+      }[];
+    const pending = (await reminders()).filter((x) => x.status === 'pending');
+    expect(pending.map((x) => x.key)).toContain(`expiry#${endsOn}#01m`);
+    expect(pending.every((x) => x.key.startsWith(`expiry#${endsOn}#`))).toBe(true);
+    // The yearly review of an open-ended agreement is no longer wanted: it ends.
+    expect((await reminders()).filter((x) => x.kind === 'review' && x.status === 'pending')).toEqual([]);
+    const before = await stack.request('GET', `/agreements/${a.id}`, { token: officer });
+    expect(before.body.status).toBe('active');
+
+    await stack.advanceClockTo(new Date(Date.parse(`${endsOn}T00:00:00.000Z`) + 2 * DAY));
+    const ended = await eventually(
+      () => stack.request('GET', `/agreements/${a.id}`, { token: officer }),
+      (x) => x.body.status === 'terminated',
+    );
+    expect(ended.body).toMatchObject({ openEnded: true, termination: { endsOn } });
+    expect(ended.body.terminatedAt).toBeDefined();
+    await stack.runtime.eventsIdle();
+    expect(published('Agreement.Terminated', a.id)).toHaveLength(1);
+    expect(published('Agreement.TerminationEffective', a.id).map((e) => e.detail)).toEqual([
+      expect.objectContaining({ endsOn, reason: 'Behovet dekkes av egne sykehus' }),
+    ]);
+    expect(published('Agreement.Expired', a.id)).toEqual([]);
+    expect((await reminders()).filter((x) => x.status === 'pending')).toEqual([]);
+    // The ending is audited, by the system.
+    const history = await stack.request('GET', `/agreements/${a.id}/history`, { token: auditor });
+    expect(history.status).toBe(200);
+    const actions = JSON.stringify(history.body);
+    expect(actions).toContain('agreement.terminated');
+    expect(actions).toContain('agreement.termination-effective');
   });
 });

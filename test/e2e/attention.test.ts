@@ -57,7 +57,7 @@ describe('filters of GET /agreements and the deadlines view', () => {
   // A: the seed's Helse og arbeid agreement: ends 31.12.2026, option's last day 01.12.2026, undecided.
   // B: Falck, colonoscopy in Telemark og Vestfold until 2029, no options.
   // C: like A, with the renewal decision "let it expire".
-  // D: like A, terminated with a month's notice.
+  // D: like A, with a month's notice given (active until its effective end).
   // E: ends mid-2028 with an option.
   const ids = {} as Record<'A' | 'B' | 'C' | 'D' | 'E', string>;
   let tenderId: string;
@@ -101,13 +101,14 @@ describe('filters of GET /agreements and the deadlines view', () => {
   const list = (query: string, token = officer) => allPages(`/agreements?limit=2&${query}`, token);
 
   it('filters on the server by status, supplier, service area and hospital area', async () => {
-    expect(await list('status=terminated')).toEqual([ids.D]);
+    // D is under notice: active until its effective end.
+    expect(await list('status=terminated')).toEqual([]);
     expect(await list('supplierId=falck-norge-as')).toEqual([ids.B]);
     expect(await list('serviceAreaId=koloskopi')).toEqual([ids.B]);
     expect(sorted(await list('hospitalAreaId=innlandet'))).toEqual(sorted([ids.A, ids.C, ids.D, ids.E]));
     expect(await list('hospitalAreaId=telemark-vestfold')).toEqual([ids.B]);
     expect(sorted(await list('status=active&supplierId=norsk-arbeidshelse-as'))).toEqual(
-      sorted([ids.A, ids.C, ids.E]),
+      sorted([ids.A, ids.C, ids.D, ids.E]),
     );
     // Another entity's officer finds none of them.
     expect(await list('hospitalAreaId=innlandet', foreignOfficer)).toEqual([]);
@@ -131,7 +132,7 @@ describe('filters of GET /agreements and the deadlines view', () => {
 
   it('a supplier filters its own agreements; another supplier is none of its business; needsDecision is not its to ask', async () => {
     expect(sorted(await list('hospitalAreaId=innlandet', nah))).toEqual(sorted([ids.A, ids.C, ids.D, ids.E]));
-    expect(await list('status=terminated', nah)).toEqual([ids.D]);
+    expect(await list('status=active&endDateBefore=2026-12-24', nah)).toEqual([ids.D]);
     expect(await list('supplierId=falck-norge-as', nah)).toEqual([]);
     const asked = await get('/agreements?needsDecision=true', nah);
     expect(asked.status).toBe(400);

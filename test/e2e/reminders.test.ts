@@ -125,7 +125,7 @@ describe('reminders', () => {
     expect(events('Agreement.ExpiryApproaching', a.id)).toHaveLength(1);
   });
 
-  it('reschedules on an option exercised as the renewal decision, and cancels on termination', async () => {
+  it('reschedules on an option exercised as the renewal decision, and re-plans for the effective end on notice', async () => {
     const a = await register({
       lot: { id: 'day-3', title: 'Dagopphold 3', hospitalAreaIds: ['oslo'], formOfCare: 'day' },
     });
@@ -157,9 +157,19 @@ describe('reminders', () => {
         noticeMonths: 3,
       },
     });
-    expect(t.status).toBe(200);
-    expect((await reminders(a.id)).filter((r) => r.status === 'pending')).toEqual([]);
-    expect(schedulesOf(a.id).map((s) => s.Name)).toEqual([`${a.id}-expiry`]);
+    expect(t.status, JSON.stringify(t.body)).toBe(200);
+    const endsOn = t.body.agreement.termination.endsOn as string;
+    expect(endsOn < '2027-12-31').toBe(true);
+    // The old end's reminders and the option's go; those of the effective end due after today come.
+    const pending = (await reminders(a.id)).filter((r) => r.status === 'pending');
+    expect(pending.length).toBeGreaterThan(0);
+    for (const r of pending) {
+      expect(r.key.startsWith(`expiry#${endsOn}#`), r.key).toBe(true);
+      expect(r.dueAt > stack.runtime.clock.now().toISOString()).toBe(true);
+    }
+    const names = schedulesOf(a.id).map((s) => s.Name);
+    expect(names).toHaveLength(pending.length + 1);
+    expect(names).toContain(`${a.id}-expiry`);
   });
 
   it('starts a new procurement from the decision, linked to the agreement, and stops the reminders', async () => {

@@ -162,31 +162,67 @@ describe('options', () => {
 });
 
 describe('termination', () => {
-  it('ends after the notice, never after the end date', () => {
-    const base = { today: '2026-05-15', at, by, reason: 'Kvalitet' };
-    expect(terminateAgreement(agreement(), { ...base, noticeMonths: 3 }).termination).toEqual({
+  const base = { today: '2026-05-15', at, by, reason: 'Kvalitet' };
+
+  it('gives notice: the agreement stays as it is until the effective end, never after the end date', () => {
+    const { after, termination } = terminateAgreement(agreement(), { ...base, noticeMonths: 3 });
+    expect(termination).toEqual({
       reason: 'Kvalitet',
       noticeMonths: 3,
+      noticeCounting: 'from-notice',
+      givenOn: '2026-05-15',
       endsOn: '2026-08-15',
       at,
       by,
     });
-    const { after, termination } = terminateAgreement(agreement(), { ...base, noticeMonths: 12 });
-    expect(termination.endsOn).toBe('2026-12-31');
-    expect(after.status).toBe('terminated');
+    expect(after).toMatchObject({ status: 'active', endDate: '2026-12-31', termination });
+    expect(terminateAgreement(agreement(), { ...base, noticeMonths: 12 }).termination.endsOn).toBe(
+      '2026-12-31',
+    );
+    const extended = terminateAgreement(agreement({ status: 'extended' }), { ...base, noticeMonths: 1 });
+    expect(extended.after.status).toBe('extended');
   });
 
-  it('refuses an agreement that has already ended, as a state refusal', () => {
+  it('counts the notice from the end of the month when the contract says so', () => {
+    const { termination } = terminateAgreement(agreement({ endDate: '2028-12-31' }), {
+      ...base,
+      noticeMonths: 3,
+      noticeCounting: 'from-end-of-month',
+    });
+    expect(termination).toMatchObject({ noticeCounting: 'from-end-of-month', endsOn: '2026-08-31' });
+  });
+
+  it('gives an open-ended agreement its end', () => {
+    const open = agreement({ openEnded: true, endDate: undefined, options: [] });
+    const { after } = terminateAgreement(open, { ...base, noticeMonths: 6 });
+    expect(after).toMatchObject({ status: 'active', openEnded: true, termination: { endsOn: '2026-11-15' } });
+    expect(after.endDate).toBeUndefined();
+  });
+
+  it('refuses an agreement that has already ended, or has notice already, as a state refusal', () => {
     const refusal = refusalOf(() =>
-      terminateAgreement(agreement({ status: 'terminated' }), {
-        today: '2026-05-15',
-        at,
-        by,
-        reason: 'x',
-        noticeMonths: 1,
-      }),
+      terminateAgreement(agreement({ status: 'terminated' }), { ...base, reason: 'x', noticeMonths: 1 }),
     );
     expect(refusal).toMatchObject({ kind: 'state', detail: 'Agreement agr_1 is already terminated' });
+    const { after } = terminateAgreement(agreement(), { ...base, noticeMonths: 3 });
+    expect(refusalOf(() => terminateAgreement(after, { ...base, noticeMonths: 1 }))).toMatchObject({
+      kind: 'state',
+      detail: 'Notice was already given on 2026-05-15: agreement agr_1 ends 2026-08-15',
+    });
+  });
+
+  it('refuses an option and any further renewal decision once notice is given', () => {
+    const { after } = terminateAgreement(agreement(), { ...base, noticeMonths: 3 });
+    const detail =
+      'Notice was given on 2026-05-15: the agreement ends 2026-08-15 and its options are no longer offered';
+    expect(refusalOf(() => exerciseOption(after, { today: '2026-05-16', at, by }))).toMatchObject({
+      kind: 'state',
+      detail,
+    });
+    expect(refusalOf(() => decideRenewal(after, { decision: 'exercise-option', by, at }))).toMatchObject({
+      kind: 'state',
+      detail,
+    });
   });
 });
 
@@ -222,11 +258,25 @@ describe('expiry', () => {
       ends: '2026-12-31',
       after: { status: 'expired', expiredAt: at },
     });
-    const terminated = agreement({
-      status: 'terminated',
-      termination: { reason: 'x', noticeMonths: 3, endsOn: '2026-08-15', at, by },
+  });
+
+  it('ends an agreement under notice terminated the day after the effective end, open-ended ones too', () => {
+    const termination = { reason: 'x', noticeMonths: 3, endsOn: '2026-08-15', at, by };
+    const noticed = agreement({ termination });
+    expect(expireAgreement(noticed, '2026-08-15', at)).toEqual({ outcome: 'not-yet', ends: '2026-08-15' });
+    expect(expireAgreement(noticed, '2026-08-16', at)).toMatchObject({
+      outcome: 'terminated',
+      ends: '2026-08-15',
+      after: { status: 'terminated', terminatedAt: at, endDate: '2026-12-31' },
     });
-    expect(expireAgreement(terminated, '2026-08-16', at).outcome).toBe('expired');
+    const open = agreement({ openEnded: true, endDate: undefined, options: [], termination });
+    expect(expireAgreement(open, '2026-08-16', at)).toMatchObject({
+      outcome: 'terminated',
+      after: { status: 'terminated' },
+    });
+    expect(expireAgreement(agreement({ status: 'terminated', termination }), '2026-08-16', at).outcome).toBe(
+      'ignored',
+    );
   });
 
   it('leaves expired and open-ended agreements alone', () => {

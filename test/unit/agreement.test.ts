@@ -57,6 +57,36 @@ describe('options', () => {
     expect(terminationDate(agreement(), '2026-11-23', 3)).toBe('2026-12-31');
     expect(terminationDate({}, '2026-11-23', 6)).toBe('2027-05-23');
   });
+
+  it('counts a notice from the end of the month it is given in (løpende måned), at month ends and in leap years', () => {
+    const open = {};
+    expect(terminationDate(open, '2026-11-23', 3, 'from-end-of-month')).toBe('2027-02-28');
+    expect(terminationDate(open, '2027-11-01', 3, 'from-end-of-month')).toBe('2028-02-29');
+    expect(terminationDate(open, '2026-01-31', 1, 'from-end-of-month')).toBe('2026-02-28');
+    expect(terminationDate(open, '2026-12-31', 6, 'from-end-of-month')).toBe('2027-06-30');
+    expect(terminationDate(open, '2026-11-23', 0, 'from-end-of-month')).toBe('2026-11-30');
+    expect(terminationDate(open, '2026-11-23', 3, 'from-notice')).toBe('2027-02-23');
+    // Never after the agreement's own end.
+    expect(terminationDate(agreement(), '2026-10-15', 3, 'from-end-of-month')).toBe('2026-12-31');
+  });
+
+  it('offers no option once notice is given, and says why it cannot be exercised', () => {
+    const noticed = agreement({
+      termination: {
+        reason: 'r',
+        noticeMonths: 3,
+        givenOn: '2026-03-15',
+        endsOn: '2026-06-15',
+        at: '2026-03-15T09:00:00.000Z',
+        by: { sub: 'kari', name: 'Kari' },
+      },
+    });
+    expect(nextOption(agreement())).toBeDefined();
+    expect(nextOption(noticed)).toBeUndefined();
+    expect(cannotExercise(noticed, '2026-03-16')).toBe(
+      'Notice was given on 2026-03-15: the agreement ends 2026-06-15 and its options are no longer offered',
+    );
+  });
 });
 
 describe('the year in numbers', () => {

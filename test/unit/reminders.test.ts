@@ -92,6 +92,32 @@ describe('reminder planning', () => {
     expect(due(agreement(), '2026-12-15').map((r) => r[0])).toEqual(['expiry', 'expiry', 'expiry', 'expiry']);
   });
 
+  it('under notice: only the reminders of the effective end due after the notice, no option, no review, no escalation', () => {
+    const termination = {
+      reason: 'r',
+      noticeMonths: 6,
+      noticeCounting: 'from-end-of-month' as const,
+      givenOn: '2025-03-10',
+      endsOn: '2025-09-30',
+      at: '2025-03-10T09:00:00.000Z',
+      by: { sub: 'kari', name: 'Kari' },
+    };
+    // 12 months before (2024-09-30) is past: not planned.
+    expect(due(agreement({ termination }), '2025-03-10')).toEqual([
+      ['expiry', 6, '2025-03-30', false],
+      ['expiry', 3, '2025-06-30', false],
+      ['expiry', 1, '2025-08-30', false],
+    ]);
+    const open = agreement({ openEnded: true, endDate: undefined, options: [], termination });
+    expect(due(open, '2025-03-10').map((r) => r[2])).toEqual(['2025-03-30', '2025-06-30', '2025-08-30']);
+    // A notice given on the day a reminder would be due: the officer knows.
+    expect(
+      due(agreement({ termination: { ...termination, givenOn: '2025-03-30' } }), '2025-03-30').map(
+        (r) => r[1],
+      ),
+    ).toEqual([3, 1]);
+  });
+
   it('stops once a renewal decision answers the end date, and asks again for a later one', () => {
     const decided = agreement({
       renewalDecision: {

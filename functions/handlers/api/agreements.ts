@@ -10,7 +10,7 @@ import type { Keyed } from '../../adapters/store.ts';
 import { withoutKeys } from '../../adapters/store.ts';
 import { outboxEvent } from '../../contracts/outbox.ts';
 import type { Principal } from '../../domain/actors.ts';
-import type { Agreement, RenewalDecision } from '../../domain/agreement.ts';
+import type { Agreement, NoticeCounting, RenewalDecision } from '../../domain/agreement.ts';
 import {
   decideRenewal,
   exerciseOption,
@@ -118,23 +118,41 @@ const exercise = async (
   return result?.item as AgreementItem;
 };
 
-/** Terminates with notice (also as a renewal decision), cancelling the reminders, maybe drafting the successor. */
+/**
+ * Gives notice (also as a renewal decision): the agreement runs to the effective end with its
+ * reminders re-planned for it, then ends terminated by its expiry schedule; maybe drafts the successor.
+ */
 const terminate = async (
   before: AgreementItem,
-  body: { version: number; reason: string; noticeMonths: number; startNewProcurement: boolean },
+  body: {
+    version: number;
+    reason: string;
+    noticeMonths: number;
+    noticeCounting?: NoticeCounting | undefined;
+    startNewProcurement: boolean;
+  },
   principal: Principal,
   decision?: RenewalDecision,
 ): Promise<{ item: AgreementItem; newTenderId?: string }> => {
-  const { after, termination } = terminateAgreement(withoutKeys(before), {
+  const given = terminateAgreement(withoutKeys(before), {
     today: today(),
     at: nowIso(),
     by: by(principal),
     reason: body.reason,
     noticeMonths: body.noticeMonths,
+    noticeCounting: body.noticeCounting,
     decision,
   });
+  const successor = body.startNewProcurement
+    ? await successorTender(before, given.termination.endsOn, principal)
+    : undefined;
+  const { after, termination } = successor
+    ? {
+        after: { ...given.after, termination: { ...given.termination, successorTenderId: successor.id } },
+        termination: { ...given.termination, successorTenderId: successor.id },
+      }
+    : given;
   const { endsOn } = termination;
-  const successor = body.startNewProcurement ? await successorTender(before, endsOn, principal) : undefined;
   const [result] = await commitWithReminders(
     {
       aggregate: { type: 'agreement', id: before.id },
@@ -142,12 +160,16 @@ const terminate = async (
       before: { ...before, version: body.version },
       after: agreementItem(after) as Keyed,
       actor: principal,
+      // The notice (oppsigelse); the ending at its effective end is 'agreement.termination-effective'.
       action: 'agreement.terminated',
       reason: body.reason,
       change: {
-        status: { from: before.status, to: 'terminated' },
-        endsOn,
-        noticeMonths: body.noticeMonths,
+        termination: {
+          noticeMonths: termination.noticeMonths,
+          noticeCounting: termination.noticeCounting,
+          givenOn: termination.givenOn,
+          endsOn,
+        },
         newTenderId: successor?.id ?? null,
       },
       events: [
@@ -157,12 +179,15 @@ const terminate = async (
           supplierId: before.supplierId,
           reason: body.reason,
           endsOn,
-          ...(successor ? { newTenderId: successor.id } : {}),
+          noticeMonths: termination.noticeMonths,
+          ...(termination.noticeCounting ? { noticeCounting: termination.noticeCounting } : {}),
+          ...(termination.givenOn ? { givenOn: termination.givenOn } : {}),
+          ...(successor ? { newTenderId: successor.id, successorTenderId: successor.id } : {}),
         }),
       ],
     },
     after,
-    'The agreement was terminated',
+    `Notice given: the agreement ends ${endsOn}`,
     successorCommit(successor, before, principal, `New procurement after terminating agreement ${before.id}`),
   );
   return { item: result?.item as AgreementItem, ...(successor ? { newTenderId: successor.id } : {}) };
@@ -237,6 +262,7 @@ const agreementHandlers: AgreementHandlers<
           version: body.version,
           reason: body.reason ?? 'Renewal decision: terminate',
           noticeMonths: body.noticeMonths as number,
+          noticeCounting: body.noticeCounting,
           startNewProcurement: false,
         },
         principal,

@@ -41,6 +41,12 @@ type Message = {
 const toSuppliersOnly = (message: Message): Message => ({ ...message, audience: 'suppliers' });
 const withoutBidders = ({ supplierIds: _names, ...message }: Message): Message => message;
 
+/** Points per criterion as a bidder reads them: `price 9.2, quality 7`. */
+const pointsText = (points: Record<string, number>): string =>
+  Object.entries(points)
+    .map(([criterion, p]) => `${criterion} ${p}`)
+    .join(', ');
+
 const messages: { [T in DetailType]: (d: EventDetail<T>) => Message | Message[] } = {
   'Tender.Announced': (d) => ({
     subject: `Tender announced: ${d.title}`,
@@ -87,7 +93,7 @@ const messages: { [T in DetailType]: (d: EventDetail<T>) => Message | Message[] 
       ),
       ...d.bidders.map(
         (b) =>
-          `To ${b.supplierId}, lot ${b.lotId}: ${b.outcome}${b.rank ? `, rank ${b.rank}` : ''}${b.total !== undefined ? `, ${b.total} points` : ''}${b.reason ? ` (${b.reason})` : ''}`,
+          `To ${b.supplierId}, lot ${b.lotId}: ${b.outcome}${b.rank ? `, rank ${b.rank}` : ''}${b.total !== undefined ? `, ${b.total} points` : ''}${b.reason ? ` (${b.reason})` : ''}${b.points ? `; your points per criterion ${pointsText(b.points)}` : ''}${(b.winners ?? []).map((w) => `; ${w.supplierId} (rank ${w.rank}): ${pointsText(w.points)}`).join('')}`,
       ),
     ].join('\n'),
     entityId: d.entityId,
@@ -122,12 +128,20 @@ const messages: { [T in DetailType]: (d: EventDetail<T>) => Message | Message[] 
     entityId: d.entityId,
     supplierIds: d.supplierIds,
   }),
-  'Agreement.ExpiryApproaching': (d) => ({
-    subject: `${d.escalation ? 'ESCALATION: ' : ''}${d.review ? 'Yearly review due' : 'Agreement ends'} ${d.deadline}: ${d.agreementId}`,
-    text: `${d.escalation ? 'Escalated: no renewal decision is recorded. ' : ''}${d.title} with ${d.supplierId} ${d.review ? 'is due for its yearly review' : 'ends'} on ${d.deadline} (${d.leadMonths}-month reminder). Record the decision: POST /agreements/${d.agreementId}/decision.`,
-    entityId: d.entityId,
-    audience: d.escalation ? 'manager' : 'officers',
-  }),
+  'Agreement.ExpiryApproaching': (d) =>
+    d.afterNotice
+      ? {
+          subject: `Agreement ends after notice ${d.deadline}: ${d.agreementId}`,
+          text: `${d.title} with ${d.supplierId} ends on ${d.deadline} after notice (${d.leadMonths}-month reminder).`,
+          entityId: d.entityId,
+          audience: 'officers',
+        }
+      : {
+          subject: `${d.escalation ? 'ESCALATION: ' : ''}${d.review ? 'Yearly review due' : 'Agreement ends'} ${d.deadline}: ${d.agreementId}`,
+          text: `${d.escalation ? 'Escalated: no renewal decision is recorded. ' : ''}${d.title} with ${d.supplierId} ${d.review ? 'is due for its yearly review' : 'ends'} on ${d.deadline} (${d.leadMonths}-month reminder). Record the decision: POST /agreements/${d.agreementId}/decision.`,
+          entityId: d.entityId,
+          audience: d.escalation ? 'manager' : 'officers',
+        },
   'Agreement.OptionDeadlineApproaching': (d) => ({
     subject: `${d.escalation ? 'ESCALATION: ' : ''}Option decision due ${d.deadline}: ${d.agreementId}`,
     text: `${d.escalation ? 'Escalated: no renewal decision is recorded. ' : ''}The next option of ${d.title} with ${d.supplierId} must be exercised by ${d.deadline} (${d.leadMonths}-month reminder).`,
@@ -141,8 +155,14 @@ const messages: { [T in DetailType]: (d: EventDetail<T>) => Message | Message[] 
     supplierIds: [d.supplierId],
   }),
   'Agreement.Terminated': (d) => ({
+    subject: `Notice given: agreement ${d.agreementId} ends ${d.endsOn}`,
+    text: `Notice was given${d.givenOn ? ` on ${d.givenOn}` : ''} to terminate agreement ${d.agreementId} (${d.reason})${d.noticeMonths !== undefined ? `: ${d.noticeMonths} month(s)${d.noticeCounting === 'from-end-of-month' ? ' from the end of the month' : ''}` : ''}. It runs until ${d.endsOn}, without further options.${d.newTenderId ? ` A new procurement was drafted: ${d.newTenderId}.` : d.successorTenderId ? ` Its successor tender: ${d.successorTenderId}.` : ''}`,
+    entityId: d.entityId,
+    supplierIds: [d.supplierId],
+  }),
+  'Agreement.TerminationEffective': (d) => ({
     subject: `Agreement terminated: ${d.agreementId}`,
-    text: `Agreement ${d.agreementId} was terminated (${d.reason}); it ends ${d.endsOn}.${d.newTenderId ? ` A new procurement was drafted: ${d.newTenderId}.` : ''}`,
+    text: `Agreement ${d.agreementId} ended on ${d.endsOn}, terminated by the notice given on ${d.givenOn} (${d.reason}).${d.successorTenderId ? ` Its successor tender: ${d.successorTenderId}.` : ''}`,
     entityId: d.entityId,
     supplierIds: [d.supplierId],
   }),

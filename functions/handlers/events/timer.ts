@@ -14,8 +14,8 @@ import { commit, type Keyed, tableName, withoutKeys } from '../../adapters/store
 import { AlreadyExists } from '../../adapters/store-errors.ts';
 import { outboxEvent } from '../../contracts/outbox.ts';
 import type { SystemActor } from '../../domain/actors.ts';
-import { addDays } from '../../domain/agreement.ts';
-import { expireAgreement } from '../../domain/agreement-lifecycle.ts';
+import { addDays, noticeGivenOn } from '../../domain/agreement.ts';
+import { endsOn, expireAgreement } from '../../domain/agreement-lifecycle.ts';
 import { openingDue } from '../../domain/opening.ts';
 import { negotiationStage } from '../../domain/performance.ts';
 import { entities } from '../../domain/reference-data.ts';
@@ -215,7 +215,8 @@ const onStartAll = async () => {
       const page = await listAgreements({ entityId: entity.id }, 100, cursor);
       for (const a of page.items) {
         if (a.status === 'terminated' || a.status === 'expired') continue;
-        if (a.endDate && a.endDate < `${year}-01-01`) continue;
+        const ends = endsOn(a); // after notice, the effective end
+        if (ends && ends < `${year}-01-01`) continue;
         try {
           await startWorkflow('annualRenegotiation', executionNameFor(a.id, year), {
             agreementId: a.id,
@@ -327,8 +328,9 @@ const onSweep = async () => {
 };
 
 /**
- * The day after the end date: an agreement that was not extended becomes expired by itself
- * (expireAgreement decides); before its end, the schedule is re-armed. Firing again is a no-op.
+ * The day after the end date: an agreement that was not extended becomes expired by itself, one
+ * under notice (open-ended ones too) terminated (expireAgreement decides); before its end, the
+ * schedule is re-armed. Firing again is a no-op.
  */
 const onExpiry = async ({ agreementId }: { agreementId: string }) => {
   const agreement = await getAgreement(agreementId);
@@ -349,6 +351,37 @@ const onExpiry = async ({ agreementId }: { agreementId: string }) => {
     return { outcome: `re-armed: ends ${ends}` };
   }
   const { after } = decided;
+  if (decided.outcome === 'terminated') {
+    const t = agreement.termination as NonNullable<typeof agreement.termination>;
+    await commitWithReminders(
+      {
+        aggregate: { type: 'agreement', id: agreementId },
+        entityId: agreement.entityId,
+        before: agreement,
+        after: agreementItem(after) as Keyed,
+        actor: system,
+        // 'agreement.terminated' is the notice itself (oppsigelse); this is its effect.
+        action: 'agreement.termination-effective',
+        reason: t.reason,
+        change: { status: { from: agreement.status, to: 'terminated' }, endsOn: ends },
+        at,
+        events: [
+          outboxEvent('Agreement.TerminationEffective', {
+            agreementId,
+            entityId: agreement.entityId,
+            supplierId: agreement.supplierId,
+            reason: t.reason,
+            givenOn: noticeGivenOn(t),
+            endsOn: ends,
+            ...(t.successorTenderId ? { successorTenderId: t.successorTenderId } : {}),
+          }),
+        ],
+      },
+      after,
+      'The agreement ended after notice',
+    );
+    return { outcome: 'terminated' };
+  }
   await commitWithReminders(
     {
       aggregate: { type: 'agreement', id: agreementId },

@@ -1,6 +1,6 @@
 /** Framework agreements: routes, schemas and answers. */
 import * as z from 'zod/mini';
-import { agreementStatuses, renewalDecisions } from '../../domain/agreement.ts';
+import { agreementStatuses, noticeCountings, renewalDecisions } from '../../domain/agreement.ts';
 import { deadlineKinds } from '../../domain/deadlines.ts';
 import {
   MAX_VERSION,
@@ -77,6 +77,8 @@ export const decisionBody = z.strictObject({
   reason: z.optional(text(2000)),
   /** For `terminate`. */
   noticeMonths: z.optional(z.number().check(z.int(), z.gte(0), z.lte(24))),
+  /** For `terminate`: counted from the notice (default) or from the end of its month. */
+  noticeCounting: z.optional(z.enum(noticeCountings)),
 });
 const months = z.array(z.number().check(z.int(), z.gte(1), z.lte(36))).check(z.minLength(1), z.maxLength(8));
 export const reminderSettingsBody = z.strictObject({
@@ -97,6 +99,11 @@ export const terminateBody = z.strictObject({
   version,
   reason: text(2000),
   noticeMonths: z.number().check(z.int(), z.gte(0), z.lte(24)),
+  /**
+   * How the notice is counted: from the day it is given, or from the end of that month (løpende
+   * måned: the agreement then ends at the end of a month).
+   */
+  noticeCounting: z._default(z.enum(noticeCountings), 'from-notice'),
   /** Draft a new tender, prefilled from the agreement (and its tender). */
   startNewProcurement: z._default(z.boolean(), false),
 });
@@ -360,6 +367,20 @@ export const agreementSchema = z.object({
   nonExclusive: z.literal(true),
   minimumPurchase: z.literal('none'),
   status: z.enum(agreementStatuses),
+  /** Notice given: the agreement runs (active or extended, no options) until `endsOn`, then is terminated. */
+  termination: z.optional(
+    z.object({
+      reason: z.string(),
+      noticeMonths: z.number(),
+      noticeCounting: z.optional(z.enum(noticeCountings)),
+      givenOn: z.optional(z.string()),
+      endsOn: z.string(),
+      successorTenderId: z.optional(z.string()),
+      at: z.string(),
+      by: z.object({ sub: z.string(), name: z.string() }),
+    }),
+  ),
+  terminatedAt: z.optional(z.string()),
   createdAt: z.string(),
   version: z.number(),
 });
@@ -415,7 +436,7 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
     summary:
       'Record the renewal decision: exercise the option, let it expire, terminate, or start a new procurement (officers)',
     description:
-      'The decision stops the reminders it answers and is recorded for auditors. new-procurement drafts a tender prefilled from the agreement (and its tender), linked to it.',
+      'The decision stops the reminders it answers and is recorded for auditors. new-procurement drafts a tender prefilled from the agreement (and its tender), linked to it. terminate gives notice as POST /agreements/{agreementId}/termination does (noticeMonths required, noticeCounting optional). Once notice is given nothing more is decided (409).',
     action: 'agreement:decide',
     params: agreementParams,
     body: decisionBody,
@@ -517,13 +538,16 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
     method: 'POST',
     path: '/agreements/{agreementId}/termination',
     tag: 'Agreements',
-    summary: 'Terminate an agreement (oppsigelse), optionally drafting a new procurement (officers)',
+    summary:
+      'Give notice to terminate an agreement (oppsigelse), optionally drafting a new procurement (officers)',
+    description:
+      "The notice in months, counted from today or from the end of this month (`noticeCounting`), gives the effective end (`termination.endsOn`), never after the agreement's own end date; open-ended agreements end this way too. Until that day the agreement stays active (or extended) with its reminders re-planned for the effective end, and its options are no longer offered (no `nextOption`; exercising one is refused with 409). The day after it, the agreement ends `terminated` by itself (`Agreement.TerminationEffective`). Notice can be given once (409 after that).",
     action: 'agreement:terminate',
     params: agreementParams,
     body: terminateBody,
     responses: {
       200: {
-        description: 'The terminated agreement, and the new tender draft if one was asked for',
+        description: 'The agreement under notice, and the new tender draft if one was asked for',
         schema: z.object({ agreement: agreementSchema, newTenderId: z.optional(z.string()) }),
       },
     },
