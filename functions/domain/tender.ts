@@ -256,8 +256,13 @@ export interface Tender extends TenderContent {
   entityId: string;
   status: TenderStatus;
   lotOutcomes?: Record<string, LotOutcome>;
-  /** The agreement whose renewal decision started this procurement. */
+  /** The agreement whose renewal decision started this procurement (the first of `replacesAgreementIds`). */
   fromAgreementId?: string;
+  /**
+   * The agreements under notice this tender replaces (one successor for several); absent on
+   * tenders drafted before the list (then `fromAgreementId` alone).
+   */
+  replacesAgreementIds?: string[];
   /** Bumped by each material change of an announced tender: bids are checked against one revision. */
   contentRevision?: number;
   /** Set when the officer asked for the ranking; cleared when an award is revised. */
