@@ -118,5 +118,5 @@ describe('a 400-day jump over waiting tenders', () => {
     expect(byDeadline.map((o) => o.expired)).toEqual(
       [...byDeadline.map((o) => o.expired)].sort((a, b) => a - b),
     );
-  });
+  }, 180_000); // 400 daily sweeps and four tenders' workflows: about 16 s alone, several times that beside a whole suite on two cores
 });
