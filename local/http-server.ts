@@ -139,6 +139,9 @@ export const toApiEvent = (
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers))
     if (v !== undefined && k !== 'cookie') headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  // API Gateway tells the function the scheme the client used (https there); here it is http,
+  // unless a proxy in front already said otherwise.
+  headers['x-forwarded-proto'] ??= 'http';
   const contentType = headers['content-type'] ?? '';
   const textual = !contentType || /json|text|xml|x-www-form-urlencoded/.test(contentType);
   const routeKey = `${route.method} ${route.path}`;

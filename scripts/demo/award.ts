@@ -70,6 +70,20 @@ export const awardStep = async (ctx: DemoContext, { flow, requirementIds }: Anno
   print(
     `  what AiR reads: ${forAir.yourResults.map((r: any) => `${r.lotId} ${r.outcome} (${r.reason})`).join('; ')}`,
   );
+  // A reasoned decision: the bid that lost reads its points per criterion beside the winner's.
+  const points = (p: Record<string, number>) =>
+    Object.entries(p)
+      .map(([criterion, n]) => `${criterion} ${n}`)
+      .join(', ');
+  const forFalck = expectStatus(
+    await client.call('GET', `/tenders/${id}/award`, who.suppliers['falck-norge-as']),
+    200,
+    'award for Falck',
+  );
+  for (const r of forFalck.yourResults.filter((x: any) => x.outcome === 'lost'))
+    print(
+      `  what Falck reads: ${r.lotId} lost, rank ${r.rank} (${points(r.points)}); ${r.winners.map((w: any) => `winner ${w.supplierId}: ${points(w.points)}`).join('; ')}`,
+    );
 
   step('The standstill period passes on the local clock; the framework agreements exist');
   await flow.passStandstill();
