@@ -166,6 +166,8 @@ export const eventSchemas = {
     lotIds: z.array(z.string()),
     wholeTender: z.boolean(),
     supplierIds: z.array(z.string()),
+    /** The agreements under notice this tender was to replace (a successor tender). */
+    replacesAgreementIds: z.optional(z.array(z.string())),
   }),
   'Tender.Unsuccessful': z.object({
     tenderId: z.string(),
@@ -173,6 +175,8 @@ export const eventSchemas = {
     title: z.string(),
     reason: z.string(),
     supplierIds: z.array(z.string()),
+    /** The agreements under notice this tender was to replace (a successor tender). */
+    replacesAgreementIds: z.optional(z.array(z.string())),
   }),
   'Agreement.Created': z.object({
     agreementId: z.string(),

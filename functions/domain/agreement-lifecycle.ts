@@ -17,6 +17,7 @@ import {
   noticeGivenOn,
   type RenewalDecision,
   type renewalDecisions,
+  replacedAgreementIds,
   type Termination,
   terminationDate,
 } from './agreement.ts';
@@ -192,6 +193,66 @@ export const terminateAgreement = <A extends Agreement>(
     ...(command.decision ? { renewalDecision: command.decision } : {}),
   };
   return { after, termination };
+};
+
+/** A notice either drafts its successor tender or links an existing one, not both. */
+export const checkSuccessorChoice = (command: {
+  startNewProcurement?: boolean | undefined;
+  successorTenderId?: string | undefined;
+}): void => {
+  if (command.startNewProcurement && command.successorTenderId)
+    throw refuseRule('Either draft a new procurement or link an existing successor tender, not both', [
+      {
+        pointer: '#/successorTenderId',
+        detail: 'Leave it out to draft a new procurement (startNewProcurement)',
+      },
+    ]);
+};
+
+/** A tender that can no longer replace anything: it was cancelled or ended without a result. */
+export const successorFailed = (t: Pick<Tender, 'status'>): boolean =>
+  t.status === 'cancelled' || t.status === 'unsuccessful';
+
+/**
+ * An existing tender named the successor of an agreement under notice (one tender can replace
+ * several): it must be the agreement's entity's (another entity's does not exist for the officer)
+ * and not cancelled or without a result; an agreement whose successor still runs keeps it. The
+ * agreement and the tender after, or a refusal pointing at `successorTenderId`.
+ */
+export const linkSuccessor = <A extends Agreement, T extends Tender>(
+  before: A,
+  tender: T | undefined,
+  command: { successorTenderId: string; current?: Pick<Tender, 'id' | 'status'> | undefined },
+): { after: A; tender: T } => {
+  const pointer = '#/successorTenderId';
+  if (ended(before)) throw refuseState(`Agreement ${before.id} is ${before.status}`);
+  if (!before.termination)
+    throw refuseState(
+      `Agreement ${before.id} is not under notice: give notice first (POST /agreements/${before.id}/termination)`,
+    );
+  if (!tender || tender.entityId !== before.entityId)
+    throw refuseRule(`Unknown tender "${command.successorTenderId}"`, [
+      { pointer, detail: `No tender "${command.successorTenderId}" of ${before.entityId}` },
+    ]);
+  if (successorFailed(tender))
+    throw refuseRule(`Tender ${tender.id} is ${tender.status}: it cannot replace the agreement`, [
+      { pointer, detail: `The tender is ${tender.status}` },
+    ]);
+  const current = before.termination.successorTenderId;
+  if (current === tender.id)
+    throw refuseState(`Tender ${tender.id} is already the successor of agreement ${before.id}`);
+  if (current && !(command.current && command.current.id === current && successorFailed(command.current)))
+    throw refuseState(
+      `Agreement ${before.id} is already replaced by tender ${current}; another can be linked once that one is cancelled or ends without a result`,
+    );
+  const replaces = replacedAgreementIds(tender);
+  return {
+    after: { ...before, termination: { ...before.termination, successorTenderId: tender.id } },
+    tender: {
+      ...tender,
+      replacesAgreementIds: replaces.includes(before.id) ? replaces : [...replaces, before.id],
+    },
+  };
 };
 
 /**

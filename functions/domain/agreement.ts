@@ -212,4 +212,19 @@ export const terminationDate = (
 export const effectiveEnd = (a: Pick<Agreement, 'termination' | 'endDate'>): string | undefined =>
   a.termination?.endsOn ?? a.endDate;
 
+/** The agreements a tender replaces: its list, or the one it was drafted from (tenders before the list). */
+export const replacedAgreementIds = (t: Pick<Tender, 'replacesAgreementIds' | 'fromAgreementId'>): string[] =>
+  t.replacesAgreementIds ?? (t.fromAgreementId ? [t.fromAgreementId] : []);
+
+/**
+ * What a cancelled or unsuccessful tender's event says of the agreements it was to replace (their
+ * officers must act while those run out); nothing when it replaces none.
+ */
+export const replacesField = (
+  t: Pick<Tender, 'replacesAgreementIds' | 'fromAgreementId'>,
+): { replacesAgreementIds?: string[] } => {
+  const ids = replacedAgreementIds(t);
+  return ids.length ? { replacesAgreementIds: ids } : {};
+};
+
 export { addDays, addMonths };

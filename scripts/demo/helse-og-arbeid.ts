@@ -1,7 +1,8 @@
 /**
  * The Helse og arbeid framework agreements from hso-2022-helse-og-arbeid-avtaler.txt (1 January 2023
  * to 31 December 2026, with options; the fixtures of the tests), registered as existing agreements;
- * their reminders; a renewal decision; an option; the 2027 renegotiation of one of them with a
+ * their reminders; a renewal decision; notice to two of them with one successor tender; an option;
+ * the 2027 renegotiation of one of them with a
  * counter-offer; a mid-year amendment and usage. Volumes and prices are not in the text: the
  * figures are the fixtures'.
  */
@@ -107,6 +108,46 @@ export const helseOgArbeid = async (ctx: DemoContext): Promise<HelseOgArbeidOutc
     );
     print(
       `  decision ${decided.agreement.renewalDecision.decision} by ${decided.agreement.renewalDecision.by.name}; pending reminders left: ${after.items.filter((r: any) => r.status === 'pending').length}`,
+    );
+  }
+
+  // Rehabilitation re-procured (seed text: the agreements were terminated, new ones followed): notice
+  // to both inpatient agreements in Vestre Viken, one successor tender for the two.
+  const vestreViken = registered.filter(
+    (r) =>
+      ['vikersund-bad-og-rehabiliteringssenter-as', 'unicare-fram-as'].includes(r.supplierId) &&
+      r.title.includes('døgnopphold'),
+  );
+  if (vestreViken.length === 2) {
+    step(
+      'Notice to the two inpatient rehabilitation agreements in Vestre Viken (3 months from the end of the month), one successor tender for both',
+    );
+    const [v1, v2] = vestreViken as [(typeof vestreViken)[number], (typeof vestreViken)[number]];
+    const notice = async (id: string, extra: Record<string, unknown>) =>
+      expectStatus(
+        await client.call('POST', `/agreements/${id}/termination`, officer, {
+          version: expectStatus(await client.call('GET', `/agreements/${id}`, officer), 200, 'agreement')
+            .version,
+          reason: 'Rehabiliteringstilbudet i Vestre Viken anskaffes på nytt',
+          noticeMonths: 3,
+          noticeCounting: 'from-end-of-month',
+          ...extra,
+        }),
+        200,
+        'notice',
+      );
+    const first = await notice(v1.id, { startNewProcurement: true });
+    const successor = first.newTenderId as string;
+    await notice(v2.id, { successorTenderId: successor });
+    for (const v of vestreViken) {
+      const a = expectStatus(await client.call('GET', `/agreements/${v.id}`, officer), 200, 'agreement');
+      print(
+        `  ${v.supplierId}: ${a.status} until ${a.termination.endsOn} (notice given ${a.termination.givenOn}, never after the end date), options offered: ${a.nextOption ? 'yes' : 'none'}`,
+      );
+    }
+    const tender = expectStatus(await client.call('GET', `/tenders/${successor}`, officer), 200, 'tender');
+    print(
+      `  successor tender ${successor} (${tender.status}) replaces ${tender.replacesAgreementIds.length} agreements`,
     );
   }
 
@@ -229,7 +270,7 @@ export const helseOgArbeid = async (ctx: DemoContext): Promise<HelseOgArbeidOutc
     statuses[a.status] = (statuses[a.status] ?? 0) + 1;
   }
   print(
-    `  meanwhile, on 1 January the agreements nobody extended expired by themselves: ${Object.entries(
+    `  meanwhile, on 1 January the agreements nobody extended expired by themselves, those under notice ended terminated: ${Object.entries(
       statuses,
     )
       .map(([k, v]) => `${v} ${k}`)

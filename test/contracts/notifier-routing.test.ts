@@ -86,7 +86,12 @@ const samples: { [T in DetailType]: EventDetail<T> } = {
     wholeTender: true,
     supplierIds: [],
   },
-  'Tender.Unsuccessful': { ...tender, reason: 'Ingen gyldige tilbud', supplierIds: [] },
+  'Tender.Unsuccessful': {
+    ...tender,
+    reason: 'Ingen gyldige tilbud',
+    supplierIds: [],
+    replacesAgreementIds: ['agr_1', 'agr_2'],
+  },
   'Tender.DeadlineTimerLost': { tenderId: 'tnd_1', entityId: 'helse-sor-ost', detectedAt: at },
   'Agreement.Created': {
     ...agreement,

@@ -4,7 +4,7 @@
  * amendments, options and termination.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAY } from '../helpers/fixtures.ts';
+import { colonoscopyTender, DAY } from '../helpers/fixtures.ts';
 import { eventually } from '../support/eventually.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { renegotiationFlow } from '../support/renegotiation-flow.ts';
@@ -169,6 +169,124 @@ describe('options and termination', () => {
     });
     expect(months.status).toBe(400);
     expect(months.body.errors).toEqual([expect.objectContaining({ pointer: '#/noticeMonths' })]);
+  });
+});
+
+describe('one successor tender for several agreements', () => {
+  const notice = (id: string, version: number, extra: Record<string, unknown> = {}) =>
+    stack.request('POST', `/agreements/${id}/termination`, {
+      token: officer,
+      body: { version, reason: 'Rehabilitering anskaffes på nytt', noticeMonths: 6, ...extra },
+    });
+  const draftTender = async () => {
+    const r = await stack.request('POST', '/tenders', {
+      token: officer,
+      body: colonoscopyTender(clock().getTime()),
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    return r.body.id as string;
+  };
+
+  it('links an existing tender as the successor with the notice, or later; the tender lists the agreements it replaces', async () => {
+    const successor = await draftTender();
+    const a = await register();
+    const b = await register();
+    const withNotice = await notice(a.id, a.version, { successorTenderId: successor });
+    expect(withNotice.status, JSON.stringify(withNotice.body)).toBe(200);
+    expect(withNotice.body.agreement.termination).toMatchObject({ successorTenderId: successor });
+    // b: notice now, the successor linked later.
+    const given = await notice(b.id, b.version);
+    expect(given.status).toBe(200);
+    expect(given.body.agreement.termination.successorTenderId).toBeUndefined();
+    const linked = await stack.request('PUT', `/agreements/${b.id}/termination/successor`, {
+      token: officer,
+      body: { version: given.body.agreement.version, successorTenderId: successor },
+    });
+    expect(linked.status, JSON.stringify(linked.body)).toBe(200);
+    expect(linked.body).toMatchObject({ status: 'active', termination: { successorTenderId: successor } });
+    const tender = await stack.request('GET', `/tenders/${successor}`, { token: officer });
+    expect(tender.body.replacesAgreementIds).toEqual([a.id, b.id]);
+    await stack.runtime.eventsIdle();
+    expect(published('Agreement.Terminated', a.id).map((e) => e.detail)).toEqual([
+      expect.objectContaining({ successorTenderId: successor }),
+    ]);
+    // An agreement keeps a successor that is still under way.
+    const other = await draftTender();
+    const relink = await stack.request('PUT', `/agreements/${b.id}/termination/successor`, {
+      token: officer,
+      body: { version: linked.body.version, successorTenderId: other },
+    });
+    expect(relink.status).toBe(409);
+    expect(relink.body.detail).toContain(`already replaced by tender ${successor}`);
+  });
+
+  it('refuses an unknown or cancelled successor, both a draft and a link, and a link without notice, with pointers', async () => {
+    const a = await register();
+    const unknown = await notice(a.id, a.version, { successorTenderId: `tnd_${'a'.repeat(32)}` });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.errors).toEqual([expect.objectContaining({ pointer: '#/successorTenderId' })]);
+    const successor = await draftTender();
+    const both = await notice(a.id, a.version, { successorTenderId: successor, startNewProcurement: true });
+    expect(both.status).toBe(422);
+    expect(both.body.errors).toEqual([expect.objectContaining({ pointer: '#/successorTenderId' })]);
+    const malformed = await notice(a.id, a.version, { successorTenderId: 'tnd_1' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors).toEqual([expect.objectContaining({ pointer: '#/successorTenderId' })]);
+    const early = await stack.request('PUT', `/agreements/${a.id}/termination/successor`, {
+      token: officer,
+      body: { version: a.version, successorTenderId: successor },
+    });
+    expect(early.status).toBe(409);
+    const cancelled = await draftTender();
+    const cancel = await stack.request('POST', `/tenders/${cancelled}/cancel`, {
+      token: officer,
+      body: { version: 1, reason: 'Feil utlyst' },
+    });
+    expect(cancel.status, JSON.stringify(cancel.body)).toBe(200);
+    const refused = await notice(a.id, a.version, { successorTenderId: cancelled });
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors).toEqual([
+      { pointer: '#/successorTenderId', detail: 'The tender is cancelled' },
+    ]);
+    // Nothing was written: the agreement still takes its notice.
+    expect((await notice(a.id, a.version)).status).toBe(200);
+  });
+
+  it('tells the officers when the successor is cancelled while the agreements it replaces run out, and lets another be linked', async () => {
+    const successor = await draftTender();
+    const a = await register();
+    const b = await register();
+    const na = await notice(a.id, a.version, { successorTenderId: successor });
+    const nb = await notice(b.id, b.version, { successorTenderId: successor });
+    expect([na.status, nb.status]).toEqual([200, 200]);
+    const cancel = await stack.request('POST', `/tenders/${successor}/cancel`, {
+      token: officer,
+      body: { version: 3, reason: 'Behovet må utredes på nytt' },
+    });
+    expect(cancel.status, JSON.stringify(cancel.body)).toBe(200);
+    await stack.runtime.eventsIdle();
+    const events = stack.runtime.bus.published.filter(
+      (e) =>
+        e['detail-type'] === 'Tender.Cancelled' && (e.detail as { tenderId: string }).tenderId === successor,
+    );
+    expect(events.map((e) => e.detail)).toEqual([
+      expect.objectContaining({ replacesAgreementIds: [a.id, b.id], wholeTender: true }),
+    ]);
+    const message = await eventually(
+      async () => stack.runtime.endpoint.sns.filter((m) => m.message.includes(successor)),
+      (ms) => ms.some((m) => m.message.includes('Action needed')),
+    );
+    const officers = message.find((m) => m.message.includes('Action needed'));
+    expect(officers?.message).toContain(`it was to replace agreement(s) ${a.id}, ${b.id}`);
+    expect(officers?.attributes.audience).toBe('officers');
+    // The agreement's cancelled successor can be replaced by another.
+    const next = await draftTender();
+    const relinked = await stack.request('PUT', `/agreements/${a.id}/termination/successor`, {
+      token: officer,
+      body: { version: na.body.agreement.version, successorTenderId: next },
+    });
+    expect(relinked.status, JSON.stringify(relinked.body)).toBe(200);
+    expect(relinked.body.termination.successorTenderId).toBe(next);
   });
 });
 

@@ -123,6 +123,12 @@ const cases: Case[] = [
   { route: 'POST /agreements', on: 'none', expect: officerOnly(201, 422) },
   { route: 'POST /agreements/{agreementId}/options/exercise', on: 'none', expect: officerOnly(200, 404) },
   { route: 'POST /agreements/{agreementId}/termination', on: 'none', expect: officerOnly(200, 404) },
+  // Not under notice: the officer is told to give notice first.
+  {
+    route: 'PUT /agreements/{agreementId}/termination/successor',
+    on: 'none',
+    expect: officerOnly(409, 404),
+  },
   {
     route: 'GET /agreements/{agreementId}/years/{year}',
     on: 'none',
@@ -413,6 +419,10 @@ const agreementFor = async (route: string) => {
     'POST /agreements/{agreementId}/options/exercise': { version },
     'POST /agreements/{agreementId}/decision': { version, decision: 'let-expire', reason: 'Matrise' },
     'POST /agreements/{agreementId}/termination': { version, reason: 'Matrise', noticeMonths: 1 },
+    'PUT /agreements/{agreementId}/termination/successor': {
+      version,
+      successorTenderId: `tnd_${'0'.repeat(32)}`,
+    },
     'POST /agreements/{agreementId}/years/{year}/negotiation': {},
     'POST /agreements/{agreementId}/years/{year}/proposal': {
       version,

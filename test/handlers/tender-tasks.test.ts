@@ -258,6 +258,20 @@ describe('tender workflow tasks', () => {
     const types = outboxTypesOf(ddbMock);
     expect(types).toEqual(['Tender.Opened', 'Tender.Unsuccessful']);
   });
+
+  it('openTender: a successor tender without result names the agreements under notice it was to replace', async () => {
+    ddbMock.on(GetCommand).resolves({
+      Item: tender({ bidDeadline: '2026-01-01T12:00:00.000Z', replacesAgreementIds: ['agr_1', 'agr_2'] }),
+    });
+    ddbMock.on(QueryCommand).resolves({ Items: [] });
+    ddbMock.on(TransactWriteCommand).resolves({});
+    await run({ task: 'openTender', tenderId: ID, executionArn: EXECUTION });
+    expect(outboxEventsOf(ddbMock).find((e) => e.detailType === 'Tender.Unsuccessful')?.detail).toMatchObject(
+      {
+        replacesAgreementIds: ['agr_1', 'agr_2'],
+      },
+    );
+  });
 });
 
 describe("tender workflow tasks: recovery and the execution's year", () => {

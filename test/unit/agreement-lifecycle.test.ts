@@ -1,17 +1,19 @@
 /** The framework agreement's transitions (domain/agreement-lifecycle.ts): pure, no mocks. */
 import { describe, expect, it } from 'vitest';
-import type { Agreement } from '../../functions/domain/agreement.ts';
+import { type Agreement, replacedAgreementIds, replacesField } from '../../functions/domain/agreement.ts';
 import {
+  checkSuccessorChoice,
   decideRenewal,
   exerciseOption,
   expireAgreement,
+  linkSuccessor,
   type RegisterCommand,
   recordRenewalDecision,
   registerAgreement,
   terminateAgreement,
 } from '../../functions/domain/agreement-lifecycle.ts';
 import { Refusal } from '../../functions/domain/refusal.ts';
-import type { ReferenceLookups } from '../../functions/domain/tender.ts';
+import type { ReferenceLookups, Tender } from '../../functions/domain/tender.ts';
 
 const by = { sub: 'kari', name: 'Kari' };
 const at = '2026-05-01T10:00:00.000Z';
@@ -223,6 +225,77 @@ describe('termination', () => {
       kind: 'state',
       detail,
     });
+  });
+});
+
+describe('the successor tender', () => {
+  const noticed = terminateAgreement(agreement(), {
+    today: '2026-05-15',
+    at,
+    by,
+    reason: 'Ny anskaffelse',
+    noticeMonths: 6,
+  }).after;
+  const tender = (overrides: Partial<Tender> = {}) =>
+    ({ id: 'tnd_1', entityId: 'helse-sor-ost', status: 'draft', ...overrides }) as Tender;
+
+  it('names the tender in the notice and adds the agreement to the list it replaces, keeping the older link', () => {
+    const { after, tender: t } = linkSuccessor(noticed, tender({ fromAgreementId: 'agr_0' }), {
+      successorTenderId: 'tnd_1',
+    });
+    expect(after.termination?.successorTenderId).toBe('tnd_1');
+    expect(after.status).toBe('active');
+    expect(t).toMatchObject({ fromAgreementId: 'agr_0', replacesAgreementIds: ['agr_0', 'agr_1'] });
+    expect(
+      linkSuccessor(noticed, tender({ replacesAgreementIds: ['agr_1'] }), { successorTenderId: 'tnd_1' })
+        .tender.replacesAgreementIds,
+    ).toEqual(['agr_1']);
+    expect(replacedAgreementIds({})).toEqual([]);
+    expect(replacesField({ fromAgreementId: 'agr_0' })).toEqual({ replacesAgreementIds: ['agr_0'] });
+    expect(replacesField({})).toEqual({});
+  });
+
+  it("refuses another entity's, a cancelled or an unsuccessful tender, pointing at it", () => {
+    for (const t of [undefined, tender({ entityId: 'helse-vest' })])
+      expect(refusalOf(() => linkSuccessor(noticed, t, { successorTenderId: 'tnd_1' }))).toMatchObject({
+        kind: 'rule',
+        detail: 'Unknown tender "tnd_1"',
+        items: [{ pointer: '#/successorTenderId', detail: 'No tender "tnd_1" of helse-sor-ost' }],
+      });
+    for (const status of ['cancelled', 'unsuccessful'] as const)
+      expect(
+        refusalOf(() => linkSuccessor(noticed, tender({ status }), { successorTenderId: 'tnd_1' })).items,
+      ).toEqual([{ pointer: '#/successorTenderId', detail: `The tender is ${status}` }]);
+  });
+
+  it('needs notice first, keeps a successor under way, and takes another once that one failed', () => {
+    expect(refusalOf(() => linkSuccessor(agreement(), tender(), { successorTenderId: 'tnd_1' })).kind).toBe(
+      'state',
+    );
+    const { after } = linkSuccessor(noticed, tender(), { successorTenderId: 'tnd_1' });
+    const next = tender({ id: 'tnd_2' });
+    expect(
+      refusalOf(() =>
+        linkSuccessor(after, next, {
+          successorTenderId: 'tnd_2',
+          current: { id: 'tnd_1', status: 'tendering' },
+        }),
+      ),
+    ).toMatchObject({ kind: 'state' });
+    expect(
+      linkSuccessor(after, next, {
+        successorTenderId: 'tnd_2',
+        current: { id: 'tnd_1', status: 'cancelled' },
+      }).after.termination?.successorTenderId,
+    ).toBe('tnd_2');
+  });
+
+  it('either drafts a new procurement or links an existing tender, not both', () => {
+    expect(() => checkSuccessorChoice({ startNewProcurement: true })).not.toThrow();
+    expect(
+      refusalOf(() => checkSuccessorChoice({ startNewProcurement: true, successorTenderId: 'tnd_1' }))
+        .items[0]?.pointer,
+    ).toBe('#/successorTenderId');
   });
 });
 

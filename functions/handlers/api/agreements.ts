@@ -7,19 +7,27 @@
  */
 
 import type { Keyed } from '../../adapters/store.ts';
-import { withoutKeys } from '../../adapters/store.ts';
+import { commitAll, withoutKeys } from '../../adapters/store.ts';
 import { outboxEvent } from '../../contracts/outbox.ts';
 import type { Principal } from '../../domain/actors.ts';
-import type { Agreement, NoticeCounting, RenewalDecision } from '../../domain/agreement.ts';
 import {
+  type Agreement,
+  type NoticeCounting,
+  type RenewalDecision,
+  replacedAgreementIds,
+} from '../../domain/agreement.ts';
+import {
+  checkSuccessorChoice,
   decideRenewal,
   exerciseOption,
+  linkSuccessor,
   recordRenewalDecision,
   registerAgreement,
   successorTenderDraft,
   terminateAgreement,
 } from '../../domain/agreement-lifecycle.ts';
 import { referenceLookups } from '../../domain/reference-lookups.ts';
+import type { Tender } from '../../domain/tender.ts';
 import { notFound } from '../../http/errors.ts';
 import { httpHandler } from '../../http/http.ts';
 import { createIdempotently } from '../../http/idempotency.ts';
@@ -32,7 +40,7 @@ import {
   getAgreement,
 } from '../../services/store/agreements.ts';
 import { getSupplier } from '../../services/store/suppliers.ts';
-import { getTender, tenderItem } from '../../services/store/tenders.ts';
+import { getTender, type TenderItem, tenderItem, tenderTransition } from '../../services/store/tenders.ts';
 import { now, nowIso } from '../../shared/clock.ts';
 import { newId } from '../../shared/ids.ts';
 import { amendmentHandlers } from './agreements-amendments.ts';
@@ -53,7 +61,43 @@ const successorTender = async (agreement: Agreement, endsOn: string, principal: 
     referenceLookups,
   ),
   fromAgreementId: agreement.id,
+  replacesAgreementIds: [agreement.id],
 });
+
+/**
+ * The tender an agreement under notice is to be replaced by, linked: the agreement and the tender
+ * (its list of the agreements it replaces) written together, each audited.
+ */
+const successorLink = async (agreementAfter: Agreement, successorTenderId: string) => {
+  const read = await getTender(successorTenderId);
+  const current = agreementAfter.termination?.successorTenderId;
+  const currentTender = current && current !== successorTenderId ? await getTender(current) : undefined;
+  const { after, tender } = linkSuccessor(agreementAfter, read && withoutKeys(read), {
+    successorTenderId,
+    current: currentTender,
+  });
+  return { after, tender, read: read as TenderItem };
+};
+
+const successorLinkCommit = (
+  link: { tender: Tender; read: TenderItem },
+  agreementId: string,
+  principal: Principal,
+) => {
+  const { version: _v, ...after } = link.tender;
+  return tenderTransition(
+    link.read,
+    {
+      after,
+      action: 'tender.replaces-agreement',
+      reason: `Successor of agreement ${agreementId}, under notice`,
+      change: {
+        replacesAgreementIds: { from: replacedAgreementIds(link.read), to: link.tender.replacesAgreementIds },
+      },
+    },
+    principal,
+  );
+};
 
 /** The successor tender written with the agreement's change, when there is one. */
 const successorCommit = (
@@ -130,10 +174,12 @@ const terminate = async (
     noticeMonths: number;
     noticeCounting?: NoticeCounting | undefined;
     startNewProcurement: boolean;
+    successorTenderId?: string | undefined;
   },
   principal: Principal,
   decision?: RenewalDecision,
 ): Promise<{ item: AgreementItem; newTenderId?: string }> => {
+  checkSuccessorChoice(body);
   const given = terminateAgreement(withoutKeys(before), {
     today: today(),
     at: nowIso(),
@@ -143,16 +189,15 @@ const terminate = async (
     noticeCounting: body.noticeCounting,
     decision,
   });
-  const successor = body.startNewProcurement
+  const drafted = body.startNewProcurement
     ? await successorTender(before, given.termination.endsOn, principal)
     : undefined;
-  const { after, termination } = successor
-    ? {
-        after: { ...given.after, termination: { ...given.termination, successorTenderId: successor.id } },
-        termination: { ...given.termination, successorTenderId: successor.id },
-      }
-    : given;
-  const { endsOn } = termination;
+  const link = body.successorTenderId ? await successorLink(given.after, body.successorTenderId) : undefined;
+  const after = drafted
+    ? { ...given.after, termination: { ...given.termination, successorTenderId: drafted.id } }
+    : (link?.after ?? given.after);
+  const termination = after.termination as NonNullable<Agreement['termination']>;
+  const { endsOn, successorTenderId } = termination;
   const [result] = await commitWithReminders(
     {
       aggregate: { type: 'agreement', id: before.id },
@@ -169,8 +214,9 @@ const terminate = async (
           noticeCounting: termination.noticeCounting,
           givenOn: termination.givenOn,
           endsOn,
+          successorTenderId: successorTenderId ?? null,
         },
-        newTenderId: successor?.id ?? null,
+        newTenderId: drafted?.id ?? null,
       },
       events: [
         outboxEvent('Agreement.Terminated', {
@@ -182,19 +228,28 @@ const terminate = async (
           noticeMonths: termination.noticeMonths,
           ...(termination.noticeCounting ? { noticeCounting: termination.noticeCounting } : {}),
           ...(termination.givenOn ? { givenOn: termination.givenOn } : {}),
-          ...(successor ? { newTenderId: successor.id, successorTenderId: successor.id } : {}),
+          ...(drafted ? { newTenderId: drafted.id } : {}),
+          ...(successorTenderId ? { successorTenderId } : {}),
         }),
       ],
     },
     after,
     `Notice given: the agreement ends ${endsOn}`,
-    successorCommit(successor, before, principal, `New procurement after terminating agreement ${before.id}`),
+    [
+      ...successorCommit(
+        drafted,
+        before,
+        principal,
+        `New procurement after terminating agreement ${before.id}`,
+      ),
+      ...(link ? [successorLinkCommit(link, before.id, principal)] : []),
+    ],
   );
-  return { item: result?.item as AgreementItem, ...(successor ? { newTenderId: successor.id } : {}) };
+  return { item: result?.item as AgreementItem, ...(drafted ? { newTenderId: drafted.id } : {}) };
 };
 
 const agreementHandlers: AgreementHandlers<
-  'getAgreement' | 'registerAgreement' | 'exerciseOption' | 'terminateAgreement' | 'decide'
+  'getAgreement' | 'registerAgreement' | 'exerciseOption' | 'terminateAgreement' | 'linkSuccessor' | 'decide'
 > = {
   getAgreement: async ({ principal, params }) => {
     await assertRegisteredSupplier(principal);
@@ -249,6 +304,29 @@ const agreementHandlers: AgreementHandlers<
     return { body: { agreement: view(item), ...(newTenderId ? { newTenderId } : {}) } };
   },
 
+  linkSuccessor: async ({ principal, params, body }) => {
+    const before = await loadAgreement(principal, params.agreementId, 'agreement:terminate');
+    const link = await successorLink(withoutKeys(before), body.successorTenderId);
+    const [result] = await commitAll([
+      {
+        aggregate: { type: 'agreement', id: before.id },
+        entityId: before.entityId,
+        before: { ...before, version: body.version },
+        after: agreementItem(link.after) as Keyed,
+        actor: principal,
+        action: 'agreement.successor-linked',
+        change: {
+          successorTenderId: {
+            from: before.termination?.successorTenderId ?? null,
+            to: body.successorTenderId,
+          },
+        },
+      },
+      successorLinkCommit(link, before.id, principal),
+    ]);
+    return { body: view(result?.item as AgreementItem) };
+  },
+
   decide: async ({ principal, params, body }) => {
     const before = await loadAgreement(principal, params.agreementId, 'agreement:decide');
     const decision = decideRenewal(before, { ...body, by: by(principal), at: nowIso() });
@@ -264,6 +342,7 @@ const agreementHandlers: AgreementHandlers<
           noticeMonths: body.noticeMonths as number,
           noticeCounting: body.noticeCounting,
           startNewProcurement: false,
+          successorTenderId: body.successorTenderId,
         },
         principal,
         decision,

@@ -7,6 +7,7 @@
 import { executionArnFor, readExecution, startWorkflow } from '../../adapters/step-functions.ts';
 import { commit, commitAll, MAX_AGGREGATES_PER_COMMIT, withoutKeys } from '../../adapters/store.ts';
 import { outboxEvent } from '../../contracts/outbox.ts';
+import { replacesField } from '../../domain/agreement.ts';
 import { bidderResults } from '../../domain/evaluation.ts';
 import { referenceLookups } from '../../domain/reference-lookups.ts';
 import type { Tender } from '../../domain/tender.ts';
@@ -222,9 +223,25 @@ export const handler = httpHandler(tenderRoutes, {
             await listBids(before.id),
           )
         : undefined;
+    // A successor tender says which agreements under notice it was to replace; cancelled as a draft
+    // too, its officers hear of it (the agreements run out without a successor).
+    const replaces = replacesField(before);
+    const told =
+      event ??
+      (replaces.replacesAgreementIds && cancelled.wholeTender
+        ? {
+            tenderId: before.id,
+            entityId: before.entityId,
+            title: before.title,
+            reason: body.reason,
+            lotIds: cancelled.lotIds,
+            wholeTender: true,
+            supplierIds: [],
+          }
+        : undefined);
     const { item } = await commit({
       ...tenderTransition(before, cancelled, principal, { version: body.version }),
-      ...(event ? { events: [outboxEvent('Tender.Cancelled', event)] } : {}),
+      ...(told ? { events: [outboxEvent('Tender.Cancelled', { ...told, ...replaces })] } : {}),
     });
     if (cancelled.wholeTender && before.status !== 'draft')
       await failWaitingSteps(before.id, 'TenderCancelled', body.reason);

@@ -47,6 +47,12 @@ const pointsText = (points: Record<string, number>): string =>
     .map(([criterion, p]) => `${criterion} ${p}`)
     .join(', ');
 
+/** The officers' sentence when a successor tender is gone while the agreements it was to replace run out. */
+const successorGone = (agreementIds: string[] | undefined): string =>
+  agreementIds?.length
+    ? ` Action needed: it was to replace agreement(s) ${agreementIds.join(', ')}, under notice and running out; draft a new procurement and link it (PUT /agreements/{agreementId}/termination/successor).`
+    : '';
+
 const messages: { [T in DetailType]: (d: EventDetail<T>) => Message | Message[] } = {
   'Tender.Announced': (d) => ({
     subject: `Tender announced: ${d.title}`,
@@ -111,23 +117,37 @@ const messages: { [T in DetailType]: (d: EventDetail<T>) => Message | Message[] 
     entityId: d.entityId,
   }),
   // A cancellation may come before the opening: the bidders hear of it, the officers without their names.
+  // The officers also hear which agreements under notice the tender was to replace; the bidders do not.
   'Tender.Cancelled': (d) => {
+    const text = `${d.wholeTender ? `The tender ${d.title} (${d.tenderId}) was cancelled` : `Lot(s) ${d.lotIds.join(', ')} of ${d.title} (${d.tenderId}) were cancelled`}: ${d.reason}.`;
     const message: Message = {
       subject: `${d.wholeTender ? 'Tender cancelled' : 'Lot(s) cancelled'}: ${d.title}`,
-      text: `${d.wholeTender ? `The tender ${d.title} (${d.tenderId}) was cancelled` : `Lot(s) ${d.lotIds.join(', ')} of ${d.title} (${d.tenderId}) were cancelled`}: ${d.reason}.`,
+      text,
       entityId: d.entityId,
       supplierIds: d.supplierIds,
     };
-    return d.supplierIds.length
-      ? [withoutBidders(message), toSuppliersOnly(message)]
-      : withoutBidders(message);
+    const officers = withoutBidders({
+      ...message,
+      text: `${text}${successorGone(d.replacesAgreementIds)}`,
+    });
+    return d.supplierIds.length ? [officers, toSuppliersOnly(message)] : officers;
   },
-  'Tender.Unsuccessful': (d) => ({
-    subject: `Tender without result: ${d.title}`,
-    text: `The tender ${d.title} (${d.tenderId}) ended without an award: ${d.reason}.`,
-    entityId: d.entityId,
-    supplierIds: d.supplierIds,
-  }),
+  'Tender.Unsuccessful': (d) => {
+    const text = `The tender ${d.title} (${d.tenderId}) ended without an award: ${d.reason}.`;
+    const message: Message = {
+      subject: `Tender without result: ${d.title}`,
+      text,
+      entityId: d.entityId,
+      supplierIds: d.supplierIds,
+    };
+    // The officers' copy names the agreements it was to replace; the bidders' does not.
+    return d.replacesAgreementIds?.length
+      ? [
+          withoutBidders({ ...message, text: `${text}${successorGone(d.replacesAgreementIds)}` }),
+          ...(d.supplierIds.length ? [toSuppliersOnly(message)] : []),
+        ]
+      : message;
+  },
   'Agreement.ExpiryApproaching': (d) =>
     d.afterNotice
       ? {

@@ -25,7 +25,7 @@ import { now, nowIso } from '../../shared/clock.ts';
 import { log } from '../../shared/log.ts';
 import '../../shared/zod-locale.ts';
 import { bidDeadlineScheduleName, standstillScheduleName } from '../../contracts/timer-event.ts';
-import { agreementFromAward } from '../../domain/agreement.ts';
+import { agreementFromAward, replacesField } from '../../domain/agreement.ts';
 import { isValidBid } from '../../domain/bid.ts';
 import { bidderResults, rankLot } from '../../domain/evaluation.ts';
 import { openingDue, openingIsDue } from '../../domain/opening.ts';
@@ -296,6 +296,7 @@ const tasks = {
                   title: tender.title,
                   reason,
                   supplierIds: [],
+                  ...replacesField(tender),
                 }),
               ]
             : []),
@@ -383,6 +384,7 @@ const tasks = {
             title: tender.title,
             reason: tender.unsuccessfulReason ?? 'No lot was awarded',
             supplierIds: await bidderIds(tenderId),
+            ...replacesField(tender),
           }),
         );
       await record(
@@ -470,6 +472,7 @@ const tasks = {
         title: tender.title,
         reason,
         supplierIds: await bidderIds(tenderId),
+        ...replacesField(tender),
       }),
     ]);
     return { status: 'unsuccessful' };

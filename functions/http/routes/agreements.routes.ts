@@ -13,6 +13,7 @@ import { lineSchema, offerShape, performanceStatuses } from '../../domain/perfor
 import { reportGroupings } from '../../domain/reporting.ts';
 import { pageOf, pageQueryShape } from '../pagination.ts';
 import { defineRoutes } from '../route.ts';
+import { tenderIdSchema } from './tenders.routes.ts';
 
 const agreementId = z
   .string()
@@ -79,6 +80,8 @@ export const decisionBody = z.strictObject({
   noticeMonths: z.optional(z.number().check(z.int(), z.gte(0), z.lte(24))),
   /** For `terminate`: counted from the notice (default) or from the end of its month. */
   noticeCounting: z.optional(z.enum(noticeCountings)),
+  /** For `terminate`: an existing tender of the entity that replaces the agreement (and maybe others). */
+  successorTenderId: z.optional(tenderIdSchema),
 });
 const months = z.array(z.number().check(z.int(), z.gte(1), z.lte(36))).check(z.minLength(1), z.maxLength(8));
 export const reminderSettingsBody = z.strictObject({
@@ -106,7 +109,13 @@ export const terminateBody = z.strictObject({
   noticeCounting: z._default(z.enum(noticeCountings), 'from-notice'),
   /** Draft a new tender, prefilled from the agreement (and its tender). */
   startNewProcurement: z._default(z.boolean(), false),
+  /**
+   * Or link an existing tender of the entity (a draft, or one under way; not cancelled or without a
+   * result) as the successor: one tender can replace several agreements.
+   */
+  successorTenderId: z.optional(tenderIdSchema),
 });
+export const successorBody = z.strictObject({ version, successorTenderId: tenderIdSchema });
 export const startNegotiationBody = z.strictObject({
   /** What the authority needs next year, per unit (optional; the proposal starts from it). */
   need: z.optional(z.array(z.strictObject({ unit: id, volume: quantitySchema })).check(z.maxLength(20))),
@@ -550,6 +559,21 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
         description: 'The agreement under notice, and the new tender draft if one was asked for',
         schema: z.object({ agreement: agreementSchema, newTenderId: z.optional(z.string()) }),
       },
+    },
+    problems: [404, 409, 413, 415, 422],
+  },
+  linkSuccessor: {
+    method: 'PUT',
+    path: '/agreements/{agreementId}/termination/successor',
+    tag: 'Agreements',
+    summary: 'Link the tender that replaces an agreement under notice (officers)',
+    description:
+      'For a successor drafted after the notice: an existing tender of the entity, not cancelled and not without a result, is named in the notice (`termination.successorTenderId`) and lists the agreement in `replacesAgreementIds`, so one tender can replace several agreements. An agreement keeps a successor that is still under way (409); once that one is cancelled or ends without a result another can be linked. The agreement must be under notice (409).',
+    action: 'agreement:terminate',
+    params: agreementParams,
+    body: successorBody,
+    responses: {
+      200: { description: 'The agreement under notice, its successor named', schema: agreementSchema },
     },
     problems: [404, 409, 413, 415, 422],
   },
