@@ -243,7 +243,7 @@ export const agreementFilterShape = {
   endDateBefore: z.optional(
     described(
       date,
-      'Only agreements that end before this day (yyyy-mm-dd): the end date, or the end after notice once terminated; open-ended ones never match',
+      'Only agreements that end before this day (yyyy-mm-dd): the end date, or the effective end once notice is given; open-ended ones only once notice is given',
     ),
   ),
   optionDeadlineBefore: z.optional(
@@ -412,7 +412,7 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
     tag: 'Agreements',
     summary: 'Every deadline across tenders and agreements, soonest first',
     description:
-      "Officers, evaluators and auditors see their entity's: the bid deadlines of its open tenders, the award decision due after a ranking, the end of a standstill; its agreements' end dates (after notice when terminated), the next option's last day, the yearly review of open-ended agreements, and whose move a renegotiation waits for and by when. Suppliers see the bid deadlines of announced tenders, and their own agreements' end dates, option deadlines and their own renegotiation answers. Each says what it is, which tender or agreement, and a link to it.",
+      "Officers, evaluators and auditors see their entity's: the bid deadlines of its open tenders, the award decision due after a ranking, the end of a standstill; its agreements' end dates (the effective end once notice is given), the next option's last day, the yearly review of open-ended agreements (until notice), and whose move a renegotiation waits for and by when. Suppliers see the bid deadlines of announced tenders, and their own agreements' end dates, option deadlines and their own renegotiation answers. Each says what it is, which tender or agreement, and a link to it.",
     action: 'deadline:list',
     query: deadlinesQuery,
     responses: { 200: { description: 'A page of deadlines, soonest first', schema: pageOf(deadlineSchema) } },
