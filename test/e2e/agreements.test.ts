@@ -624,6 +624,15 @@ describe('notice on an open-ended agreement', () => {
     ]);
     expect(published('Agreement.Expired', a.id)).toEqual([]);
     expect((await reminders()).filter((x) => x.status === 'pending')).toEqual([]);
+    // The month's reminder before the end said it ends after notice, with nothing left to decide.
+    const inbox = await stack.request('GET', '/notifications?limit=100', { token: officer });
+    const reminded = inbox.body.items.filter((n: { agreementId?: string }) => n.agreementId === a.id);
+    expect(reminded.length).toBeGreaterThan(0);
+    for (const n of reminded) {
+      expect(n.title).toBe(`Agreement with norsk-arbeidshelse-as ends ${endsOn} after notice`);
+      expect(n.text).toContain('No successor tender is linked to it.');
+      expect(n.escalation).toBe(false);
+    }
     // The ending is audited, by the system.
     const history = await stack.request('GET', `/agreements/${a.id}/history`, { token: auditor });
     expect(history.status).toBe(200);
