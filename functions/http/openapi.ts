@@ -54,10 +54,13 @@ const problemTitles: Record<number, string> = {
 const parameters = (schema: z.ZodMiniType | undefined, where: 'path' | 'query'): Json[] => {
   if (!schema) return [];
   const json = schemaOf(schema, 'input') as { properties?: Record<string, Json>; required?: string[] };
+  // Swagger UI reads `deprecated` and `description` on the parameter, not inside its schema.
   return Object.entries(json.properties ?? {}).map(([name, s]) => ({
     name,
     in: where,
     required: where === 'path' || (json.required ?? []).includes(name),
+    ...(typeof s.description === 'string' ? { description: s.description } : {}),
+    ...(s.deprecated === true ? { deprecated: true } : {}),
     schema: s,
   }));
 };
@@ -69,10 +72,15 @@ const operation = (id: string, route: RouteSpec): Json => {
   ].sort();
   const responses: Json = {};
   for (const [status, r] of Object.entries(route.responses)) {
-    responses[status] = {
-      description: r.description,
-      ...(r.schema ? { content: { 'application/json': { schema: schemaOf(r.schema, 'output') } } } : {}),
-    };
+    const schema = r.schema ? { schema: schemaOf(r.schema, 'output') } : {};
+    const content = r.rawExamples
+      ? Object.fromEntries(
+          Object.entries(r.rawExamples).map(([type, example]) => [type, { ...schema, example }]),
+        )
+      : r.schema || r.example !== undefined
+        ? { 'application/json': { ...schema, ...(r.example !== undefined ? { example: r.example } : {}) } }
+        : undefined;
+    responses[status] = { description: r.description, ...(content ? { content } : {}) };
   }
   for (const status of problems) {
     responses[status] = {
@@ -106,7 +114,12 @@ const operation = (id: string, route: RouteSpec): Json => {
       ? {
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: schemaOf(route.body, 'input') } },
+            content: {
+              'application/json': {
+                schema: schemaOf(route.body, 'input'),
+                ...(route.bodyExample !== undefined ? { example: route.bodyExample } : {}),
+              },
+            },
           },
         }
       : {}),

@@ -11,6 +11,13 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export interface ResponseSpec {
   description: string;
   schema?: z.ZodMiniType;
+  /**
+   * A real answer (functions/http/examples.ts), shown in Swagger UI; `schema` parses it
+   * (test/unit/openapi.test.ts), so it cannot drift from what the route answers.
+   */
+  example?: unknown;
+  /** A raw answer's examples by media type (HTML, CSS, JavaScript) instead of one JSON `example`. */
+  rawExamples?: Record<string, unknown>;
 }
 
 export interface RouteSpec {
@@ -24,6 +31,8 @@ export interface RouteSpec {
   params?: z.ZodMiniType;
   query?: z.ZodMiniType;
   body?: z.ZodMiniType;
+  /** A real request body (functions/http/examples.ts) that `body` accepts (test/unit/openapi.test.ts). */
+  bodyExample?: unknown;
   /** The header `Idempotency-Key` is honoured (POST that creates). */
   idempotent?: boolean;
   /** Success answer(s) by status. */

@@ -1,4 +1,5 @@
 /** The OpenAPI document generated from the route descriptions (the same ones handlers validate with). */
+import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { buildOpenApi } from '../../functions/http/openapi.ts';
 import { areas, routes } from '../../functions/manifest.ts';
@@ -40,5 +41,89 @@ describe('the OpenAPI document', () => {
     expect(doc.security).toEqual([{ bearer: [] }]);
     for (const r of routes)
       expect(op(r.method, r.path).security, r.path).toEqual(r.auth === 'none' ? [] : undefined);
+  });
+});
+
+/** Every route of every area with its key, as the OpenAPI document names it. */
+const described = areas.flatMap((a) =>
+  Object.entries(a.routes).map(([id, route]) => ({ id, key: `${route.method} ${route.path}`, route })),
+);
+
+describe('descriptions and examples (read in Swagger UI at /docs)', () => {
+  it('carries each route description and example into its operation', () => {
+    for (const { key, route } of described) {
+      const operation = op(route.method, route.path);
+      expect(operation.description, key).toBe(route.description);
+      if (route.body)
+        expect(operation.requestBody.content['application/json'].example, key).toEqual(route.bodyExample);
+      for (const [status, r] of Object.entries(route.responses)) {
+        const examples = r.rawExamples ?? (r.example === undefined ? {} : { 'application/json': r.example });
+        for (const [type, example] of Object.entries(examples))
+          expect(operation.responses[status].content[type].example, `${key} ${status}`).toEqual(example);
+      }
+    }
+  });
+
+  it('gives only examples the route itself accepts as its body', () => {
+    const wrong: string[] = [];
+    for (const { key, route } of described) {
+      if (route.bodyExample === undefined) continue;
+      if (!route.body) wrong.push(`${key}: an example of a body it does not take`);
+      const parsed = route.body?.safeParse(route.bodyExample);
+      if (parsed && !parsed.success) wrong.push(`${key}: ${JSON.stringify(parsed.error.issues)}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('gives only answers its response schema parses, with no field the schema does not know', () => {
+    const wrong: string[] = [];
+    for (const { key, route } of described) {
+      for (const [status, r] of Object.entries(route.responses)) {
+        const examples = r.rawExamples ?? (r.example === undefined ? {} : { 'application/json': r.example });
+        for (const [type, example] of Object.entries(examples)) {
+          if (!r.schema) continue;
+          const parsed = r.schema.safeParse(example);
+          if (!parsed.success) wrong.push(`${key} ${status}: ${JSON.stringify(parsed.error.issues)}`);
+          // The response schemas strip unknown fields: an example with a field the route never
+          // answers comes back without it.
+          else if (type === 'application/json' && !isDeepStrictEqual(parsed.data, example))
+            wrong.push(`${key} ${status}: a field the response schema does not know`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('writes ids in examples as the product makes them', () => {
+    const examples = described.map(({ route }) => [
+      route.bodyExample,
+      Object.values(route.responses).map((r) => [r.example, r.rawExamples]),
+    ]);
+    const text = JSON.stringify(examples);
+    const prefixed = text.match(/\b(tnd|bid|qst|agr|amd|ntf)_[0-9a-z]+/g) ?? [];
+    expect(prefixed.length).toBeGreaterThan(0);
+    for (const id of prefixed) expect(id).toMatch(/^(tnd|bid|qst|agr|amd|ntf)_[0-9a-f]{32}$/);
+  });
+});
+
+describe('names (entityId everywhere)', () => {
+  it('names the entity of GET /reference/hospital-areas entityId, its older spelling entity deprecated', () => {
+    const params = op('GET', '/reference/hospital-areas').parameters as Json[];
+    expect(params).toEqual([
+      expect.objectContaining({ name: 'entityId', in: 'query', required: false }),
+      expect.objectContaining({ name: 'entity', in: 'query', required: false, deprecated: true }),
+    ]);
+    expect(params[0]).not.toHaveProperty('deprecated');
+  });
+
+  it('names no query or path parameter entity anywhere else', () => {
+    for (const { key, route } of described) {
+      const params = (op(route.method, route.path).parameters as Json[]).filter((p) => p.in !== 'header');
+      for (const p of params)
+        if (p.name === 'entity')
+          expect(`${key}: ${p.deprecated ? 'deprecated' : 'current'}`).toBe(
+            'GET /reference/hospital-areas: deprecated',
+          );
+    }
   });
 });

@@ -31,9 +31,11 @@ const view = (item: SupplierItem) => withoutKeys(item);
 
 export const handler = httpHandler(referenceRoutes, {
   listEntities: async () => ({ body: { items: entities } }),
-  listHospitalAreas: async ({ query }) => ({
-    body: { items: hospitalAreas.filter((a) => !query.entity || a.entityId === query.entity) },
-  }),
+  listHospitalAreas: async ({ query }) => {
+    // `entity` is the deprecated spelling of `entityId` (the route refuses the two disagreeing).
+    const entityId = query.entityId ?? query.entity;
+    return { body: { items: hospitalAreas.filter((a) => !entityId || a.entityId === entityId) } };
+  },
   listHospitalTrusts: async () => ({ body: { items: hospitalTrusts } }),
   listServiceAreas: async () => ({ body: { items: serviceAreas } }),
   listFormsOfCare: async () => ({ body: { items: formsOfCare } }),

@@ -1,5 +1,6 @@
 /** The auditors' routes: verification of the chains, and merged histories. */
 import * as z from 'zod/mini';
+import * as ex from '../examples.ts';
 import { defineRoutes } from '../route.ts';
 import { tenderIdSchema } from './tenders.routes.ts';
 
@@ -41,7 +42,9 @@ export const auditRoutes = defineRoutes('auditApi', {
       'A release for every stage change (tender, tenderAmendment, tenderUpdate, tenderCancellation, award, awardUpdate, contract, contractAmendment, contractTermination) and the call-off processes of the annual performance agreements, with the lots, bids, techniques, renewal and options extensions. Bid content never appears in a release dated before the opening.',
     action: 'ocds:read',
     params: z.strictObject({ tenderId: tenderIdSchema }),
-    responses: { 200: { description: 'Release package', schema: ocdsPackage } },
+    responses: {
+      200: { description: 'Release package', schema: ocdsPackage, example: ex.ocdsPackageExample },
+    },
     problems: [404],
   },
   ocdsRecord: {
@@ -50,6 +53,8 @@ export const auditRoutes = defineRoutes('auditApi', {
     tag: 'OCDS',
     summary:
       'The OCDS record of a contracting process (a tender, or an annual call-off), with its compiled release',
+    description:
+      "The ocid names the process: `ocds-hk4j9p-` and a tender id, or an agreement id and a year for that year's call-off (performance agreement). Published processes are open data for everyone signed in; a draft tender's only for its own entity (404 for anyone else), and bid content never before the opening. The record lists the process's releases and compiles them into its current state.",
     action: 'ocds:read',
     params: z.strictObject({
       ocid: z
@@ -58,7 +63,7 @@ export const auditRoutes = defineRoutes('auditApi', {
           z.regex(/^ocds-hk4j9p-(tnd_[0-9a-f]{32}|agr_[0-9a-f]{32}-\d{4})$/, 'An ocid of this publisher'),
         ),
     }),
-    responses: { 200: { description: 'Record package', schema: ocdsPackage } },
+    responses: { 200: { description: 'Record package', schema: ocdsPackage, example: ex.ocdsRecordExample } },
     problems: [404],
   },
   verify: {
@@ -75,7 +80,9 @@ export const auditRoutes = defineRoutes('auditApi', {
       /** The shared supplier register's chains (audited under the scope `global`). */
       register: z.optional(z.enum(['suppliers'])),
     }),
-    responses: { 200: { description: 'The verification', schema: verification } },
+    responses: {
+      200: { description: 'The verification', schema: verification, example: ex.verificationExample },
+    },
     problems: [404],
   },
   tenderHistory: {
@@ -83,11 +90,14 @@ export const auditRoutes = defineRoutes('auditApi', {
     path: '/tenders/{tenderId}/history',
     tag: 'Audit',
     summary: "The tender's timeline: its audit events merged with its workflow's execution history",
-    description: 'Filter by time, actor and kind; `format=csv` exports the same rows as CSV.',
+    description:
+      "For the officers and auditors of the tender's entity (404 for anyone else): every audit event of the tender, its bids, questions and evaluation (who did what, when, why, and the event's hash) merged with the Step Functions history of its workflow (actor `system`), oldest first. Filter by time, actor and kind; `format=csv` exports the same rows as CSV.",
     action: 'audit:read',
     params: z.strictObject({ tenderId: tenderIdSchema }),
     query: historyQuery,
-    responses: { 200: { description: 'The timeline, oldest first', schema: timeline } },
+    responses: {
+      200: { description: 'The timeline, oldest first', schema: timeline, example: ex.tenderTimelineExample },
+    },
     problems: [404],
   },
   supplierRegisterHistory: {
@@ -109,18 +119,45 @@ export const auditRoutes = defineRoutes('auditApi', {
           ),
       ),
     }),
-    responses: { 200: { description: "The register's timeline, oldest first", schema: timeline } },
+    responses: {
+      200: {
+        description: "The register's timeline, oldest first",
+        schema: timeline,
+        example: ex.supplierTimelineExample,
+      },
+    },
   },
   agreementHistory: {
     method: 'GET',
     path: '/agreements/{agreementId}/history',
     tag: 'Audit',
     summary: "The agreement's timeline: its audit events merged with its renegotiations' execution histories",
-    description: 'Filter by time, actor and kind; `format=csv` exports the same rows as CSV.',
+    description:
+      "For the officers and auditors of the agreement's entity (404 for anyone else): every audit event of the agreement, its reminders, performance agreements, amendments and usage reports merged with the execution histories of its yearly renegotiations (actor `system`), oldest first. Filter by time, actor and kind; `format=csv` exports the same rows as CSV.",
     action: 'audit:read',
     params: z.strictObject({ agreementId }),
     query: historyQuery,
-    responses: { 200: { description: 'The timeline, oldest first', schema: timeline } },
+    responses: {
+      200: {
+        description: 'The timeline, oldest first',
+        schema: timeline,
+        example: {
+          scope: 'helse-sor-ost',
+          items: [
+            {
+              at: '2026-10-01T08:00:00.000Z',
+              kind: 'audit',
+              actor: 'c0a8f3e2-officer-hso',
+              role: 'officer',
+              action: 'agreement.registered',
+              aggregate: `agreement ${ex.ids.agreement}`,
+              seq: 1,
+              detail: { actorName: 'Kari Nordmann', change: {}, hash: '0cc175b9c0f1b6a831c399e269772661' },
+            },
+          ],
+        },
+      },
+    },
     problems: [404],
   },
 });

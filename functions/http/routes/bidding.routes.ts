@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { bidContentShape, bidStatuses } from '../../domain/bid.ts';
 import { percentSchema, versionSchema } from '../../domain/limits.ts';
+import * as ex from '../examples.ts';
 import { defineRoutes } from '../route.ts';
 import { tenderIdSchema } from './tenders.routes.ts';
 
@@ -107,8 +108,9 @@ export const biddingRoutes = defineRoutes('biddingApi', {
     action: 'question:ask',
     params: tenderParams,
     body: askBody,
+    bodyExample: ex.askQuestionExample,
     idempotent: true,
-    responses: { 201: { description: 'The question', schema: questionSchema } },
+    responses: { 201: { description: 'The question', schema: questionSchema, example: ex.questionExample } },
     problems: [404, 409, 413, 415, 422],
   },
   listQuestions: {
@@ -120,7 +122,11 @@ export const biddingRoutes = defineRoutes('biddingApi', {
     action: 'question:list',
     params: tenderParams,
     responses: {
-      200: { description: 'Questions, oldest first', schema: z.object({ items: z.array(questionSchema) }) },
+      200: {
+        description: 'Questions, oldest first',
+        schema: z.object({ items: z.array(questionSchema) }),
+        example: { items: [{ ...ex.answeredQuestionExample, askedByYou: true }] },
+      },
     },
     problems: [404],
   },
@@ -129,10 +135,19 @@ export const biddingRoutes = defineRoutes('biddingApi', {
     path: '/tenders/{tenderId}/questions/{questionId}/answer',
     tag: 'Questions',
     summary: 'Answer a question (officers); answering again replaces the answer',
+    description:
+      "An officer of the tender's entity answers, and every supplier reads the answer beside the question (never who asked). Send the question's version; a stale one is a 409 conflict. Questions are answered while the tender is open for bids (status tendering); after the opening, or once it is cancelled, 409.",
     action: 'question:answer',
     params: questionParams,
     body: answerBody,
-    responses: { 200: { description: 'The answered question', schema: questionSchema } },
+    bodyExample: ex.answerQuestionExample,
+    responses: {
+      200: {
+        description: 'The answered question',
+        schema: questionSchema,
+        example: ex.answeredQuestionExample,
+      },
+    },
     problems: [404, 409, 413, 415, 422],
   },
   submitBid: {
@@ -145,9 +160,18 @@ export const biddingRoutes = defineRoutes('biddingApi', {
     action: 'bid:submit',
     params: lotParams,
     body: bidBody,
+    bodyExample: ex.bidExample,
     responses: {
-      201: { description: 'Receipt of a first submission', schema: receiptSchema },
-      200: { description: 'Receipt of a replacement', schema: receiptSchema },
+      201: {
+        description: 'Receipt of a first submission',
+        schema: receiptSchema,
+        example: ex.receiptExample,
+      },
+      200: {
+        description: 'Receipt of a replacement',
+        schema: receiptSchema,
+        example: { ...ex.receiptExample, version: 2, receivedAt: '2027-01-15T11:02:40.000Z' },
+      },
     },
     problems: [404, 409, 413, 415, 422],
   },
@@ -156,12 +180,15 @@ export const biddingRoutes = defineRoutes('biddingApi', {
     path: '/tenders/{tenderId}/lots/{lotId}/bid',
     tag: 'Bids',
     summary: "The calling supplier's bid for a lot, with its receipt",
+    description:
+      'A supplier reads back only its own bid, sealed or not, to check what was received: the content, the server time and the SHA-256 it can compare with its own copy. No bid for the lot (or a withdrawn one) is 404; nobody else reads a bid here.',
     action: 'bid:readOwn',
     params: lotParams,
     responses: {
       200: {
         description: 'The bid and its receipt',
         schema: z.object({ bid: bidSchema, receipt: receiptSchema }),
+        example: ex.ownBidExample,
       },
     },
     problems: [404],
@@ -171,9 +198,17 @@ export const biddingRoutes = defineRoutes('biddingApi', {
     path: '/tenders/{tenderId}/lots/{lotId}/bid',
     tag: 'Bids',
     summary: "Withdraw the calling supplier's bid (until the deadline)",
+    description:
+      'Until the bid deadline (server time) the supplier can take its bid back; the receipt says so with the time of the withdrawal. After the deadline the bid stands (409). A lot without a submitted bid of the caller is 404. A withdrawn bid is not opened; the supplier can submit again before the deadline.',
     action: 'bid:submit',
     params: lotParams,
-    responses: { 200: { description: 'Receipt of the withdrawal', schema: receiptSchema } },
+    responses: {
+      200: {
+        description: 'Receipt of the withdrawal',
+        schema: receiptSchema,
+        example: ex.withdrawalReceiptExample,
+      },
+    },
     problems: [404, 409, 422],
   },
   listBids: {
@@ -182,10 +217,16 @@ export const biddingRoutes = defineRoutes('biddingApi', {
     tag: 'Bids',
     summary: 'Bids of a tender: counts while sealed, the bids after opening',
     description:
-      "Sealed until the bid deadline: officers, evaluators and auditors of the tender's entity see only how many bids each lot has.",
+      "Sealed until the bid deadline: officers, evaluators and auditors of the tender's entity see only how many bids each lot has. After the opening they read the bids themselves (`items`). Suppliers never list bids (403).",
     action: 'bid:list',
     params: tenderParams,
-    responses: { 200: { description: 'Counts per lot, and the bids once opened', schema: bidCountsSchema } },
+    responses: {
+      200: {
+        description: 'Counts per lot, and the bids once opened',
+        schema: bidCountsSchema,
+        example: ex.bidCountsExample,
+      },
+    },
     problems: [404],
   },
   getBid: {
@@ -193,9 +234,11 @@ export const biddingRoutes = defineRoutes('biddingApi', {
     path: '/tenders/{tenderId}/bids/{bidId}',
     tag: 'Bids',
     summary: 'One bid (after opening)',
+    description:
+      "For the officers, evaluators and auditors of the tender's entity once the bid deadline has passed and the bids are opened: the supplier's prices, capacity, delivery sites, answers to the quality criteria and confirmations, with its receipt time, hash and qualification. Before the opening it is sealed (403); suppliers read their own bid with GET /tenders/{tenderId}/lots/{lotId}/bid.",
     action: 'bid:read',
     params: bidParams,
-    responses: { 200: { description: 'The bid', schema: bidSchema } },
+    responses: { 200: { description: 'The bid', schema: bidSchema, example: ex.bidResultExample } },
     problems: [404],
   },
   qualifyBid: {
@@ -203,11 +246,13 @@ export const biddingRoutes = defineRoutes('biddingApi', {
     path: '/tenders/{tenderId}/bids/{bidId}/qualification',
     tag: 'Evaluation',
     summary: 'Mark a bid qualified, or rejected with a reason (officers)',
-    description: 'During evaluation, before the ranking is requested.',
+    description:
+      "An officer of the tender's entity decides, during evaluation and before the ranking is requested (409 otherwise; to change it later, revise the award), whether a valid bid meets the qualification requirements. A rejection needs a reason, which the supplier receives with the award decision. A withdrawn or invalidated bid, or a bid of a cancelled lot, cannot be qualified (409). Send the bid's version.",
     action: 'bid:qualify',
     params: bidParams,
     body: qualificationBody,
-    responses: { 200: { description: 'The bid', schema: bidSchema } },
+    bodyExample: ex.qualifyBidExample,
+    responses: { 200: { description: 'The bid', schema: bidSchema, example: ex.qualifiedBidExample } },
     problems: [404, 409, 413, 415, 422],
   },
   scoreBid: {
@@ -216,11 +261,14 @@ export const biddingRoutes = defineRoutes('biddingApi', {
     tag: 'Evaluation',
     summary: "The calling evaluator's scores (0–10) for a qualified bid, one per quality criterion",
     description:
-      "Replaces the evaluator's earlier scores for the bid. Price is not scored by hand: it is scored by formula when the lot is ranked.",
+      "An evaluator of the tender's entity scores a qualified bid during evaluation, once per quality (non-price) criterion, 0 to 10 with an optional comment; sending again replaces the evaluator's earlier scores for the bid. Price is not scored by hand: it is scored by formula when the lot is ranked. A bid that is not qualified, or a tender whose ranking is requested, refuses with 409; an unknown or missing criterion is a 422 problem.",
     action: 'score:submit',
     params: bidParams,
     body: scoresBody,
-    responses: { 200: { description: "The evaluator's scores", schema: scoresSchema } },
+    bodyExample: ex.scoresBodyExample,
+    responses: {
+      200: { description: "The evaluator's scores", schema: scoresSchema, example: ex.scoresExample },
+    },
     problems: [404, 409, 413, 415, 422],
   },
 });

@@ -1,6 +1,7 @@
 /** Reference data routes and supplier management. */
 import * as z from 'zod/mini';
 import { versionSchema } from '../../domain/limits.ts';
+import * as ex from '../examples.ts';
 import { pageOf, pageQueryShape } from '../pagination.ts';
 import { defineRoutes } from '../route.ts';
 
@@ -51,6 +52,29 @@ export const supplierSchema = z.object({
   version: z.number(),
 });
 
+const entityIdQuery = z.string().check(z.maxLength(64));
+/**
+ * GET /reference/hospital-areas: `entityId`, as every other route names a procuring entity; `entity`
+ * is its older spelling, still read (both given must agree).
+ */
+export const hospitalAreasQuery = z
+  .strictObject({
+    entityId: z.optional(
+      entityIdQuery.check(z.meta({ description: 'Only the hospital areas of this procuring entity' })),
+    ),
+    entity: z.optional(
+      entityIdQuery.check(
+        z.meta({ description: 'The older spelling of entityId; use entityId', deprecated: true }),
+      ),
+    ),
+  })
+  .check(
+    z.refine((q) => !q.entityId || !q.entity || q.entityId === q.entity, {
+      message: 'entity is the older spelling of entityId: give one of them, or the same entity in both',
+      path: ['entity'],
+    }),
+  );
+
 const supplierParams = z.strictObject({ supplierId: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/)) });
 
 export const referenceRoutes = defineRoutes('referenceApi', {
@@ -59,6 +83,8 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     path: '/reference/entities',
     tag: 'Reference data',
     summary: 'Procuring entities (the tenants)',
+    description:
+      'Every procuring entity (regional health authority or Danish region) with its country, the currency its tenders and agreements are in and the language it publishes in. Read by anyone signed in; the list changes with a release, not through the API.',
     action: 'reference:read',
     responses: {
       200: {
@@ -72,6 +98,7 @@ export const referenceRoutes = defineRoutes('referenceApi', {
             language: z.string(),
           }),
         ),
+        example: ex.entitiesExample,
       },
     },
   },
@@ -80,12 +107,15 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     path: '/reference/hospital-areas',
     tag: 'Reference data',
     summary: 'Hospital areas (sykehusområder), optionally of one entity',
+    description:
+      "The areas a lot is delivered in and a delivery site lies in; `entityId` narrows them to one procuring entity's (an unknown entity gives an empty list). `entity` is the older name of the same filter and still works; giving both with different entities is a 400 problem. Read by anyone signed in.",
     action: 'reference:read',
-    query: z.strictObject({ entity: z.optional(z.string().check(z.maxLength(64))) }),
+    query: hospitalAreasQuery,
     responses: {
       200: {
         description: 'Hospital areas',
         schema: list(z.object({ id: z.string(), name: z.string(), entityId: z.string() })),
+        example: ex.hospitalAreasExample,
       },
     },
   },
@@ -94,6 +124,8 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     path: '/reference/hospital-trusts',
     tag: 'Reference data',
     summary: 'Hospital trusts (helseforetak) and the hospital areas of their catchment areas',
+    description:
+      "The hospital trusts of each entity and the hospital areas their catchment areas (opptaksområder) lie in, to find the lot a trust's patients belong to. Read by anyone signed in.",
     action: 'reference:read',
     responses: {
       200: {
@@ -106,6 +138,7 @@ export const referenceRoutes = defineRoutes('referenceApi', {
             catchmentAreaIds: z.array(z.string()),
           }),
         ),
+        example: ex.hospitalTrustsExample,
       },
     },
   },
@@ -114,6 +147,8 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     path: '/reference/service-areas',
     tag: 'Reference data',
     summary: 'Service areas (fagområder, specialer)',
+    description:
+      "The specialties a tender, a lot or an agreement covers (`serviceAreaIds`, `serviceAreaId`), each with its name in the entity's language and in English. An unknown one in a tender is a 422 problem. Read by anyone signed in.",
     action: 'reference:read',
     responses: {
       200: {
@@ -121,6 +156,7 @@ export const referenceRoutes = defineRoutes('referenceApi', {
         schema: list(
           z.object({ id: z.string(), name: z.string(), english: z.string(), language: z.string() }),
         ),
+        example: ex.serviceAreasExample,
       },
     },
   },
@@ -129,34 +165,48 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     path: '/reference/forms-of-care',
     tag: 'Reference data',
     summary: 'Forms of care (tjenesteform)',
+    description:
+      "Inpatient, day and outpatient care: a lot's `formsOfCare` and an agreement's `formOfCare`, named in Norwegian, English and Danish. Read by anyone signed in.",
     action: 'reference:read',
-    responses: { 200: { description: 'Forms of care', schema: list(term) } },
+    responses: { 200: { description: 'Forms of care', schema: list(term), example: ex.formsOfCareExample } },
   },
   listVolumeUnits: {
     method: 'GET',
     path: '/reference/volume-units',
     tag: 'Reference data',
     summary: 'Volume units',
+    description:
+      "The units volumes, prices and usage are counted in (consultations, bed-days, referrals…): a lot's estimated volumes, a bid's prices and capacity, an agreement's volumes and a month's usage name one. Read by anyone signed in.",
     action: 'reference:read',
-    responses: { 200: { description: 'Volume units', schema: list(term) } },
+    responses: { 200: { description: 'Volume units', schema: list(term), example: ex.volumeUnitsExample } },
   },
   listSuppliers: {
     method: 'GET',
     path: '/reference/suppliers',
     tag: 'Suppliers',
     summary: 'Suppliers, by name',
+    description:
+      'The supplier register, shared by every procuring entity, in order of name: each supplier with its organisation number, country, kind (ideell, kommersiell) and delivery sites. Read by anyone signed in; pass `nextCursor` as `cursor` for the next page.',
     action: 'reference:read',
     query: z.strictObject(pageQueryShape),
-    responses: { 200: { description: 'A page of suppliers', schema: pageOf(supplierSchema) } },
+    responses: {
+      200: {
+        description: 'A page of suppliers',
+        schema: pageOf(supplierSchema),
+        example: ex.suppliersPageExample,
+      },
+    },
   },
   getSupplier: {
     method: 'GET',
     path: '/reference/suppliers/{supplierId}',
     tag: 'Suppliers',
     summary: 'One supplier with its delivery sites',
+    description:
+      'Read by anyone signed in; an unknown supplier id is 404. The ETag header carries the version to send back when editing.',
     action: 'reference:read',
     params: supplierParams,
-    responses: { 200: { description: 'The supplier', schema: supplierSchema } },
+    responses: { 200: { description: 'The supplier', schema: supplierSchema, example: ex.supplierExample } },
     problems: [404],
   },
   createSupplier: {
@@ -164,10 +214,13 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     path: '/reference/suppliers',
     tag: 'Suppliers',
     summary: 'Register a supplier (officers)',
+    description:
+      'An officer of any entity adds a supplier to the shared register; its id is made from its name (`Falck Norge AS` becomes `falck-norge-as`), and a supplier already registered under that id is a 409 conflict. `kind: ideell` lets it bid in competitions reserved for non-profit suppliers. The organisation number has 9 digits in Norway and 8 in Denmark, and delivery sites name known hospital areas (422 otherwise). Audited under the scope `global`. Send an Idempotency-Key to make retries safe.',
     action: 'supplier:create',
     body: createSupplierBody,
+    bodyExample: ex.createSupplierExample,
     idempotent: true,
-    responses: { 201: { description: 'The supplier', schema: supplierSchema } },
+    responses: { 201: { description: 'The supplier', schema: supplierSchema, example: ex.supplierExample } },
     problems: [409, 413, 415, 422],
   },
   updateSupplier: {
@@ -175,10 +228,19 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     path: '/reference/suppliers/{supplierId}',
     tag: 'Suppliers',
     summary: 'Edit a supplier (officers)',
+    description:
+      'Replaces the named fields (name, organisation number, kind, delivery sites as a whole) of a supplier in the shared register; its id and country stay. Send the version you read; a stale version is a 409 conflict. Audited under the scope `global` (GET /audit/suppliers/history).',
     action: 'supplier:update',
     params: supplierParams,
     body: patchSupplierBody,
-    responses: { 200: { description: 'The supplier with its new version', schema: supplierSchema } },
+    bodyExample: ex.patchSupplierExample,
+    responses: {
+      200: {
+        description: 'The supplier with its new version',
+        schema: supplierSchema,
+        example: ex.supplierUpdatedExample,
+      },
+    },
     problems: [404, 409, 413, 415, 422],
   },
 });

@@ -11,6 +11,7 @@ import {
   tenderContentShape,
   tenderStatuses,
 } from '../../domain/tender.ts';
+import * as ex from '../examples.ts';
 import { pageOf, pageQueryShape } from '../pagination.ts';
 import { defineRoutes } from '../route.ts';
 
@@ -211,8 +212,15 @@ export const tenderRoutes = defineRoutes('tendersApi', {
       "An officer drafts a tender for their procuring entity: its specialties (serviceAreaIds, one or many: a partnership across fifteen specialties is one tender), CPV codes (main first), an estimated value, whether it is reserved for non-profit (ideelle) suppliers, lots (hospital areas, forms of care, their own specialties among the tender's, CPV codes, estimated value, whether delivery sites outside their hospital areas are allowed, estimated volumes, minimum and maximum suppliers), award criteria with weights summing to 100, qualification requirements, bid deadline, planned agreement period with options and the standstill period. Drafts are visible only to the entity. Send an Idempotency-Key to make retries safe.",
     action: 'tender:create',
     body: createTenderBody,
+    bodyExample: ex.createTenderExample,
     idempotent: true,
-    responses: { 201: { description: 'The draft, with its id and version 1', schema: tenderSchema } },
+    responses: {
+      201: {
+        description: 'The draft, with its id and version 1',
+        schema: tenderSchema,
+        example: ex.tenderDraftExample,
+      },
+    },
     problems: [409, 413, 415, 422],
   },
   listTenders: {
@@ -224,16 +232,26 @@ export const tenderRoutes = defineRoutes('tendersApi', {
       "Officers, evaluators and auditors see their entity's tenders (drafts included) by default, or every announced tender with scope=published; suppliers see announced tenders. Newest first.",
     action: 'tender:list',
     query: listQuery,
-    responses: { 200: { description: 'A page of tenders', schema: pageOf(tenderSchema) } },
+    responses: {
+      200: {
+        description: 'A page of tenders',
+        schema: pageOf(tenderSchema),
+        example: { items: [ex.tenderAnnouncedExample] },
+      },
+    },
   },
   getTender: {
     method: 'GET',
     path: '/tenders/{tenderId}',
     tag: 'Tenders',
     summary: 'Read a tender',
+    description:
+      'Everyone signed in reads an announced tender, with its lots, criteria, requirements and deadlines; a draft only the people of its own entity (anyone else gets 404, as if it did not exist). The ETag header carries the version to send back when editing.',
     action: 'tender:read',
     params: tenderIdParams,
-    responses: { 200: { description: 'The tender', schema: tenderSchema } },
+    responses: {
+      200: { description: 'The tender', schema: tenderSchema, example: ex.tenderAnnouncedExample },
+    },
     problems: [404],
   },
   updateTender: {
@@ -246,7 +264,14 @@ export const tenderRoutes = defineRoutes('tendersApi', {
     action: 'tender:update',
     params: tenderIdParams,
     body: patchTenderBody,
-    responses: { 200: { description: 'The edited draft with its new version', schema: tenderSchema } },
+    bodyExample: ex.patchTenderExample,
+    responses: {
+      200: {
+        description: 'The edited draft with its new version',
+        schema: tenderSchema,
+        example: { ...ex.tenderDraftExample, ...ex.patchTenderExample, version: 2 },
+      },
+    },
     problems: [404, 409, 413, 415, 422],
   },
   announceTender: {
@@ -259,7 +284,10 @@ export const tenderRoutes = defineRoutes('tendersApi', {
     action: 'tender:announce',
     params: tenderIdParams,
     body: announceBody,
-    responses: { 200: { description: 'The announced tender', schema: tenderSchema } },
+    bodyExample: ex.announceTenderExample,
+    responses: {
+      200: { description: 'The announced tender', schema: tenderSchema, example: ex.tenderAnnouncedExample },
+    },
     problems: [404, 409, 422, 503],
   },
   getTenderWorkflow: {
@@ -270,7 +298,13 @@ export const tenderRoutes = defineRoutes('tendersApi', {
     description: 'The execution status and its history in the shape of Step Functions GetExecutionHistory.',
     action: 'workflow:read',
     params: tenderIdParams,
-    responses: { 200: { description: 'Execution and history', schema: workflowSchema } },
+    responses: {
+      200: {
+        description: 'Execution and history',
+        schema: workflowSchema,
+        example: ex.tenderWorkflowExample,
+      },
+    },
     problems: [404],
   },
   extendDeadline: {
@@ -283,7 +317,18 @@ export const tenderRoutes = defineRoutes('tendersApi', {
     action: 'tender:change',
     params: tenderIdParams,
     body: extendDeadlineBody,
-    responses: { 200: { description: 'The tender', schema: tenderSchema } },
+    bodyExample: ex.extendDeadlineExample,
+    responses: {
+      200: {
+        description: 'The tender',
+        schema: tenderSchema,
+        example: {
+          ...ex.tenderAnnouncedExample,
+          bidDeadline: ex.extendDeadlineExample.bidDeadline,
+          version: 4,
+        },
+      },
+    },
     problems: [404, 409, 413, 415, 422],
   },
   changeTender: {
@@ -296,9 +341,11 @@ export const tenderRoutes = defineRoutes('tendersApi', {
     action: 'tender:change',
     params: tenderIdParams,
     body: changeTenderBody,
+    bodyExample: ex.changeTenderExample,
     responses: {
       200: {
         description: 'The tender and the bids invalidated',
+        example: ex.changeTenderResultExample,
         schema: z.object({
           tender: tenderSchema,
           invalidatedBids: z.number(),
@@ -318,7 +365,10 @@ export const tenderRoutes = defineRoutes('tendersApi', {
     action: 'tender:cancel',
     params: tenderIdParams,
     body: cancelBody,
-    responses: { 200: { description: 'The tender', schema: tenderSchema } },
+    bodyExample: ex.cancelTenderExample,
+    responses: {
+      200: { description: 'The tender', schema: tenderSchema, example: ex.tenderWithCancelledLotExample },
+    },
     problems: [404, 409, 413, 415, 422],
   },
   requestRanking: {
@@ -331,7 +381,14 @@ export const tenderRoutes = defineRoutes('tendersApi', {
     action: 'ranking:request',
     params: tenderIdParams,
     body: versionBody,
-    responses: { 202: { description: 'Accepted: the workflow ranks the lots', schema: tenderSchema } },
+    bodyExample: ex.versionExample,
+    responses: {
+      202: {
+        description: 'Accepted: the workflow ranks the lots',
+        schema: tenderSchema,
+        example: ex.tenderRankingRequestedExample,
+      },
+    },
     problems: [404, 409, 413, 415, 422],
   },
   getRanking: {
@@ -339,9 +396,11 @@ export const tenderRoutes = defineRoutes('tendersApi', {
     path: '/tenders/{tenderId}/ranking',
     tag: 'Evaluation',
     summary: 'The ranking per lot, with every score',
+    description:
+      "For the officers, evaluators and auditors of the tender's entity, once the workflow has ranked the lots (409 before that): per lot its qualified bids in rank order, each with its evaluated price, its points per award criterion and its total. A lot without enough qualified bids says it is unsuccessful, and why.",
     action: 'ranking:read',
     params: tenderIdParams,
-    responses: { 200: { description: 'Rankings', schema: rankingSchema } },
+    responses: { 200: { description: 'Rankings', schema: rankingSchema, example: ex.rankingExample } },
     problems: [404, 409],
   },
   approveAward: {
@@ -354,7 +413,8 @@ export const tenderRoutes = defineRoutes('tendersApi', {
     action: 'award:approve',
     params: tenderIdParams,
     body: versionBody,
-    responses: { 200: { description: 'The award decision', schema: awardSchema } },
+    bodyExample: { version: 6 },
+    responses: { 200: { description: 'The award decision', schema: awardSchema, example: ex.awardExample } },
     problems: [404, 409, 413, 415, 422],
   },
   getAward: {
@@ -362,9 +422,11 @@ export const tenderRoutes = defineRoutes('tendersApi', {
     path: '/tenders/{tenderId}/award',
     tag: 'Award',
     summary: 'The award decision (suppliers that bid see theirs with their own results)',
+    description:
+      "Per lot its winners, the end of the standstill period and the decision's revision. The tender's own entity reads it as soon as it is approved, everyone else signed in once it has been sent to the bidders; before that, and while the award is being revised, it is 404. A supplier reads it with its own results (`yourResults`: its points per criterion beside the winners', as a reasoned decision needs).",
     action: 'award:read',
     params: tenderIdParams,
-    responses: { 200: { description: 'The award decision', schema: awardSchema } },
+    responses: { 200: { description: 'The award decision', schema: awardSchema, example: ex.awardExample } },
     problems: [404],
   },
   reviseAward: {
@@ -377,7 +439,14 @@ export const tenderRoutes = defineRoutes('tendersApi', {
     action: 'award:revise',
     params: tenderIdParams,
     body: reviseBody,
-    responses: { 200: { description: 'The tender, back in evaluation', schema: tenderSchema } },
+    bodyExample: ex.reviseAwardExample,
+    responses: {
+      200: {
+        description: 'The tender, back in evaluation',
+        schema: tenderSchema,
+        example: ex.tenderRevisedExample,
+      },
+    },
     problems: [404, 409, 413, 415, 422],
   },
 });

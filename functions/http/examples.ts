@@ -1,0 +1,904 @@
+/**
+ * Examples of the route descriptions (shown in Swagger UI at /docs): one story from the seed texts,
+ * told with the product's own vocabulary. Helse Sør-Øst's colonoscopy tender (lots `innlandet` and
+ * `telemark-vestfold`, bids of norsk-arbeidshelse-as and falck-norge-as) and its Helse og arbeid
+ * agreements (falck-norge-as, day rehabilitation in Oslo). Plain data, no imports: the routes import
+ * it, and test/unit/openapi.test.ts parses every example with its route's own schemas, so an example
+ * cannot say what the route would refuse or never answer.
+ */
+
+// Ids as the product makes them: a prefix and 32 hex digits.
+export const ids = {
+  tender: 'tnd_398ea5034cb2ae8e1d412d0798f3cfdd',
+  successorTender: 'tnd_bae2acd8ddd21887f1fa8dfa01531ccd',
+  bidInnlandet: 'bid_b28e3268e968795006f95a08d69ac653',
+  bidTelemarkVestfold: 'bid_745b7d25adbbe5e6052c16dafe5c9994',
+  question: 'qst_f15c5017d720ac0fde791c43ff602296',
+  agreement: 'agr_7a2dce12d5d0a4cea91127e9684d96d9',
+  amendment: 'amd_afe65926ad3a6a4903dfbe7470ac5b45',
+  notification: 'ntf_5b384d30752c43a41fe295094a533f16',
+} as const;
+
+const officer = { sub: 'c0a8f3e2-officer-hso', name: 'Kari Nordmann' };
+const evaluator = { sub: 'c0a8f3e2-evaluator-hso', name: 'Ola Hansen' };
+const executionArn = `arn:aws:states:eu-north-1:123456789012:execution:tender-lifecycle:${ids.tender}`;
+
+// ---------------------------------------------------------------------------------------------
+// Tenders
+
+const colonoscopyLots = [
+  {
+    id: 'innlandet',
+    title: 'Opptaksområdet til Sykehuset Innlandet HF',
+    hospitalAreaIds: ['innlandet'],
+    formsOfCare: ['outpatient'],
+    estimatedValue: { amount: 5_625_000 },
+    estimatedVolumes: [{ unit: 'konsultasjoner', quantity: 750 }],
+    minSuppliers: 1,
+    maxSuppliers: 1,
+  },
+  {
+    id: 'telemark-vestfold',
+    title: 'Opptaksområdet til Sykehuset Telemark HF og Sykehuset i Vestfold HF',
+    hospitalAreaIds: ['telemark-vestfold'],
+    formsOfCare: ['outpatient'],
+    estimatedValue: { amount: 5_625_000 },
+    estimatedVolumes: [{ unit: 'konsultasjoner', quantity: 750 }],
+    minSuppliers: 1,
+    maxSuppliers: 2,
+  },
+];
+
+const awardCriteria = [
+  { id: 'pris', name: 'Pris', kind: 'price', weight: 40 },
+  { id: 'kvalitet', name: 'Kvalitet', kind: 'quality', weight: 40 },
+  { id: 'tilgjengelighet', name: 'Tilgjengelighet', kind: 'accessibility', weight: 20 },
+];
+const qualificationRequirements = [{ id: 'autorisasjon', text: 'Helsepersonell med norsk autorisasjon' }];
+
+/** POST /tenders: the colonoscopy tender of hso-2024-kjop-fra-private.txt as an officer drafts it. */
+export const createTenderExample = {
+  title: 'Koloskopi i Innlandet, Vestfold og Telemark',
+  description:
+    'Kjøp av koloskopi fra private leverandører for opptaksområdene til Sykehuset Innlandet HF, Sykehuset Telemark HF og Sykehuset i Vestfold HF.',
+  serviceAreaIds: ['koloskopi'],
+  cpvCodes: ['85121251-7', '85121200-5'],
+  estimatedValue: { amount: 11_250_000, currency: 'NOK' },
+  lots: colonoscopyLots,
+  awardCriteria,
+  qualificationRequirements,
+  bidDeadline: '2027-01-15T12:00:00.000Z',
+  agreement: { startDate: '2027-04-01', endDate: '2029-03-31', options: [{ durationMonths: 12 }] },
+  standstillDays: 10,
+};
+
+/** The colonoscopy tender as the API answers it (a draft). */
+export const tenderDraftExample = {
+  id: ids.tender,
+  entityId: 'helse-sor-ost',
+  status: 'draft',
+  title: createTenderExample.title,
+  description: createTenderExample.description,
+  serviceAreaIds: ['koloskopi'],
+  cpvCodes: ['85121251-7', '85121200-5'],
+  estimatedValue: { amount: 11_250_000, currency: 'NOK' },
+  currency: 'NOK',
+  lots: colonoscopyLots.map((l) => ({ ...l, estimatedValue: { amount: 5_625_000, currency: 'NOK' } })),
+  awardCriteria,
+  qualificationRequirements,
+  bidDeadline: '2027-01-15T12:00:00.000Z',
+  agreement: {
+    startDate: '2027-04-01',
+    endDate: '2029-03-31',
+    options: [{ durationMonths: 12 }],
+    optionNoticeDays: 90,
+  },
+  standstillDays: 10,
+  createdAt: '2026-11-02T09:14:03.000Z',
+  createdBy: officer,
+  updatedAt: '2026-11-02T09:14:03.000Z',
+  questionsCloseHours: 72,
+  minEvaluators: 1,
+  version: 1,
+};
+
+/** The colonoscopy tender once announced: open for questions and bids until its deadline. */
+export const tenderAnnouncedExample = {
+  ...tenderDraftExample,
+  status: 'tendering',
+  updatedAt: '2026-11-09T08:00:00.000Z',
+  announcedAt: '2026-11-09T08:00:00.000Z',
+  executionArn,
+  version: 3,
+};
+
+/** The colonoscopy tender after its deadline passed and the bids were opened. */
+export const tenderInEvaluationExample = {
+  ...tenderAnnouncedExample,
+  status: 'evaluation',
+  updatedAt: '2027-01-15T12:00:01.000Z',
+  openedAt: '2027-01-15T12:00:00.000Z',
+  version: 5,
+};
+
+export const patchTenderExample = {
+  version: 1,
+  bidDeadline: '2027-01-22T12:00:00.000Z',
+  standstillDays: 14,
+};
+
+export const announceTenderExample = { version: 2 };
+
+export const extendDeadlineExample = {
+  version: 3,
+  bidDeadline: '2027-01-29T12:00:00.000Z',
+  reason: 'Flere leverandører har bedt om mer tid til å dokumentere kapasiteten i Telemark og Vestfold.',
+};
+
+export const changeTenderExample = {
+  version: 3,
+  reason: 'Anslått volum i Telemark og Vestfold er økt etter ny behovsvurdering fra helseforetakene.',
+  lots: [
+    colonoscopyLots[0],
+    { ...colonoscopyLots[1], estimatedVolumes: [{ unit: 'konsultasjoner', quantity: 1_000 }] },
+  ],
+};
+
+export const changeTenderResultExample = {
+  tender: {
+    ...tenderAnnouncedExample,
+    lots: tenderAnnouncedExample.lots.map((l) =>
+      l.id === 'telemark-vestfold'
+        ? { ...l, estimatedVolumes: [{ unit: 'konsultasjoner', quantity: 1_000 }] }
+        : l,
+    ),
+    version: 4,
+  },
+  invalidatedBids: 1,
+  affectedLotIds: ['telemark-vestfold'],
+};
+
+export const cancelTenderExample = {
+  version: 3,
+  reason: 'Sykehuset Innlandet HF har fått økt egen kapasitet; behovet i delområdet er bortfalt.',
+  lotIds: ['innlandet'],
+};
+
+export const tenderWithCancelledLotExample = {
+  ...tenderAnnouncedExample,
+  lotOutcomes: {
+    innlandet: {
+      status: 'cancelled',
+      reason: cancelTenderExample.reason,
+      at: '2026-12-01T10:30:00.000Z',
+    },
+  },
+  updatedAt: '2026-12-01T10:30:00.000Z',
+  version: 4,
+};
+
+export const tenderWorkflowExample = {
+  executionArn,
+  status: 'RUNNING',
+  startDate: '2026-11-09T08:00:00.000Z',
+  events: [
+    { id: 1, type: 'ExecutionStarted', timestamp: '2026-11-09T08:00:00.000Z' },
+    { id: 2, type: 'TaskStateEntered', timestamp: '2026-11-09T08:00:00.100Z', name: 'WaitForDeadline' },
+  ],
+};
+
+export const versionExample = { version: 5 };
+
+export const tenderRankingRequestedExample = {
+  ...tenderInEvaluationExample,
+  rankingRequestedAt: '2027-02-10T13:00:00.000Z',
+  updatedAt: '2027-02-10T13:00:00.000Z',
+  version: 6,
+};
+
+export const rankingExample = {
+  tenderId: ids.tender,
+  rankedAt: '2027-02-10T13:00:04.000Z',
+  lots: [
+    {
+      lotId: 'innlandet',
+      status: 'ranked',
+      ranking: [
+        {
+          rank: 1,
+          bidId: ids.bidInnlandet,
+          supplierId: 'norsk-arbeidshelse-as',
+          evaluatedPrice: 1_837_500,
+          points: { pris: 40, kvalitet: 34, tilgjengelighet: 18 },
+          qualityPoints: 52,
+          total: 92,
+          evaluators: 2,
+          receivedAt: '2027-01-14T15:22:10.000Z',
+        },
+      ],
+    },
+    {
+      lotId: 'telemark-vestfold',
+      status: 'ranked',
+      ranking: [
+        {
+          rank: 1,
+          bidId: ids.bidTelemarkVestfold,
+          supplierId: 'falck-norge-as',
+          evaluatedPrice: 1_800_000,
+          points: { pris: 40, kvalitet: 30, tilgjengelighet: 16 },
+          qualityPoints: 46,
+          total: 86,
+          evaluators: 2,
+          receivedAt: '2027-01-15T09:41:57.000Z',
+        },
+      ],
+    },
+  ],
+};
+
+export const awardExample = {
+  tenderId: ids.tender,
+  status: 'standstill',
+  revision: 1,
+  approvedAt: '2027-02-12T10:00:00.000Z',
+  standstillEndsAt: '2027-02-22T10:00:00.000Z',
+  lots: [
+    {
+      lotId: 'innlandet',
+      status: 'awarded',
+      winners: [{ bidId: ids.bidInnlandet, supplierId: 'norsk-arbeidshelse-as', rank: 1, total: 92 }],
+    },
+    {
+      lotId: 'telemark-vestfold',
+      status: 'awarded',
+      winners: [{ bidId: ids.bidTelemarkVestfold, supplierId: 'falck-norge-as', rank: 1, total: 86 }],
+    },
+  ],
+};
+
+export const reviseAwardExample = {
+  version: 7,
+  reason: 'Klage fra en leverandør viste at kvalitetspoengene i delområde Innlandet må vurderes på nytt.',
+};
+
+export const tenderRevisedExample = {
+  ...tenderInEvaluationExample,
+  updatedAt: '2027-02-15T09:00:00.000Z',
+  version: 8,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Questions, bids, qualification and scores
+
+export const askQuestionExample = {
+  lotId: 'telemark-vestfold',
+  text: 'Kan tilbudt kapasitet fordeles på to behandlingssteder i Vestfold?',
+};
+
+export const questionExample = {
+  id: ids.question,
+  tenderId: ids.tender,
+  lotId: 'telemark-vestfold',
+  text: askQuestionExample.text,
+  askedAt: '2026-11-20T10:12:00.000Z',
+  askedByYou: true,
+  version: 1,
+};
+
+export const answerQuestionExample = {
+  version: 1,
+  text: 'Ja, så lenge hvert behandlingssted ligger i sykehusområde Telemark og Vestfold og oppgis i tilbudet.',
+};
+
+const { askedByYou: _asker, ...questionSeenByOfficer } = questionExample;
+export const answeredQuestionExample = {
+  ...questionSeenByOfficer,
+  answer: { text: answerQuestionExample.text, at: '2026-11-21T08:30:00.000Z' },
+  version: 2,
+};
+
+/** PUT …/lots/telemark-vestfold/bid: falck-norge-as's bid for the colonoscopy tender. */
+export const bidExample = {
+  prices: [{ unit: 'konsultasjoner', unitPrice: 2_400 }],
+  capacity: [{ unit: 'konsultasjoner', quantity: 800 }],
+  deliverySites: [{ place: 'Tønsberg', hospitalAreaId: 'telemark-vestfold', address: 'Kjelleveien 21' }],
+  answers: [
+    {
+      criterionId: 'kvalitet',
+      text: 'Gastroenterologer med lang erfaring; kvalitetsregister for koloskopi.',
+    },
+    { criterionId: 'tilgjengelighet', text: 'Time innen 14 dager, kveldsåpent to dager i uken.' },
+  ],
+  confirmations: [{ requirementId: 'autorisasjon', confirmed: true }],
+};
+
+export const receiptExample = {
+  bidId: ids.bidTelemarkVestfold,
+  tenderId: ids.tender,
+  lotId: 'telemark-vestfold',
+  version: 1,
+  status: 'submitted',
+  receivedAt: '2027-01-15T09:41:57.000Z',
+  contentSha256: '9b74c9897bac770ffc029102a200c5de3f4ecb1ff6e4b2f5d8e8a1c2b3d4e5f6',
+};
+
+export const withdrawalReceiptExample = {
+  ...receiptExample,
+  version: 2,
+  status: 'withdrawn',
+  receivedAt: '2027-01-15T10:05:12.000Z',
+};
+
+export const bidResultExample = {
+  id: ids.bidTelemarkVestfold,
+  tenderId: ids.tender,
+  lotId: 'telemark-vestfold',
+  supplierId: 'falck-norge-as',
+  status: 'submitted',
+  ...bidExample,
+  receivedAt: receiptExample.receivedAt,
+  contentSha256: receiptExample.contentSha256,
+  version: 1,
+};
+
+export const ownBidExample = { bid: bidResultExample, receipt: receiptExample };
+
+export const bidCountsExample = {
+  sealed: true,
+  lots: [
+    { lotId: 'innlandet', bids: 2 },
+    { lotId: 'telemark-vestfold', bids: 3 },
+  ],
+};
+
+export const qualifyBidExample = { version: 1, qualified: true };
+
+export const qualifiedBidExample = {
+  ...bidResultExample,
+  status: 'qualified',
+  qualification: { qualified: true, at: '2027-01-20T11:00:00.000Z' },
+  version: 2,
+};
+
+export const scoresBodyExample = {
+  scores: [
+    { criterionId: 'kvalitet', score: 7.5, comment: 'Godt dokumentert kvalitetsarbeid.' },
+    { criterionId: 'tilgjengelighet', score: 8 },
+  ],
+};
+
+export const scoresExample = {
+  bidId: ids.bidTelemarkVestfold,
+  evaluator,
+  scores: scoresBodyExample.scores,
+  at: '2027-02-01T14:20:00.000Z',
+  version: 1,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Reference data and suppliers
+
+export const entitiesExample = {
+  items: [
+    { id: 'helse-sor-ost', name: 'Helse Sør-Øst RHF', country: 'NO', currency: 'NOK', language: 'nb' },
+    { id: 'region-sjaelland', name: 'Region Sjælland', country: 'DK', currency: 'DKK', language: 'da' },
+  ],
+};
+
+export const hospitalAreasExample = {
+  items: [
+    { id: 'innlandet', name: 'Sykehusområde Innlandet', entityId: 'helse-sor-ost' },
+    { id: 'telemark-vestfold', name: 'Sykehusområde Telemark og Vestfold', entityId: 'helse-sor-ost' },
+  ],
+};
+
+export const hospitalTrustsExample = {
+  items: [
+    {
+      id: 'sykehuset-innlandet',
+      name: 'Sykehuset Innlandet HF',
+      entityId: 'helse-sor-ost',
+      catchmentAreaIds: ['innlandet'],
+    },
+  ],
+};
+
+export const serviceAreasExample = {
+  items: [
+    { id: 'koloskopi', name: 'Koloskopi', english: 'Colonoscopy', language: 'nb' },
+    { id: 'helse-og-arbeid', name: 'Helse og arbeid', english: 'Health and work', language: 'nb' },
+  ],
+};
+
+export const formsOfCareExample = {
+  items: [
+    { id: 'day', name: 'Dagopphold', english: 'Day patient', danish: 'Dagbehandling' },
+    { id: 'outpatient', name: 'Poliklinisk', english: 'Outpatient', danish: 'Ambulant' },
+  ],
+};
+
+export const volumeUnitsExample = {
+  items: [
+    { id: 'konsultasjoner', name: 'Konsultasjoner', english: 'Consultations', danish: 'Konsultationer' },
+    { id: 'liggedogn', name: 'Liggedøgn / oppholdsdøgn', english: 'Bed-days', danish: 'Sengedage' },
+  ],
+};
+
+export const createSupplierExample = {
+  name: 'Falck Norge AS',
+  organisationNumber: '965718624',
+  country: 'NO',
+  kind: 'kommersiell',
+  deliverySites: [{ hospitalAreaId: 'oslo', place: 'Oslo', address: 'Ryenstubben 10' }],
+};
+
+export const supplierExample = {
+  id: 'falck-norge-as',
+  ...createSupplierExample,
+  createdAt: '2026-10-01T08:00:00.000Z',
+  updatedAt: '2026-10-01T08:00:00.000Z',
+  version: 1,
+};
+
+export const suppliersPageExample = {
+  items: [supplierExample],
+  nextCursor: 'eyJQSyI6IlNVUFBMSUVSUyIsIlNLIjoiZmFsY2stbm9yZ2UtYXMifQ',
+};
+
+export const patchSupplierExample = {
+  version: 1,
+  deliverySites: [
+    { hospitalAreaId: 'oslo', place: 'Oslo', address: 'Ryenstubben 10' },
+    { hospitalAreaId: 'akershus', place: 'Lillestrøm' },
+  ],
+};
+
+export const supplierUpdatedExample = {
+  ...supplierExample,
+  deliverySites: patchSupplierExample.deliverySites,
+  updatedAt: '2026-11-15T12:00:00.000Z',
+  version: 2,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Audit and OCDS
+
+export const ocdsPackageExample = {
+  uri: `https://api.helsekjop.example/tenders/${ids.tender}/ocds`,
+  version: '1.1',
+  publishedDate: '2026-11-09T08:00:00.000Z',
+  publisher: { name: 'Helse Sør-Øst RHF' },
+  releases: [
+    {
+      ocid: `ocds-hk4j9p-${ids.tender}`,
+      id: `ocds-hk4j9p-${ids.tender}-tender-2026-11-09T08:00:00.000Z`,
+      date: '2026-11-09T08:00:00.000Z',
+      tag: ['tender'],
+      language: 'nb',
+      tender: {
+        id: ids.tender,
+        title: createTenderExample.title,
+        status: 'active',
+        value: { amount: 11_250_000, currency: 'NOK' },
+      },
+    },
+  ],
+};
+
+export const ocdsRecordExample = {
+  uri: `https://api.helsekjop.example/ocds/records/ocds-hk4j9p-${ids.tender}`,
+  version: '1.1',
+  publishedDate: '2027-02-12T10:00:00.000Z',
+  publisher: { name: 'Helse Sør-Øst RHF' },
+  records: [
+    {
+      ocid: `ocds-hk4j9p-${ids.tender}`,
+      releases: [{ url: ocdsPackageExample.uri, date: '2026-11-09T08:00:00.000Z', tag: ['tender'] }],
+      compiledRelease: ocdsPackageExample.releases[0],
+    },
+  ],
+};
+
+export const verificationExample = {
+  scope: 'helse-sor-ost',
+  ok: true,
+  aggregates: 14,
+  events: 163,
+  findings: [],
+};
+
+export const tenderTimelineExample = {
+  scope: 'helse-sor-ost',
+  items: [
+    {
+      at: '2026-11-09T08:00:00.000Z',
+      kind: 'audit',
+      actor: officer.sub,
+      role: 'officer',
+      action: 'tender.announced',
+      aggregate: `tender ${ids.tender}`,
+      seq: 3,
+      detail: { actorName: officer.name, change: { version: 2 }, hash: '5d41402abc4b2a76b9719d911017c592' },
+    },
+    {
+      at: '2026-11-09T08:00:00.100Z',
+      kind: 'workflow',
+      actor: 'system',
+      role: 'workflow',
+      action: 'ExecutionStarted',
+      executionArn,
+      seq: 1,
+      detail: {},
+    },
+  ],
+};
+
+export const supplierTimelineExample = {
+  scope: 'global',
+  items: [
+    {
+      at: '2026-11-15T12:00:00.000Z',
+      kind: 'audit',
+      actor: officer.sub,
+      role: 'officer',
+      action: 'supplier.updated',
+      aggregate: 'supplier falck-norge-as',
+      seq: 2,
+      detail: {
+        actorName: officer.name,
+        change: { deliverySites: patchSupplierExample.deliverySites },
+        hash: '7d793037a0760186574b0282f2f435e7',
+      },
+    },
+  ],
+};
+
+// ---------------------------------------------------------------------------------------------
+// Documentation
+
+export const openApiExample = {
+  openapi: '3.1.0',
+  info: { title: 'Helsekjøp API', version: '0.1.0' },
+  paths: { '/tenders': { post: { operationId: 'createTender', summary: 'Create a tender draft' } } },
+};
+export const docsPageExample =
+  '<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title>Helsekjøp API</title>…';
+export const docsAssetExamples = {
+  'text/css': '.swagger-ui{color:#3b4151;font-family:sans-serif}…',
+  'text/javascript': '/*! For license information please see swagger-ui-bundle.js.LICENSE.txt */…',
+};
+
+// ---------------------------------------------------------------------------------------------
+// Framework agreements: Helse og arbeid, day rehabilitation in Oslo with falck-norge-as
+
+/** POST /agreements: a Helse og arbeid agreement of hso-2022-helse-og-arbeid-avtaler.txt, registered. */
+export const registerAgreementExample = {
+  title: 'Helse og arbeid: Arbeidsrettet rehabilitering, dagopphold',
+  supplierId: 'falck-norge-as',
+  serviceAreaId: 'helse-og-arbeid',
+  lot: {
+    id: 'day-oslo',
+    title: 'Arbeidsrettet rehabilitering, dagopphold – Sykehusområde Oslo',
+    hospitalAreaIds: ['oslo'],
+    formOfCare: 'day',
+  },
+  startDate: '2023-01-01',
+  endDate: '2026-12-31',
+  options: [{ durationMonths: 12 }, { durationMonths: 12 }],
+  optionNoticeDays: 30,
+  prices: [{ unit: 'konsultasjoner', unitPrice: 1_300 }],
+  volumes: [{ unit: 'konsultasjoner', quantity: 2_500 }],
+  deliverySites: [{ place: 'Oslo', hospitalAreaId: 'oslo', address: 'Ryenstubben 10' }],
+};
+
+export const agreementExample = {
+  id: ids.agreement,
+  entityId: 'helse-sor-ost',
+  origin: 'registered',
+  tenderTitle: registerAgreementExample.title,
+  lotId: 'day-oslo',
+  lotTitle: registerAgreementExample.lot.title,
+  supplierId: 'falck-norge-as',
+  serviceAreaId: 'helse-og-arbeid',
+  formOfCare: 'day',
+  hospitalAreaIds: ['oslo'],
+  currency: 'NOK',
+  startDate: '2023-01-01',
+  endDate: '2026-12-31',
+  nextOption: { index: 0, durationMonths: 12, lastDay: '2026-12-01', newEndDate: '2027-12-31' },
+  options: [{ durationMonths: 12 }, { durationMonths: 12 }],
+  optionNoticeDays: 30,
+  prices: registerAgreementExample.prices,
+  volumes: registerAgreementExample.volumes,
+  deliverySites: registerAgreementExample.deliverySites,
+  nonExclusive: true,
+  minimumPurchase: 'none',
+  status: 'active',
+  createdAt: '2026-10-01T08:00:00.000Z',
+  version: 1,
+};
+
+export const agreementsPageExample = { items: [agreementExample] };
+
+const { nextOption: _option, ...agreementWithoutOption } = agreementExample;
+
+export const agreementExtendedExample = {
+  ...agreementWithoutOption,
+  endDate: '2027-12-31',
+  nextOption: { index: 1, durationMonths: 12, lastDay: '2027-12-01', newEndDate: '2028-12-31' },
+  status: 'extended',
+  version: 2,
+};
+
+export const exerciseOptionExample = { version: 1 };
+
+export const decisionExample = {
+  version: 1,
+  decision: 'new-procurement',
+  reason: 'Behovet for dagrehabilitering i Oslo er økt; vi kunngjør ny konkurranse før avtalen utløper.',
+};
+
+export const decisionResultExample = {
+  agreement: agreementExample,
+  newTenderId: ids.successorTender,
+};
+
+export const terminateExample = {
+  version: 1,
+  reason: 'Leverandøren har lagt ned dagtilbudet i Oslo; avtalen sies opp etter avtalens punkt 12.',
+  noticeMonths: 3,
+  noticeCounting: 'from-end-of-month',
+  startNewProcurement: true,
+};
+
+const termination = {
+  reason: terminateExample.reason,
+  noticeMonths: 3,
+  noticeCounting: 'from-end-of-month',
+  givenOn: '2026-11-23',
+  endsOn: '2027-02-28',
+  at: '2026-11-23T10:00:00.000Z',
+  by: officer,
+};
+
+export const terminationResultExample = {
+  agreement: { ...agreementWithoutOption, termination, version: 2 },
+  newTenderId: ids.successorTender,
+};
+
+export const successorExample = { version: 2, successorTenderId: ids.successorTender };
+
+export const agreementWithSuccessorExample = {
+  ...agreementWithoutOption,
+  termination: { ...termination, successorTenderId: ids.successorTender },
+  version: 3,
+};
+
+export const deadlinesPageExample = {
+  items: [
+    {
+      due: '2026-12-01',
+      kind: 'option-deadline',
+      title: 'Last day to exercise the option: Helse og arbeid: Arbeidsrettet rehabilitering, dagopphold',
+      aggregate: { type: 'agreement', id: ids.agreement },
+      entityId: 'helse-sor-ost',
+      link: `/agreements/${ids.agreement}`,
+      supplierId: 'falck-norge-as',
+      needsDecision: true,
+    },
+    {
+      due: '2027-01-15T12:00:00.000Z',
+      kind: 'bid-deadline',
+      title: 'Bid deadline: Koloskopi i Innlandet, Vestfold og Telemark',
+      aggregate: { type: 'tender', id: ids.tender },
+      entityId: 'helse-sor-ost',
+      link: `/tenders/${ids.tender}`,
+    },
+  ],
+};
+
+export const reportExample = {
+  entityId: 'helse-sor-ost',
+  year: 2026,
+  groupBy: 'supplier',
+  groups: [
+    {
+      key: 'falck-norge-as',
+      name: 'Falck Norge AS',
+      currency: 'NOK',
+      agreements: 1,
+      withoutAgreedYear: 0,
+      units: [
+        {
+          unit: 'konsultasjoner',
+          agreedVolume: 2_500,
+          currentVolume: 2_700,
+          usedVolume: 2_310,
+          utilisationPercent: 85.56,
+          agreedValue: 3_250_000,
+          spend: 3_003_000,
+        },
+      ],
+      agreedValue: 3_250_000,
+      spend: 3_003_000,
+      utilisationPercent: 85.56,
+    },
+  ],
+  totals: [
+    { currency: 'NOK', agreements: 1, agreedValue: 3_250_000, spend: 3_003_000, utilisationPercent: 85.56 },
+  ],
+};
+
+export const remindersExample = {
+  items: [
+    {
+      key: 'option-3-2026-12-01',
+      kind: 'option',
+      leadMonths: 3,
+      deadline: '2026-12-01',
+      dueAt: '2026-09-01T07:00:00.000Z',
+      escalation: false,
+      agreementId: ids.agreement,
+      entityId: 'helse-sor-ost',
+      supplierId: 'falck-norge-as',
+      status: 'delivered',
+      createdAt: '2026-10-01T08:00:00.000Z',
+      deliveredAt: '2026-10-01T08:00:01.000Z',
+      version: 2,
+    },
+  ],
+};
+
+const notification = {
+  id: ids.notification,
+  entityId: 'helse-sor-ost',
+  audience: 'officers',
+  kind: 'reminder.option',
+  title: 'Option deadline in 1 month: Helse og arbeid: Arbeidsrettet rehabilitering, dagopphold',
+  text: 'The option of the agreement with falck-norge-as must be exercised by 2026-12-01.',
+  agreementId: ids.agreement,
+  escalation: false,
+  createdAt: '2026-11-01T07:00:00.000Z',
+};
+export const notificationsExample = { items: [{ ...notification, read: false }], unread: 1 };
+export const notificationReadExample = { ...notification, read: true };
+
+export const reminderSettingsBodyExample = {
+  version: 1,
+  expiryLeadMonths: [12, 6, 3, 1],
+  optionLeadMonths: [3, 1],
+  escalationLeadMonths: 1,
+  managerEmail: 'innkjopsleder@helse-sorost.no',
+};
+export const reminderSettingsExample = {
+  entityId: 'helse-sor-ost',
+  expiryLeadMonths: [12, 6, 3, 1],
+  optionLeadMonths: [3, 1],
+  escalationLeadMonths: 1,
+  managerEmail: 'innkjopsleder@helse-sorost.no',
+  version: 2,
+};
+
+const lines2027 = [
+  {
+    service: 'Arbeidsrettet rehabilitering, dagopphold',
+    unit: 'konsultasjoner',
+    volume: 2_700,
+    unitPrice: 1_339,
+  },
+];
+
+export const yearExample = {
+  agreementId: ids.agreement,
+  year: 2027,
+  status: 'proposed',
+  currency: 'NOK',
+  lines: lines2027,
+  priceAdjustmentPercent: 3,
+  supplierDeadline: '2026-12-15T23:59:59.000Z',
+  rounds: [
+    {
+      by: 'officer',
+      kind: 'proposal',
+      actor: officer,
+      at: '2026-12-01T09:00:00.000Z',
+      lines: lines2027,
+      priceAdjustmentPercent: 3,
+    },
+  ],
+  version: 2,
+};
+
+const { supplierDeadline: _due, ...yearWithoutDeadline } = yearExample;
+export const yearDraftExample = { ...yearWithoutDeadline, status: 'draft', rounds: [], version: 1 };
+
+export const yearPublishedExample = {
+  ...yearExample,
+  status: 'published',
+  publishedAt: '2026-12-10T12:00:00.000Z',
+  utilisation: [
+    {
+      unit: 'konsultasjoner',
+      agreed: 2_700,
+      amended: 0,
+      current: 2_700,
+      used: 0,
+      monthsReported: 0,
+      utilisationPercent: 0,
+      remaining: 2_700,
+      unitPrice: 1_339,
+      agreedValue: 3_615_300,
+      currentValue: 3_615_300,
+      usedValue: 0,
+      remainingValue: 3_615_300,
+    },
+  ],
+  version: 4,
+};
+
+export const startNegotiationExample = { need: [{ unit: 'konsultasjoner', volume: 2_700 }] };
+
+export const proposalExample = {
+  version: 1,
+  lines: lines2027,
+  priceAdjustmentPercent: 3,
+  comment: 'Volumet er økt med 200 konsultasjoner etter fjorårets forbruk.',
+  answerDays: 14,
+};
+
+export const answerYearExample = { version: 2, accept: true, comment: 'Vi aksepterer forslaget.' };
+
+export const approvalExample = { version: 3 };
+
+export const negotiationWorkflowExample = {
+  executionArn: `arn:aws:states:eu-north-1:123456789012:execution:performance-negotiation:${ids.agreement}-2027`,
+  status: 'RUNNING',
+  events: [{ id: 1, type: 'ExecutionStarted', timestamp: '2026-12-01T09:00:00.000Z' }],
+};
+
+export const amendmentBodyExample = {
+  unit: 'konsultasjoner',
+  delta: 200,
+  reason: 'Ventelistene i Oslo har økt; sykehusområdet trenger flere plasser i andre halvår.',
+};
+
+export const amendmentExample = {
+  id: ids.amendment,
+  agreementId: ids.agreement,
+  year: 2027,
+  ...amendmentBodyExample,
+  status: 'proposed',
+  version: 1,
+};
+
+export const confirmationExample = { version: 1 };
+
+export const amendmentConfirmedExample = { ...amendmentExample, status: 'confirmed', version: 2 };
+
+export const usageBodyExample = { lines: [{ unit: 'konsultasjoner', quantity: 214 }] };
+
+export const usageExample = {
+  agreementId: ids.agreement,
+  year: 2027,
+  month: 3,
+  lines: usageBodyExample.lines,
+  version: 1,
+};
+
+export const usageYearExample = {
+  agreementId: ids.agreement,
+  year: 2027,
+  currency: 'NOK',
+  months: [
+    {
+      month: 3,
+      lines: [{ unit: 'konsultasjoner', quantity: 214, unitPrice: 1_339, value: 286_546 }],
+      value: 286_546,
+      reportedBy: { sub: 'c0a8f3e2-supplier-falck', name: 'Per Falck', role: 'supplier' },
+      reportedAt: '2027-04-03T10:15:00.000Z',
+      version: 1,
+    },
+  ],
+  totals: [{ unit: 'konsultasjoner', quantity: 214, value: 286_546 }],
+};
