@@ -644,8 +644,9 @@ export const decisionResultExample = {
   newTenderId: ids.successorTender,
 };
 
+/** Notice on the extended agreement (to 2027-12-31), counted from the end of November. */
 export const terminateExample = {
-  version: 1,
+  version: 2,
   reason: 'Leverandøren har lagt ned dagtilbudet i Oslo; avtalen sies opp etter avtalens punkt 12.',
   noticeMonths: 3,
   noticeCounting: 'from-end-of-month',
@@ -662,17 +663,25 @@ const termination = {
   by: officer,
 };
 
+const { nextOption: _nextOption, ...extendedWithoutOption } = agreementExtendedExample;
+
+/** Under notice the agreement runs to `endsOn` without options, its new procurement drafted and linked. */
 export const terminationResultExample = {
-  agreement: { ...agreementWithoutOption, termination, version: 2 },
+  agreement: {
+    ...extendedWithoutOption,
+    termination: { ...termination, successorTenderId: ids.successorTender },
+    version: 3,
+  },
   newTenderId: ids.successorTender,
 };
 
-export const successorExample = { version: 2, successorTenderId: ids.successorTender };
+/** A successor drafted after a notice given without one, linked later. */
+export const successorExample = { version: 3, successorTenderId: ids.successorTender };
 
 export const agreementWithSuccessorExample = {
-  ...agreementWithoutOption,
+  ...extendedWithoutOption,
   termination: { ...termination, successorTenderId: ids.successorTender },
-  version: 3,
+  version: 4,
 };
 
 export const deadlinesPageExample = {
@@ -813,8 +822,26 @@ export const yearExample = {
 const { supplierDeadline: _due, ...yearWithoutDeadline } = yearExample;
 export const yearDraftExample = { ...yearWithoutDeadline, status: 'draft', rounds: [], version: 1 };
 
-export const yearPublishedExample = {
+export const yearAgreedExample = {
   ...yearExample,
+  status: 'agreed',
+  rounds: [
+    ...yearExample.rounds,
+    {
+      by: 'supplier',
+      kind: 'acceptance',
+      actor: { sub: 'c0a8f3e2-supplier-falck', name: 'Per Falck' },
+      at: '2026-12-05T14:00:00.000Z',
+      lines: lines2027,
+      priceAdjustmentPercent: 3,
+      comment: 'Vi aksepterer forslaget.',
+    },
+  ],
+  version: 3,
+};
+
+export const yearPublishedExample = {
+  ...yearAgreedExample,
   status: 'published',
   publishedAt: '2026-12-10T12:00:00.000Z',
   utilisation: [

@@ -1,7 +1,10 @@
 /** The OpenAPI document generated from the route descriptions (the same ones handlers validate with). */
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import type * as z from 'zod/mini';
 import { buildOpenApi } from '../../functions/http/openapi.ts';
+import { scoresBody } from '../../functions/http/routes/bidding.routes.ts';
+import { patchSupplierBody, referenceRoutes } from '../../functions/http/routes/reference.routes.ts';
 import { areas, routes } from '../../functions/manifest.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: walking a generated JSON document
@@ -125,5 +128,28 @@ describe('names (entityId everywhere)', () => {
             'GET /reference/hospital-areas: deprecated',
           );
     }
+  });
+});
+
+describe('problems name what they check', () => {
+  const messages = (schema: z.ZodMiniType, value: unknown) => {
+    const parsed = schema.safeParse(value);
+    return parsed.success ? [] : parsed.error.issues.map((i) => i.message);
+  };
+
+  it("says a score's criterion id is a criterion id (it said a lot id)", () => {
+    expect(messages(scoresBody, { scores: [{ criterionId: 'Kvalitet', score: 5 }] })).toEqual([
+      'A criterion id: lower-case letters, digits and "-"',
+    ]);
+  });
+
+  it('says what a supplier id and an edited organisation number look like, as the other routes do', () => {
+    const supplierParams = referenceRoutes.routes.getSupplier.params;
+    expect(messages(supplierParams, { supplierId: 'Falck Norge' })).toEqual([
+      'A supplier id: lower-case letters, digits and "-"',
+    ]);
+    expect(messages(patchSupplierBody, { version: 1, organisationNumber: '96571862X' })).toEqual([
+      'Digits only: 9 for Norway, 8 for Denmark',
+    ]);
   });
 });

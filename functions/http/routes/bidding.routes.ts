@@ -39,7 +39,9 @@ export const scoresBody = z.strictObject({
   scores: z
     .array(
       z.strictObject({
-        criterionId: lotId,
+        criterionId: z
+          .string()
+          .check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'A criterion id: lower-case letters, digits and "-"')),
         score: percentSchema(0, 10),
         comment: z.optional(text(4000)),
       }),

@@ -33,7 +33,7 @@ export const createSupplierBody = z.strictObject(supplierFields);
 export const patchSupplierBody = z.strictObject({
   version: versionSchema,
   name: z.optional(supplierFields.name),
-  organisationNumber: z.optional(z.string().check(z.regex(/^\d{8,9}$/))),
+  organisationNumber: supplierFields.organisationNumber,
   kind: z.optional(z.enum(['ideell', 'kommersiell', 'unknown'])),
   deliverySites: z.optional(z.array(site).check(z.maxLength(100))),
 });
@@ -75,7 +75,11 @@ export const hospitalAreasQuery = z
     }),
   );
 
-const supplierParams = z.strictObject({ supplierId: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/)) });
+const supplierParams = z.strictObject({
+  supplierId: z
+    .string()
+    .check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'A supplier id: lower-case letters, digits and "-"')),
+});
 
 export const referenceRoutes = defineRoutes('referenceApi', {
   listEntities: {
