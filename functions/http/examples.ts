@@ -302,7 +302,7 @@ export const answeredQuestionExample = {
 export const bidExample = {
   prices: [{ unit: 'konsultasjoner', unitPrice: 2_400 }],
   capacity: [{ unit: 'konsultasjoner', quantity: 800 }],
-  deliverySites: [{ place: 'Tønsberg', hospitalAreaId: 'telemark-vestfold', address: 'Kjelleveien 21' }],
+  deliverySites: [{ place: 'Tønsberg', hospitalAreaId: 'telemark-vestfold' }],
   answers: [
     {
       criterionId: 'kvalitet',
@@ -425,32 +425,67 @@ export const volumeUnitsExample = {
   ],
 };
 
+/** A private colonoscopy provider registers to bid (its organisation number has a valid check digit). */
 export const createSupplierExample = {
-  name: 'Falck Norge AS',
-  organisationNumber: '965718624',
+  name: 'Volvat Medisinske Senter AS',
+  organisationNumber: '982541638',
   country: 'NO',
   kind: 'kommersiell',
-  deliverySites: [{ hospitalAreaId: 'oslo', place: 'Oslo', address: 'Ryenstubben 10' }],
+  deliverySites: [
+    { hospitalAreaId: 'innlandet', place: 'Hamar' },
+    { hospitalAreaId: 'telemark-vestfold', place: 'Tønsberg' },
+  ],
 };
 
+export const createdSupplierExample = {
+  id: 'volvat-medisinske-senter-as',
+  ...createSupplierExample,
+  createdAt: '2026-11-12T09:30:00.000Z',
+  updatedAt: '2026-11-12T09:30:00.000Z',
+  version: 1,
+};
+
+/** falck-norge-as as seeded from hso-2022-helse-og-arbeid-avtaler.txt. */
 export const supplierExample = {
   id: 'falck-norge-as',
-  ...createSupplierExample,
+  name: 'Falck Norge AS',
+  country: 'NO',
+  kind: 'unknown',
+  deliverySites: [
+    { hospitalAreaId: 'innlandet', place: 'Akershus og Innlandet' },
+    { hospitalAreaId: 'oslo', place: 'Oslo' },
+  ],
   createdAt: '2026-10-01T08:00:00.000Z',
   updatedAt: '2026-10-01T08:00:00.000Z',
   version: 1,
 };
 
 export const suppliersPageExample = {
-  items: [supplierExample],
-  nextCursor: 'eyJQSyI6IlNVUFBMSUVSUyIsIlNLIjoiZmFsY2stbm9yZ2UtYXMifQ',
+  items: [
+    supplierExample,
+    {
+      id: 'norsk-arbeidshelse-as',
+      name: 'Norsk Arbeidshelse AS',
+      country: 'NO',
+      kind: 'unknown',
+      deliverySites: [
+        { hospitalAreaId: 'innlandet', place: 'Hamar' },
+        { hospitalAreaId: 'telemark-vestfold', place: 'Tønsberg' },
+      ],
+      createdAt: '2026-10-01T08:00:00.000Z',
+      updatedAt: '2026-10-01T08:00:00.000Z',
+      version: 1,
+    },
+  ],
+  nextCursor: 'eyJQSyI6IlNVUFBMSUVSUyIsIlNLIjoibm9yc2stYXJiZWlkc2hlbHNlLWFzIn0',
 };
 
+/** Falck adds its day rehabilitation in Tønsberg. */
 export const patchSupplierExample = {
   version: 1,
   deliverySites: [
-    { hospitalAreaId: 'oslo', place: 'Oslo', address: 'Ryenstubben 10' },
-    { hospitalAreaId: 'akershus', place: 'Lillestrøm' },
+    ...supplierExample.deliverySites,
+    { hospitalAreaId: 'telemark-vestfold', place: 'Tønsberg' },
   ],
 };
 
@@ -589,7 +624,7 @@ export const registerAgreementExample = {
   optionNoticeDays: 30,
   prices: [{ unit: 'konsultasjoner', unitPrice: 1_300 }],
   volumes: [{ unit: 'konsultasjoner', quantity: 2_500 }],
-  deliverySites: [{ place: 'Oslo', hospitalAreaId: 'oslo', address: 'Ryenstubben 10' }],
+  deliverySites: [{ place: 'Oslo', hospitalAreaId: 'oslo' }],
 };
 
 export const agreementExample = {

@@ -2,9 +2,23 @@
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod/mini';
+import { bidProblems } from '../../functions/domain/bid.ts';
+import { referenceLookups } from '../../functions/domain/reference-lookups.ts';
+import { supplierIdFromName, supplierProblems } from '../../functions/domain/suppliers.ts';
+import {
+  completeContent,
+  type Lot,
+  type Tender,
+  tenderContentProblems,
+} from '../../functions/domain/tender.ts';
 import { buildOpenApi } from '../../functions/http/openapi.ts';
-import { scoresBody } from '../../functions/http/routes/bidding.routes.ts';
-import { patchSupplierBody, referenceRoutes } from '../../functions/http/routes/reference.routes.ts';
+import { bidBody, biddingRoutes, scoresBody } from '../../functions/http/routes/bidding.routes.ts';
+import {
+  createSupplierBody,
+  patchSupplierBody,
+  referenceRoutes,
+} from '../../functions/http/routes/reference.routes.ts';
+import { createTenderBody, tenderRoutes } from '../../functions/http/routes/tenders.routes.ts';
 import { areas, routes } from '../../functions/manifest.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: walking a generated JSON document
@@ -128,6 +142,32 @@ describe('names (entityId everywhere)', () => {
             'GET /reference/hospital-areas: deprecated',
           );
     }
+  });
+});
+
+describe('examples the domain accepts too', () => {
+  it('drafts a tender that meets every content rule on the day its example says it was created', () => {
+    const route = tenderRoutes.routes.createTender;
+    const entityId = 'helse-sor-ost';
+    const content = completeContent(createTenderBody.parse(route.bodyExample), entityId, referenceLookups);
+    const createdAt = new Date((route.responses[201].example as { createdAt: string }).createdAt);
+    expect(tenderContentProblems(content, entityId, createdAt, referenceLookups)).toEqual([]);
+  });
+
+  it("submits a bid that meets the bid rules of the example tender's lot", () => {
+    const tender = tenderRoutes.routes.getTender.responses[200].example as Tender;
+    const lotId = (biddingRoutes.routes.submitBid.responses[201].example as { lotId: string }).lotId;
+    const lot = tender.lots.find((l) => l.id === lotId) as Lot;
+    const bid = bidBody.parse(biddingRoutes.routes.submitBid.bodyExample);
+    expect(bidProblems(bid, tender, lot)).toEqual([]);
+  });
+
+  it('registers a supplier whose organisation number has a valid check digit and whose sites lie in known areas', () => {
+    const body = createSupplierBody.parse(referenceRoutes.routes.createSupplier.bodyExample);
+    expect(supplierProblems(body)).toEqual([]);
+    expect(supplierIdFromName(body.name)).toBe(
+      (referenceRoutes.routes.createSupplier.responses[201].example as { id: string }).id,
+    );
   });
 });
 

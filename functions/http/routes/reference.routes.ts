@@ -219,12 +219,14 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     tag: 'Suppliers',
     summary: 'Register a supplier (officers)',
     description:
-      'An officer of any entity adds a supplier to the shared register; its id is made from its name (`Falck Norge AS` becomes `falck-norge-as`), and a supplier already registered under that id is a 409 conflict. `kind: ideell` lets it bid in competitions reserved for non-profit suppliers. The organisation number has 9 digits in Norway and 8 in Denmark, and delivery sites name known hospital areas (422 otherwise). Audited under the scope `global`. Send an Idempotency-Key to make retries safe.',
+      'An officer of any entity adds a supplier to the shared register; its id is made from its name (`Volvat Medisinske Senter AS` becomes `volvat-medisinske-senter-as`), and a supplier already registered under that id is a 409 conflict. `kind: ideell` lets it bid in competitions reserved for non-profit suppliers. The organisation number has 9 digits in Norway and 8 in Denmark, and delivery sites name known hospital areas (422 otherwise). Audited under the scope `global`. Send an Idempotency-Key to make retries safe.',
     action: 'supplier:create',
     body: createSupplierBody,
     bodyExample: ex.createSupplierExample,
     idempotent: true,
-    responses: { 201: { description: 'The supplier', schema: supplierSchema, example: ex.supplierExample } },
+    responses: {
+      201: { description: 'The supplier', schema: supplierSchema, example: ex.createdSupplierExample },
+    },
     problems: [409, 413, 415, 422],
   },
   updateSupplier: {
