@@ -189,6 +189,18 @@ describe('a tender from announcement to framework agreements', () => {
     expect(forFalck.body.yourResults).toEqual([
       expect.objectContaining({ outcome: 'lost', rank: 2, total: 76 }),
     ]);
+    // A reasoned decision: the bid that lost reads its points per criterion beside the winner's.
+    const lost = forFalck.body.yourResults[0];
+    const criteria = ((await flow.tender()).awardCriteria as { id: string }[]).map((c) => c.id).sort();
+    expect(Object.keys(lost.points).sort()).toEqual(criteria);
+    expect(lost.winners).toEqual([
+      expect.objectContaining({ supplierId: nah, rank: 1, points: expect.any(Object) }),
+    ]);
+    expect(Object.keys(lost.winners[0].points).sort()).toEqual(Object.keys(lost.points).sort());
+    const falckInEvent = (
+      bidders as { supplierId: string; winners?: { supplierId: string; points: Record<string, number> }[] }[]
+    ).find((b) => b.supplierId === falck);
+    expect(falckInEvent?.winners?.[0]?.points).toEqual(lost.winners[0].points);
     expect((await flow.tender()).status).toBe('standstill');
 
     // The standstill ends on the clock; one agreement per winner and lot.
