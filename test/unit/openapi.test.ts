@@ -2,6 +2,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod/mini';
+import { nextOption } from '../../functions/domain/agreement.ts';
+import { registerAgreement } from '../../functions/domain/agreement-lifecycle.ts';
 import { bidProblems } from '../../functions/domain/bid.ts';
 import { referenceLookups } from '../../functions/domain/reference-lookups.ts';
 import { supplierIdFromName, supplierProblems } from '../../functions/domain/suppliers.ts';
@@ -11,7 +13,9 @@ import {
   type Tender,
   tenderContentProblems,
 } from '../../functions/domain/tender.ts';
+import * as ex from '../../functions/http/examples.ts';
 import { buildOpenApi } from '../../functions/http/openapi.ts';
+import { registerAgreementBody } from '../../functions/http/routes/agreements.routes.ts';
 import { bidBody, biddingRoutes, scoresBody } from '../../functions/http/routes/bidding.routes.ts';
 import {
   createSupplierBody,
@@ -160,6 +164,19 @@ describe('examples the domain accepts too', () => {
     const lot = tender.lots.find((l) => l.id === lotId) as Lot;
     const bid = bidBody.parse(biddingRoutes.routes.submitBid.bodyExample);
     expect(bidProblems(bid, tender, lot)).toEqual([]);
+  });
+
+  it('registers the Helse og arbeid agreement exactly as the example answer shows it', () => {
+    const body = registerAgreementBody.parse(ex.registerAgreementExample);
+    const { version, nextOption: shown, ...answer } = ex.agreementExample;
+    const registered = registerAgreement(
+      body,
+      { id: answer.id, entityId: answer.entityId, supplierKnown: true, at: answer.createdAt },
+      referenceLookups,
+    );
+    expect(registered).toEqual(answer);
+    expect(nextOption(registered)).toEqual(shown);
+    expect(version).toBe(1);
   });
 
   it('registers a supplier whose organisation number has a valid check digit and whose sites lie in known areas', () => {
