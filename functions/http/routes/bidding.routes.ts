@@ -219,7 +219,7 @@ export const biddingRoutes = defineRoutes('biddingApi', {
     tag: 'Bids',
     summary: 'Bids of a tender: counts while sealed, the bids after opening',
     description:
-      "Sealed until the bid deadline: officers, evaluators and auditors of the tender's entity see only how many bids each lot has. After the opening they read the bids themselves (`items`). Suppliers never list bids (403).",
+      "Sealed until the bid deadline: officers, evaluators and auditors of the tender's entity see only how many bids each lot has. After the opening they read the bids themselves (`items`), and each read is recorded for the auditors. Suppliers never list bids (403).",
     action: 'bid:list',
     params: tenderParams,
     responses: {
@@ -237,7 +237,7 @@ export const biddingRoutes = defineRoutes('biddingApi', {
     tag: 'Bids',
     summary: 'One bid (after opening)',
     description:
-      "For the officers, evaluators and auditors of the tender's entity once the bid deadline has passed and the bids are opened: the supplier's prices, capacity, delivery sites, answers to the quality criteria and confirmations, with its receipt time, hash and qualification. Before the opening it is sealed (403); suppliers read their own bid with GET /tenders/{tenderId}/lots/{lotId}/bid.",
+      "For the officers, evaluators and auditors of the tender's entity once the bid deadline has passed and the bids are opened: the supplier's prices, capacity, delivery sites, answers to the quality criteria and confirmations, with its receipt time, hash and qualification; each read is recorded for the auditors. Before the opening it is sealed (403); suppliers read their own bid with GET /tenders/{tenderId}/lots/{lotId}/bid.",
     action: 'bid:read',
     params: bidParams,
     responses: { 200: { description: 'The bid', schema: bidSchema, example: ex.bidResultExample } },

@@ -397,7 +397,7 @@ export const tenderRoutes = defineRoutes('tendersApi', {
     tag: 'Evaluation',
     summary: 'The ranking per lot, with every score',
     description:
-      "For the officers, evaluators and auditors of the tender's entity, once the workflow has ranked the lots (409 before that): per lot its qualified bids in rank order, each with its evaluated price, its points per award criterion and its total. A lot without enough qualified bids says it is unsuccessful, and why.",
+      "For the officers, evaluators and auditors of the tender's entity, once the workflow has ranked the lots (before that `lots` is empty and `rankedAt` absent): per lot its qualified bids in rank order, each with its evaluated price, its points per award criterion and its total. A lot without enough qualified bids says it is unsuccessful, and why.",
     action: 'ranking:read',
     params: tenderIdParams,
     responses: { 200: { description: 'Rankings', schema: rankingSchema, example: ex.rankingExample } },
