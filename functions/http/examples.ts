@@ -536,7 +536,7 @@ export const ocdsRecordExample = {
 };
 
 export const verificationExample = {
-  scope: 'helse-sor-ost',
+  scope: 'entity helse-sor-ost',
   ok: true,
   aggregates: 14,
   events: 163,
@@ -544,7 +544,7 @@ export const verificationExample = {
 };
 
 export const tenderTimelineExample = {
-  scope: 'helse-sor-ost',
+  scope: `tender ${ids.tender}`,
   items: [
     {
       at: '2026-11-09T08:00:00.000Z',
@@ -570,7 +570,7 @@ export const tenderTimelineExample = {
 };
 
 export const supplierTimelineExample = {
-  scope: 'global',
+  scope: 'supplier register',
   items: [
     {
       at: '2026-11-15T12:00:00.000Z',

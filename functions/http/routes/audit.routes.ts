@@ -91,7 +91,7 @@ export const auditRoutes = defineRoutes('auditApi', {
     tag: 'Audit',
     summary: "The tender's timeline: its audit events merged with its workflow's execution history",
     description:
-      "For the officers and auditors of the tender's entity (404 for anyone else): every audit event of the tender, its bids, questions and evaluation (who did what, when, why, and the event's hash) merged with the Step Functions history of its workflow (actor `system`), oldest first. Filter by time, actor and kind; `format=csv` exports the same rows as CSV.",
+      "For the officers and auditors of the tender's entity (404 for anyone else): every audit event of the tender, its bids, questions and evaluation (who did what, when, why, and the event's hash) merged with the Step Functions history of its workflow (actor `system`), oldest first. Until the opening it shows that bids came in, not whose. Filter by time, actor and kind; `format=csv` exports the same rows as CSV.",
     action: 'audit:read',
     params: z.strictObject({ tenderId: tenderIdSchema }),
     query: historyQuery,
@@ -142,7 +142,7 @@ export const auditRoutes = defineRoutes('auditApi', {
         description: 'The timeline, oldest first',
         schema: timeline,
         example: {
-          scope: 'helse-sor-ost',
+          scope: `agreement ${ex.ids.agreement}`,
           items: [
             {
               at: '2026-10-01T08:00:00.000Z',
