@@ -21,7 +21,7 @@ export const ids = {
 
 const officer = { sub: 'c0a8f3e2-officer-hso', name: 'Kari Nordmann' };
 const evaluator = { sub: 'c0a8f3e2-evaluator-hso', name: 'Ola Hansen' };
-const executionArn = `arn:aws:states:eu-north-1:123456789012:execution:tender-lifecycle:${ids.tender}`;
+const executionArn = `arn:aws:states:eu-north-1:123456789012:execution:helsekjop-tenderLifecycle:${ids.tender}`;
 
 // ---------------------------------------------------------------------------------------------
 // Tenders
@@ -183,7 +183,12 @@ export const tenderWorkflowExample = {
   startDate: '2026-11-09T08:00:00.000Z',
   events: [
     { id: 1, type: 'ExecutionStarted', timestamp: '2026-11-09T08:00:00.000Z' },
-    { id: 2, type: 'TaskStateEntered', timestamp: '2026-11-09T08:00:00.100Z', name: 'WaitForDeadline' },
+    {
+      id: 2,
+      type: 'TaskStateEntered',
+      timestamp: '2026-11-09T08:00:00.100Z',
+      stateEnteredEventDetails: { name: 'LoadTender' },
+    },
   ],
 };
 
@@ -654,6 +659,9 @@ export const agreementExample = {
   version: 1,
 };
 
+/** How deadlines and reminders name an agreement: its title and its lot's. */
+const agreementName = `${registerAgreementExample.title} – ${registerAgreementExample.lot.title}`;
+
 export const agreementsPageExample = { items: [agreementExample] };
 
 const { nextOption: _option, ...agreementWithoutOption } = agreementExample;
@@ -722,12 +730,13 @@ export const agreementWithSuccessorExample = {
 export const deadlinesPageExample = {
   items: [
     {
-      due: '2026-12-01',
+      due: '2026-12-01T23:59:59.999Z',
       kind: 'option-deadline',
-      title: 'Last day to exercise the option: Helse og arbeid: Arbeidsrettet rehabilitering, dagopphold',
+      title: `Last day to exercise option 1: ${agreementName}`,
       aggregate: { type: 'agreement', id: ids.agreement },
       entityId: 'helse-sor-ost',
       link: `/agreements/${ids.agreement}`,
+      party: 'officer',
       supplierId: 'falck-norge-as',
       needsDecision: true,
     },
@@ -777,7 +786,7 @@ export const reportExample = {
 export const remindersExample = {
   items: [
     {
-      key: 'option-3-2026-12-01',
+      key: 'option#2026-12-01#03m',
       kind: 'option',
       leadMonths: 3,
       deadline: '2026-12-01',
@@ -798,12 +807,13 @@ const notification = {
   id: ids.notification,
   entityId: 'helse-sor-ost',
   audience: 'officers',
-  kind: 'reminder.option',
-  title: 'Option deadline in 1 month: Helse og arbeid: Arbeidsrettet rehabilitering, dagopphold',
-  text: 'The option of the agreement with falck-norge-as must be exercised by 2026-12-01.',
+  kind: 'option-deadline',
+  title: 'Agreement with falck-norge-as must have its option decided by 2026-12-01',
+  text: `${agreementName} (${ids.agreement}) must have its option decided by 2026-12-01 (3 months reminder). Record the decision: POST /agreements/${ids.agreement}/decision (exercise-option, let-expire, terminate or new-procurement).`,
   agreementId: ids.agreement,
+  reminderKey: 'option#2026-12-01#03m',
   escalation: false,
-  createdAt: '2026-11-01T07:00:00.000Z',
+  createdAt: '2026-10-01T08:00:01.000Z',
 };
 export const notificationsExample = { items: [{ ...notification, read: false }], unread: 1 };
 export const notificationReadExample = { ...notification, read: true };
@@ -914,7 +924,7 @@ export const answerYearExample = { version: 2, accept: true, comment: 'Vi aksept
 export const approvalExample = { version: 3 };
 
 export const negotiationWorkflowExample = {
-  executionArn: `arn:aws:states:eu-north-1:123456789012:execution:performance-negotiation:${ids.agreement}-2027`,
+  executionArn: `arn:aws:states:eu-north-1:123456789012:execution:helsekjop-annualRenegotiation:${ids.agreement}-2027`,
   status: 'RUNNING',
   events: [{ id: 1, type: 'ExecutionStarted', timestamp: '2026-12-01T09:00:00.000Z' }],
 };
