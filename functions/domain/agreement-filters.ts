@@ -20,6 +20,8 @@ export interface AgreementFilter {
   /** The last day to exercise the next option is before this day (an option can still be exercised). */
   optionDeadlineBefore?: string | undefined;
   needsDecision?: boolean | undefined;
+  /** Notice is given and the agreement still runs to its effective end (true), or not (false). */
+  underNotice?: boolean | undefined;
 }
 
 type Decidable = Pick<
@@ -83,6 +85,8 @@ export const matchesFilter = (
     const lastDay = optionDeadline(a);
     if (!lastDay || lastDay >= filter.optionDeadlineBefore) return false;
   }
+  if (filter.underNotice !== undefined && (running(a) && Boolean(a.termination)) !== filter.underNotice)
+    return false;
   if (filter.needsDecision !== undefined)
     return needsDecision(a, context.settings, context.today) === filter.needsDecision;
   return true;

@@ -121,6 +121,11 @@ describe('filters of GET /agreements and the deadlines view', () => {
     expect(await list('needsDecision=true')).toEqual([ids.A]);
     expect(await list('needsDecision=true&hospitalAreaId=oslo')).toEqual([ids.A]);
     expect(sorted(await list('needsDecision=false'))).toEqual(sorted([ids.B, ids.C, ids.D, ids.E]));
+    // Under notice: D alone, until its effective end.
+    expect(await list('underNotice=true')).toEqual([ids.D]);
+    expect(sorted(await list('underNotice=false&hospitalAreaId=innlandet'))).toEqual(
+      sorted([ids.A, ids.C, ids.E]),
+    );
   });
 
   it('keeps the cursor right: one at a time, newest first, every match once', async () => {

@@ -109,6 +109,24 @@ describe('the filters of GET /agreements', () => {
     expect(matchesFilter(open, { endDateBefore: '2100-01-01' }, context)).toBe(false);
   });
 
+  it('under notice: notice given and still running to its effective end; an open-ended one too', () => {
+    const notice = { reason: 'r', noticeMonths: 3, endsOn: '2026-08-01', at, by };
+    const underNotice = agreement({ termination: notice });
+    const openUnderNotice = agreement({
+      openEnded: true,
+      endDate: undefined,
+      options: [],
+      termination: notice,
+    });
+    const ended = agreement({ status: 'terminated', termination: notice });
+    expect(matchesFilter(underNotice, { underNotice: true }, context)).toBe(true);
+    expect(matchesFilter(openUnderNotice, { underNotice: true }, context)).toBe(true);
+    expect(matchesFilter(ended, { underNotice: true }, context)).toBe(false);
+    expect(matchesFilter(agreement(), { underNotice: true }, context)).toBe(false);
+    expect(matchesFilter(agreement(), { underNotice: false }, context)).toBe(true);
+    expect(matchesFilter(underNotice, { underNotice: false }, context)).toBe(false);
+  });
+
   it("option deadline before: the next option's last day, while one is left and the agreement runs", () => {
     expect(matchesFilter(agreement(), { optionDeadlineBefore: '2026-12-02' }, context)).toBe(true); // 2026-12-01
     expect(matchesFilter(agreement(), { optionDeadlineBefore: '2026-12-01' }, context)).toBe(false);

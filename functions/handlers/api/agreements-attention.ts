@@ -79,7 +79,7 @@ export const attentionHandlers: AgreementHandlers<'listAgreements' | 'listDeadli
   listAgreements: async ({ principal, query }) => {
     await assertRegisteredSupplier(principal);
     const viewer = viewerOf(principal);
-    const { limit, cursor, needsDecision, ...attributes } = query;
+    const { limit, cursor, needsDecision, underNotice, ...attributes } = query;
     if (needsDecision !== undefined && 'supplierId' in viewer)
       throw validationProblem('needsDecision is the procuring entity’s view of its renewal decisions', [
         { parameter: 'needsDecision', detail: 'Not available to suppliers; leave it out' },
@@ -90,6 +90,7 @@ export const attentionHandlers: AgreementHandlers<'listAgreements' | 'listDeadli
     const filter: AgreementFilter = {
       ...attributes,
       ...(needsDecision === undefined ? {} : { needsDecision: needsDecision === 'true' }),
+      ...(underNotice === undefined ? {} : { underNotice: underNotice === 'true' }),
     };
     const settings =
       'entityId' in viewer && filter.needsDecision !== undefined

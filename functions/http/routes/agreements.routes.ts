@@ -258,6 +258,12 @@ export const agreementFilterShape = {
       "true: only running agreements without a renewal decision answering their end date whose first reminder is due (the entity's longest expiry lead before the end date, or its longest option lead before the option's last day). Not for suppliers",
     ),
   ),
+  underNotice: z.optional(
+    described(
+      z.enum(['true', 'false']),
+      'true: only agreements under notice (notice given, still running to their effective end); false: only the others',
+    ),
+  ),
 };
 
 const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
