@@ -150,10 +150,17 @@ beforeAll(async () => {
   });
   const other = agreements[1] as { id: string; version: number };
   const current = (await stack.request('GET', `/agreements/${other.id}`, { token: who.officer })).body;
-  await stack.request('POST', `/agreements/${other.id}/termination`, {
+  // Notice (a contract amendment: it runs on to its effective end), then the end (its termination).
+  const notice = await stack.request('POST', `/agreements/${other.id}/termination`, {
     token: who.officer,
     body: { version: current.version, reason: 'Leverandøren avvikler', noticeMonths: 3 },
   });
+  const endsOn = notice.body.agreement.termination.endsOn as string;
+  await stack.advanceClockTo(new Date(Date.parse(`${endsOn}T00:00:00Z`) + 2 * DAY));
+  await eventually(
+    async () => (await stack.request('GET', `/agreements/${other.id}`, { token: who.officer })).body.status,
+    (status) => status === 'terminated',
+  );
   packages.push({
     name: 'complete',
     body: (await stack.request('GET', `/tenders/${flow.id}/ocds`, { token: who.auditor })).body,
@@ -244,6 +251,18 @@ describe('OCDS conformance', () => {
       'contractTermination',
     ])
       expect(tags, tag).toContain(tag);
+    // Notice is an amendment of a contract that runs on to its effective end; the end terminates it.
+    const contractOfRelease = (r: Json) =>
+      (r.contracts as Json[])[0] as { status: string; amendments?: Json[] };
+    const notice = complete.releases.find(
+      (r) =>
+        (r.tag as string[]).includes('contractAmendment') &&
+        String(contractOfRelease(r).amendments?.[0]?.id).startsWith('notice-'),
+    );
+    expect(notice && contractOfRelease(notice).status).toBe('active');
+    const ended = complete.releases.find((r) => (r.tag as string[]).includes('contractTermination'));
+    expect(ended && contractOfRelease(ended).status).toBe('terminated');
+    expect(String(ended?.date) > String(notice?.date)).toBe(true);
     const openedAt = complete.releases.find((r) => (r.tag as string[]).includes('tenderUpdate'))
       ?.date as string;
     for (const r of complete.releases) if (String(r.date) < openedAt) expect(r).not.toHaveProperty('bids');

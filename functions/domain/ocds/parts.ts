@@ -37,6 +37,7 @@ export const phrases = {
     deadlineExtended: 'Tilbudsfristen er forlenget',
     tenderChanged: 'Konkurransegrunnlaget er endret',
     optionExercised: 'Opsjon utløst',
+    noticeGiven: (endsOn: string) => `Avtalen er sagt opp og løper ut ${endsOn}`,
     performanceAgreement: 'Ytelsesavtale',
   },
   da: {
@@ -47,6 +48,7 @@ export const phrases = {
     deadlineExtended: 'Tilbudsfristen er forlænget',
     tenderChanged: 'Udbudsmaterialet er ændret',
     optionExercised: 'Option udnyttet',
+    noticeGiven: (endsOn: string) => `Aftalen er opsagt og udløber ${endsOn}`,
     performanceAgreement: 'Ydelsesaftale',
   },
 } as const;

@@ -281,7 +281,8 @@ export const processReleases = (d: ProcessData): Json[] => {
             ...base(e.at, e.seq, ['contract']),
             id: `${ocid}-${e.seq}-contract`,
             parties: parties(suppliers),
-            contracts: d.agreements.map((a) => contractOf(a, t.currency, lang)),
+            // Signed at the standstill's end: active then, whatever became of them since.
+            contracts: d.agreements.map((a) => contractOf(a, t.currency, lang, 'active')),
           });
         }
         break;
@@ -290,19 +291,22 @@ export const processReleases = (d: ProcessData): Json[] => {
         break;
     }
   }
-  // Changes to the framework agreements: options exercised (amendments), terminations.
+  // Changes to the framework agreements: options exercised and notice given (amendments: the
+  // contract runs on, to its new end), the end of a notice (termination), expiry.
   for (const a of d.agreements) {
     const events = d.events.filter((e) => e.aggregateType === 'agreement' && e.aggregateId === a.id);
     for (const e of events) {
       if (
         e.action === 'agreement.option-exercised' ||
         e.action === 'agreement.terminated' ||
+        e.action === 'agreement.termination-effective' ||
         e.action === 'agreement.expired'
       ) {
+        const notice = e.action === 'agreement.terminated';
         const tag =
-          e.action === 'agreement.option-exercised'
+          e.action === 'agreement.option-exercised' || notice
             ? 'contractAmendment'
-            : e.action === 'agreement.terminated'
+            : e.action === 'agreement.termination-effective'
               ? 'contractTermination'
               : 'contractUpdate';
         releases.push({
@@ -313,14 +317,16 @@ export const processReleases = (d: ProcessData): Json[] => {
           ]),
           contracts: [
             {
-              ...contractOf(a, t.currency, lang),
+              ...contractOf(a, t.currency, lang, tag === 'contractAmendment' ? 'active' : 'terminated'),
               ...(tag === 'contractAmendment'
                 ? {
                     amendments: [
                       {
-                        id: `option-${e.seq}`,
+                        id: `${notice ? 'notice' : 'option'}-${e.seq}`,
                         date: e.at,
-                        rationale: phrases[lang].optionExercised,
+                        rationale: notice
+                          ? phrases[lang].noticeGiven(a.termination?.endsOn ?? '')
+                          : phrases[lang].optionExercised,
                         description: JSON.stringify(e.change),
                       },
                     ],
@@ -335,24 +341,38 @@ export const processReleases = (d: ProcessData): Json[] => {
   return releases.sort((x, y) => String(x.date).localeCompare(String(y.date)));
 };
 
-const contractOf = (a: Agreement, currency: string, lang: Language) => ({
-  id: a.id,
-  awardID: `${a.lotId}-${a.supplierId}`,
-  title: `${a.tenderTitle} – ${a.lotTitle}`,
-  status: a.status === 'terminated' || a.status === 'expired' ? 'terminated' : 'active',
-  period: {
-    startDate: `${a.startDate}T00:00:00Z`,
-    ...(a.endDate ? { endDate: `${a.endDate}T23:59:59Z` } : {}),
-  },
-  items: a.volumes.map((v, i) => ({
-    id: String(i + 1),
-    description: termIn(lang, volumeUnitById(v.unit), v.unit),
-    quantity: v.quantity,
-    unit: { name: v.unit, value: money(a.prices.find((p) => p.unit === v.unit)?.unitPrice ?? 0, currency) },
-  })),
-  hasOptions: a.options.length > 0,
-  hasRenewal: a.options.length > 0,
-  ...(a.options.length
-    ? { renewal: { maximumRenewals: a.options.length, description: phrases[lang].renewal } }
-    : {}),
-});
+/**
+ * The contract as OCDS publishes it: `status` the one the release says (the agreement's own by
+ * default), the period ending at the effective end once notice is given.
+ */
+const contractOf = (
+  a: Agreement,
+  currency: string,
+  lang: Language,
+  status: 'active' | 'terminated' = a.status === 'terminated' || a.status === 'expired'
+    ? 'terminated'
+    : 'active',
+) => {
+  const ends = a.termination?.endsOn ?? a.endDate;
+  return {
+    id: a.id,
+    awardID: `${a.lotId}-${a.supplierId}`,
+    title: `${a.tenderTitle} – ${a.lotTitle}`,
+    status,
+    period: {
+      startDate: `${a.startDate}T00:00:00Z`,
+      ...(ends ? { endDate: `${ends}T23:59:59Z` } : {}),
+    },
+    items: a.volumes.map((v, i) => ({
+      id: String(i + 1),
+      description: termIn(lang, volumeUnitById(v.unit), v.unit),
+      quantity: v.quantity,
+      unit: { name: v.unit, value: money(a.prices.find((p) => p.unit === v.unit)?.unitPrice ?? 0, currency) },
+    })),
+    hasOptions: a.options.length > 0,
+    hasRenewal: a.options.length > 0,
+    ...(a.options.length
+      ? { renewal: { maximumRenewals: a.options.length, description: phrases[lang].renewal } }
+      : {}),
+  };
+};
