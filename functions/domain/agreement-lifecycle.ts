@@ -300,6 +300,18 @@ export const recordRenewalDecision = <A extends Agreement>(
 export const endsOn = effectiveEnd;
 
 /**
+ * The moment a running agreement is to end by itself (the day after its last day, midnight UTC):
+ * its end date, or its effective end once notice is given; an open-ended one only after notice.
+ * Undefined when nothing is to end it (ended already, open-ended without notice).
+ */
+export const endDue = (a: Agreement | Omit<Agreement, 'version'>): string | undefined => {
+  const ends = endsOn(a);
+  const running = a.status === 'active' || a.status === 'extended';
+  if (!ends || !running || (a.openEnded && !a.termination)) return undefined;
+  return `${addDays(ends, 1)}T00:00:00.000Z`;
+};
+
+/**
  * The agreement on `today`: ended when its last day has passed (terminated when notice was given,
  * open-ended ones too; else expired); not yet (the day to look again); or nothing to do (already
  * ended, open-ended without notice).

@@ -19,13 +19,13 @@ import {
 import { VersionConflict } from '../adapters/store-errors.ts';
 import { type OutboxEvent, outboxEvent } from '../contracts/outbox.ts';
 import type { Actor, SystemActor } from '../domain/actors.ts';
-import { type Agreement, addDays, noticeGivenOn } from '../domain/agreement.ts';
-import { endsOn } from '../domain/agreement-lifecycle.ts';
+import { type Agreement, noticeGivenOn } from '../domain/agreement.ts';
+import { endDue } from '../domain/agreement-lifecycle.ts';
 import { planReminders, supersededOnArrival } from '../domain/reminders.ts';
 import { canonicalJson, sha256 } from '../shared/canonical.ts';
 import { nowIso, nowMs } from '../shared/clock.ts';
 import { log } from '../shared/log.ts';
-import { getAgreement } from './store/agreements.ts';
+import { endEntry, getAgreement } from './store/agreements.ts';
 import {
   getReminder,
   getSettings,
@@ -132,18 +132,13 @@ export const applySchedules = async (
       );
     }
     for (const r of change.disarm) await deleteSchedule(reminderScheduleName(r.agreementId, r.key));
-    const ends = endsOn(agreement);
-    const running = agreement.status === 'active' || agreement.status === 'extended';
-    // An open-ended agreement ends only after notice.
-    if (ends && running && (!agreement.openEnded || agreement.termination)) {
-      await upsertOneTimeSchedule(
-        expiryScheduleName(agreement.id),
-        new Date(`${addDays(ends, 1)}T00:00:00.000Z`),
-        {
-          type: 'agreement.expiry',
-          agreementId: agreement.id,
-        },
-      );
+    // An open-ended agreement ends only after notice (the same rule as the index of ends).
+    const due = endDue(agreement);
+    if (due) {
+      await upsertOneTimeSchedule(expiryScheduleName(agreement.id), new Date(due), {
+        type: 'agreement.expiry',
+        agreementId: agreement.id,
+      });
     } else {
       await deleteSchedule(expiryScheduleName(agreement.id));
     }
@@ -165,7 +160,9 @@ export const commitWithReminders = async (
   extra: TransactItem[] = [],
 ) => {
   const plan = await planChange(agreementAfter, change.actor, why);
-  const results = await commitAll([change, ...more, ...plan.commits], extra);
+  // Its entry in the index of ends moves with it: the sweep's way to an end whose schedule is lost.
+  const ending: TransactItem = { Put: { TableName: tableName(), Item: endEntry(agreementAfter) } };
+  const results = await commitAll([change, ...more, ...plan.commits], [...extra, ending]);
   await applySchedules(agreementAfter, plan);
   return results;
 };

@@ -209,6 +209,24 @@ describe('reminders', () => {
     );
   });
 
+  it('ends through the daily sweep an agreement whose expiry schedule was lost', async () => {
+    const endDate = day(now() + 20 * DAY);
+    const a = await register({
+      lot: { id: 'day-6', title: 'Dagopphold 6', hospitalAreaIds: ['oslo'], formOfCare: 'day' },
+      endDate,
+      options: [],
+    });
+    for (const s of schedulesOf(a.id))
+      if (s.Name.endsWith('-expiry')) stack.runtime.scheduler.delete(s.Name, 'helsekjop');
+    // Past the day after its end, and past the next 05:00 UTC sweep. Before, it stayed active.
+    await stack.advanceClockTo(new Date(Date.parse(`${endDate}T00:00:00Z`) + 2 * DAY));
+    const ended = await eventually(
+      async () => (await stack.request('GET', `/agreements/${a.id}`, { token: officer })).body,
+      (body) => body.status === 'expired',
+    );
+    expect(ended).toMatchObject({ status: 'expired', endDate });
+  });
+
   it('escalates to the second level when no decision exists a month before, and expires the agreement by itself', async () => {
     const settings = await stack.request('PUT', '/entities/helse-sor-ost/reminder-settings', {
       token: officer,

@@ -592,8 +592,68 @@ describe('the daily sweep', () => {
     ).toEqual([
       ['GSI2', 'REMINDERS#DUE'],
       ['GSI2', 'TIMERS#DUE'],
+      ['GSI2', 'AGREEMENTS#ENDING'],
       ['GSI1', 'OUTBOX#PENDING'],
     ]);
+  });
+
+  it('ends an agreement whose end passed while its expiry schedule was lost, reading only the index of ends', async () => {
+    const agreementId = 'agr_00000000000000000000000000000009';
+    const endDate = iso(Date.now() - 3 * DAY).slice(0, 10);
+    ddbMock.on(QueryCommand).callsFake((input: Record<string, unknown>) => {
+      queries.push(input);
+      const pk = (input.ExpressionAttributeValues as Record<string, string>)[':pk'];
+      return {
+        Items:
+          pk === 'AGREEMENTS#ENDING'
+            ? [{ PK: `AGREEMENT#${agreementId}`, SK: 'ENDS', agreementId, dueAt: `${endDate}T00:00:00.000Z` }]
+            : [],
+      };
+    });
+    const agreementItem = {
+      PK: `AGREEMENT#${agreementId}`,
+      SK: 'AGREEMENT',
+      id: agreementId,
+      entityId: 'helse-sor-ost',
+      supplierId: 'falck-norge-as',
+      tenderId: ID,
+      lotId: 'innlandet',
+      tenderTitle: 'Koloskopi',
+      lotTitle: 'Innlandet',
+      serviceAreaId: 'koloskopi',
+      hospitalAreaIds: ['innlandet'],
+      formOfCare: 'outpatient',
+      status: 'active',
+      startDate: '2025-01-01',
+      endDate,
+      options: [],
+      optionsExercised: 0,
+      currency: 'NOK',
+      prices: [],
+      volumes: [],
+      deliverySites: [],
+      nonExclusive: true,
+      minimumPurchase: 'none',
+      createdAt: '2025-01-01T00:00:00.000Z',
+      version: 3,
+      auditHead: 'c'.repeat(64),
+    };
+    ddbMock.on(GetCommand).resolves({}); // no reminder settings of the entity: the defaults
+    ddbMock
+      .on(GetCommand, { Key: { PK: `AGREEMENT#${agreementId}`, SK: 'AGREEMENT' } })
+      .resolves({ Item: agreementItem })
+      .on(GetCommand, { Key: { PK: 'CALENDAR#renegotiations', SK: 'CALENDAR' } })
+      .resolves({ Item: { nextRunAt: '2027-09-01T06:00:00.000Z', armedAt: '2026-09-01T06:00:00.000Z' } });
+    ddbMock.on(TransactWriteCommand).resolves({});
+    const { outcome } = await sweep();
+    expect(outcome).toContain('1 agreement(s) ended');
+    const items = ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    expect(items[0]?.Put?.Item).toMatchObject({ id: agreementId, status: 'expired', version: 4 });
+    expect(items[1]?.Put?.Item).toMatchObject({ action: 'agreement.expired', actor: { role: 'system' } });
+    // Out of the index of ends with the change that ended it.
+    const entry = items.find((t) => t.Put?.Item?.SK === 'ENDS')?.Put?.Item;
+    expect(entry).toMatchObject({ PK: `AGREEMENT#${agreementId}`, agreementId });
+    expect(entry).not.toHaveProperty('GSI2PK');
   });
 
   it('completes a standstill whose schedule was lost, and takes a step that no longer waits out of the index', async () => {

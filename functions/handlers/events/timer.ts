@@ -10,7 +10,7 @@
 import { withObservability } from '../../adapters/observability.ts';
 import { upsertOneTimeSchedule } from '../../adapters/scheduler.ts';
 import { startWorkflow } from '../../adapters/step-functions.ts';
-import { commit, type Keyed, tableName, withoutKeys } from '../../adapters/store.ts';
+import { commit, type Keyed, putIf, tableName, withoutKeys } from '../../adapters/store.ts';
 import { AlreadyExists } from '../../adapters/store-errors.ts';
 import { outboxEvent } from '../../contracts/outbox.ts';
 import type { SystemActor } from '../../domain/actors.ts';
@@ -24,9 +24,11 @@ import { resendPending } from '../../services/outbox.ts';
 import { commitWithReminders, deliverReminder, expiryScheduleName } from '../../services/reminders.ts';
 import {
   agreementItem,
+  endEntry,
   getAgreement,
   getYear,
   listAgreements,
+  listDueEnds,
   yearKey,
 } from '../../services/store/agreements.ts';
 import { inboxKey, listDueReminders } from '../../services/store/reminders.ts';
@@ -271,6 +273,33 @@ const sweepTenderTimers = async (): Promise<number> => {
   return completed;
 };
 
+/** Agreements whose end passed while they still run (their expiry schedule was lost): ended now. */
+const sweepAgreementEnds = async (): Promise<number> => {
+  let ended = 0;
+  let start: Record<string, unknown> | undefined;
+  for (let page = 0; page < SWEEP_PAGES; page++) {
+    const { items, next } = await listDueEnds(nowIso(), start);
+    for (const e of items) {
+      try {
+        const { outcome } = await onExpiry({ agreementId: e.agreementId });
+        if (outcome === 'expired' || outcome === 'terminated') {
+          ended++;
+          log.warn('the daily sweep ended an agreement whose expiry schedule did not', {
+            agreementId: e.agreementId,
+            dueAt: e.dueAt,
+            outcome,
+          });
+        }
+      } catch (error) {
+        log.error('the daily sweep could not end an agreement', { agreementId: e.agreementId, error });
+      }
+    }
+    if (!next) break;
+    start = next;
+  }
+  return ended;
+};
+
 /**
  * The yearly renegotiation timer re-arms itself for the next year; if the chain broke (a run that
  * failed before re-arming, a lost schedule), the calendar shows it: an overdue run is run now, the
@@ -290,8 +319,9 @@ const mendRenegotiationTimer = async (): Promise<string> => {
 /**
  * The daily safety sweep, reading only what is due: every reminder due and still pending is
  * delivered (exactly once); every timed tender step whose moment passed is completed the way its
- * schedule would have; the yearly renegotiation timer is mended if its chain broke; domain events
- * still pending in the outbox long after their change are sent again.
+ * schedule would have; every agreement whose end passed while it still runs is ended; the yearly
+ * renegotiation timer is mended if its chain broke; domain events still pending in the outbox long
+ * after their change are sent again.
  */
 const sweepReminders = async (): Promise<number> => {
   let delivered = 0;
@@ -319,11 +349,12 @@ const onSweep = async () => {
   };
   const delivered = await attempt(sweepReminders, 0);
   const completed = await attempt(sweepTenderTimers, 0);
+  const ended = await attempt(sweepAgreementEnds, 0);
   const calendar = await attempt(mendRenegotiationTimer, 'renegotiation timer not checked');
   const outbox = await attempt(resendPending, { resent: 0, failed: 0 });
   if (failures.length) throw failures[0];
   return {
-    outcome: `swept: ${delivered} reminder(s) delivered, ${completed} waiting step(s) completed, ${outbox.resent} pending event(s) sent again; ${calendar}`,
+    outcome: `swept: ${delivered} reminder(s) delivered, ${completed} waiting step(s) completed, ${ended} agreement(s) ended, ${outbox.resent} pending event(s) sent again; ${calendar}`,
   };
 };
 
@@ -337,7 +368,11 @@ const onExpiry = async ({ agreementId }: { agreementId: string }) => {
   if (!agreement) return { outcome: 'agreement missing' };
   const at = nowIso();
   const decided = expireAgreement(withoutKeys(agreement), at.slice(0, 10), at);
-  if (decided.outcome === 'ignored') return { outcome: `ignored: ${agreement.status}` };
+  if (decided.outcome === 'ignored') {
+    // Nothing to end it any more: out of the index of ends (the sweep would read it daily).
+    await putIf(endEntry(withoutKeys(agreement)), 'attribute_exists(PK)', {});
+    return { outcome: `ignored: ${agreement.status}` };
+  }
   const { ends } = decided;
   if (decided.outcome === 'not-yet') {
     await upsertOneTimeSchedule(

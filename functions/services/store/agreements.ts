@@ -2,6 +2,7 @@
 import { type CommitInput, getItem, type Keyed, type Versioned } from '../../adapters/store.ts';
 import type { Actor } from '../../domain/actors.ts';
 import type { Agreement } from '../../domain/agreement.ts';
+import { endDue } from '../../domain/agreement-lifecycle.ts';
 import {
   type Amendment,
   initialYear,
@@ -178,6 +179,36 @@ export const firstYearCommit = (
     at,
   };
 };
+
+/** The index of agreements that are to end by themselves, by when (the daily sweep reads what is due). */
+export const ENDING_PARTITION = 'AGREEMENTS#ENDING';
+export const endKey = (agreementId: string): Keyed => ({ PK: `AGREEMENT#${agreementId}`, SK: 'ENDS' });
+
+/**
+ * The agreement's entry in the index of ends: due the day after its last day while it runs to one,
+ * out of the index otherwise. Written with every change of the agreement (commitWithReminders), so
+ * an end whose schedule was lost is still found by the daily sweep.
+ */
+export const endEntry = (a: Omit<Agreement, 'version'>): Keyed & Record<string, unknown> => {
+  const due = endDue(a);
+  return {
+    ...endKey(a.id),
+    agreementId: a.id,
+    ...(due ? { dueAt: due, GSI2PK: ENDING_PARTITION, GSI2SK: `${due}#${a.id}` } : {}),
+  };
+};
+
+/** Agreements whose end is due by `now` (a page of the index of ends). */
+export const listDueEnds = (now: string, start?: StartKey, limit = 100) =>
+  queryPage<{ agreementId: string; dueAt: string }>(
+    {
+      IndexName: 'GSI2',
+      KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK <= :now',
+      ExpressionAttributeValues: { ':pk': ENDING_PARTITION, ':now': `${now}#~` },
+      Limit: limit,
+    },
+    start,
+  );
 
 export const amendmentKey = (agreementId: string, year: number, id: string): Keyed => ({
   PK: `AGREEMENT#${agreementId}`,
