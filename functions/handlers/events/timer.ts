@@ -386,22 +386,15 @@ const onExpiry = async ({ agreementId }: { agreementId: string }) => {
     return { outcome: `re-armed: ends ${ends}` };
   }
   const { after } = decided;
-  if (decided.outcome === 'terminated') {
-    const t = agreement.termination as NonNullable<typeof agreement.termination>;
-    await commitWithReminders(
-      {
-        aggregate: { type: 'agreement', id: agreementId },
-        entityId: agreement.entityId,
-        before: agreement,
-        after: agreementItem(after) as Keyed,
-        actor: system,
-        // 'agreement.terminated' is the notice itself (oppsigelse); this is its effect.
-        action: 'agreement.termination-effective',
-        reason: t.reason,
-        change: { status: { from: agreement.status, to: 'terminated' }, endsOn: ends },
-        at,
-        events: [
-          outboxEvent('Agreement.TerminationEffective', {
+  const t = agreement.termination;
+  // Notice given: 'agreement.terminated' was the notice itself (oppsigelse); this is its effect.
+  const ending =
+    decided.outcome === 'terminated' && t
+      ? {
+          action: 'agreement.termination-effective',
+          reason: t.reason,
+          change: { status: { from: agreement.status, to: 'terminated' }, endsOn: ends },
+          event: outboxEvent('Agreement.TerminationEffective', {
             agreementId,
             entityId: agreement.entityId,
             supplierId: agreement.supplierId,
@@ -410,13 +403,19 @@ const onExpiry = async ({ agreementId }: { agreementId: string }) => {
             endsOn: ends,
             ...(t.successorTenderId ? { successorTenderId: t.successorTenderId } : {}),
           }),
-        ],
-      },
-      after,
-      'The agreement ended after notice',
-    );
-    return { outcome: 'terminated' };
-  }
+          why: 'The agreement ended after notice',
+        }
+      : {
+          action: 'agreement.expired',
+          change: { status: { from: agreement.status, to: 'expired' }, endDate: ends },
+          event: outboxEvent('Agreement.Expired', {
+            agreementId,
+            entityId: agreement.entityId,
+            supplierId: agreement.supplierId,
+            endDate: ends,
+          }),
+          why: 'The agreement expired',
+        };
   await commitWithReminders(
     {
       aggregate: { type: 'agreement', id: agreementId },
@@ -424,22 +423,16 @@ const onExpiry = async ({ agreementId }: { agreementId: string }) => {
       before: agreement,
       after: agreementItem(after) as Keyed,
       actor: system,
-      action: 'agreement.expired',
-      change: { status: { from: agreement.status, to: 'expired' }, endDate: ends },
+      action: ending.action,
+      ...('reason' in ending ? { reason: ending.reason } : {}),
+      change: ending.change,
       at,
-      events: [
-        outboxEvent('Agreement.Expired', {
-          agreementId,
-          entityId: agreement.entityId,
-          supplierId: agreement.supplierId,
-          endDate: ends,
-        }),
-      ],
+      events: [ending.event],
     },
     after,
-    'The agreement expired',
+    ending.why,
   );
-  return { outcome: 'expired' };
+  return { outcome: decided.outcome };
 };
 
 /**
