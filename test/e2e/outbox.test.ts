@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ddb } from '../../functions/adapters/clients.ts';
 import type { OutboxItem } from '../../functions/contracts/outbox.ts';
 import type { FaultService } from '../../local/faults.ts';
-import { colonoscopyBid } from '../helpers/fixtures.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { type Actors, actorsOf, TenderFlow } from '../support/tender-flow.ts';
 
@@ -46,23 +45,11 @@ describe(`domain events with ${FAULTS.rate * 100}% of the calls to the bus and S
 
   it('reach the bus at least once and are notified once each, none left pending', async () => {
     const flow = await TenderFlow.announce(stack, who);
-    for (const [supplier, lot, price] of [
+    await flow.toAgreements([
       ['norsk-arbeidshelse-as', 'innlandet', 2500],
       ['falck-norge-as', 'innlandet', 2300],
       ['unicare-steffensrud-as', 'telemark-vestfold', 2600],
-    ] as const) {
-      const r = await flow.bid(supplier, lot, colonoscopyBid(lot, price));
-      expect(r.status, JSON.stringify(r.body)).toBe(201);
-    }
-    await flow.passDeadline();
-    for (const bid of (await flow.bids()).items as { id: string }[]) {
-      await flow.qualify(bid.id, true);
-      await flow.score(bid.id, 8, 7);
-    }
-    await flow.rank();
-    await flow.award();
-    await flow.waitingIn('AwaitStandstillEnd');
-    await flow.passStandstill();
+    ]);
     await stack.runtime.eventsIdle();
 
     const outbox = await outboxItems(stack);

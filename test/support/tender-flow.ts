@@ -3,8 +3,10 @@
  * (scripts/demo/): it needs only the API client, so it runs against the tests' local stack and
  * against `npm start` alike. No vitest here: an unexpected answer is an UnexpectedStatus error.
  */
+
+import { expect } from 'vitest';
 import { openingDue } from '../../functions/domain/opening.ts';
-import { colonoscopyTender, DAY, SUPPLIERS } from '../helpers/fixtures.ts';
+import { colonoscopyBid, colonoscopyTender, DAY, SUPPLIERS } from '../helpers/fixtures.ts';
 import { type Answer, type ApiClient, expectStatus } from './api-client.ts';
 import { eventually } from './eventually.ts';
 import type { TestStack } from './local-stack.ts';
@@ -169,6 +171,29 @@ export class TenderFlow {
     const award = await this.api.call('GET', `/tenders/${this.id}/award`, this.who.officer);
     await this.api.advanceClock({ to: new Date(Date.parse(award.body.standstillEndsAt) + 60_000) });
     await this.finished();
+  };
+
+  /**
+   * The whole way from bids to agreements: each offer (supplier, lot, unit price) bids and is
+   * received (201), the deadline passes, every bid is qualified and scored 8/7, the lots are
+   * ranked, the officer awards, the standstill passes.
+   */
+  toAgreements = async (
+    offers: readonly (readonly [string, 'innlandet' | 'telemark-vestfold', number])[],
+  ) => {
+    for (const [supplier, lot, price] of offers) {
+      const r = await this.bid(supplier, lot, colonoscopyBid(lot, price));
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    }
+    await this.passDeadline();
+    for (const bid of (await this.bids()).items as { id: string }[]) {
+      await this.qualify(bid.id, true);
+      await this.score(bid.id, 8, 7);
+    }
+    await this.rank();
+    await this.award();
+    await this.waitingIn('AwaitStandstillEnd');
+    await this.passStandstill();
   };
 
   cancel = (reason: string, lotIds?: string[]) =>
