@@ -326,4 +326,6 @@ A bid burst at a deadline against the local product (in memory): by default 200 
   } finally {
     await runtime.stop();
   }
+  // Done: what the runtime leaves behind (keep-alive sockets, a worker's timer) must not keep it open.
+  process.exit(0);
 }
