@@ -71,6 +71,26 @@ const described = areas.flatMap((a) =>
 );
 
 describe('descriptions and examples (read in Swagger UI at /docs)', () => {
+  it('gives every operation a description that says more than its summary', () => {
+    const missing = described
+      .filter(({ route }) => !route.description?.trim() || route.description === route.summary)
+      .map(({ key }) => key);
+    expect(missing).toEqual([]);
+  });
+
+  it('gives every request body an example, and every success answer one', () => {
+    const missing: string[] = [];
+    for (const { key, route } of described) {
+      if (route.body && route.bodyExample === undefined) missing.push(`${key}: body`);
+      const successes = Object.entries(route.responses).filter(([status]) => status.startsWith('2'));
+      if (!successes.length) missing.push(`${key}: no success answer`);
+      for (const [status, r] of successes)
+        if (r.example === undefined && !Object.keys(r.rawExamples ?? {}).length)
+          missing.push(`${key}: ${status}`);
+    }
+    expect(missing).toEqual([]);
+  });
+
   it('carries each route description and example into its operation', () => {
     for (const { key, route } of described) {
       const operation = op(route.method, route.path);
