@@ -1,8 +1,6 @@
-/** `npm start`: the whole product on this machine (usage below); Ctrl-C stops everything it started. */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { commandLine } from './cli.ts';
-import { commandLineOf } from './dynamodb.ts';
+import { forgetConnection, noteConnection, runningProduct } from './connection.ts';
 import { REGION } from './functions.ts';
 import { defaultDataDir, startLocalRuntime } from './runtime.ts';
 
@@ -33,26 +31,9 @@ const { values } = commandLine(USAGE, {
   'table-name': { type: 'string' },
 });
 
-/**
- * The product that runs already on this data dir, if any: its runtime.json names a Node process
- * that still runs. (After a kill -9 the file stays behind, naming a process that is gone.)
- */
-const runningOn = (dataDir: string): { pid: number; apiUrl?: string } | undefined => {
-  try {
-    const noted = JSON.parse(readFileSync(resolve(dataDir, 'runtime.json'), 'utf8'));
-    if (
-      typeof noted.pid === 'number' &&
-      noted.pid !== process.pid &&
-      commandLineOf(noted.pid)?.includes('node')
-    )
-      return noted;
-  } catch {}
-  return undefined;
-};
-
 const started = Date.now();
 // Two products on one data dir would both resume its workflows and fire its timers: refuse.
-const running = values['in-memory'] ? undefined : runningOn(values['data-dir'] ?? defaultDataDir);
+const running = values['in-memory'] ? undefined : runningProduct(values['data-dir'] ?? defaultDataDir);
 if (running) {
   console.error(
     `Could not start: the product runs already on ${values['data-dir']} (pid ${running.pid}, ${running.apiUrl}): stop it first (Ctrl-C where it runs), or use another --data-dir`,
@@ -70,18 +51,13 @@ try {
   });
   // How operator commands (npm run redrive -- --local) reach this product's stand-ins.
   const dataDir = values['data-dir'] ?? defaultDataDir;
-  const connection = resolve(dataDir, 'runtime.json');
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(
-    connection,
-    JSON.stringify({
-      apiUrl: runtime.apiUrl,
-      awsEndpoint: runtime.awsEndpoint,
-      region: REGION,
-      stateMachinePrefix: 'helsekjop-',
-      pid: process.pid,
-    }),
-  );
+  noteConnection(dataDir, {
+    apiUrl: runtime.apiUrl,
+    awsEndpoint: runtime.awsEndpoint,
+    region: REGION,
+    stateMachinePrefix: 'helsekjop-',
+    pid: process.pid,
+  });
   // The commands below find this product through the runtime.json above: in the default data dir
   // by themselves, in another one when told which.
   const dataDirOption =
@@ -105,7 +81,7 @@ Ctrl-C stops everything.`);
     stopping = true;
     console.log('\nStopping…');
     await runtime.stop();
-    rmSync(connection, { force: true });
+    forgetConnection(dataDir);
     process.exit(0);
   };
   process.on('SIGINT', shutdown);

@@ -1,14 +1,6 @@
-/**
- * `npm run token`: a token for the local product (usage below). It asks the running product for
- * one (POST /_local/token, which also checks that the entity exists and the supplier is
- * registered), found by --api, HELSEKJOP_API or the runtime.json that `npm start` writes in its
- * data dir, so it works whatever the product was started with (--in-memory keeps its key in
- * memory: only it can sign). When no product runs, it signs with the key kept in the data dir,
- * for a product started later on that data dir.
- */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { commandLine } from './cli.ts';
+import { runningProduct } from './connection.ts';
 import { DevIssuer, type TokenRequest, tokenRequestProblems } from './dev-issuer.ts';
 import { defaultDataDir } from './runtime.ts';
 
@@ -58,18 +50,7 @@ if (problems.length) {
   process.exit(2);
 }
 
-/** The product npm start noted in the data dir, if its process still runs. */
-const notedApi = (dataDir: string): string | undefined => {
-  try {
-    const noted = JSON.parse(readFileSync(resolve(dataDir, 'runtime.json'), 'utf8'));
-    process.kill(noted.pid, 0);
-    return typeof noted.apiUrl === 'string' ? noted.apiUrl : undefined;
-  } catch {
-    return undefined;
-  }
-};
-
-const api = values.api || process.env.HELSEKJOP_API || notedApi(values['data-dir']);
+const api = values.api || process.env.HELSEKJOP_API || runningProduct(values['data-dir'])?.apiUrl;
 let answer: { token: string; claims: Record<string, unknown> };
 if (api) {
   let response: Response;

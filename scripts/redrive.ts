@@ -1,18 +1,3 @@
-/**
- * Redrives failed workflow executions: the operator's recovery command, the same against AWS and
- * the local product.
- *
- *   npm run redrive -- --workflow tenderLifecycle [--stack Helsekjop]   every FAILED, TIMED_OUT or
- *                                                                        ABORTED execution of it
- *   npm run redrive -- <executionArn>                                     one execution
- *   add --local to talk to the running local product (npm start) instead of AWS
- *   add --dry-run to list what would be redriven; --data-dir DIR if the product was started with one
- *
- * On AWS it uses your credentials (the stack's OperationsPolicy grants what it needs) and finds the
- * state machine named <stack>-<workflow>; AWS redrives an execution within 14 days of its end, from
- * the state that failed. Locally the execution runs again from its first state (docs/operations.md).
- */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   type ExecutionListItem,
@@ -24,6 +9,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { workflows } from '../functions/manifest.ts';
 import { commandLine } from '../local/cli.ts';
+import { readConnection } from '../local/connection.ts';
 
 export const REDRIVABLE: ExecutionStatus[] = ['FAILED', 'TIMED_OUT', 'ABORTED'];
 
@@ -86,15 +72,9 @@ const findStateMachine = async (client: SFNClient, name: string): Promise<string
 
 /** The local product's endpoints, written by `npm start` (local/start.ts). */
 export const localConnection = (dataDir = resolve(import.meta.dirname, '..', '.local')) => {
-  try {
-    return JSON.parse(readFileSync(resolve(dataDir, 'runtime.json'), 'utf8')) as {
-      awsEndpoint: string;
-      region: string;
-      stateMachinePrefix: string;
-    };
-  } catch {
-    throw new Error('The local product is not running here: start it with npm start');
-  }
+  const noted = readConnection(dataDir);
+  if (!noted) throw new Error('The local product is not running here: start it with npm start');
+  return noted;
 };
 
 const USAGE = `
