@@ -69,6 +69,12 @@ export interface RuntimeOptions {
   tableName?: string;
   /** The fault switch (local/faults.ts): a share of the functions' AWS calls fails, reproducibly by seed. */
   faults?: FaultOptions;
+  /**
+   * The local clock's time at start when it has none yet (in memory, or a new data dir): tests and
+   * demos pinned to a date, so that fixed calendar dates (an agreement ending 31.12.2026) stay in
+   * the future whatever day the machine's clock says. A data dir that has a clock keeps its own.
+   */
+  startAt?: Date;
 }
 
 export type AccessOverrides = Partial<Record<FunctionKey, Partial<FunctionAccess>>>;
@@ -133,8 +139,11 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
     for (const s of stops.splice(0).reverse()) await s();
   };
   try {
-    const clockFile = new JsonFile(file('clock.json'), () => ({ offsetMs: 0 }));
-    const clock = new LocalClock(clockFile.read().offsetMs, (offsetMs) => clockFile.write({ offsetMs }));
+    const clockFile = new JsonFile<{ offsetMs?: number }>(file('clock.json'), () => ({}));
+    const kept = clockFile.read().offsetMs;
+    const offsetMs = kept ?? (options.startAt ? options.startAt.getTime() - Date.now() : 0);
+    const clock = new LocalClock(offsetMs, (offsetMs) => clockFile.write({ offsetMs }));
+    if (kept === undefined && options.startAt) clockFile.write({ offsetMs });
     // Each function's environment is known once the endpoints are up (below); workers start later.
     let functionEnvironment: ((key: FunctionKey) => Record<string, string>) | undefined;
     const functionsHost = new LocalFunctions((key) => {

@@ -16,6 +16,8 @@ and SNS, and the HTTP API (docs/architecture.md, "Local runtime"). Ctrl-C stops 
   --quiet                      no request log
   --dynamodb-endpoint <url>    keep the table in a DynamoDB (Local) that runs already
   --table-name <name>          the table's name there (default helsekjop)
+  --start-at <ISO time>        the local clock's time at start, when the data dir has no clock
+                               yet (or --in-memory): a demo as on a given day
 
 Local-only routes of the API (not on AWS): GET /_local/clock, POST /_local/clock/advance
 {"days": 7} (or {"to": "<ISO time>"}), POST /_local/token {"role": …}, GET /_local/events,
@@ -29,7 +31,14 @@ const { values } = commandLine(USAGE, {
   quiet: { type: 'boolean', default: false },
   'dynamodb-endpoint': { type: 'string' },
   'table-name': { type: 'string' },
+  'start-at': { type: 'string' },
 });
+
+const startAt = values['start-at'] === undefined ? undefined : new Date(values['start-at']);
+if (startAt && Number.isNaN(startAt.getTime())) {
+  console.error(`--start-at: "${values['start-at']}" is not a time (e.g. 2026-11-23T09:00:00Z)\n\n${USAGE.trim()}`);
+  process.exit(2);
+}
 
 const started = Date.now();
 // Two products on one data dir would both resume its workflows and fire its timers: refuse.
@@ -48,6 +57,7 @@ try {
     quiet: values.quiet,
     ...(values['dynamodb-endpoint'] ? { dynamodbEndpoint: values['dynamodb-endpoint'] } : {}),
     ...(values['table-name'] ? { tableName: values['table-name'] } : {}),
+    ...(startAt ? { startAt } : {}),
   });
   // How operator commands (npm run redrive -- --local) reach this product's stand-ins.
   const dataDir = values['data-dir'] ?? defaultDataDir;

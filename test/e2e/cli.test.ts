@@ -53,6 +53,12 @@ describe('every command', () => {
     expect(wrong.stderr).toContain("Unknown option '--no-such-option'");
     expect(wrong.stderr).toContain('Usage:');
   });
+
+  it('npm start refuses a --start-at that is not a time, before it starts anything', async () => {
+    const wrong = await run(['local/start.ts', '--in-memory', '--start-at', 'tomorrow']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('--start-at: "tomorrow" is not a time');
+  });
 });
 
 describe('npm run token', () => {

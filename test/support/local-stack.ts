@@ -27,6 +27,14 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
+/**
+ * Where every test stack's clock starts: the tests use fixed calendar dates (the seed agreement
+ * ends 31.12.2026, its option's last day is 01.12.2026), so a suite run on the machine's date
+ * would fail as those dates pass (one did, its CI run crossing midnight into a notice period that
+ * ended a day later). Time runs on from here; a restart on the same data dir keeps its clock.
+ */
+export const TEST_START = new Date('2026-11-23T09:00:00Z');
+
 /** A table of its own in the shared DynamoDB Local: per stack, or per data dir that outlives a stack. */
 const tableNameFor = (dataDir: string | undefined): string =>
   `helsekjop-${
@@ -36,14 +44,18 @@ const tableNameFor = (dataDir: string | undefined): string =>
   }`;
 
 export const startTestStack = async (
-  options: { dataDir?: string } & Pick<RuntimeOptions, 'accessOverrides' | 'grantOverrides' | 'faults'> = {},
+  options: { dataDir?: string } & Pick<
+    RuntimeOptions,
+    'accessOverrides' | 'grantOverrides' | 'faults' | 'startAt'
+  > = {},
 ): Promise<TestStack> => {
-  const { dataDir, ...access } = options;
+  const { dataDir, startAt = TEST_START, ...access } = options;
   const dynamodbEndpoint = inject('dynamodbEndpoint') as string | undefined;
   const runtime = await startLocalRuntime({
     ...(dataDir ? { dataDir } : { inMemory: true }),
     ...(dynamodbEndpoint ? { dynamodbEndpoint, tableName: tableNameFor(dataDir) } : {}),
     ...access,
+    startAt,
     apiPort: 0,
     quiet: true,
   });
