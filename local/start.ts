@@ -36,7 +36,9 @@ const { values } = commandLine(USAGE, {
 
 const startAt = values['start-at'] === undefined ? undefined : new Date(values['start-at']);
 if (startAt && Number.isNaN(startAt.getTime())) {
-  console.error(`--start-at: "${values['start-at']}" is not a time (e.g. 2026-11-23T09:00:00Z)\n\n${USAGE.trim()}`);
+  console.error(
+    `--start-at: "${values['start-at']}" is not a time (e.g. 2026-11-23T09:00:00Z)\n\n${USAGE.trim()}`,
+  );
   process.exit(2);
 }
 

@@ -5,9 +5,8 @@
 import * as z from 'zod/mini';
 import { canonicalJson, sha256 } from '../shared/canonical.ts';
 import { quantitySchema, unitPriceSchema } from './limits.ts';
-import { hospitalAreaById } from './reference-data.ts';
 import type { ProblemItem } from './refusal.ts';
-import type { Lot, Tender } from './tender.ts';
+import type { Lot, ReferenceLookups, Tender } from './tender.ts';
 
 export const bidStatuses = ['submitted', 'withdrawn', 'invalidated', 'qualified', 'rejected'] as const;
 export type BidStatus = (typeof bidStatuses)[number];
@@ -119,7 +118,12 @@ export const beforeDeadline = (tender: Pick<Tender, 'bidDeadline'>, now: Date): 
 const duplicates = (values: string[]): string[] => values.filter((v, i) => values.indexOf(v) !== i);
 
 /** Every rule a bid must meet against its tender and lot, as problems pointing into the body. */
-export const bidProblems = (bid: BidContent, tender: Tender, lot: Lot): ProblemItem[] => {
+export const bidProblems = (
+  bid: BidContent,
+  tender: Tender,
+  lot: Lot,
+  ref: Pick<ReferenceLookups, 'isKnownHospitalArea'>,
+): ProblemItem[] => {
   const problems: ProblemItem[] = [];
   const add = (pointer: string, detail: string) => problems.push({ pointer, detail });
   const units = lot.estimatedVolumes.map((v) => v.unit);
@@ -152,7 +156,7 @@ export const bidProblems = (bid: BidContent, tender: Tender, lot: Lot): ProblemI
           ? `The delivery site ${site.place} must name one of the lot's hospital areas (${lot.hospitalAreaIds.join(', ')}); lot ${lot.id} does not allow sites outside them`
           : `The delivery site ${site.place} must lie in the lot's hospital areas (${lot.hospitalAreaIds.join(', ')}), not in "${site.hospitalAreaId}"; lot ${lot.id} does not allow sites outside them`,
       );
-    } else if (site.hospitalAreaId !== undefined && !hospitalAreaById(site.hospitalAreaId)) {
+    } else if (site.hospitalAreaId !== undefined && !ref.isKnownHospitalArea(site.hospitalAreaId)) {
       add(
         pointer,
         `Unknown hospital area "${site.hospitalAreaId}" (see GET /reference/hospital-areas); leave it out for a site outside every hospital area`,

@@ -19,7 +19,7 @@ import {
   refuseState,
 } from './refusal.ts';
 import type { Supplier } from './suppliers.ts';
-import { type Lot, lotIsOpen, type Tender } from './tender.ts';
+import { type Lot, lotIsOpen, type ReferenceLookups, type Tender } from './tender.ts';
 
 type Person = { sub: string; name: string };
 type TenderView = Omit<Tender, 'version'>;
@@ -104,12 +104,13 @@ export const checkBid = (
   lotId: string,
   content: BidContent,
   now: Date,
+  ref: Pick<ReferenceLookups, 'isKnownHospitalArea'>,
   bidder?: Bidder,
 ): Lot => {
   assertAcceptsBids(tender, now);
   assertMayBid(tender, bidder);
   const lot = biddableLot(tender, lotId);
-  const problems = bidProblems(content, tender as Tender, lot);
+  const problems = bidProblems(content, tender as Tender, lot, ref);
   if (problems.length) throw refuseProblems('The bid', problems);
   return lot;
 };
@@ -129,6 +130,7 @@ export const submitBid = (
     existing,
     version,
     bidder,
+    ref,
   }: {
     id: string;
     supplierId: string;
@@ -137,10 +139,12 @@ export const submitBid = (
     version: number | undefined;
     /** The supplier as registered; needed where the competition is reserved for non-profit suppliers. */
     bidder?: Bidder;
+    /** The hospital areas a delivery site outside the lot's may name. */
+    ref: Pick<ReferenceLookups, 'isKnownHospitalArea'>;
   },
   now: Date,
 ): { after: Omit<Bid, 'version'>; action: string; change: Record<string, unknown>; replaced: boolean } => {
-  const lot = checkBid(tender, lotId, content, now, bidder);
+  const lot = checkBid(tender, lotId, content, now, ref, bidder);
   if (existing && version === undefined)
     throw refuseConflict(
       `You already have a bid for lot ${lot.id} (version ${existing.version}, ${existing.status}); send "version": ${existing.version} to replace it`,

@@ -1,7 +1,8 @@
 /** Supplier rules: pure, no AWS. */
 
-import { hospitalAreaById, type SupplierKind } from './reference-data.ts';
+import type { SupplierKind } from './reference-data.ts';
 import type { ProblemItem } from './refusal.ts';
+import type { ReferenceLookups } from './tender.ts';
 
 export interface Supplier {
   id: string;
@@ -40,6 +41,7 @@ export const isValidNorwegianOrgNumber = (value: string): boolean => {
 
 export const supplierProblems = (
   s: Pick<Supplier, 'country' | 'organisationNumber' | 'deliverySites'>,
+  ref: Pick<ReferenceLookups, 'isKnownHospitalArea'>,
 ): ProblemItem[] => {
   const problems: ProblemItem[] = [];
   if (s.organisationNumber !== undefined) {
@@ -54,7 +56,7 @@ export const supplierProblems = (
     }
   }
   s.deliverySites.forEach((site, i) => {
-    if (site.hospitalAreaId !== undefined && !hospitalAreaById(site.hospitalAreaId)) {
+    if (site.hospitalAreaId !== undefined && !ref.isKnownHospitalArea(site.hospitalAreaId)) {
       problems.push({
         pointer: `#/deliverySites/${i}/hospitalAreaId`,
         detail: `Unknown hospital area "${site.hospitalAreaId}"`,

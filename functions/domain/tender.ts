@@ -284,10 +284,12 @@ export interface Tender extends TenderContent {
   version: number;
 }
 
-/** What the rules need to know about reference data (functions/domain/reference-data.ts). */
+/** What the rules need to know about reference data (functions/domain/reference-lookups.ts: the release's and the entities' own). */
 export interface ReferenceLookups {
   entityCurrency(entityId: string): string | undefined;
   unknownHospitalAreas(entityId: string, ids: string[]): string[];
+  /** A hospital area of any entity (a delivery site outside a lot's areas may lie in another's). */
+  isKnownHospitalArea(id: string): boolean;
   isKnownServiceArea(id: string): boolean;
   isKnownFormOfCare(id: string): boolean;
   isKnownVolumeUnit(id: string): boolean;
@@ -346,7 +348,7 @@ export const tenderContentProblems = (
       if (unknown.has(areaId)) {
         add(
           `#/lots/${i}/hospitalAreaIds/${j}`,
-          `Unknown hospital area "${areaId}" for ${entityId} (see GET /reference/hospital-areas?entity=${entityId})`,
+          `Unknown hospital area "${areaId}" for ${entityId} (see GET /reference/hospital-areas?entityId=${entityId})`,
         );
       }
     });

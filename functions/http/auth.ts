@@ -24,6 +24,8 @@ const everyone = roles;
 
 export const policy = {
   'reference:read': { roles: everyone, scope: 'none' },
+  /** An entity's own service areas, volume units and hospital areas: its officers (reference data is public: 403 for others). */
+  'reference:manage': { roles: ['officer'], scope: 'entity' },
   'supplier:create': { roles: ['officer'], scope: 'none' },
   'supplier:update': { roles: ['officer'], scope: 'none' },
   'tender:create': { roles: ['officer'], scope: 'none' },

@@ -395,6 +395,15 @@ export const hospitalAreasExample = {
   items: [
     { id: 'innlandet', name: 'Sykehusområde Innlandet', entityId: 'helse-sor-ost' },
     { id: 'telemark-vestfold', name: 'Sykehusområde Telemark og Vestfold', entityId: 'helse-sor-ost' },
+    {
+      id: 'bergen',
+      name: 'Sykehusområde Bergen',
+      managed: true,
+      entityId: 'helse-vest',
+      createdAt: '2026-11-20T10:00:00.000Z',
+      updatedAt: '2026-11-20T10:00:00.000Z',
+      version: 1,
+    },
   ],
 };
 
@@ -427,7 +436,69 @@ export const volumeUnitsExample = {
   items: [
     { id: 'konsultasjoner', name: 'Konsultasjoner', english: 'Consultations', danish: 'Konsultationer' },
     { id: 'liggedogn', name: 'Liggedøgn / oppholdsdøgn', english: 'Bed-days', danish: 'Sengedage' },
+    {
+      id: 'laboratorieanalyser',
+      name: 'Laboratorieanalyser',
+      english: 'Laboratory analyses',
+      danish: 'Laboratorieanalyser',
+      managed: true,
+      entityId: 'helse-sor-ost',
+      createdAt: '2026-11-20T10:00:00.000Z',
+      updatedAt: '2026-11-20T10:00:00.000Z',
+      version: 1,
+    },
   ],
+};
+
+/** What a managed item shows beside its names (GET lists, POST and PATCH answers). */
+const managedBy = (entityId: string, version = 1, updatedAt = '2026-11-20T10:00:00.000Z') => ({
+  managed: true,
+  entityId,
+  createdAt: '2026-11-20T10:00:00.000Z',
+  updatedAt,
+  version,
+});
+
+/** Outpatient laboratory services count analyses, a unit no seed text lists (issue 12). */
+export const createVolumeUnitExample = {
+  id: 'laboratorieanalyser',
+  name: 'Laboratorieanalyser',
+  english: 'Laboratory analyses',
+  danish: 'Laboratorieanalyser',
+};
+export const createdVolumeUnitExample = { ...createVolumeUnitExample, ...managedBy('helse-sor-ost') };
+export const patchVolumeUnitExample = { version: 1, english: 'Laboratory tests' };
+export const volumeUnitUpdatedExample = {
+  ...createdVolumeUnitExample,
+  english: 'Laboratory tests',
+  ...managedBy('helse-sor-ost', 2, '2026-11-21T08:15:00.000Z'),
+};
+
+export const createServiceAreaExample = {
+  id: 'klinisk-farmakologi',
+  name: 'Klinisk farmakologi',
+  english: 'Clinical pharmacology',
+};
+export const createdServiceAreaExample = {
+  ...createServiceAreaExample,
+  language: 'nb',
+  ...managedBy('helse-sor-ost'),
+};
+export const patchServiceAreaExample = { version: 1, name: 'Klinisk farmakologi og legemiddelanalyser' };
+export const serviceAreaUpdatedExample = {
+  ...createdServiceAreaExample,
+  name: patchServiceAreaExample.name,
+  ...managedBy('helse-sor-ost', 2, '2026-11-21T08:15:00.000Z'),
+};
+
+/** Helse Vest divides its region (it has one region-wide area until its officers add theirs). */
+export const createHospitalAreaExample = { id: 'bergen', name: 'Sykehusområde Bergen' };
+export const createdHospitalAreaExample = { ...createHospitalAreaExample, ...managedBy('helse-vest') };
+export const patchHospitalAreaExample = { version: 1, name: 'Sykehusområde Bergen og omegn' };
+export const hospitalAreaUpdatedExample = {
+  ...createdHospitalAreaExample,
+  name: patchHospitalAreaExample.name,
+  ...managedBy('helse-vest', 2, '2026-11-21T08:15:00.000Z'),
 };
 
 /** A private colonoscopy provider registers to bid (its organisation number has a valid check digit). */
@@ -589,6 +660,26 @@ export const supplierTimelineExample = {
         actorName: officer.name,
         change: { deliverySites: patchSupplierExample.deliverySites },
         hash: '7d793037a0760186574b0282f2f435e7',
+      },
+    },
+  ],
+};
+
+export const referenceTimelineExample = {
+  scope: 'reference data of helse-sor-ost',
+  items: [
+    {
+      at: '2026-11-20T10:00:00.000Z',
+      kind: 'audit',
+      actor: officer.sub,
+      role: 'officer',
+      action: 'reference.volume-unit.created',
+      aggregate: 'reference volume-unit:laboratorieanalyser',
+      seq: 1,
+      detail: {
+        actorName: officer.name,
+        change: createVolumeUnitExample,
+        hash: '3f0c2d9e81b4a7c65d1e0f9a8b7c6d5e',
       },
     },
   ],

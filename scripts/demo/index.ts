@@ -10,6 +10,7 @@ import { awardStep } from './award.ts';
 import { type AnnouncedTender, colonoscopyTenderStep } from './colonoscopy-tender.ts';
 import { type DemoContext, demoContext } from './context.ts';
 import { helseOgArbeid, LAST_OPTION_DAY } from './helse-og-arbeid.ts';
+import { laboratoryStep } from './laboratory.ts';
 import { partnershipStep } from './partnership-tender.ts';
 
 export {
@@ -22,6 +23,7 @@ export {
   demoContext,
   helseOgArbeid,
   LAST_OPTION_DAY,
+  laboratoryStep,
   partnershipStep,
 };
 
@@ -43,6 +45,7 @@ export const runDemo = async (client: ApiClient, print?: (line: string) => void)
   await attentionStep(ctx);
   await auditStep(ctx, tender.flow.id);
   await partnershipStep(ctx);
+  await laboratoryStep(ctx);
   ctx.print(
     `\nDone. Tender ${tender.flow.id} went from draft to framework agreements. Read its history: GET /tenders/${tender.flow.id}/workflow`,
   );

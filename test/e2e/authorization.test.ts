@@ -240,6 +240,18 @@ const cases: Case[] = [
   { route: 'GET /reference/suppliers', on: 'none', expect: all(200) },
   { route: 'GET /reference/suppliers/{supplierId}', on: 'none', expect: all(200) },
   { route: 'POST /reference/suppliers', on: 'none', expect: officerOnly(201, 201) },
+  // An entity's own reference data: any officer adds to their own entity's; only its officers edit it.
+  { route: 'POST /reference/service-areas', on: 'none', expect: officerOnly(201, 201) },
+  { route: 'POST /reference/volume-units', on: 'none', expect: officerOnly(201, 201) },
+  { route: 'POST /reference/hospital-areas', on: 'none', expect: officerOnly(201, 201) },
+  { route: 'PATCH /reference/service-areas/{id}', on: 'none', expect: officerOnly(200, 403) },
+  { route: 'PATCH /reference/volume-units/{id}', on: 'none', expect: officerOnly(200, 403) },
+  { route: 'PATCH /reference/hospital-areas/{id}', on: 'none', expect: officerOnly(200, 403) },
+  {
+    route: 'GET /audit/reference/history',
+    on: 'none',
+    expect: all(403, { officer: 200, auditor: 200, 'foreign-officer': 200, 'foreign-auditor': 200 }),
+  },
   { route: 'PATCH /reference/suppliers/{supplierId}', on: 'none', expect: officerOnly(200, 200) },
   { route: 'GET /openapi.json', on: 'none', expect: all(200, { anonymous: 200 }) },
   { route: 'GET /docs', on: 'none', expect: all(200, { anonymous: 200 }) },
@@ -495,7 +507,26 @@ const callFor = async (c: Case, tender: Tender | undefined, label: string): Prom
     path = template.replace('{supplierId}', created.body.id);
     if (method === 'PATCH') body = { version: created.body.version, kind: 'ideell' };
   }
-  if (c.route === 'GET /reference/hospital-areas') path = `${path}?entity=helse-sor-ost`;
+  if (c.route === 'GET /reference/hospital-areas') path = `${path}?entityId=helse-sor-ost`;
+  const managed = /^(POST|PATCH) \/reference\/(service-areas|volume-units|hospital-areas)/.exec(c.route);
+  if (managed) {
+    const list = `/reference/${managed[2]}`;
+    const draft = (name: string) => ({
+      id: `matrise-${name}`.toLowerCase().replace(/[^a-z0-9-]/g, '-'),
+      name: `Matrise ${name}`,
+      ...(managed[2] === 'hospital-areas' ? {} : { english: `Matrix ${name}` }),
+    });
+    if (method === 'POST') body = draft(label);
+    else {
+      const created = await stack.request('POST', list, {
+        token: tokens.officer,
+        body: draft(`target-${label}`),
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      path = `${list}/${created.body.id}`;
+      body = { version: created.body.version, name: `Omdøpt ${label}` };
+    }
+  }
   if (c.route === 'GET /reports/agreements')
     path = `${path}?year=${new Date(await clockNow()).getUTCFullYear()}`;
   path = path.replace('{ocid}', `ocds-hk4j9p-${tender?.id ?? ''}`);

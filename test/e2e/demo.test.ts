@@ -12,6 +12,7 @@ import {
   type DemoContext,
   helseOgArbeid,
   LAST_OPTION_DAY,
+  laboratoryStep,
   openDemo,
   partnershipStep,
 } from '../../scripts/demo/index.ts';
@@ -111,6 +112,21 @@ describe('the demo, step by step against the local stack', () => {
     expect(out).toContain('language da; open: Offentligt udbud af rammeaftale');
     expect(out).toContain('item: CPV 85100000-0 (Health services)');
     expect(out).toMatch(/Norsk Arbeidshelse AS bids: 403 .*reserved for non-profit \(ideelle\) suppliers/);
+  }, 60_000);
+
+  it("adds a volume unit to the entity's own reference data, uses it in a tender, and shows who added it", async () => {
+    await laboratoryStep(ctx);
+    const out = printed();
+    expect(out).toContain('422 #/lots/0/estimatedVolumes/0/unit — Unknown volume unit "laboratorieanalyser"');
+    expect(out).toContain(
+      'laboratorieanalyser: Laboratorieanalyser / Laboratory analyses, managed by helse-sor-ost (v1)',
+    );
+    expect(out).toContain('120000 laboratorieanalyser, 120000 laboratorieanalyser');
+    expect(out).toMatch(/a supplier reads 6 units, the last: Laboratorieanalyser/);
+    expect(out).toContain("Helse Vest's officer renames it: 403");
+    expect(out).toMatch(
+      /reference\.volume-unit\.created reference volume-unit:laboratorieanalyser by Kari Nordmann/,
+    );
   }, 60_000);
 
   it('printed every value it meant to print', () => {

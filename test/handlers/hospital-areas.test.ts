@@ -2,7 +2,7 @@
  * GET /reference/hospital-areas names its filter `entityId`, as every other route names a procuring
  * entity; `entity`, its older spelling, keeps working (deprecated in the OpenAPI document).
  */
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { resetEnvCache } from '../../functions/adapters/env.ts';
@@ -24,6 +24,8 @@ describe('GET /reference/hospital-areas: entityId, and entity as its deprecated 
   beforeEach(() => {
     ddbMock.reset();
     process.env.TABLE_NAME = 'table';
+    // The entities' own reference data (services/store/reference.ts): none.
+    ddbMock.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'REFERENCE' } }).resolves({ Items: [] });
     resetEnvCache();
   });
 

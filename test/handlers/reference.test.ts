@@ -43,10 +43,27 @@ describe('reference API handler', () => {
   beforeEach(() => {
     ddbMock.reset();
     process.env.TABLE_NAME = 'table';
+    // The entities' own reference data (services/store/reference.ts): none.
+    ddbMock.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'REFERENCE' } }).resolves({ Items: [] });
     resetEnvCache();
   });
 
-  it('lists the hospital areas of one entity, for any signed-in user', async () => {
+  it("lists the hospital areas of one entity, the release's and its own, for any signed-in user", async () => {
+    const own = (id: string, entityId: string) => ({
+      PK: 'REFERENCE',
+      SK: `hospital-area#${id}`,
+      kind: 'hospital-area',
+      id,
+      entityId,
+      name: id,
+      createdAt: '2026-11-20T10:00:00.000Z',
+      updatedAt: '2026-11-20T10:00:00.000Z',
+      version: 1,
+      auditHead: 'x',
+    });
+    ddbMock
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'REFERENCE' } })
+      .resolves({ Items: [own('hedmarken', 'helse-sor-ost'), own('bergen', 'helse-vest')] });
     const res = await invoke(
       apiEvent('GET /reference/hospital-areas', { who: supplierRole, query: { entity: 'helse-sor-ost' } }),
     );
@@ -59,8 +76,20 @@ describe('reference API handler', () => {
       'vestre-viken',
       'telemark-vestfold',
       'sorlandet',
+      'hedmarken',
     ]);
-    expect(ddbMock.calls()).toHaveLength(0);
+    expect(res.json.items.at(-1)).toEqual({
+      id: 'hedmarken',
+      name: 'hedmarken',
+      managed: true,
+      entityId: 'helse-sor-ost',
+      createdAt: '2026-11-20T10:00:00.000Z',
+      updatedAt: '2026-11-20T10:00:00.000Z',
+      version: 1,
+    });
+    // One consistent read of the small partition of the entities' own reference data, nothing else.
+    expect(ddbMock.calls()).toHaveLength(1);
+    expect(ddbMock).toHaveReceivedCommandWith(QueryCommand, { ConsistentRead: true });
   });
 
   it('rejects an unknown query parameter with a problem that names it', async () => {

@@ -52,6 +52,8 @@ describe('tenders API handler', () => {
     ddbMock.reset();
     sfnMock.reset();
     process.env.TABLE_NAME = 'tenders-table';
+    // The entities' own reference data (services/store/reference.ts): none.
+    ddbMock.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'REFERENCE' } }).resolves({ Items: [] });
     process.env.WORKFLOW_TENDER_LIFECYCLE_ARN = STATE_MACHINE;
     resetEnvCache();
   });

@@ -5,18 +5,22 @@
  */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
 import type { Role } from '../../functions/domain/actors.ts';
+import { nowMs } from '../../functions/shared/clock.ts';
 
 export const DAY = 86_400_000;
 
+// `now` defaults to the process's product clock (functions/shared/clock.ts): in a test with a local
+// stack that is the stack's clock (it starts at TEST_START), elsewhere the machine's time.
+
 /** A deadline `days` from `now`, at noon UTC. */
-export const deadlineIn = (days: number, now = Date.now()): string => {
+export const deadlineIn = (days: number, now = nowMs()): string => {
   const d = new Date(now + days * DAY);
   d.setUTCHours(12, 0, 0, 0);
   return d.toISOString();
 };
 
 /** Two years from the first day of the month three months after `now` (after deadline and standstill). */
-export const agreementPlan = (now = Date.now()) => {
+export const agreementPlan = (now = nowMs()) => {
   const start = new Date(now);
   start.setUTCMonth(start.getUTCMonth() + 3, 1);
   const end = new Date(start);
@@ -35,7 +39,7 @@ export const agreementPlan = (now = Date.now()) => {
  * for the two years and the one-year option. Its lots carry no value of their own (tests copy them
  * by the dozen), `colonoscopyLotValues` gives them one.
  */
-export const colonoscopyTender = (now = Date.now()) => ({
+export const colonoscopyTender = (now = nowMs()) => ({
   title: 'Koloskopi i Innlandet, Vestfold og Telemark',
   serviceAreaIds: ['koloskopi'],
   cpvCodes: ['85121251-7', '85121200-5'],
@@ -72,7 +76,7 @@ export const colonoscopyTender = (now = Date.now()) => ({
 });
 
 /** The colonoscopy tender with each lot's estimated value: half the tender's each. */
-export const colonoscopyLotValues = (now = Date.now()) => {
+export const colonoscopyLotValues = (now = nowMs()) => {
   const t = colonoscopyTender(now);
   return { ...t, lots: t.lots.map((l) => ({ ...l, estimatedValue: { amount: 5_625_000 } })) };
 };
@@ -102,7 +106,7 @@ export const SJAELLAND_SPECIALTIES = [
  * million in 2018), treated where the supplier has its hospitals (Ringsted in the region, Søborg
  * outside it). Its CPV codes and the value for two years at the 2018 level are the fixture's own.
  */
-export const partnershipTender = (now = Date.now()) => ({
+export const partnershipTender = (now = nowMs()) => ({
   title: 'Partnerskabsaftale om udredning og behandling på privathospital',
   serviceAreaIds: [...SJAELLAND_SPECIALTIES],
   cpvCodes: ['85100000-0', '85121200-5', '85111100-1', '85150000-5'],

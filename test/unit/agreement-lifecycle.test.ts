@@ -58,6 +58,7 @@ const refusalOf = (call: () => unknown): Refusal => {
 const lookups: ReferenceLookups = {
   entityCurrency: (id) => (id === 'helse-sor-ost' ? 'NOK' : undefined),
   unknownHospitalAreas: (_entity, ids) => ids.filter((id) => id !== 'oslo'),
+  isKnownHospitalArea: (id) => id === 'oslo',
   isKnownServiceArea: (id) => id === 'ortopedi',
   isKnownFormOfCare: (id) => id === 'dagbehandling',
   isKnownVolumeUnit: () => true,

@@ -58,7 +58,14 @@ const submit = (
     t,
     opts.lotId ?? 'innlandet',
     { ...colonoscopyBid('innlandet', 1500), ...(opts.content ? { prices: [...opts.content] } : {}) },
-    { id, supplierId: 'sup-1', by: supplier, existing: opts.existing, version: opts.version },
+    {
+      id,
+      supplierId: 'sup-1',
+      by: supplier,
+      existing: opts.existing,
+      version: opts.version,
+      ref: referenceLookups,
+    },
     now,
   );
 
@@ -245,7 +252,14 @@ describe('who may bid where: reserved competitions and delivery sites', () => {
     ...colonoscopyBid('innlandet', 1500),
     deliverySites,
   });
-  const person = { id, supplierId: 'sup-1', by: supplier, existing: undefined, version: undefined };
+  const person = {
+    id,
+    supplierId: 'sup-1',
+    by: supplier,
+    existing: undefined,
+    version: undefined,
+    ref: referenceLookups,
+  };
 
   it('refuses a supplier not registered as non-profit in a competition reserved for them, and stores nothing', () => {
     const reserved = tender('tendering', { reservedForNonProfit: true });

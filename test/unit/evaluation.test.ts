@@ -10,6 +10,7 @@ import {
   rankLot,
   scoreProblems,
 } from '../../functions/domain/evaluation.ts';
+import { referenceLookups } from '../../functions/domain/reference-lookups.ts';
 import type { Lot, Tender } from '../../functions/domain/tender.ts';
 import { colonoscopyBid, colonoscopyTender } from '../helpers/fixtures.ts';
 
@@ -162,7 +163,7 @@ describe('award', () => {
 
 describe('bid rules', () => {
   it('accepts a complete bid for the lot', () => {
-    expect(bidProblems(colonoscopyBid('telemark-vestfold', 2000), tender, lot)).toEqual([]);
+    expect(bidProblems(colonoscopyBid('telemark-vestfold', 2000), tender, lot, referenceLookups)).toEqual([]);
   });
 
   it('points at each problem: a site outside the lot, a missing price, an answer and a confirmation missing', () => {
@@ -177,6 +178,7 @@ describe('bid rules', () => {
       },
       tender,
       lot,
+      referenceLookups,
     );
     expect(problems.map((p) => p.pointer)).toEqual([
       '#/prices/0/unit',

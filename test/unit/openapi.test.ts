@@ -183,7 +183,7 @@ describe('examples the domain accepts too', () => {
     const lotId = (biddingRoutes.routes.submitBid.responses[201].example as { lotId: string }).lotId;
     const lot = tender.lots.find((l) => l.id === lotId) as Lot;
     const bid = bidBody.parse(biddingRoutes.routes.submitBid.bodyExample);
-    expect(bidProblems(bid, tender, lot)).toEqual([]);
+    expect(bidProblems(bid, tender, lot, referenceLookups)).toEqual([]);
   });
 
   it('registers the Helse og arbeid agreement exactly as the example answer shows it', () => {
@@ -201,7 +201,7 @@ describe('examples the domain accepts too', () => {
 
   it('registers a supplier whose organisation number has a valid check digit and whose sites lie in known areas', () => {
     const body = createSupplierBody.parse(referenceRoutes.routes.createSupplier.bodyExample);
-    expect(supplierProblems(body)).toEqual([]);
+    expect(supplierProblems(body, referenceLookups)).toEqual([]);
     expect(supplierIdFromName(body.name)).toBe(
       (referenceRoutes.routes.createSupplier.responses[201].example as { id: string }).id,
     );

@@ -7,7 +7,8 @@
 import type { Agreement } from '../agreement.ts';
 import type { AuditEvent } from '../audit.ts';
 import type { Bid } from '../bid.ts';
-import { cpvLabel, formOfCareById, serviceAreaById, volumeUnitById } from '../reference-data.ts';
+import { cpvLabel } from '../reference-data.ts';
+import { type ReferenceNames, referenceLookups } from '../reference-lookups.ts';
 import { type Lot, lotCpvCodes, lotServiceAreaIds, type Tender } from '../tender.ts';
 import type { PublishedYear } from './call-offs.ts';
 import { OCID_PREFIX } from './packages.ts';
@@ -26,6 +27,8 @@ export interface ProcessData {
   agreements: Agreement[];
   years: PublishedYear[];
   baseUrl: string;
+  /** The names of service areas, units and forms of care, the entities' own too (default: the release's alone). */
+  names?: ReferenceNames;
 }
 
 export const ocidFor = (tenderId: string) => `${OCID_PREFIX}-${tenderId}`;
@@ -41,20 +44,20 @@ const cpvClassification = (code: string) => {
  * forms of care in the release's language, classified by the lot's main CPV code (the others as
  * additional classifications).
  */
-const itemsOf = (t: Tender, lang: Language) =>
+const itemsOf = (t: Tender, lang: Language, names: ReferenceNames) =>
   t.lots.flatMap((l: Lot) => {
     const [main, ...more] = lotCpvCodes(t, l);
     const specialties = lotServiceAreaIds(t, l)
-      .map((id) => serviceAreaById(id)?.name ?? id)
+      .map((id) => names.serviceArea(id)?.name ?? id)
       .join(', ');
-    const forms = l.formsOfCare.map((f) => termIn(lang, formOfCareById(f), f)).join(', ');
+    const forms = l.formsOfCare.map((f) => termIn(lang, names.formOfCare(f), f)).join(', ');
     return l.estimatedVolumes.map((v, i) => ({
       id: `${l.id}-${i + 1}`,
-      description: `${specialties}: ${termIn(lang, volumeUnitById(v.unit), v.unit)} (${forms})`,
+      description: `${specialties}: ${termIn(lang, names.volumeUnit(v.unit), v.unit)} (${forms})`,
       ...(main ? { classification: cpvClassification(main) } : {}),
       ...(more.length ? { additionalClassifications: more.map(cpvClassification) } : {}),
       quantity: v.quantity,
-      unit: { name: termIn(lang, volumeUnitById(v.unit), v.unit) },
+      unit: { name: termIn(lang, names.volumeUnit(v.unit), v.unit) },
       relatedLot: l.id,
     }));
   });
@@ -108,7 +111,7 @@ const tenderStatus = (t: Tender): string =>
         ? 'complete'
         : 'active';
 
-const tenderSection = (t: Tender, at: string, amendments: Json[], lang: Language) => ({
+const tenderSection = (t: Tender, at: string, amendments: Json[], lang: Language, names: ReferenceNames) => ({
   id: t.id,
   title: t.title,
   ...(t.description ? { description: t.description } : {}),
@@ -131,7 +134,7 @@ const tenderSection = (t: Tender, at: string, amendments: Json[], lang: Language
     startDate: `${t.agreement.startDate}T00:00:00Z`,
     endDate: `${t.agreement.endDate}T23:59:59Z`,
   },
-  items: itemsOf(t, lang),
+  items: itemsOf(t, lang, names),
   lots: lotsOf(t, lang),
   techniques: {
     hasFrameworkAgreement: true,
@@ -149,6 +152,7 @@ const tenderSection = (t: Tender, at: string, amendments: Json[], lang: Language
 export const processReleases = (d: ProcessData): Json[] => {
   const t = d.tender;
   const lang = languageOf(t.entityId);
+  const names = d.names ?? referenceLookups;
   const ocid = ocidFor(t.id);
   const buyer = { id: t.entityId, name: d.entityName };
   const base = (at: string, seq: number, tag: string[]) => ({
@@ -213,7 +217,7 @@ export const processReleases = (d: ProcessData): Json[] => {
       return {
         ...base(e.at, e.seq, tags),
         parties: parties(bids ? bidders() : []),
-        tender: { ...tenderSection(t, e.at, amendments, lang), procuringEntity: buyer },
+        tender: { ...tenderSection(t, e.at, amendments, lang, names), procuringEntity: buyer },
         ...(bids ? { bids } : {}),
         ...extra,
       };
@@ -243,7 +247,7 @@ export const processReleases = (d: ProcessData): Json[] => {
         releases.push(
           sectionAt(['tenderCancellation'], {
             tender: {
-              ...tenderSection(t, e.at, amendments, lang),
+              ...tenderSection(t, e.at, amendments, lang, names),
               procuringEntity: buyer,
               status: 'cancelled',
             },
@@ -282,7 +286,7 @@ export const processReleases = (d: ProcessData): Json[] => {
             id: `${ocid}-${e.seq}-contract`,
             parties: parties(suppliers),
             // Signed at the standstill's end: active then, whatever became of them since.
-            contracts: d.agreements.map((a) => contractOf(a, t.currency, lang, 'active')),
+            contracts: d.agreements.map((a) => contractOf(a, t.currency, lang, names, 'active')),
           });
         }
         break;
@@ -317,7 +321,13 @@ export const processReleases = (d: ProcessData): Json[] => {
           ]),
           contracts: [
             {
-              ...contractOf(a, t.currency, lang, tag === 'contractAmendment' ? 'active' : 'terminated'),
+              ...contractOf(
+                a,
+                t.currency,
+                lang,
+                names,
+                tag === 'contractAmendment' ? 'active' : 'terminated',
+              ),
               ...(tag === 'contractAmendment'
                 ? {
                     amendments: [
@@ -349,6 +359,7 @@ const contractOf = (
   a: Agreement,
   currency: string,
   lang: Language,
+  names: ReferenceNames,
   status: 'active' | 'terminated' = a.status === 'terminated' || a.status === 'expired'
     ? 'terminated'
     : 'active',
@@ -365,7 +376,7 @@ const contractOf = (
     },
     items: a.volumes.map((v, i) => ({
       id: String(i + 1),
-      description: termIn(lang, volumeUnitById(v.unit), v.unit),
+      description: termIn(lang, names.volumeUnit(v.unit), v.unit),
       quantity: v.quantity,
       unit: { name: v.unit, value: money(a.prices.find((p) => p.unit === v.unit)?.unitPrice ?? 0, currency) },
     })),

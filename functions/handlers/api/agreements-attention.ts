@@ -17,7 +17,6 @@ import {
   tenderDeadlineKinds,
   tenderDeadlines,
 } from '../../domain/deadlines.ts';
-import { hospitalAreaById, serviceAreas } from '../../domain/reference-data.ts';
 import { defaultReminderSettings } from '../../domain/reminders.ts';
 import {
   agreementReport,
@@ -37,6 +36,7 @@ import {
   listYears,
 } from '../../services/store/agreements.ts';
 import { entityTendersWaiting, openTenders } from '../../services/store/attention.ts';
+import { loadReferenceCatalogue } from '../../services/store/reference.ts';
 import { getSettings } from '../../services/store/reminders.ts';
 import { getSupplier } from '../../services/store/suppliers.ts';
 import { waitTimeouts } from '../../services/workflow/waits.ts';
@@ -169,12 +169,13 @@ export const attentionHandlers: AgreementHandlers<'listAgreements' | 'listDeadli
         const supplier = await getSupplier(g.key);
         if (supplier) names.set(g.key, supplier.name);
       }
+    const catalogue = await loadReferenceCatalogue();
     const nameOf = (id: string) =>
       query.groupBy === 'supplier'
         ? names.get(id)
         : query.groupBy === 'serviceArea'
-          ? serviceAreas.find((a) => a.id === id)?.name
-          : hospitalAreaById(id)?.name;
+          ? catalogue.serviceArea(id)?.name
+          : catalogue.hospitalArea(id)?.name;
     const report = { entityId, ...nameGroups(figures, nameOf) };
     if (query.format === 'csv')
       return {

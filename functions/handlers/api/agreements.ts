@@ -26,7 +26,6 @@ import {
   successorTenderDraft,
   terminateAgreement,
 } from '../../domain/agreement-lifecycle.ts';
-import { referenceLookups } from '../../domain/reference-lookups.ts';
 import type { Tender } from '../../domain/tender.ts';
 import { notFound } from '../../http/errors.ts';
 import { httpHandler } from '../../http/http.ts';
@@ -39,6 +38,7 @@ import {
   firstYearCommit,
   getAgreement,
 } from '../../services/store/agreements.ts';
+import { loadReferenceCatalogue } from '../../services/store/reference.ts';
 import { getSupplier } from '../../services/store/suppliers.ts';
 import { getTender, type TenderItem, tenderItem, tenderTransition } from '../../services/store/tenders.ts';
 import { now, nowIso } from '../../shared/clock.ts';
@@ -58,7 +58,7 @@ const successorTender = async (agreement: Agreement, endsOn: string, principal: 
     agreement.tenderId ? await getTender(agreement.tenderId) : undefined,
     endsOn,
     { id: newId('tnd'), now: now(), by: by(principal) },
-    referenceLookups,
+    await loadReferenceCatalogue(),
   ),
   fromAgreementId: agreement.id,
   replacesAgreementIds: [agreement.id],
@@ -266,7 +266,7 @@ const agreementHandlers: AgreementHandlers<
       const agreement = registerAgreement(
         body,
         { id: newId('agr'), entityId, supplierKnown: Boolean(await getSupplier(body.supplierId)), at },
-        referenceLookups,
+        await loadReferenceCatalogue(),
       );
       const result = {
         status: 201,

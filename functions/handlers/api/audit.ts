@@ -34,6 +34,7 @@ import {
   supplierRegisterItems,
 } from '../../services/store/audit.ts';
 import { queryAll } from '../../services/store/query.ts';
+import { loadReferenceCatalogue } from '../../services/store/reference.ts';
 import { getSupplier } from '../../services/store/suppliers.ts';
 import { listBids, type TenderItem } from '../../services/store/tenders.ts';
 import { nowIso } from '../../shared/clock.ts';
@@ -242,6 +243,12 @@ export const handler = httpHandler(auditRoutes, {
     return timeline(supplierId ? `supplier ${supplierId}` : 'supplier register', auditRows(events), filters);
   },
 
+  referenceHistory: async ({ principal, query }) => {
+    const entityId = principal.entityId as string;
+    const events = (await historyEvents('REFERENCE')).filter((e) => e.entityId === entityId);
+    return timeline(`reference data of ${entityId}`, auditRows(events), query);
+  },
+
   agreementHistory: async ({ principal, params, query }) => {
     const agreement = await loadAgreement(principal, params.agreementId);
     const events = await historyEvents(`AGREEMENT#${agreement.id}`);
@@ -286,6 +293,7 @@ const processData = async (tender: TenderItem, baseUrl: string): Promise<Process
     agreements,
     years,
     baseUrl,
+    names: await loadReferenceCatalogue(),
   };
 };
 

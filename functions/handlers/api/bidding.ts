@@ -26,10 +26,12 @@ import {
   withdrawBid,
 } from '../../domain/bidding-rules.ts';
 import { publicQuestion } from '../../domain/question.ts';
+import { referenceLookups } from '../../domain/reference-lookups.ts';
 import { conflict, notFound } from '../../http/errors.ts';
 import { httpHandler } from '../../http/http.ts';
 import { createIdempotently } from '../../http/idempotency.ts';
 import { biddingRoutes } from '../../http/routes/bidding.routes.ts';
+import { loadReferenceCatalogue } from '../../services/store/reference.ts';
 import { getSupplier } from '../../services/store/suppliers.ts';
 import {
   type BidItem,
@@ -223,8 +225,15 @@ export const handler = httpHandler(biddingRoutes, {
     const id = bidIdFor(tender.id, params.lotId, supplierId);
     // The supplier's registration is read only where the competition is reserved for non-profits.
     const bidder = tender.reservedForNonProfit ? await getSupplier(supplierId) : undefined;
+    // The entities' own hospital areas are read only for a site that names an area the release
+    // does not know: a deadline's burst of bids reads nothing more.
+    const ref = content.deliverySites.some(
+      (s) => s.hospitalAreaId !== undefined && !referenceLookups.isKnownHospitalArea(s.hospitalAreaId),
+    )
+      ? await loadReferenceCatalogue()
+      : referenceLookups;
     // Refused before the supplier's earlier bid is read; submitBid checks again with it.
-    checkBid(withoutKeys(tender), params.lotId, content, received, bidder);
+    checkBid(withoutKeys(tender), params.lotId, content, received, ref, bidder);
     const before = await getBid(tender.id, id);
     const submitted = submitBid(
       withoutKeys(tender),
@@ -237,6 +246,7 @@ export const handler = httpHandler(biddingRoutes, {
         existing: before,
         version,
         bidder,
+        ref,
       },
       received,
     );

@@ -9,7 +9,6 @@ import { commit, commitAll, MAX_AGGREGATES_PER_COMMIT, withoutKeys } from '../..
 import { outboxEvent } from '../../contracts/outbox.ts';
 import { replacesField } from '../../domain/agreement.ts';
 import { bidderResults } from '../../domain/evaluation.ts';
-import { referenceLookups } from '../../domain/reference-lookups.ts';
 import type { Tender } from '../../domain/tender.ts';
 import {
   announce,
@@ -29,6 +28,7 @@ import { notFound, Problem } from '../../http/errors.ts';
 import { httpHandler } from '../../http/http.ts';
 import { createIdempotently } from '../../http/idempotency.ts';
 import { tenderRoutes } from '../../http/routes/tenders.routes.ts';
+import { loadReferenceCatalogue } from '../../services/store/reference.ts';
 import {
   bidInvalidation,
   listBids,
@@ -77,7 +77,7 @@ export const handler = httpHandler(tenderRoutes, {
         entityId,
         by: { sub: principal.sub, name: principal.name },
         now: now(),
-        ref: referenceLookups,
+        ref: await loadReferenceCatalogue(),
       });
       const tender = created.after;
       const result = {
@@ -123,7 +123,7 @@ export const handler = httpHandler(tenderRoutes, {
     const { principal, params, body } = req;
     const before = await load(principal, params.tenderId, 'tender:update');
     const { version, ...changes } = body;
-    const edited = editDraft(withoutKeys(before), changes, now(), referenceLookups);
+    const edited = editDraft(withoutKeys(before), changes, now(), await loadReferenceCatalogue());
     const { item } = await commit(tenderTransition(before, edited, principal, { version: version }));
     return { body: view(item as TenderItem), headers: { etag: `"${item.version}"` } };
   },
@@ -133,7 +133,7 @@ export const handler = httpHandler(tenderRoutes, {
     const before = await load(principal, params.tenderId, 'tender:announce');
     const executionArn = executionArnFor('tenderLifecycle', before.id);
     let current = before;
-    const announced = announce(withoutKeys(before), now(), referenceLookups, executionArn);
+    const announced = announce(withoutKeys(before), now(), await loadReferenceCatalogue(), executionArn);
     if (announced) {
       const { item } = await commit(
         tenderTransition(before, announced, principal, { version: body.version, executionArn }),
@@ -167,7 +167,7 @@ export const handler = httpHandler(tenderRoutes, {
       withoutKeys(before),
       body.bidDeadline,
       now(),
-      referenceLookups,
+      await loadReferenceCatalogue(),
       body.reason,
     );
     const { event, ...transition } = extended;
@@ -188,7 +188,7 @@ export const handler = httpHandler(tenderRoutes, {
       reason,
       bids,
       now(),
-      referenceLookups,
+      await loadReferenceCatalogue(),
       MAX_AGGREGATES_PER_COMMIT - 1,
     );
     const results = await commitAll([

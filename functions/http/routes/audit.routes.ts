@@ -127,6 +127,24 @@ export const auditRoutes = defineRoutes('auditApi', {
       },
     },
   },
+  referenceHistory: {
+    method: 'GET',
+    path: '/audit/reference/history',
+    tag: 'Audit',
+    summary:
+      "The history of your entity's own reference data: service areas, volume units and hospital areas",
+    description:
+      "Every change the entity's officers made to the reference data they manage (what was added, renamed, by whom, when, with the event's hash), oldest first; the entity's officers and auditors read it, nobody changes it here. The changes are in the entity's audit chain (GET /audit/verify). Filter by time and actor as the other histories; `format=csv` exports the same rows as CSV.",
+    action: 'audit:read',
+    query: historyQuery,
+    responses: {
+      200: {
+        description: "The reference data's timeline, oldest first",
+        schema: timeline,
+        example: ex.referenceTimelineExample,
+      },
+    },
+  },
   agreementHistory: {
     method: 'GET',
     path: '/agreements/{agreementId}/history',

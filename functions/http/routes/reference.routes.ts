@@ -1,17 +1,69 @@
 /** Reference data routes and supplier management. */
 import * as z from 'zod/mini';
 import { versionSchema } from '../../domain/limits.ts';
+import { REFERENCE_ID } from '../../domain/managed-reference.ts';
 import * as ex from '../examples.ts';
 import { pageOf, pageQueryShape } from '../pagination.ts';
 import { defineRoutes } from '../route.ts';
 
 const list = <T extends z.ZodMiniType>(item: T) => z.object({ items: z.array(item) });
+/** What a managed item (added by an entity's officers) carries beside its names. */
+const managedShape = {
+  managed: z.optional(z.literal(true)),
+  entityId: z.optional(z.string()),
+  createdAt: z.optional(z.string()),
+  updatedAt: z.optional(z.string()),
+  version: z.optional(z.number()),
+};
 const term = z.object({
   id: z.string(),
   name: z.string(),
   english: z.string(),
   danish: z.optional(z.string()),
 });
+const volumeUnit = z.object({ ...term.shape, ...managedShape });
+const serviceArea = z.object({
+  id: z.string(),
+  name: z.string(),
+  english: z.string(),
+  language: z.string(),
+  ...managedShape,
+});
+const hospitalArea = z.object({ id: z.string(), name: z.string(), ...managedShape, entityId: z.string() });
+
+const referenceId = z
+  .string()
+  .check(z.regex(REFERENCE_ID, 'Lower-case letters, digits and "-", at most 63 characters'));
+const referenceName = z.string().check(z.trim(), z.minLength(1), z.maxLength(120));
+/** POST bodies: the id is made from the name when left out. */
+export const createVolumeUnitBody = z.strictObject({
+  id: z.optional(referenceId),
+  name: referenceName,
+  english: referenceName,
+  danish: z.optional(referenceName),
+});
+export const createServiceAreaBody = z.strictObject({
+  id: z.optional(referenceId),
+  name: referenceName,
+  english: referenceName,
+});
+export const createHospitalAreaBody = z.strictObject({ id: z.optional(referenceId), name: referenceName });
+export const patchVolumeUnitBody = z.strictObject({
+  version: versionSchema,
+  name: z.optional(referenceName),
+  english: z.optional(referenceName),
+  danish: z.optional(referenceName),
+});
+export const patchServiceAreaBody = z.strictObject({
+  version: versionSchema,
+  name: z.optional(referenceName),
+  english: z.optional(referenceName),
+});
+export const patchHospitalAreaBody = z.strictObject({
+  version: versionSchema,
+  name: z.optional(referenceName),
+});
+const idParams = z.strictObject({ id: referenceId });
 
 const site = z.strictObject({
   hospitalAreaId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
@@ -112,13 +164,13 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     tag: 'Reference data',
     summary: 'Hospital areas (sykehusområder), optionally of one entity',
     description:
-      "The areas a lot is delivered in and a delivery site lies in; `entityId` narrows them to one procuring entity's (an unknown entity gives an empty list). `entity` is the older name of the same filter and still works; giving both with different entities is a 400 problem. Read by anyone signed in.",
+      "The areas a lot is delivered in and a delivery site lies in, those that come with the product and those an entity's officers added (`managed: true`, with the entity, version and times); `entityId` narrows them to one procuring entity's (an unknown entity gives an empty list). `entity` is the older name of the same filter and still works; giving both with different entities is a 400 problem. Read by anyone signed in.",
     action: 'reference:read',
     query: hospitalAreasQuery,
     responses: {
       200: {
         description: 'Hospital areas',
-        schema: list(z.object({ id: z.string(), name: z.string(), entityId: z.string() })),
+        schema: list(hospitalArea),
         example: ex.hospitalAreasExample,
       },
     },
@@ -152,14 +204,12 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     tag: 'Reference data',
     summary: 'Service areas (fagområder, specialer)',
     description:
-      "The specialties a tender, a lot or an agreement covers (`serviceAreaIds`, `serviceAreaId`), each with its name in the entity's language and in English. An unknown one in a tender is a 422 problem. Read by anyone signed in.",
+      "The specialties a tender, a lot or an agreement covers (`serviceAreaIds`, `serviceAreaId`), each with its name in the entity's language and in English: those that come with the product, then those the entities' officers added (`managed: true`, with the entity that manages it); any entity's tenders may name them. An unknown one in a tender is a 422 problem. Read by anyone signed in.",
     action: 'reference:read',
     responses: {
       200: {
         description: 'Service areas',
-        schema: list(
-          z.object({ id: z.string(), name: z.string(), english: z.string(), language: z.string() }),
-        ),
+        schema: list(serviceArea),
         example: ex.serviceAreasExample,
       },
     },
@@ -180,9 +230,119 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     tag: 'Reference data',
     summary: 'Volume units',
     description:
-      "The units volumes, prices and usage are counted in (consultations, bed-days, referrals…): a lot's estimated volumes, a bid's prices and capacity, an agreement's volumes and a month's usage name one. Read by anyone signed in.",
+      "The units volumes, prices and usage are counted in (consultations, bed-days, referrals…): a lot's estimated volumes, a bid's prices and capacity, an agreement's volumes and a month's usage name one. Those that come with the product first, then those the entities' officers added (`managed: true`, with the entity that manages it); any entity's tenders may name them. Read by anyone signed in.",
     action: 'reference:read',
-    responses: { 200: { description: 'Volume units', schema: list(term), example: ex.volumeUnitsExample } },
+    responses: {
+      200: { description: 'Volume units', schema: list(volumeUnit), example: ex.volumeUnitsExample },
+    },
+  },
+  createServiceArea: {
+    method: 'POST',
+    path: '/reference/service-areas',
+    tag: 'Reference data',
+    summary: 'Add a service area of your entity (officers)',
+    description:
+      "A specialty (fagområde) the product does not list, named in the entity's language and in English (OCDS and eForms show the English name). The id is made from the name when left out (lower-case, æøå spelled out); an id that exists already, among the product's own or any entity's, is a 422 problem that says which. An entity keeps at most 200 of each kind. Audited under the officer's entity (GET /audit/reference/history); read by everyone at once. Send an Idempotency-Key to make retries safe.",
+    action: 'reference:manage',
+    body: createServiceAreaBody,
+    bodyExample: ex.createServiceAreaExample,
+    idempotent: true,
+    responses: {
+      201: { description: 'The service area', schema: serviceArea, example: ex.createdServiceAreaExample },
+    },
+    problems: [413, 415, 422],
+  },
+  updateServiceArea: {
+    method: 'PATCH',
+    path: '/reference/service-areas/{id}',
+    tag: 'Reference data',
+    summary: 'Rename a service area of your entity (officers)',
+    description:
+      "Replaces the names given; the id stays, so every tender, agreement and report naming it shows the new name. Only the officers of the entity that added it (403 for another entity's officers; the ones that come with the product change with a release: 404). Send the version you read; a stale version is a 409 conflict. Audited under the entity (GET /audit/reference/history).",
+    action: 'reference:manage',
+    params: idParams,
+    body: patchServiceAreaBody,
+    bodyExample: ex.patchServiceAreaExample,
+    responses: {
+      200: {
+        description: 'The service area with its new version',
+        schema: serviceArea,
+        example: ex.serviceAreaUpdatedExample,
+      },
+    },
+    problems: [403, 404, 409, 413, 415, 422],
+  },
+  createVolumeUnit: {
+    method: 'POST',
+    path: '/reference/volume-units',
+    tag: 'Reference data',
+    summary: 'Add a volume unit of your entity (officers)',
+    description:
+      "A unit volumes, prices and usage are counted in that the product does not list (laboratory analyses…), named in the entity's language, in English and, optionally, in Danish. The id is made from the name when left out (lower-case, æøå spelled out); an id that exists already, among the product's own or any entity's, is a 422 problem that says which. An entity keeps at most 200 of each kind. Audited under the officer's entity (GET /audit/reference/history); read by everyone at once. Send an Idempotency-Key to make retries safe.",
+    action: 'reference:manage',
+    body: createVolumeUnitBody,
+    bodyExample: ex.createVolumeUnitExample,
+    idempotent: true,
+    responses: {
+      201: { description: 'The volume unit', schema: volumeUnit, example: ex.createdVolumeUnitExample },
+    },
+    problems: [413, 415, 422],
+  },
+  updateVolumeUnit: {
+    method: 'PATCH',
+    path: '/reference/volume-units/{id}',
+    tag: 'Reference data',
+    summary: 'Rename a volume unit of your entity (officers)',
+    description:
+      "Replaces the names given; the id stays, so every tender, agreement and report naming it shows the new name. Only the officers of the entity that added it (403 for another entity's officers; the ones that come with the product change with a release: 404). Send the version you read; a stale version is a 409 conflict. Audited under the entity (GET /audit/reference/history).",
+    action: 'reference:manage',
+    params: idParams,
+    body: patchVolumeUnitBody,
+    bodyExample: ex.patchVolumeUnitExample,
+    responses: {
+      200: {
+        description: 'The volume unit with its new version',
+        schema: volumeUnit,
+        example: ex.volumeUnitUpdatedExample,
+      },
+    },
+    problems: [403, 404, 409, 413, 415, 422],
+  },
+  createHospitalArea: {
+    method: 'POST',
+    path: '/reference/hospital-areas',
+    tag: 'Reference data',
+    summary: 'Add a hospital area of your entity (officers)',
+    description:
+      "An area (sykehusområde) of the officer's own entity that its lots may be cut by and delivery sites lie in. The id is made from the name when left out (lower-case, æøå spelled out); an id that exists already, among the product's own or any entity's, is a 422 problem that says which. An entity keeps at most 200 of each kind. Audited under the officer's entity (GET /audit/reference/history); read by everyone at once. Send an Idempotency-Key to make retries safe.",
+    action: 'reference:manage',
+    body: createHospitalAreaBody,
+    bodyExample: ex.createHospitalAreaExample,
+    idempotent: true,
+    responses: {
+      201: { description: 'The hospital area', schema: hospitalArea, example: ex.createdHospitalAreaExample },
+    },
+    problems: [413, 415, 422],
+  },
+  updateHospitalArea: {
+    method: 'PATCH',
+    path: '/reference/hospital-areas/{id}',
+    tag: 'Reference data',
+    summary: 'Rename a hospital area of your entity (officers)',
+    description:
+      "Replaces the names given; the id stays, so every tender, agreement and report naming it shows the new name. Only the officers of the entity that added it (403 for another entity's officers; the ones that come with the product change with a release: 404). Send the version you read; a stale version is a 409 conflict. Audited under the entity (GET /audit/reference/history).",
+    action: 'reference:manage',
+    params: idParams,
+    body: patchHospitalAreaBody,
+    bodyExample: ex.patchHospitalAreaExample,
+    responses: {
+      200: {
+        description: 'The hospital area with its new version',
+        schema: hospitalArea,
+        example: ex.hospitalAreaUpdatedExample,
+      },
+    },
+    problems: [403, 404, 409, 413, 415, 422],
   },
   listSuppliers: {
     method: 'GET',
