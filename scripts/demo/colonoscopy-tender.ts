@@ -33,7 +33,7 @@ export const colonoscopyTenderStep = async (ctx: DemoContext): Promise<Announced
 
   step('Reference data: the hospital areas of Helse Sør-Øst');
   const areas = expectStatus(
-    await client.call('GET', '/reference/hospital-areas?entity=helse-sor-ost', officer),
+    await client.call('GET', '/reference/hospital-areas?entityId=helse-sor-ost', officer),
     200,
     'areas',
   );

@@ -30,7 +30,7 @@ export const helseOgArbeid = async (ctx: DemoContext): Promise<HelseOgArbeidOutc
     return { skipped: true };
   }
   const wholeRegion = expectStatus(
-    await client.call('GET', '/reference/hospital-areas?entity=helse-sor-ost', officer),
+    await client.call('GET', '/reference/hospital-areas?entityId=helse-sor-ost', officer),
     200,
     'areas',
   ).items.map((a: { id: string }) => a.id);
