@@ -3,7 +3,7 @@
  * a 5xx problem (and of none other), correlation ids on every log entry of an invocation and only
  * that invocation, errors with name, message and stack, LOG_LEVEL=silent keeping errors only.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 
@@ -74,6 +74,7 @@ describe('HttpServerErrors', () => {
 
   it('counts nothing, and writes nothing, for a 4xx problem or a success', async () => {
     ddbMock.on(GetCommand).resolves({});
+    ddbMock.on(QueryCommand).resolves({ Items: [] });
     expect((await handler(supplier, lambdaContext())).statusCode).toBe(404);
     const invalid = apiEvent('GET /reference/suppliers', { who: officerOf(), query: { limit: 'many' } });
     expect((await handler(invalid, lambdaContext())).statusCode).toBe(400);
