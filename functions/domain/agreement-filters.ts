@@ -5,7 +5,7 @@
  * predicate is the rule, and decides every filter, the computed ones (the end after notice, the next
  * option's last day, needs a decision) included.
  */
-import { type Agreement, type AgreementStatus, addMonths, nextOption } from './agreement.ts';
+import { type Agreement, type AgreementStatus, addMonths, agreementScope, nextOption } from './agreement.ts';
 import { endsOn } from './agreement-lifecycle.ts';
 import type { ReminderSettings } from './reminders.ts';
 
@@ -69,13 +69,14 @@ export const needsDecision = (
 
 /** Whether the agreement passes every filter given. */
 export const matchesFilter = (
-  a: Decidable & Pick<Agreement, 'supplierId' | 'serviceAreaId' | 'hospitalAreaIds' | 'termination'>,
+  a: Decidable &
+    Pick<Agreement, 'supplierId' | 'serviceAreaId' | 'serviceAreaIds' | 'hospitalAreaIds' | 'termination'>,
   filter: AgreementFilter,
   context: { today: string; settings: Pick<ReminderSettings, 'expiryLeadMonths' | 'optionLeadMonths'> },
 ): boolean => {
   if (filter.status && a.status !== filter.status) return false;
   if (filter.supplierId && a.supplierId !== filter.supplierId) return false;
-  if (filter.serviceAreaId && a.serviceAreaId !== filter.serviceAreaId) return false;
+  if (filter.serviceAreaId && !agreementScope(a).serviceAreaIds.includes(filter.serviceAreaId)) return false;
   if (filter.hospitalAreaId && !a.hospitalAreaIds.includes(filter.hospitalAreaId)) return false;
   if (filter.endDateBefore) {
     const ends = endsOn(a);

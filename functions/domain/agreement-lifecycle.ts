@@ -9,6 +9,7 @@ import {
   type Agreement,
   addDays,
   addMonths,
+  agreementScope,
   cannotExercise,
   effectiveEnd,
   type NoticeCounting,
@@ -30,8 +31,17 @@ type By = { sub: string; name: string };
 export interface RegisterCommand {
   title: string;
   supplierId: string;
-  serviceAreaId: string;
-  lot: { id: string; title: string; formOfCare: string; hospitalAreaIds: string[] };
+  /** Every specialty the agreement covers; `serviceAreaId` (one) is the older spelling: one of them. */
+  serviceAreaIds?: string[] | undefined;
+  serviceAreaId?: string | undefined;
+  /** Its forms of care; `formOfCare` (one) is the older spelling: one of them. */
+  lot: {
+    id: string;
+    title: string;
+    formsOfCare?: string[] | undefined;
+    formOfCare?: string | undefined;
+    hospitalAreaIds: string[];
+  };
   startDate: string;
   endDate?: string | undefined;
   openEnded?: boolean | undefined;
@@ -56,10 +66,44 @@ export const registerAgreement = (
       pointer: '#/supplierId',
       detail: `Unknown supplier "${body.supplierId}" (see GET /reference/suppliers)`,
     });
-  if (!lookups.isKnownServiceArea(body.serviceAreaId))
-    problems.push({ pointer: '#/serviceAreaId', detail: `Unknown service area "${body.serviceAreaId}"` });
-  if (!lookups.isKnownFormOfCare(body.lot.formOfCare))
-    problems.push({ pointer: '#/lot/formOfCare', detail: `Unknown form of care "${body.lot.formOfCare}"` });
+  // Lists, or their older one-value spellings: exactly one of each pair.
+  const oneOf = <T>(list: T[] | undefined, single: T | undefined, pointer: string, names: string) => {
+    if ((list === undefined) === (single === undefined))
+      problems.push({ pointer, detail: `Give ${names}: one of the two, not ${list ? 'both' : 'neither'}` });
+    return list ?? (single === undefined ? [] : [single]);
+  };
+  const serviceAreaIds = oneOf(
+    body.serviceAreaIds,
+    body.serviceAreaId,
+    '#/serviceAreaIds',
+    'serviceAreaIds (or serviceAreaId, its older one-value spelling)',
+  );
+  const formsOfCare = oneOf(
+    body.lot.formsOfCare,
+    body.lot.formOfCare,
+    '#/lot/formsOfCare',
+    'lot.formsOfCare (or lot.formOfCare, its older one-value spelling)',
+  );
+  const listed = body.serviceAreaIds ? '#/serviceAreaIds' : '#/serviceAreaId';
+  serviceAreaIds.forEach((area, i) => {
+    if (!lookups.isKnownServiceArea(area))
+      problems.push({
+        pointer: body.serviceAreaIds ? `${listed}/${i}` : listed,
+        detail: `Unknown service area "${area}" (see GET /reference/service-areas)`,
+      });
+    if (serviceAreaIds.indexOf(area) !== i)
+      problems.push({ pointer: listed, detail: `Service area "${area}" is listed more than once` });
+  });
+  const formsAt = body.lot.formsOfCare ? '#/lot/formsOfCare' : '#/lot/formOfCare';
+  formsOfCare.forEach((form, i) => {
+    if (!lookups.isKnownFormOfCare(form))
+      problems.push({
+        pointer: body.lot.formsOfCare ? `${formsAt}/${i}` : formsAt,
+        detail: `Unknown form of care "${form}" (inpatient, day or outpatient)`,
+      });
+    if (formsOfCare.indexOf(form) !== i)
+      problems.push({ pointer: formsAt, detail: `Form of care "${form}" is listed more than once` });
+  });
   const unknownAreas = new Set(lookups.unknownHospitalAreas(entityId, body.lot.hospitalAreaIds));
   body.lot.hospitalAreaIds.forEach((a, i) => {
     if (unknownAreas.has(a))
@@ -99,8 +143,10 @@ export const registerAgreement = (
     lotId: body.lot.id,
     lotTitle: body.lot.title,
     supplierId: body.supplierId,
-    serviceAreaId: body.serviceAreaId,
-    formOfCare: body.lot.formOfCare,
+    serviceAreaId: serviceAreaIds[0] as string,
+    formOfCare: formsOfCare[0] as string,
+    serviceAreaIds,
+    formsOfCare,
     hospitalAreaIds: body.lot.hospitalAreaIds,
     currency: lookups.entityCurrency(entityId) ?? 'NOK',
     startDate: body.startDate,
@@ -361,7 +407,7 @@ export const successorTenderDraft = (
     id: agreement.lotId,
     title: agreement.lotTitle,
     hospitalAreaIds: agreement.hospitalAreaIds,
-    formsOfCare: [agreement.formOfCare],
+    formsOfCare: agreementScope(agreement).formsOfCare,
     estimatedVolumes: agreement.volumes.length
       ? agreement.volumes
       : [{ unit: 'konsultasjoner', quantity: 0 }],
@@ -374,7 +420,7 @@ export const successorTenderDraft = (
     status: 'draft',
     title: `${source?.title ?? agreement.tenderTitle} (ny anskaffelse)`,
     description: `Ny anskaffelse etter oppsigelse av rammeavtale ${agreement.id}.`,
-    serviceAreaIds: [agreement.serviceAreaId],
+    serviceAreaIds: agreementScope(agreement).serviceAreaIds,
     currency: agreement.currency as Tender['currency'],
     lots: [lot],
     awardCriteria: source?.awardCriteria ?? [

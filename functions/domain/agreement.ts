@@ -57,8 +57,17 @@ export interface Agreement {
   supplierId: string;
   bidId?: string;
   rank?: number;
+  /** The main specialty: the first of `serviceAreaIds` (kept for readers of the one-value shape). */
   serviceAreaId: string;
+  /** The main form of care: the first of `formsOfCare`. */
   formOfCare: string;
+  /**
+   * Every specialty and form of care the agreement covers (a partnership across fifteen
+   * specialties covers fifteen). Absent from agreements stored before they became lists: read
+   * them with `agreementScope`.
+   */
+  serviceAreaIds?: string[];
+  formsOfCare?: string[];
   hospitalAreaIds: string[];
   currency: string;
   startDate: string;
@@ -97,6 +106,15 @@ export interface Agreement {
 export const agreementIdFor = (tenderId: string, lotId: string, supplierId: string): string =>
   `agr_${sha256(`agreement\n${tenderId}\n${lotId}\n${supplierId}`).slice(0, 32)}`;
 
+/** The specialties and forms of care an agreement covers, also one stored before they were lists. */
+export const agreementScope = (
+  a: Pick<Agreement, 'serviceAreaId' | 'serviceAreaIds'> &
+    Partial<Pick<Agreement, 'formOfCare' | 'formsOfCare'>>,
+): { serviceAreaIds: string[]; formsOfCare: string[] } => ({
+  serviceAreaIds: a.serviceAreaIds?.length ? a.serviceAreaIds : [a.serviceAreaId],
+  formsOfCare: a.formsOfCare?.length ? a.formsOfCare : a.formOfCare ? [a.formOfCare] : [],
+});
+
 export const agreementFromAward = (
   tender: Tender,
   lot: Lot,
@@ -114,9 +132,11 @@ export const agreementFromAward = (
   supplierId: bid.supplierId,
   bidId: bid.id,
   rank,
-  // An agreement names one specialty and form of care: the lot's first (its main one).
+  // Every specialty and form of care of the lot; the first is the main one.
   serviceAreaId: lotServiceAreaIds(tender, lot)[0] as string,
   formOfCare: lot.formsOfCare[0] as string,
+  serviceAreaIds: lotServiceAreaIds(tender, lot),
+  formsOfCare: lot.formsOfCare,
   hospitalAreaIds: lot.hospitalAreaIds,
   currency: tender.currency,
   startDate: tender.agreement.startDate,

@@ -5,7 +5,7 @@
  * report out. Volumes are added per volume unit only (bed-days and consultations do not add up);
  * money is added per currency.
  */
-import type { Agreement } from './agreement.ts';
+import { type Agreement, agreementScope } from './agreement.ts';
 import { endsOn } from './agreement-lifecycle.ts';
 import { type Amendment, currentVolumes, type PerformanceYear, type UsageReport } from './performance.ts';
 
@@ -18,6 +18,7 @@ export interface ReportInput {
     | 'id'
     | 'supplierId'
     | 'serviceAreaId'
+    | 'serviceAreaIds'
     | 'hospitalAreaIds'
     | 'currency'
     | 'startDate'
@@ -92,13 +93,13 @@ export const runsIn = (a: ReportInput['agreement'], year: number): boolean => {
 /**
  * The group an agreement counts in. A lot that covers several hospital areas counts once, under
  * their combination ("akershus+innlandet"): its volumes are not split by area, and counting them in
- * each area would add them up twice.
+ * each area would add them up twice. Several specialties count the same way ("kirurgi+urologi").
  */
 export const groupKey = (a: ReportInput['agreement'], groupBy: ReportGrouping): string =>
   groupBy === 'supplier'
     ? a.supplierId
     : groupBy === 'serviceArea'
-      ? a.serviceAreaId
+      ? [...agreementScope(a).serviceAreaIds].sort().join('+')
       : [...a.hospitalAreaIds].sort().join('+');
 
 /** One agreement's rows for the year: per unit, agreed, current and used volume with their value. */
@@ -219,7 +220,7 @@ export const nameGroups = (
 ): AgreementReport => ({
   ...report,
   groups: report.groups.map((g) => {
-    const ids = report.groupBy === 'hospitalArea' ? g.key.split('+') : [g.key];
+    const ids = report.groupBy === 'supplier' ? [g.key] : g.key.split('+');
     const names = ids.map((id) => nameOf(id) ?? id);
     return { ...g, name: names.join(' + ') };
   }),

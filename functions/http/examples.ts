@@ -707,12 +707,12 @@ export const docsAssetExamples = {
 export const registerAgreementExample = {
   title: 'Helse og arbeid: Arbeidsrettet rehabilitering, dagopphold',
   supplierId: 'falck-norge-as',
-  serviceAreaId: 'helse-og-arbeid',
+  serviceAreaIds: ['helse-og-arbeid'],
   lot: {
     id: 'day-oslo',
     title: 'Arbeidsrettet rehabilitering, dagopphold – Sykehusområde Oslo',
     hospitalAreaIds: ['oslo'],
-    formOfCare: 'day',
+    formsOfCare: ['day'],
   },
   startDate: '2023-01-01',
   endDate: '2026-12-31',
@@ -733,6 +733,8 @@ export const agreementExample = {
   supplierId: 'falck-norge-as',
   serviceAreaId: 'helse-og-arbeid',
   formOfCare: 'day',
+  serviceAreaIds: ['helse-og-arbeid'],
+  formsOfCare: ['day'],
   hospitalAreaIds: ['oslo'],
   currency: 'NOK',
   startDate: '2023-01-01',

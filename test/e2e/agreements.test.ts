@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colonoscopyTender, DAY } from '../helpers/fixtures.ts';
 import { eventually } from '../support/eventually.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
-import { renegotiationFlow } from '../support/renegotiation-flow.ts';
+import { helseOgArbeidAgreement, renegotiationFlow } from '../support/renegotiation-flow.ts';
 import { stateNames } from '../support/tender-flow.ts';
 
 let stack: TestStack;
@@ -309,6 +309,55 @@ describe('a registered agreement', () => {
         unitPrice: a.prices.find((p) => p.unit === v.unit)?.unitPrice,
       })),
     );
+  });
+});
+
+describe('an agreement over several specialties', () => {
+  it('covers each of them: found by any, shown as lists, reported once under their combination', async () => {
+    const a = (await register({
+      serviceAreaId: undefined,
+      serviceAreaIds: ['psykisk-helsevern', 'helse-og-arbeid'],
+      lot: {
+        id: 'psykisk-helsevern',
+        title: 'Arbeidsrettet behandling, dag og poliklinisk',
+        hospitalAreaIds: ['oslo'],
+        formsOfCare: ['day', 'outpatient'],
+      },
+      deliverySites: [{ place: 'Oslo', hospitalAreaId: 'oslo' }],
+    })) as unknown as Record<string, unknown> & { id: string };
+    expect(a).toMatchObject({
+      serviceAreaId: 'psykisk-helsevern',
+      serviceAreaIds: ['psykisk-helsevern', 'helse-og-arbeid'],
+      formOfCare: 'day',
+      formsOfCare: ['day', 'outpatient'],
+    });
+    for (const area of ['psykisk-helsevern', 'helse-og-arbeid']) {
+      const found = await stack.request('GET', `/agreements?serviceAreaId=${area}&limit=100`, {
+        token: officer,
+      });
+      expect(found.body.items.map((i: { id: string }) => i.id)).toContain(a.id);
+    }
+    // One registered with the older one-value spelling reads as lists of one.
+    const older = await register();
+    const read = await stack.request('GET', `/agreements/${older.id}`, { token: officer });
+    expect(read.body).toMatchObject({ serviceAreaIds: ['helse-og-arbeid'], formsOfCare: ['outpatient'] });
+    const report = await stack.request('GET', '/reports/agreements?year=2026&groupBy=serviceArea', {
+      token: officer,
+    });
+    expect(report.status).toBe(200);
+    expect(report.body.groups.map((g: { key: string; name: string }) => [g.key, g.name])).toContainEqual([
+      'helse-og-arbeid+psykisk-helsevern',
+      'Helse og arbeid + Psykisk helsevern',
+    ]);
+    const both = await stack.request('POST', '/agreements', {
+      token: officer,
+      body: { ...helseOgArbeidAgreement(), serviceAreaIds: ['helse-og-arbeid'] },
+    });
+    expect(both.status).toBe(422);
+    expect(both.body.errors[0]).toEqual({
+      pointer: '#/serviceAreaIds',
+      detail: expect.stringContaining('one of the two, not both'),
+    });
   });
 });
 

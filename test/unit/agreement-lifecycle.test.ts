@@ -1,6 +1,11 @@
 /** The framework agreement's transitions (domain/agreement-lifecycle.ts): pure, no mocks. */
 import { describe, expect, it } from 'vitest';
-import { type Agreement, replacedAgreementIds, replacesField } from '../../functions/domain/agreement.ts';
+import {
+  type Agreement,
+  agreementFromAward,
+  replacedAgreementIds,
+  replacesField,
+} from '../../functions/domain/agreement.ts';
 import {
   checkSuccessorChoice,
   decideRenewal,
@@ -12,8 +17,11 @@ import {
   registerAgreement,
   terminateAgreement,
 } from '../../functions/domain/agreement-lifecycle.ts';
+import { referenceLookups } from '../../functions/domain/reference-lookups.ts';
 import { Refusal } from '../../functions/domain/refusal.ts';
-import type { ReferenceLookups, Tender } from '../../functions/domain/tender.ts';
+import { type ReferenceLookups, type Tender, tenderContentSchema } from '../../functions/domain/tender.ts';
+import { createDraft } from '../../functions/domain/tender-lifecycle.ts';
+import { partnershipBid, partnershipTender, SJAELLAND_SPECIALTIES } from '../helpers/fixtures.ts';
 
 const by = { sub: 'kari', name: 'Kari' };
 const at = '2026-05-01T10:00:00.000Z';
@@ -59,7 +67,7 @@ const lookups: ReferenceLookups = {
   entityCurrency: (id) => (id === 'helse-sor-ost' ? 'NOK' : undefined),
   unknownHospitalAreas: (_entity, ids) => ids.filter((id) => id !== 'oslo'),
   isKnownHospitalArea: (id) => id === 'oslo',
-  isKnownServiceArea: (id) => id === 'ortopedi',
+  isKnownServiceArea: (id) => ['ortopedi', 'rygg'].includes(id),
   isKnownFormOfCare: (id) => id === 'dagbehandling',
   isKnownVolumeUnit: () => true,
 };
@@ -91,6 +99,45 @@ describe('registration', () => {
       endDate: '2026-12-31',
       nonExclusive: true,
     });
+  });
+
+  it('covers every specialty and form of care given as lists; the one-value spellings still work', () => {
+    const both = registerAgreement(
+      command({
+        serviceAreaId: undefined,
+        serviceAreaIds: ['ortopedi', 'rygg'],
+        lot: { id: 'lot-1', title: 'Oslo', formsOfCare: ['dagbehandling'], hospitalAreaIds: ['oslo'] },
+      }),
+      context,
+      lookups,
+    );
+    expect(both).toMatchObject({
+      serviceAreaId: 'ortopedi',
+      serviceAreaIds: ['ortopedi', 'rygg'],
+      formOfCare: 'dagbehandling',
+      formsOfCare: ['dagbehandling'],
+    });
+    expect(registerAgreement(command(), context, lookups)).toMatchObject({
+      serviceAreaIds: ['ortopedi'],
+      formsOfCare: ['dagbehandling'],
+    });
+    // Both spellings, neither, an unknown or a repeated one: refused, pointing at it.
+    const refused = refusalOf(() =>
+      registerAgreement(
+        command({
+          serviceAreaIds: ['rygg', 'x', 'rygg'],
+          lot: { id: 'lot-1', title: 'Oslo', hospitalAreaIds: ['oslo'] },
+        }),
+        context,
+        lookups,
+      ),
+    );
+    expect(refused.items).toEqual([
+      { pointer: '#/serviceAreaIds', detail: expect.stringContaining('one of the two, not both') },
+      { pointer: '#/lot/formsOfCare', detail: expect.stringContaining('one of the two, not neither') },
+      { pointer: '#/serviceAreaIds/1', detail: expect.stringContaining('Unknown service area "x"') },
+      { pointer: '#/serviceAreaIds', detail: 'Service area "rygg" is listed more than once' },
+    ]);
   });
 
   it('refuses with every broken rule, pointing at each, and names the first', () => {
@@ -129,6 +176,34 @@ describe('registration', () => {
     expect(
       registerAgreement(command({ openEnded: true, endDate: undefined }), context, lookups),
     ).toMatchObject({ openEnded: true });
+  });
+});
+
+describe('an awarded agreement', () => {
+  it("covers every specialty and form of care of its lot: a partnership's fifteen, not its first", () => {
+    const now = new Date('2026-11-23T09:00:00.000Z');
+    const tender = {
+      ...createDraft(tenderContentSchema.parse(partnershipTender(now.getTime())), {
+        id: 'tnd_p',
+        entityId: 'region-sjaelland',
+        by,
+        now,
+        ref: referenceLookups,
+      }).after,
+      version: 1,
+    } as Tender;
+    const lot = tender.lots[0] as Tender['lots'][number];
+    const a = agreementFromAward(
+      tender,
+      lot,
+      { id: 'bid_1', supplierId: 'aleris-hamlet', ...partnershipBid() },
+      1,
+      at,
+    );
+    expect(a.serviceAreaIds).toEqual(SJAELLAND_SPECIALTIES);
+    expect(a.serviceAreaId).toBe(SJAELLAND_SPECIALTIES[0]);
+    expect(a.formsOfCare).toEqual(lot.formsOfCare);
+    expect(lot.formsOfCare.length).toBeGreaterThan(1);
   });
 });
 

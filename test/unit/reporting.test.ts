@@ -114,6 +114,18 @@ describe('agreement report', () => {
     );
   });
 
+  it('per service area: an agreement over several specialties counts once, under their combination, named by each', () => {
+    const partnership = agreement({ serviceAreaId: 'urologi', serviceAreaIds: ['urologi', 'kirurgi'] });
+    expect(groupKey(partnership, 'serviceArea')).toBe('kirurgi+urologi');
+    // Stored before specialties were a list: its one.
+    expect(groupKey(agreement(), 'serviceArea')).toBe('helse-og-arbeid');
+    const report = agreementReport([{ ...nah, agreement: partnership }], 2027, 'serviceArea');
+    const names: Record<string, string> = { kirurgi: 'Kirurgi', urologi: 'Urologi' };
+    expect(nameGroups(report, (id) => names[id]).groups.map((g) => [g.key, g.name])).toEqual([
+      ['kirurgi+urologi', 'Kirurgi + Urologi'],
+    ]);
+  });
+
   it('per service area, money per currency: NOK and DKK never add up', () => {
     const dk: ReportInput = {
       agreement: agreement({ id: 'agr_3', currency: 'DKK', serviceAreaId: 'helse-og-arbeid' }),

@@ -7,7 +7,7 @@
 import { commit, withoutKeys } from '../../adapters/store.ts';
 import type { OutboxEvent } from '../../contracts/outbox.ts';
 import type { Principal } from '../../domain/actors.ts';
-import { type Agreement, nextOption } from '../../domain/agreement.ts';
+import { type Agreement, agreementScope, nextOption } from '../../domain/agreement.ts';
 import { type PerformanceYear, utilisation } from '../../domain/performance.ts';
 import { authorize } from '../../http/auth.ts';
 import { notFound } from '../../http/errors.ts';
@@ -37,7 +37,12 @@ export const mayRead = (principal: Principal, a: Pick<Agreement, 'supplierId' | 
 
 export const view = (a: AgreementItem) => {
   const next = nextOption(a);
-  return { ...withoutKeys(a), ...(next && !a.openEnded ? { nextOption: next } : {}) };
+  // An agreement stored before its specialties and forms of care became lists shows them as lists too.
+  return {
+    ...withoutKeys(a),
+    ...agreementScope(a),
+    ...(next && !a.openEnded ? { nextOption: next } : {}),
+  };
 };
 
 export const today = () => nowIso().slice(0, 10);

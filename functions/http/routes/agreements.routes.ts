@@ -42,12 +42,41 @@ const date = z.iso.date();
 export const registerAgreementBody = z.strictObject({
   title: text(300),
   supplierId: id,
-  serviceAreaId: id,
+  serviceAreaIds: z.optional(
+    z.array(id).check(
+      z.minLength(1),
+      z.maxLength(50),
+      z.meta({
+        description:
+          'Every specialty (fagområde) the agreement covers (GET /reference/service-areas); one of serviceAreaIds or serviceAreaId',
+      }),
+    ),
+  ),
+  serviceAreaId: z.optional(
+    id.check(
+      z.meta({ description: 'One service area: the older spelling of serviceAreaIds', deprecated: true }),
+    ),
+  ),
   lot: z.strictObject({
     id,
     title: text(200),
     hospitalAreaIds: z.array(id).check(z.minLength(1), z.maxLength(20)),
-    formOfCare: id,
+    formsOfCare: z.optional(
+      z
+        .array(id)
+        .check(
+          z.minLength(1),
+          z.maxLength(3),
+          z.meta({
+            description: 'Inpatient, day, outpatient: one or more; one of formsOfCare or formOfCare',
+          }),
+        ),
+    ),
+    formOfCare: z.optional(
+      id.check(
+        z.meta({ description: 'One form of care: the older spelling of formsOfCare', deprecated: true }),
+      ),
+    ),
   }),
   startDate: date,
   /** Leave out for an open-ended agreement (løpende avtale). */
@@ -237,7 +266,9 @@ const described = <T extends z.ZodMiniType>(schema: T, description: string): T =
 export const agreementFilterShape = {
   status: z.optional(described(z.enum(agreementStatuses), 'Only agreements in this status')),
   supplierId: z.optional(described(id, 'Only agreements with this supplier')),
-  serviceAreaId: z.optional(described(id, 'Only agreements of this service area (fagområde)')),
+  serviceAreaId: z.optional(
+    described(id, 'Only agreements that cover this service area (fagområde), among others or alone'),
+  ),
   hospitalAreaId: z.optional(
     described(id, "Only agreements whose lot covers this hospital area (one of the lot's areas)"),
   ),
@@ -365,6 +396,8 @@ export const agreementSchema = z.object({
   rank: z.optional(z.number()),
   serviceAreaId: z.string(),
   formOfCare: z.string(),
+  serviceAreaIds: z.array(z.string()),
+  formsOfCare: z.array(z.string()),
   hospitalAreaIds: z.array(z.string()),
   currency: z.string(),
   startDate: z.string(),

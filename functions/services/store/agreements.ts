@@ -96,7 +96,13 @@ export const listAgreementsWhere = async (
   };
   equal('status', attributes.status);
   equal('supplierId', attributes.supplierId);
-  equal('serviceAreaId', attributes.serviceAreaId);
+  if (attributes.serviceAreaId !== undefined) {
+    // One of its specialties; an agreement stored before they became a list has only the one.
+    names['#serviceAreaIds'] = 'serviceAreaIds';
+    names['#serviceAreaId'] = 'serviceAreaId';
+    values[':serviceAreaId'] = attributes.serviceAreaId;
+    conditions.push('(contains(#serviceAreaIds, :serviceAreaId) OR #serviceAreaId = :serviceAreaId)');
+  }
   if (attributes.hospitalAreaId !== undefined) {
     names['#hospitalAreaIds'] = 'hospitalAreaIds';
     values[':hospitalAreaId'] = attributes.hospitalAreaId;
