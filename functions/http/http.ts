@@ -11,7 +11,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type * as z from 'zod/mini';
+import * as z from 'zod/mini';
 import { count, HTTP_SERVER_ERRORS, withObservability } from '../adapters/observability.ts';
 import { InvalidCursor, StoreBusy, StoreConflict } from '../adapters/store-errors.ts';
 import { isTransient } from '../adapters/transient.ts';
@@ -96,6 +96,8 @@ export const parseWith = <S extends z.ZodMiniType>(
     items,
   );
 };
+
+const noQuery = z.strictObject({});
 
 const readBody = (event: Event, route: RouteSpec): unknown => {
   if (!route.body) {
@@ -248,7 +250,9 @@ export const httpHandler = <A extends AreaRoutes>(area: A, impl: Handlers<A>) =>
       const request: HttpRequest = {
         principal: principal as never,
         params: route.params ? parseWith(route.params, event.pathParameters ?? {}, 'path') : undefined,
-        query: route.query ? parseWith(route.query, event.queryStringParameters ?? {}, 'query') : undefined,
+        // A route that takes no query parameters refuses any, as a body's unknown field is refused:
+        // a misspelt filter must not quietly list everything.
+        query: parseWith(route.query ?? noQuery, event.queryStringParameters ?? {}, 'query'),
         body: route.body ? parseWith(route.body, readBody(event, route), 'body') : readBody(event, route),
         headers,
         idempotencyKey,

@@ -682,6 +682,25 @@ describe('notice on an open-ended agreement', () => {
       expect(n.text).toContain('No successor tender is linked to it.');
       expect(n.escalation).toBe(false);
     }
+    // The inbox pages: two at a time, following nextCursor, gives every notification once.
+    const paged: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await stack.request(
+        'GET',
+        `/notifications?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        { token: officer },
+      );
+      expect(page.status, JSON.stringify(page.body)).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      paged.push(...page.body.items.map((n: { id: string }) => n.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(inbox.body.items.length).toBeGreaterThan(2);
+    expect([...paged].sort()).toEqual(inbox.body.items.map((n: { id: string }) => n.id).sort());
+    expect(
+      (await stack.request('GET', '/notifications?cursor=bm90LWEtY3Vyc29y', { token: officer })).status,
+    ).toBe(400);
     // The ending is audited, by the system.
     const history = await stack.request('GET', `/agreements/${a.id}/history`, { token: auditor });
     expect(history.status).toBe(200);

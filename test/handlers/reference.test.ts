@@ -101,6 +101,18 @@ describe('reference API handler', () => {
     expect(res.json.errors).toEqual([expect.objectContaining({ parameter: 'entiti' })]);
   });
 
+  it('refuses a query parameter on a route that takes none, rather than ignore it', async () => {
+    // Before, GET /reference/service-areas?entityId=helse-vest answered every entity's, as if filtered.
+    const res = await invoke(
+      apiEvent('GET /reference/service-areas', { who: officerOf(), query: { entityId: 'helse-vest' } }),
+    );
+    expect(res.statusCode).toBe(400);
+    expect(res.json.errors).toEqual([
+      { parameter: 'entityId', detail: 'Unknown field "entityId" is not allowed' },
+    ]);
+    expect(ddbMock.calls()).toHaveLength(0);
+  });
+
   it('pages suppliers from the name index, never by Scan, and hands back an opaque cursor', async () => {
     ddbMock.on(QueryCommand).resolves({
       Items: [storedSupplier()],

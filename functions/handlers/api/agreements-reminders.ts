@@ -9,6 +9,7 @@ import { authorize } from '../../http/auth.ts';
 import { notFound } from '../../http/errors.ts';
 import {
   getSettings,
+  inboxPage,
   listInbox,
   listReminders,
   readMarkerKey,
@@ -34,7 +35,8 @@ export const reminderHandlers: AgreementHandlers<
   },
 
   listNotifications: async ({ principal, query }) => {
-    const items = await listInbox(principal.entityId as string, query.limit ?? 50);
+    const page = await inboxPage(principal.entityId as string, query.limit ?? 50, query.cursor);
+    const items = page.items;
     const read = await readMarkers(
       principal.sub,
       items.map((n) => n.id),
@@ -45,6 +47,7 @@ export const reminderHandlers: AgreementHandlers<
       body: {
         items: [...views.filter((n) => !n.read), ...views.filter((n) => n.read)],
         unread: views.filter((n) => !n.read).length,
+        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
       },
     };
   },

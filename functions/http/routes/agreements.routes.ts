@@ -62,15 +62,13 @@ export const registerAgreementBody = z.strictObject({
     title: text(200),
     hospitalAreaIds: z.array(id).check(z.minLength(1), z.maxLength(20)),
     formsOfCare: z.optional(
-      z
-        .array(id)
-        .check(
-          z.minLength(1),
-          z.maxLength(3),
-          z.meta({
-            description: 'Inpatient, day, outpatient: one or more; one of formsOfCare or formOfCare',
-          }),
-        ),
+      z.array(id).check(
+        z.minLength(1),
+        z.maxLength(3),
+        z.meta({
+          description: 'Inpatient, day, outpatient: one or more; one of formsOfCare or formOfCare',
+        }),
+      ),
     ),
     formOfCare: z.optional(
       id.check(
@@ -545,14 +543,18 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
     tag: 'Reminders',
     summary: "The entity's inbox: unread first",
     description:
-      "The officers' and auditors' inbox of their own entity: reminders delivered and what happened to their tenders and agreements (bids invalidated, a successor tender cancelled…), unread first, each group newest first, with the number unread. `read` is per person. Evaluators and suppliers have no inbox (403).",
+      "The officers' and auditors' inbox of their own entity: reminders delivered and what happened to their tenders and agreements (bids invalidated, a successor tender cancelled…), a page at a time, newest first (`limit`, default 50; pass `nextCursor` as `cursor` for older ones); within a page unread first, each group newest first, with the number unread in the page. `read` is per person. Evaluators and suppliers have no inbox (403).",
     action: 'notification:list',
-    query: z.strictObject({ limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(100))) }),
+    query: z.strictObject(pageQueryShape),
     responses: {
       200: {
-        description: 'Notifications, unread first, each group newest first',
+        description: 'A page of notifications, unread first, each group newest first',
         example: ex.notificationsExample,
-        schema: z.object({ items: z.array(z.record(z.string(), z.unknown())), unread: z.number() }),
+        schema: z.object({
+          items: z.array(z.record(z.string(), z.unknown())),
+          unread: z.number(),
+          nextCursor: z.optional(z.string()),
+        }),
       },
     },
   },

@@ -7,7 +7,7 @@ import {
   type PlannedReminder,
   type ReminderSettings,
 } from '../../domain/reminders.ts';
-import { queryPage, queryPartition } from './query.ts';
+import { decodeCursor, encodeCursor, type Page, queryPage, queryPartition } from './query.ts';
 
 export type ReminderStatus = 'pending' | 'delivered' | 'cancelled';
 
@@ -80,15 +80,28 @@ export const readMarkerKey = (sub: string, notificationId: string): Keyed => ({
   SK: notificationId,
 });
 
-export const listInbox = async (entityId: string, limit: number): Promise<(Notification & Keyed)[]> =>
-  (
-    await queryPage<Notification & Keyed>({
+/** A page of the entity's inbox, newest first; `nextCursor` continues it. */
+export const inboxPage = async (
+  entityId: string,
+  limit: number,
+  cursor?: string,
+): Promise<Page<Notification & Keyed>> => {
+  const pk = `INBOX#${entityId}`;
+  const { items, next } = await queryPage<Notification & Keyed>(
+    {
       KeyConditionExpression: 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': `INBOX#${entityId}` },
+      ExpressionAttributeValues: { ':pk': pk },
       ScanIndexForward: false,
       Limit: limit,
-    })
-  ).items;
+    },
+    decodeCursor(cursor, { PK: pk }),
+  );
+  const nextCursor = encodeCursor(next);
+  return { items, ...(nextCursor ? { nextCursor } : {}) };
+};
+
+export const listInbox = async (entityId: string, limit: number): Promise<(Notification & Keyed)[]> =>
+  (await inboxPage(entityId, limit)).items;
 
 export const readMarkers = async (sub: string, ids: string[]): Promise<Set<string>> => {
   const read = new Set<string>();
