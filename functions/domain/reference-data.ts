@@ -20,6 +20,45 @@ export const entities: ProcuringEntity[] = [
   { id: 'region-sjaelland', name: 'Region Sjælland', country: 'DK', currency: 'DKK', language: 'da' },
 ];
 
+/**
+ * What a notice names a procuring entity by (eForms BT-501, BT-510-BT-514, BT-507): its official
+ * organisation number (Norwegian organisasjonsnummer in Enhetsregisteret; Danish CVR number), its
+ * postal address and the NUTS 2024 level-3 region it lies in. Contact e-mail and telephone are not
+ * reference data: a notice takes them as input.
+ */
+export interface EntityOrganisation {
+  organisationNumber: string;
+  /** Street or post-office box, as the entity publishes its postal address. */
+  street: string;
+  postalCode: string;
+  city: string;
+  nuts: string;
+}
+
+export const entityOrganisations: Record<string, EntityOrganisation> = {
+  'helse-sor-ost': {
+    organisationNumber: '991324968',
+    street: 'Postboks 404',
+    postalCode: '2303',
+    city: 'Hamar',
+    nuts: 'NO020',
+  },
+  'helse-vest': {
+    organisationNumber: '983658725',
+    street: 'Postboks 303 Forus',
+    postalCode: '4066',
+    city: 'Stavanger',
+    nuts: 'NO0A1',
+  },
+  'region-sjaelland': {
+    organisationNumber: '29190623',
+    street: 'Alléen 15',
+    postalCode: '4180',
+    city: 'Sorø',
+    nuts: 'DK022',
+  },
+};
+
 export interface HospitalArea {
   id: string;
   name: string;
