@@ -7,7 +7,7 @@
 
 import { type Bid, type BidContent, beforeDeadline, bidProblems, contentHash, isValidBid } from './bid.ts';
 import { type EvaluatorScores, scoreProblems } from './evaluation.ts';
-import { revisionOf } from './opening.ts';
+import { lotChangedSince, revisionOf } from './opening.ts';
 import { cannotAsk, type Question } from './question.ts';
 import {
   Refusal,
@@ -42,18 +42,19 @@ export const assertAcceptsBids = (tender: Pick<Tender, 'bidDeadline' | 'status'>
 
 /**
  * A bid is stored without touching the tender item (functions/domain/opening.ts); read again
- * after storing, the tender may have moved meanwhile: changed materially, cancelled, or the lot
- * closed. Then the stored bid answers a tender that is no longer there: it is invalidated and the
- * supplier told to read the tender again. Undefined when the bid stands.
+ * after storing, the tender may have moved meanwhile: its lot changed materially, cancelled, or
+ * the lot closed. Then the stored bid answers a tender that is no longer there: it is invalidated
+ * and the supplier told to read the tender again. A change of another lot leaves it standing.
+ * Undefined when the bid stands.
  */
 export const changedWhileStored = (
   checked: Pick<Tender, 'contentRevision'>,
-  current: Pick<Tender, 'contentRevision' | 'status' | 'lots' | 'lotOutcomes'> | undefined,
+  current: Pick<Tender, 'contentRevision' | 'lotRevisions' | 'status' | 'lots' | 'lotOutcomes'> | undefined,
   lotId: string,
 ): Refusal | undefined => {
   if (
     current?.status === 'tendering' &&
-    revisionOf(current) === revisionOf(checked) &&
+    !lotChangedSince(current, lotId, revisionOf(checked)) &&
     lotIsOpen(current, lotId)
   )
     return undefined;

@@ -21,7 +21,7 @@ import {
   type EvaluatorScores,
   type LotRanking,
 } from './evaluation.ts';
-import { answersOldContent, openingDue, openingIsDue } from './opening.ts';
+import { answersOldContent, lotRevisionOf, openingDue, openingIsDue, revisionOf } from './opening.ts';
 import { refuseConflict, refuseProblems, refuseRule, refuseState } from './refusal.ts';
 import {
   cancellable,
@@ -210,7 +210,9 @@ export const extendDeadline = (
 
 /**
  * A material change of an open tender: the affected lots' submitted bids are invalidated (at most
- * `maxInvalidated` in one change) and the content revision moves on.
+ * `maxInvalidated` in one change) and the content revision moves on. The affected lots record it
+ * as the revision they last changed at; the others keep theirs, so the bids already in for them
+ * still answer their lot (functions/domain/opening.ts).
  */
 export const changeMaterially = <B extends Pick<Bid, 'id' | 'lotId' | 'status' | 'supplierId'>>(
   tender: TenderState,
@@ -239,11 +241,26 @@ export const changeMaterially = <B extends Pick<Bid, 'id' | 'lotId' | 'status' |
       `${invalid.length} bids would be invalidated; one change can invalidate at most ${maxInvalidated}. Split the change by lot.`,
     );
   const why = `The tender changed: ${reason}`;
+  const contentRevision = revisionOf(tender) + 1;
+  // Every lot, a removed one too (a bid for it stored while it was removed is stale at the opening).
+  const lotRevisions = Object.fromEntries(
+    [
+      ...new Set([
+        ...Object.keys(tender.lotRevisions ?? {}),
+        ...tender.lots.map((l) => l.id),
+        ...affectedLotIds,
+      ]),
+    ].map((lotId) => [
+      lotId,
+      affectedLotIds.includes(lotId) ? contentRevision : lotRevisionOf(tender, lotId),
+    ]),
+  );
   return {
     after: {
       ...tender,
       ...content,
-      contentRevision: (tender.contentRevision ?? 0) + 1,
+      contentRevision,
+      lotRevisions,
       updatedAt: iso(now),
     },
     action: 'tender.changed',

@@ -263,8 +263,15 @@ export interface Tender extends TenderContent {
    * tenders drafted before the list (then `fromAgreementId` alone).
    */
   replacesAgreementIds?: string[];
-  /** Bumped by each material change of an announced tender: bids are checked against one revision. */
+  /** Bumped by each material change of an announced tender: a bid records the one it was checked against. */
   contentRevision?: number;
+  /**
+   * The content revision at which each lot last changed (a change of the criteria or requirements
+   * changes every lot): a bid is stale only when its own lot changed after the revision it answers
+   * (functions/domain/opening.ts). Absent on tenders changed before lots had revisions: every lot
+   * reads as changed at `contentRevision` there (`lotRevisionOf`).
+   */
+  lotRevisions?: Record<string, number>;
   /** Set when the officer asked for the ranking; cleared when an award is revised. */
   rankingRequestedAt?: string;
   rankedAt?: string;

@@ -368,6 +368,26 @@ describe('changes while the tender is open', () => {
     });
     expect(again.status).toBe(200);
     expect(again.body.status).toBe('submitted');
+    // The opening counts the bid on the unchanged lot (it answers that lot's content) beside the
+    // new one on the changed lot: both lots are evaluated, nobody else is told of an invalidation.
+    await flow.passDeadline();
+    const opened = await flow.tender();
+    expect(opened.status).toBe('evaluation');
+    expect(opened.lotOutcomes?.['telemark-vestfold']).toBeUndefined();
+    expect(opened.lotOutcomes?.innlandet).toBeUndefined();
+    const steffOpened = await stack.request('GET', `/tenders/${flow.id}/lots/telemark-vestfold/bid`, {
+      token: who.suppliers['unicare-steffensrud-as'],
+    });
+    expect(steffOpened.body.bid.status).toBe('submitted');
+    await stack.runtime.eventsIdle();
+    const invalidations = stack.runtime.bus.published.filter(
+      (e) =>
+        e['detail-type'] === 'Tender.BidsInvalidated' &&
+        (e.detail as { tenderId: string }).tenderId === flow.id,
+    );
+    expect(invalidations.map((e) => e.detail)).toEqual([
+      expect.objectContaining({ lotIds: ['innlandet'], supplierIds: ['falck-norge-as'] }),
+    ]);
     await flow.cancel('Testen er ferdig');
   });
 });
