@@ -502,8 +502,10 @@ export const approveAward = (
 
 /**
  * Withdraws the ranking or the award for revision: back to evaluation, ranking to be asked for
- * again. Bidders hear of it when the withdrawn decision was published (`notifyBidders`:
- * awardRevisedEvent).
+ * again. A decision is withdrawn only when one stands (standstill): then the change names its
+ * revision (`withdrawnRevision`) and bidders hear of it when it was published (`notifyBidders`:
+ * awardRevisedEvent). Withdrawing a ranking (evaluation) withdraws no decision, even when an
+ * earlier, already withdrawn one is still kept on the tender (`award`).
  */
 export const reviseAward = (
   tender: TenderState,
@@ -517,15 +519,16 @@ export const reviseAward = (
       : refuseState(`Tender ${tender.id} is ${tender.status}; there is no ranking or award to revise`);
   }
   const { rankingRequestedAt: _r, rankedAt: _k, ...rest } = tender;
+  const withdrawn = tender.status === 'standstill' ? tender.award : undefined;
   return {
     after: { ...rest, status: 'evaluation', updatedAt: iso(now) },
     action: 'tender.award-revised',
     reason,
     change: {
       status: { from: tender.status, to: 'evaluation' },
-      withdrawnRevision: tender.award?.revision ?? null,
+      ...(withdrawn ? { withdrawnRevision: withdrawn.revision } : {}),
     },
-    notifyBidders: tender.award !== undefined && tender.awardPublishedRevision === tender.award.revision,
+    notifyBidders: withdrawn !== undefined && tender.awardPublishedRevision === withdrawn.revision,
   };
 };
 

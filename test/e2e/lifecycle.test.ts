@@ -565,6 +565,14 @@ describe('cancellation', () => {
     await flow.waitingIn('AwaitEvaluation');
     await flow.qualify(a.body.bidId, false, 'Mangler autorisasjon');
     await flow.rank();
+    // Withdrawing only this ranking withdraws no decision: revision 1 was withdrawn already.
+    const rankingOnly = await stack.request('POST', `/tenders/${flow.id}/award/revise`, {
+      token: who.officer,
+      body: { version: await flow.version(), reason: 'Feil i poengene' },
+    });
+    expect(rankingOnly.status, JSON.stringify(rankingOnly.body)).toBe(200);
+    await flow.waitingIn('AwaitEvaluation');
+    await flow.rank();
     const second = await flow.award();
     expect(second).toMatchObject({
       revision: 2,
@@ -576,6 +584,19 @@ describe('cancellation', () => {
     });
     await flow.passStandstill();
     expect((await flow.tender()).status).toBe('complete');
+    await stack.runtime.eventsIdle();
+    const told = stack.runtime.bus.published.filter(
+      (e) =>
+        e['detail-type'] === 'Tender.AwardRevised' && (e.detail as { tenderId: string }).tenderId === flow.id,
+    );
+    expect(told.map((e) => (e.detail as { revision: number }).revision)).toEqual([1]);
+    const ocds = await stack.request('GET', `/tenders/${flow.id}/ocds`, { token: who.officer });
+    expect(ocds.status).toBe(200);
+    // The tender's own process (the agreement's call-offs are processes of their own).
+    const awardReleases = (
+      ocds.body.releases as { ocid: string; tag: string[]; awards?: unknown[] }[]
+    ).filter((r) => r.ocid === `ocds-hk4j9p-${flow.id}` && r.awards);
+    expect(awardReleases.map((r) => r.tag[0])).toEqual(['award', 'awardUpdate', 'award', 'awardUpdate']);
   });
 });
 

@@ -148,6 +148,12 @@ const tenderSection = (t: Tender, at: string, amendments: Json[], lang: Language
   ...(amendments.length ? { amendments } : {}),
 });
 
+/** Whether a `tender.award-revised` event withdrew a standing decision (not only a ranking). */
+const withdrewDecision = (e: AuditLike): boolean => {
+  const status = (e.change as { status?: { from?: unknown } } | undefined)?.status;
+  return status?.from === 'standstill';
+};
+
 /** Every release of the tender's contracting process, oldest first. */
 export const processReleases = (d: ProcessData): Json[] => {
   const t = d.tender;
@@ -257,6 +263,10 @@ export const processReleases = (d: ProcessData): Json[] => {
       case 'tender.award-approved':
       case 'tender.award-revised':
       case 'tender.completed': {
+        // Withdrawing a ranking (from evaluation) withdraws no decision: nothing to cancel. Read
+        // from the status, which trails stored before also record right (their withdrawnRevision
+        // named an earlier, already withdrawn decision).
+        if (e.action === 'tender.award-revised' && !withdrewDecision(e)) break;
         const decision = t.award;
         if (!decision) break;
         const completed = e.action === 'tender.completed';
