@@ -2,7 +2,7 @@
  * The local API Gateway: serves the manifest's routes, verifies bearer tokens like the JWT
  * authorizer (with the dev issuer instead of Cognito), hands the handlers the same API Gateway v2
  * events they get on AWS, and adds local-only routes under /_local (clock, tokens, what the bus and
- * SNS saw).
+ * SNS saw, the audit signing key's public key and the signed digests for an auditor's copy).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -43,6 +43,10 @@ export interface LocalAdmin {
   advanceTo(to: Date): Promise<void>;
   events(): unknown;
   notifications(): unknown;
+  /** The audit signing key's public key (PEM), from the local KMS. */
+  auditPublicKey(): string;
+  /** The digest bucket's current objects, each with its content: an auditor's copy. */
+  auditDigests(): unknown;
 }
 
 const problem = (
@@ -451,6 +455,12 @@ export class LocalHttpApi {
     }
     if (route === 'GET /_local/events') return send(200, this.admin.events());
     if (route === 'GET /_local/notifications') return send(200, this.admin.notifications());
+    if (route === 'GET /_local/audit/public-key') {
+      res.writeHead(200, { 'content-type': 'application/x-pem-file' });
+      res.end(this.admin.auditPublicKey());
+      return;
+    }
+    if (route === 'GET /_local/audit/digests') return send(200, this.admin.auditDigests());
     return problem(res, 404, 'not-found', 'Not found', `No local route ${route}`);
   }
 }

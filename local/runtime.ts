@@ -18,6 +18,7 @@ import {
   type FunctionKey,
   type FunctionSpec,
   functions,
+  hourlyJobs,
   seedFunction,
   streamConsumers,
   timerFunction,
@@ -75,6 +76,8 @@ export interface RuntimeOptions {
    * the future whatever day the machine's clock says. A data dir that has a clock keeps its own.
    */
   startAt?: Date;
+  /** The digest bucket's default Object Lock retention (compliance mode), in years: 10 unless given. */
+  auditRetentionYears?: number;
 }
 
 export type AccessOverrides = Partial<Record<FunctionKey, Partial<FunctionAccess>>>;
@@ -93,6 +96,9 @@ export const localResources = (logLevel: string, tableName = TABLE_NAME): Resour
   schedulerRoleArn: `arn:aws:iam::${ACCOUNT}:role/helsekjop-scheduler`,
   scheduleDeadLetterArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:helsekjop-schedule-dlq`,
   timerFunctionArn: localFunctionArn(timerFunction),
+  digestBucketName: 'helsekjop-audit-digests',
+  digestBucketArn: 'arn:aws:s3:::helsekjop-audit-digests',
+  signingKeyArn: `arn:aws:kms:${REGION}:${ACCOUNT}:key/helsekjop-audit-signing`,
   partition: 'aws',
   region: REGION,
   account: ACCOUNT,
@@ -176,7 +182,12 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
     const faultOptions = options.faults ?? faultOptionsFrom(process.env.HELSEKJOP_FAULTS);
     const faults = faultOptions ? new FaultInjector(faultOptions) : undefined;
     if (faults) log.warn('the fault switch is on', { ...faultOptions });
-    const endpoint = new AwsEndpoint(stepFunctions, bus, scheduler, () => clock.now(), access, faults);
+    const endpoint = new AwsEndpoint(stepFunctions, bus, scheduler, () => clock.now(), access, faults, {
+      ...(dataDir ? { dataDir } : {}),
+      buckets: [resources.digestBucketName],
+      retentionYears: options.auditRetentionYears ?? 10,
+      signingKeys: [resources.signingKeyArn],
+    });
     const awsEndpoint = await endpoint.start(0);
     stops.push(() => endpoint.stop());
 
@@ -208,6 +219,8 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
       AWS_ENDPOINT_URL_EVENTBRIDGE: awsEndpoint,
       AWS_ENDPOINT_URL_SCHEDULER: awsEndpoint,
       AWS_ENDPOINT_URL_SNS: awsEndpoint,
+      AWS_ENDPOINT_URL_S3: awsEndpoint,
+      AWS_ENDPOINT_URL_KMS: awsEndpoint,
     });
     // Each function: exactly the environment the stack gives it, what Lambda itself provides, its own
     // credentials, and where the local stand-ins are.
@@ -236,17 +249,34 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
     // The table's stream to its consumers, from where they were before a stop or a crash.
     const streamArn = await streamArnOf(dynamoEndpoint, tableName);
     const positions = new JsonFile<StreamPositions>(file('streams.json'), () => ({ streams: {} }));
-    const streams = streamConsumers.map(
-      (consumer) =>
-        new LocalStreamPoller(
-          dynamoEndpoint,
-          streamArn,
-          consumer,
-          invokeFunction,
-          positions,
-          () => gate.writes,
-        ),
-    );
+    // Hourly jobs (EventBridge rate(1 hour) rules on AWS) on the local clock: armed at the next full
+    // hour once the consumer they wait for has delivered records, so an idle hour (which on AWS is a
+    // run that finds nothing) costs nothing here, also across a clock jump of a year.
+    const armHourly = (job: (typeof hourlyJobs)[number]) => {
+      const id = `hourly:${job.name}`;
+      if (clock.has(id)) return;
+      const next = new Date(clock.now().getTime());
+      next.setUTCMinutes(0, 0, 0);
+      next.setUTCHours(next.getUTCHours() + 1);
+      clock.set(id, next.getTime(), async () => {
+        try {
+          await invokeFunction(job.target, job.input);
+        } catch (error) {
+          log.error('hourly job failed', { job: job.name, error });
+        }
+      });
+    };
+    const streams = streamConsumers.map((consumer) => {
+      const waiting = hourlyJobs.filter((job) => job.after === consumer.name);
+      const invoke: typeof invokeFunction = async (key, event) => {
+        const result = await invokeFunction(key, event);
+        for (const job of waiting) armHourly(job);
+        return result;
+      };
+      return new LocalStreamPoller(dynamoEndpoint, streamArn, consumer, invoke, positions, () => gate.writes);
+    });
+    // What a stop or a crash left for the next hour is done in the first one after the start.
+    for (const job of hourlyJobs) armHourly(job);
     for (const poller of streams) {
       poller.start();
       stops.push(() => poller.stop());
@@ -304,6 +334,11 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
         },
         events: () => ({ published: bus.published, delivered: bus.delivered }),
         notifications: () => ({ items: endpoint.sns }),
+        auditPublicKey: () => endpoint.publicKeyPem(resources.signingKeyArn),
+        auditDigests: () => ({
+          bucket: resources.digestBucketName,
+          items: endpoint.objects(resources.digestBucketName),
+        }),
       },
       invokeFunction,
       options.quiet,
