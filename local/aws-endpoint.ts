@@ -465,7 +465,22 @@ export class AwsEndpoint {
           return {
             action: versionId ? 's3:GetObjectVersion' : 's3:GetObject',
             resource: objectArn,
-            run: () => this.getObject(req, res, bucket(), key, versionId, method === 'HEAD'),
+            run: () => {
+              try {
+                this.getObject(req, res, bucket(), key, versionId, method === 'HEAD');
+              } catch (error) {
+                // S3 tells a missing key (NoSuchKey, 404) only to a caller who may list the bucket:
+                // to any other, 403 AccessDenied, as it would a key that exists.
+                if (!(error instanceof S3Error) || error.code !== 'NoSuchKey') throw error;
+                try {
+                  this.access.check(req.headers, [{ action: 's3:ListBucket', resource: bucketArn }]);
+                } catch (denied) {
+                  if (denied instanceof AccessDenied) throw new S3Error('AccessDenied', 'Access Denied', 403);
+                  throw denied;
+                }
+                throw error;
+              }
+            },
           };
         if (method === 'DELETE')
           return {

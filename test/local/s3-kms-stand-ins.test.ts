@@ -344,9 +344,30 @@ describe('S3: the digest bucket', () => {
       name: 'AccessDenied',
     });
     expect(access.used.get('auditApi')).toContain(`s3:ListBucket arn:aws:s3:::${BUCKET}`);
+    // A caller who may read but not list is not told that a key is missing, as S3 does not tell it.
+    await stopAll();
+    const readOnly = await start({ overrides: { auditApi: { digests: ['GetObject'] } } });
+    await readOnly
+      .as('operator')
+      .s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'there.json', Body: '{}' }));
+    const noList = readOnly.as('auditApi').s3;
+    expect(await text(noList, 'there.json')).toBe('{}');
+    expect(
+      await failure(noList.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'missing.json' }))),
+    ).toMatchObject({
+      name: 'AccessDenied',
+      status: 403,
+    });
+    expect(
+      await failure(noList.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'missing.json' }))),
+    ).toMatchObject({
+      status: 403,
+    });
     // A function without any digest access at all.
     expect(
-      await failure(as('referenceApi').s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'x.json' }))),
+      await failure(
+        readOnly.as('referenceApi').s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'x.json' })),
+      ),
     ).toMatchObject({
       name: 'AccessDenied',
       status: 403,
