@@ -266,6 +266,40 @@ const noticesOf = (
   return [cn, can, modification] as const;
 };
 
+/** The national forms of the same procedure, as if it were below the EU thresholds: E3 and E4. */
+const nationalNoticesOf = (
+  flow: ReturnType<typeof procure>,
+  entity: ProcuringEntity,
+  ids: [string, string],
+) => {
+  const common = {
+    entity,
+    contact: contactOf(entity.id),
+    names: referenceLookups,
+    regime: 'national' as const,
+  };
+  return [
+    contractNotice({
+      ...common,
+      tender: { ...flow.announced },
+      submissionUrl: `https://helsekjop.example.org/tenders/${flow.announced.id}`,
+      noticeId: ids[0],
+      version: 1,
+      issuedAt: flow.announced.announcedAt as string,
+    }),
+    awardNotice({
+      ...common,
+      tender: { ...flow.tender, version: 9 },
+      bids: flow.bids,
+      agreements: flow.agreements,
+      suppliers: SUPPLIERS,
+      noticeId: ids[1],
+      version: 1,
+      issuedAt: flow.standstillOver.toISOString(),
+    }),
+  ] as const;
+};
+
 const colonoscopy = () =>
   procure(colonoscopyLotValues(T0.getTime()), 'helse-sor-ost', [
     {
@@ -329,10 +363,18 @@ beforeAll(() => {
     'e6ca3158-4dbf-4f29-a037-1c8b5e4f2a6a',
   ]);
   const started = performance.now();
+  const [e3, e4] = nationalNoticesOf(hso, entityById('helse-sor-ost') as ProcuringEntity, [
+    'f7db4269-5ec0-4a3a-b148-2d9c6f5a3b7b',
+    '08ec537a-6fd1-4b4b-8259-3eadd7a6b4c8',
+  ]);
+  // What TED receives from Doffin (and, for the national forms, which TED never sees, the same
+  // notice in official languages only: every rule but the language ones checked).
   const ted = tedForm([
     { name: 'hso-20', xml: cn.xml },
     { name: 'hso-33', xml: can.xml },
     { name: 'hso-38', xml: mod.xml },
+    { name: 'hso-E3', xml: e3.xml },
+    { name: 'hso-E4', xml: e4.xml },
   ]).map((n) => ({ name: n.name.replace('hso', 'hso-ted'), xml: n.xml }));
   const tedSeconds = (performance.now() - started) / 1000;
   notices = [
@@ -343,6 +385,13 @@ beforeAll(() => {
     { name: 'rs-20', xml: dkCn.xml, norwegian: false },
     { name: 'rs-33', xml: dkCan.xml, norwegian: false },
     { name: 'rs-38', xml: dkMod.xml, norwegian: false },
+    ...[
+      ...[e3, e4].map((n) => ({ name: `hso-${n.subtype}`, xml: n.xml, norwegian: true })),
+      ...nationalNoticesOf(rs, entityById('region-sjaelland') as ProcuringEntity, [
+        '19fd648b-70e2-4c5c-936a-4fbee8b7c5d9',
+        '2a0e759c-81f3-4d6d-a47b-50cff9c8d6ea',
+      ]).map((n) => ({ name: `rs-${n.subtype}`, xml: n.xml, norwegian: false })),
+    ],
     // Broken on purpose (a Danish notice, valid as made): no buyer organisation; a lot without its CPV code.
     {
       ...broken(
@@ -398,15 +447,18 @@ describe('eForms notices against the official SDK 1.15.1', () => {
       expect(report(n.name).xsdErrors, n.name).toEqual([]);
   });
 
-  it('meet every Schematron rule of their subtype: Danish notices as made, Norwegian ones in the form Doffin sends to TED', (ctx) => {
+  it('meet every Schematron rule of their subtype (20, 33, 38 and the national E3, E4): Danish notices as made, Norwegian ones in the form Doffin sends to TED', (ctx) => {
     skipIfMissing(ctx);
-    for (const name of ['rs-20', 'rs-33', 'rs-38', 'hso-ted-20', 'hso-ted-33', 'hso-ted-38'])
+    for (const name of [
+      ...['rs-20', 'rs-33', 'rs-38', 'rs-E3', 'rs-E4'],
+      ...['hso-ted-20', 'hso-ted-33', 'hso-ted-38', 'hso-ted-E3', 'hso-ted-E4'],
+    ])
       expect(report(name).errors, name).toEqual([]);
   });
 
   it('Norwegian notices as made (for Doffin) fail only the rules that allow official EU languages alone', (ctx) => {
     skipIfMissing(ctx);
-    for (const name of ['hso-20', 'hso-33', 'hso-38']) {
+    for (const name of ['hso-20', 'hso-33', 'hso-38', 'hso-E3', 'hso-E4']) {
       const { errors } = report(name);
       expect(
         errors.filter((e) => !officialLanguagesOnly(e)),

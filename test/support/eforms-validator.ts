@@ -1,14 +1,15 @@
 /**
- * Validates eForms notices as TED and Doffin do: the UBL 2.3 XSDs of the eForms SDK (xmllint) and
- * the SDK's Schematron business rules (SchXslt on Saxon-HE), from ../shared/eforms.
+ * Validates eForms notices against the official eForms SDK in ../shared/eforms, as TED does: the
+ * UBL 2.3 XSDs (xmllint) and the Schematron business rules (SchXslt on Saxon-HE). Doffin checks
+ * these and DFØ's Norwegian rules, which are not built here (docs/eforms.md).
  *
  * The Schematron: complete-validation.sch includes the patterns of every notice subtype; each phase
  * `eforms-<subtype>` names the patterns that subtype is validated with (shared stages 1a, 2b, 3a, 3b,
  * 4m, 5, 5m and the subtype's own 1b, 2a, 3b, 4). The subtype patterns guard every rule with
  * `[$noticeSubType = '<subtype>']` (checked here before compiling), so one schema with the union of
  * the phases of the subtypes asked for gives each notice exactly the asserts of its own phase: a
- * 16 MB XSLT for 20, 33, 38 and E2-E4 instead of the 72 MB of every subtype, which Saxon loads in
- * a few seconds instead of 20-45. It is compiled once and cached under node_modules/.cache/eforms,
+ * 15 MB XSLT for 20, 33, 38, E3 and E4 instead of the 72 MB of every subtype, which Saxon loads in
+ * a few seconds instead of 20-45 (and which gave the same findings on every notice of the test). It is compiled once and cached under node_modules/.cache/eforms,
  * keyed by the SDK's Schematron files, SchXslt and the subtypes; all notices are then validated in
  * one Java process (Saxon's Transform over a directory).
  *

@@ -106,6 +106,27 @@ describe('the contract notice (subtype 20) of the colonoscopy tender', () => {
   });
 });
 
+describe('below the EU thresholds (the national forms)', () => {
+  it('makes E3 of the contract notice, with where bids go and the national legal basis', () => {
+    const { xml, subtype } = contractNotice({
+      ...common,
+      tender: tender(),
+      regime: 'national',
+      submissionUrl: 'https://helsekjop.example.org/tenders/tnd_1',
+    });
+    expect(subtype).toBe('E3');
+    expect(xml).toContain('<cbc:RegulatoryDomain>other</cbc:RegulatoryDomain>');
+    expect(xml).toContain('<cbc:NoticeTypeCode listName="competition">cn-standard</cbc:NoticeTypeCode>');
+    expect(xml).toContain('<cbc:ID>LocalLegalBasis</cbc:ID>');
+    expect(xml).toContain('FOR-2016-08-12-974');
+    expect(xml).toContain('<cbc:EndpointID>https://helsekjop.example.org/tenders/tnd_1</cbc:EndpointID>');
+  });
+
+  it('refuses an E3 without the submission address', () => {
+    expect(() => contractNotice({ ...common, tender: tender(), regime: 'national' })).toThrow(/BT-18-Lot/);
+  });
+});
+
 describe('the award notice (subtype 33)', () => {
   it('is refused before there is an award decision', () => {
     expect(() =>

@@ -24,6 +24,7 @@ import {
   type NoticeLanguage,
   type NoticeOrganisation,
   type NoticeSupplier,
+  nationalLegalBasis,
   noticeLanguages,
   noticeTerms,
   organisationTerms,
@@ -52,7 +53,15 @@ import {
   timeOf,
 } from './ubl.ts';
 
-export type Subtype = '20' | '33' | '38';
+/** 20, 33, 38: the light regime above the EU thresholds; E3, E4: the national forms below them. */
+export type Subtype = '20' | '33' | '38' | 'E3' | 'E4';
+
+/**
+ * Above the EU thresholds (`eu`: TED and Doffin or udbud.dk, subtypes 20 and 33) or below them
+ * (`national`: the national forms E3 and E4 on Doffin). Whether a tender's value is above the
+ * threshold in force is the caller's decision: thresholds change every two years.
+ */
+export type Regime = 'eu' | 'national';
 
 /** A generated notice: its XML and identity (BT-701 + BT-757; BT-04 links a procedure's notices). */
 export interface Notice {
@@ -208,7 +217,7 @@ const lotProject = (l: LotTerms, currency: string, withPlan: boolean): Node => (
 });
 
 /** A lot as the contract notice announces it: terms, process (deadline, framework), scope. */
-const announcedLot = (l: LotTerms, currency: string): Node => ({
+const announcedLot = (l: LotTerms, currency: string, submissionUrl: string | undefined): Node => ({
   'cbc:ID': identifier('Lot', l['BT-137-Lot']),
   'cac:TenderingTerms': {
     'cbc:FundingProgramCode': coded('eu-funded', l['BT-60-Lot']),
@@ -242,6 +251,8 @@ const announcedLot = (l: LotTerms, currency: string): Node => ({
         })),
       },
     },
+    // BT-18-Lot: where bids are submitted.
+    ...(submissionUrl ? { 'cac:TenderRecipientParty': { 'cbc:EndpointID': text(submissionUrl) } } : {}),
     'cac:Language': l['BT-97-Lot'].map((lang) => ({ 'cbc:ID': text(lang) })),
   },
   'cac:TenderingProcess': {
@@ -288,6 +299,8 @@ const resultLot = (l: LotTerms, currency: string, subtype: Subtype, reviewBodyId
 
 interface Common {
   tender: Tender;
+  /** `eu` when left out. */
+  regime?: Regime;
   entity: ProcuringEntity;
   /** The buyer's contact point (BT-506, BT-503): configured per entity, not reference data. */
   contact: BuyerContact;
@@ -295,8 +308,13 @@ interface Common {
   names: ReferenceNames;
 }
 
-const prepare = (input: NoticeIdentity & Common, subtype: Subtype) => {
+const prepare = (input: NoticeIdentity & Common, stage: 'competition' | 'result' | 'modification') => {
   checkIdentity(input);
+  const national = input.regime === 'national';
+  if (national && stage === 'modification')
+    throw new Error('The national forms have no modification notice (E6 is not tailored for Doffin)');
+  const subtype: Subtype =
+    stage === 'competition' ? (national ? 'E3' : '20') : stage === 'result' ? (national ? 'E4' : '33') : '38';
   const languages: NoticeLanguage[] = noticeLanguages(input.entity);
   const procedureId = input.procedureId ?? procedureIdFor(input.tender.id);
   const notice = noticeTerms({ ...input, procedureId, subtype, languages });
@@ -305,19 +323,40 @@ const prepare = (input: NoticeIdentity & Common, subtype: Subtype) => {
   const lots = input.tender.lots.map((lot, i) =>
     lotTerms(input.tender, lot, i, input.entity, languages, input.names),
   );
-  return { languages, procedureId, notice, buyer, procedure, lots };
+  return { languages, procedureId, notice, buyer, procedure, lots, subtype };
 };
+
+/** The procedure's legal basis below the thresholds (BT-01(e), BT-01(f) -Procedure). */
+const localLegalBasis = (subtype: Subtype, entity: ProcuringEntity, languages: NoticeLanguage[]): Node =>
+  subtype.startsWith('E')
+    ? {
+        'cac:ProcurementLegislationDocumentReference': {
+          'cbc:ID': text('LocalLegalBasis'),
+          'cbc:DocumentDescription': texts(nationalLegalBasis(entity, languages)),
+        },
+      }
+    : {};
 
 const countryOf = (entity: ProcuringEntity) => (entity.country === 'DK' ? 'DNK' : 'NOR');
 
-/** Subtype 20: the contract notice of a tender, at its announcement. */
-export const contractNotice = (input: NoticeIdentity & Common): Notice => {
-  const { procedureId, notice, buyer, procedure, lots } = prepare(input, '20');
+/** Subtype 20 (E3 below the thresholds): the contract notice of a tender, at its announcement. */
+export const contractNotice = (
+  input: NoticeIdentity &
+    Common & {
+      /** Where suppliers submit bids (BT-18-Lot): the tender in the product; required in E3. */
+      submissionUrl?: string;
+    },
+): Notice => {
+  const { languages, procedureId, notice, buyer, procedure, lots, subtype } = prepare(input, 'competition');
+  if (subtype === 'E3' && !input.submissionUrl)
+    throw new Error(
+      'A national contract notice (E3) says where bids are submitted (BT-18-Lot): give submissionUrl',
+    );
   const { tender, entity } = input;
   const xml = render('ContractNotice', {
     ...header(
       {
-        'efac:NoticeSubType': { 'cbc:SubTypeCode': coded('notice-subtype', '20') },
+        'efac:NoticeSubType': { 'cbc:SubTypeCode': coded('notice-subtype', subtype) },
         ...organisations([buyer]),
       },
       notice,
@@ -325,6 +364,7 @@ export const contractNotice = (input: NoticeIdentity & Common): Notice => {
       entity,
     ),
     'cac:TenderingTerms': {
+      ...localLegalBasis(subtype, entity, languages),
       'cac:TendererQualificationRequest': {
         'cac:SpecificTendererRequirement': {
           // BT-806-Procedure: the exclusion grounds are in the procurement documents.
@@ -337,9 +377,9 @@ export const contractNotice = (input: NoticeIdentity & Common): Notice => {
       'cbc:ProcedureCode': coded('procurement-procedure-type', procedure['BT-105-Procedure']),
     },
     'cac:ProcurementProject': procedureProject(procedure, tender.currency, countryOf(entity), true),
-    'cac:ProcurementProjectLot': lots.map((l) => announcedLot(l, tender.currency)),
+    'cac:ProcurementProjectLot': lots.map((l) => announcedLot(l, tender.currency, input.submissionUrl)),
   });
-  return { xml, noticeId: input.noticeId, version: input.version, subtype: '20', procedureId };
+  return { xml, noticeId: input.noticeId, version: input.version, subtype, procedureId };
 };
 
 /** The parts of a result: lot results, the winning tenders, their contracts and tenderers. */
@@ -389,7 +429,10 @@ const frameworkMaximum = (tender: Tender, lot: Lot): number => {
   return value.amount;
 };
 
-/** Subtype 33: the contract award notice of a tender, when the standstill has ended and the agreements exist. */
+/**
+ * Subtype 33 (E4 below the thresholds): the contract award notice of a tender, when the standstill
+ * has ended and the agreements exist.
+ */
 export const awardNotice = (
   input: NoticeIdentity &
     Common & {
@@ -401,7 +444,7 @@ export const awardNotice = (
       suppliers: NoticeSupplier[];
     },
 ): Notice => {
-  const { languages, procedureId, notice, buyer, procedure, lots } = prepare(input, '33');
+  const { languages, procedureId, notice, buyer, procedure, lots, subtype } = prepare(input, 'result');
   const { tender, entity } = input;
   const award = tender.award;
   if (!award) throw new Error(`Tender ${tender.id} has no award decision to announce`);
@@ -530,13 +573,14 @@ export const awardNotice = (
           ...(result.contracts.length ? { 'efac:SettledContract': result.contracts } : {}),
           ...(result.parties.length ? { 'efac:TenderingParty': result.parties } : {}),
         },
-        'efac:NoticeSubType': { 'cbc:SubTypeCode': coded('notice-subtype', '33') },
+        'efac:NoticeSubType': { 'cbc:SubTypeCode': coded('notice-subtype', subtype) },
         ...organisations([buyer, ...result.winners]),
       },
       notice,
       buyer,
       entity,
     ),
+    ...(subtype === 'E4' ? { 'cac:TenderingTerms': localLegalBasis(subtype, entity, languages) } : {}),
     'cac:TenderingProcess': {
       'cbc:ProcedureCode': coded('procurement-procedure-type', procedure['BT-105-Procedure']),
     },
@@ -545,7 +589,7 @@ export const awardNotice = (
     // OPT-999: the date of the award decision.
     'cac:TenderResult': { 'cbc:AwardDate': text(dateOf(award.approvedAt)) },
   });
-  return { xml, noticeId: input.noticeId, version: input.version, subtype: '33', procedureId };
+  return { xml, noticeId: input.noticeId, version: input.version, subtype, procedureId };
 };
 
 /** Subtype 38: the modification of a framework agreement during its term (a volume amended). */
@@ -566,7 +610,7 @@ export const modificationNotice = (
       reviewBody: NoticeOrganisation;
     },
 ): Notice => {
-  const { languages, procedureId, notice, buyer, procedure, lots } = prepare(input, '38');
+  const { languages, procedureId, notice, buyer, procedure, lots } = prepare(input, 'modification');
   const { tender, entity, agreement } = input;
   const index = tender.lots.findIndex((l) => l.id === agreement.lotId);
   const lot = lots[index];

@@ -221,7 +221,7 @@ export const noticeTerms = (input: {
   version: number;
   procedureId: string;
   issuedAt: string;
-  subtype: '20' | '33' | '38';
+  subtype: '20' | '33' | '38' | 'E3' | 'E4';
   languages: NoticeLanguage[];
 }) => ({
   'BT-701-notice': input.noticeId,
@@ -231,13 +231,41 @@ export const noticeTerms = (input: {
   'BT-05(b)-notice': input.issuedAt,
   'OPP-070-notice': input.subtype,
   // BT-02 (the notice type) and BT-03 (its form type, the list name) of each subtype (notice-types.json).
-  'BT-02-notice': { '20': 'cn-social', '33': 'can-social', '38': 'can-modif' }[input.subtype],
-  'BT-03-notice': { '20': 'competition', '33': 'result', '38': 'cont-modif' }[input.subtype],
-  // Directive 2014/24/EU (the Norwegian regulation part IV, the Danish udbudslov, implement it).
-  'BT-01-notice': '32014L0024',
+  'BT-02-notice': {
+    '20': 'cn-social',
+    '33': 'can-social',
+    '38': 'can-modif',
+    E3: 'cn-standard',
+    E4: 'can-standard',
+  }[input.subtype],
+  'BT-03-notice': {
+    '20': 'competition',
+    '33': 'result',
+    '38': 'cont-modif',
+    E3: 'competition',
+    E4: 'result',
+  }[input.subtype],
+  // Directive 2014/24/EU (the Norwegian regulation part IV, the Danish udbudslov, implement it);
+  // below the thresholds (the national forms E3, E4) the national law alone: BT-01(f) says which.
+  'BT-01-notice': input.subtype.startsWith('E') ? 'other' : '32014L0024',
   'BT-702(a)-notice': input.languages[0] as NoticeLanguage,
   'BT-702(b)-notice': input.languages.slice(1),
 });
+
+/**
+ * The national law a procurement below the EU thresholds follows (BT-01(f)-Procedure, with
+ * BT-01(e) LocalLegalBasis): the Norwegian procurement regulation, or the Danish procurement act.
+ */
+export const nationalLegalBasis = (entity: Pick<ProcuringEntity, 'country'>, languages: NoticeLanguage[]) =>
+  say(languages, (l) =>
+    entity.country === 'DK'
+      ? l === 'ENG'
+        ? 'Danish Public Procurement Act (udbudsloven, lov nr. 1564 af 15. december 2015)'
+        : 'Udbudsloven (lov nr. 1564 af 15. december 2015)'
+      : l === 'ENG'
+        ? 'Norwegian Public Procurement Regulation (anskaffelsesforskriften, FOR-2016-08-12-974)'
+        : 'Forskrift om offentlige anskaffelser (anskaffelsesforskriften, FOR-2016-08-12-974)',
+  );
 
 /** The procedure (BT-21, BT-24, BT-23, BT-262, BT-263, BT-27, BT-105 -Procedure). */
 export const procedureTerms = (
