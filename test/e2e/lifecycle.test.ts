@@ -594,9 +594,21 @@ describe('cancellation', () => {
     expect(ocds.status).toBe(200);
     // The tender's own process (the agreement's call-offs are processes of their own).
     const awardReleases = (
-      ocds.body.releases as { ocid: string; tag: string[]; awards?: unknown[] }[]
+      ocds.body.releases as {
+        ocid: string;
+        tag: string[];
+        awards?: { status: string; date: string; suppliers: { id: string }[] }[];
+      }[]
     ).filter((r) => r.ocid === `ocds-hk4j9p-${flow.id}` && r.awards);
     expect(awardReleases.map((r) => r.tag[0])).toEqual(['award', 'awardUpdate', 'award', 'awardUpdate']);
+    // Each release shows the decision of its event: revision 1 (Falck) approved and withdrawn,
+    // revision 2 (Norsk Arbeidshelse) approved and final.
+    expect(awardReleases.map((r) => r.awards?.map((a) => [a.suppliers[0]?.id, a.status, a.date]))).toEqual([
+      [['falck-norge-as', 'pending', first.approvedAt]],
+      [['falck-norge-as', 'cancelled', first.approvedAt]],
+      [['norsk-arbeidshelse-as', 'pending', second.approvedAt]],
+      [['norsk-arbeidshelse-as', 'active', second.approvedAt]],
+    ]);
   });
 });
 

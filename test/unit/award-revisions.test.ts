@@ -218,6 +218,45 @@ describe('OCDS award releases', () => {
     expect(awardReleases(life).map((r) => r.tag)).toEqual(['award', 'awardUpdate', 'award', 'awardUpdate']);
   });
 
+  it('show each decision as it was at its event, not the one standing now', () => {
+    const { life, first, second } = revisedLife();
+    expect(first.lots[0]?.winners.map((w) => w.supplierId)).toEqual(['sup-a']);
+    expect(second.lots[0]?.winners.map((w) => w.supplierId)).toEqual(['sup-b']);
+    const at = (action: string, n = 0) => life.events.filter((e) => e.action === action)[n]?.at;
+    expect(awardReleases(life)).toEqual([
+      {
+        tag: 'award',
+        date: at('tender.award-approved'),
+        awards: [{ id: 'innlandet-sup-a', status: 'pending', date: first.approvedAt, suppliers: ['sup-a'] }],
+      },
+      {
+        tag: 'awardUpdate',
+        date: at('tender.award-revised'),
+        awards: [
+          { id: 'innlandet-sup-a', status: 'cancelled', date: first.approvedAt, suppliers: ['sup-a'] },
+        ],
+      },
+      {
+        tag: 'award',
+        date: at('tender.award-approved', 1),
+        awards: [{ id: 'innlandet-sup-b', status: 'pending', date: second.approvedAt, suppliers: ['sup-b'] }],
+      },
+      {
+        tag: 'awardUpdate',
+        date: at('tender.completed'),
+        awards: [{ id: 'innlandet-sup-b', status: 'active', date: second.approvedAt, suppliers: ['sup-b'] }],
+      },
+    ]);
+  });
+
+  it('name as suppliers in the parties the winners of the decision at the event', () => {
+    const { life } = revisedLife();
+    const first = releasesOf(life).find((r) => r.tag[0] === 'award') as unknown as {
+      parties: { id: string; roles: string[] }[];
+    };
+    expect(first.parties.filter((p) => p.roles.includes('supplier')).map((p) => p.id)).toEqual(['sup-a']);
+  });
+
   it('read the trails stored before the fix: a ranking-only withdrawal that named a withdrawn revision publishes nothing', () => {
     const { life } = revisedLife();
     const legacy = life.events.map((e) =>

@@ -9,7 +9,7 @@ import type { AuditEvent } from '../audit.ts';
 import type { Bid } from '../bid.ts';
 import { cpvLabel } from '../reference-data.ts';
 import { type ReferenceNames, referenceLookups } from '../reference-lookups.ts';
-import { type Lot, lotCpvCodes, lotServiceAreaIds, type Tender } from '../tender.ts';
+import { type AwardDecision, type Lot, lotCpvCodes, lotServiceAreaIds, type Tender } from '../tender.ts';
 import type { PublishedYear } from './call-offs.ts';
 import { OCID_PREFIX } from './packages.ts';
 import { type Json, type Language, languageOf, money, party, phrases, termIn } from './parts.ts';
@@ -154,6 +154,22 @@ const withdrewDecision = (e: AuditLike): boolean => {
   return status?.from === 'standstill';
 };
 
+/** The award decision a `tender.award-approved` event recorded (its change carries it whole). */
+const decisionOf = (e: AuditLike): AwardDecision | undefined => {
+  const award = (e.change as { award?: Partial<AwardDecision> } | undefined)?.award;
+  return typeof award?.revision === 'number' &&
+    typeof award.approvedAt === 'string' &&
+    Array.isArray(award.lots)
+    ? (award as AwardDecision)
+    : undefined;
+};
+
+/** The revision a `tender.award-revised` event withdrew, when it names one. */
+const withdrawnRevisionOf = (e: AuditLike): number | undefined => {
+  const revision = (e.change as { withdrawnRevision?: unknown } | undefined)?.withdrawnRevision;
+  return typeof revision === 'number' ? revision : undefined;
+};
+
 /** Every release of the tender's contracting process, oldest first. */
 export const processReleases = (d: ProcessData): Json[] => {
   const t = d.tender;
@@ -217,6 +233,23 @@ export const processReleases = (d: ProcessData): Json[] => {
   };
   const bidders = () =>
     [...new Set(d.bids.map((b) => b.supplierId))].map((s) => party(s, d.supplierNames[s] ?? s, ['tenderer']));
+  // Each award release shows the decision as it was at its event (a revision replaces the
+  // tender's own): the one an approval recorded, the one a revision withdrew, the one standing at
+  // the completion. The tender's decision stands in for an event that does not carry it.
+  const decisions = new Map<number, AwardDecision>();
+  for (const e of tenderEvents) {
+    const decision = e.action === 'tender.award-approved' ? decisionOf(e) : undefined;
+    if (decision) decisions.set(decision.revision, decision);
+  }
+  let standing: AwardDecision | undefined;
+  const decisionAt = (e: AuditLike): AwardDecision | undefined => {
+    if (e.action === 'tender.award-approved') return decisionOf(e) ?? t.award;
+    if (e.action === 'tender.award-revised') {
+      const revision = withdrawnRevisionOf(e);
+      return (revision === undefined ? undefined : decisions.get(revision)) ?? standing ?? t.award;
+    }
+    return standing ?? t.award;
+  };
   for (const e of tenderEvents) {
     const sectionAt = (tags: string[], extra: Json = {}) => {
       const bids = bidsSection(e.at);
@@ -267,7 +300,8 @@ export const processReleases = (d: ProcessData): Json[] => {
         // from the status, which trails stored before also record right (their withdrawnRevision
         // named an earlier, already withdrawn decision).
         if (e.action === 'tender.award-revised' && !withdrewDecision(e)) break;
-        const decision = t.award;
+        const decision = decisionAt(e);
+        standing = e.action === 'tender.award-approved' ? decision : undefined;
         if (!decision) break;
         const completed = e.action === 'tender.completed';
         const revised = e.action === 'tender.award-revised';
