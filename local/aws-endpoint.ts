@@ -162,6 +162,15 @@ export class AwsEndpoint {
     });
   }
 
+  /**
+   * An auditor's copy of a bucket (GET /_local/audit/digests): the keys of its current objects and,
+   * in the same order, each file's content (JSON parsed), ready to be written out one file each.
+   */
+  bucketCopy(bucketName = [...this.buckets.keys()][0] ?? '') {
+    const objects = this.objects(bucketName);
+    return { bucket: bucketName, keys: objects.map((o) => o.key), items: objects.map((o) => o.content) };
+  }
+
   /** The fault switch's verdict on this call: thrown as the service would answer it. */
   private maybeFail(service: FaultService, req: IncomingMessage): boolean {
     // Only the functions' calls fail: the operator (the runtime itself, tests, scripts) is spared.

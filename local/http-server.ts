@@ -45,7 +45,7 @@ export interface LocalAdmin {
   notifications(): unknown;
   /** The audit signing key's public key (PEM), from the local KMS. */
   auditPublicKey(): string;
-  /** The digest bucket's current objects, each with its content: an auditor's copy. */
+  /** The digest bucket's current objects: their keys and each file's JSON, an auditor's copy. */
   auditDigests(): unknown;
 }
 

@@ -335,10 +335,7 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
         events: () => ({ published: bus.published, delivered: bus.delivered }),
         notifications: () => ({ items: endpoint.sns }),
         auditPublicKey: () => endpoint.publicKeyPem(resources.signingKeyArn),
-        auditDigests: () => ({
-          bucket: resources.digestBucketName,
-          items: endpoint.objects(resources.digestBucketName),
-        }),
+        auditDigests: () => endpoint.bucketCopy(resources.digestBucketName),
       },
       invokeFunction,
       options.quiet,
