@@ -22,6 +22,8 @@ const stack = new HelsekjopStack(app, app.node.tryGetContext('stackName') ?? 'He
     ? { existingTableStreamArn: String(context('existingTableStreamArn')) }
     : {}),
   ...(context('existingUserPoolId') ? { existingUserPoolId: String(context('existingUserPoolId')) } : {}),
+  // How long the signed audit digests are kept, locked (docs/audit.md): -c auditRetentionYears=N.
+  ...(context('auditRetentionYears') ? { auditRetentionYears: Number(context('auditRetentionYears')) } : {}),
   description: 'Helsekjøp: tender lifecycle for public health purchasers',
 });
 Tags.of(stack).add('application', 'helsekjop');

@@ -31,6 +31,11 @@ export interface Resources {
   schedulerRoleArn: string;
   scheduleDeadLetterArn: string;
   timerFunctionArn: string;
+  /** The bucket the signed audit digests are kept in (S3 Object Lock, compliance mode). */
+  digestBucketName: string;
+  digestBucketArn: string;
+  /** The asymmetric key (ECC_NIST_P256, SIGN_VERIFY) the audit digests are signed with. */
+  signingKeyArn: string;
   /** Region and account as ARNs spell them (tokens in the stack). */
   partition: string;
   region: string;
@@ -80,6 +85,8 @@ export const environmentOf = (
       }
     : {}),
   ...(access.notifications ? { NOTIFICATION_TOPIC_ARN: r.notificationTopicArn } : {}),
+  ...(access.digests?.length ? { DIGEST_BUCKET: r.digestBucketName } : {}),
+  ...(access.signing?.length ? { SIGNING_KEY_ID: r.signingKeyArn } : {}),
 });
 
 const arn = (r: Resources, service: string, resource: string) =>
@@ -133,6 +140,28 @@ export const statementsOf = (access: FunctionAccess, r: Resources): Statement[] 
       resources: [r.messagingKeyArn],
     });
   }
+  const objects = (access.digests ?? []).filter((a) => a !== 'ListBucket');
+  if (objects.length)
+    statements.push({
+      sid: 'Digests',
+      effect: 'Allow',
+      actions: objects.map((a) => `s3:${a}`),
+      resources: [`${r.digestBucketArn}/*`],
+    });
+  if (access.digests?.includes('ListBucket'))
+    statements.push({
+      sid: 'DigestList',
+      effect: 'Allow',
+      actions: ['s3:ListBucket'],
+      resources: [r.digestBucketArn],
+    });
+  if (access.signing?.length)
+    statements.push({
+      sid: 'Signing',
+      effect: 'Allow',
+      actions: access.signing.map((a) => `kms:${a}`),
+      resources: [r.signingKeyArn],
+    });
   for (const w of access.startWorkflows ?? [])
     statements.push({
       sid: `Start${w}`,

@@ -5,6 +5,7 @@
  * Plain data: no AWS imports, nothing that runs.
  */
 
+import { auditStreamFilter } from './contracts/audit-stream.ts';
 import type { WorkflowKey } from './contracts/environment.ts';
 import { EVENT_SOURCE } from './contracts/events.ts';
 import { outboxStreamFilter } from './contracts/outbox.ts';
@@ -48,6 +49,10 @@ export interface FunctionAccess {
   schedules?: readonly ScheduleAction[];
   /** Publish to the notification topic. */
   notifications?: boolean;
+  /** The signed audit digests in the digest bucket: write new ones, read them, list them. */
+  digests?: readonly ('PutObject' | 'GetObject' | 'ListBucket')[];
+  /** The audit signing key: sign digests, or read its public key to check them. */
+  signing?: readonly ('Sign' | 'GetPublicKey')[];
 }
 
 export interface FunctionSpec {
@@ -101,6 +106,9 @@ export const functions = {
     access: {
       table: ['GetItem', 'BatchGetItem', 'Query'],
       readHistory: ['tenderLifecycle', 'annualRenegotiation'],
+      // Verification against the signed digests: read them and the key's public half, never sign.
+      digests: ['GetObject', 'ListBucket'],
+      signing: ['GetPublicKey'],
     },
   },
   referenceApi: {
@@ -169,6 +177,28 @@ export const functions = {
       // Rewrites an outbox item as sent. (Reading the stream is the event source mapping's grant.)
       table: ['PutItem'],
       bus: true,
+    },
+  },
+  auditWatcher: {
+    entry: 'functions/handlers/events/audit-watcher.ts',
+    description:
+      'Audit items on the table stream: new chain heads for the next digest; any change or removal of one raised and recorded',
+    timeoutSeconds: 60,
+    access: {
+      // Pending heads (DIGEST#PENDING) and anomalies (DIGEST#ANOMALY); never an audit item.
+      table: ['PutItem'],
+    },
+  },
+  auditDigest: {
+    entry: 'functions/handlers/events/audit-digest.ts',
+    description:
+      'Every hour: the changed chain heads of each scope, signed with the KMS key, into the locked bucket',
+    timeoutSeconds: 300,
+    access: {
+      table: ['GetItem', 'Query', 'PutItem', 'DeleteItem'],
+      // The previous digest (its hash links the next one), the new one; sign, never read the key's policy.
+      digests: ['PutObject', 'GetObject'],
+      signing: ['Sign'],
     },
   },
   seed: {
@@ -285,6 +315,39 @@ export const streamConsumers: StreamConsumerSpec[] = [
     filter: outboxStreamFilter,
     batchSize: 100,
     retryAttempts: 100,
+  },
+  {
+    name: 'audit-watcher',
+    description:
+      'Every write to an audit item: an insert is a chain head for the next digest; a change, a removal or a TTL is tampering',
+    target: 'auditWatcher',
+    filter: auditStreamFilter,
+    batchSize: 100,
+    retryAttempts: 100,
+  },
+];
+
+/**
+ * Jobs that run every hour, on the hour: an EventBridge rule `rate(1 hour)` on AWS. Locally the
+ * clock runs one at the next full hour after the work it waits for appeared (local/runtime.ts):
+ * an hour with nothing to do is one run that does nothing on AWS, and none locally.
+ */
+export interface HourlyJob {
+  name: string;
+  description: string;
+  target: FunctionKey;
+  input: Record<string, unknown>;
+  /** The stream consumer whose work the job waits for (locally: armed when it delivered records). */
+  after: string;
+}
+
+export const hourlyJobs: HourlyJob[] = [
+  {
+    name: 'audit-digest',
+    description: 'Signs a digest of every audit chain head that changed in the hour, per scope',
+    target: 'auditDigest',
+    input: { type: 'audit.digest' },
+    after: 'audit-watcher',
   },
 ];
 

@@ -15,6 +15,7 @@ import { tableShape } from '../functions/contracts/table.ts';
 import { timerFunction } from '../functions/manifest.ts';
 import { OperationalAlarms } from './constructs/alarms.ts';
 import { Api } from './constructs/api.ts';
+import { AuditArchive } from './constructs/audit-archive.ts';
 import { DeadLetters } from './constructs/dead-letters.ts';
 import { Events } from './constructs/events.ts';
 import { Functions } from './constructs/functions.ts';
@@ -47,6 +48,8 @@ export interface HelsekjopStackProps extends StackProps {
    * deleted stack retained (`-c existingUserPoolId=...`). A new app client is created in it.
    */
   existingUserPoolId?: string;
+  /** Years each signed audit digest is kept under compliance-mode Object Lock (default 10). */
+  auditRetentionYears?: number;
 }
 
 export class HelsekjopStack extends Stack {
@@ -67,6 +70,11 @@ export class HelsekjopStack extends Stack {
       scheduleDeadLetters: deadLetters.schedules,
     });
 
+    const archive = new AuditArchive(this, 'AuditArchive', {
+      retentionYears: props.auditRetentionYears ?? 10,
+      alarms,
+    });
+
     // What the functions' statements and environment name (functions/access.ts); the local runtime
     // fills the same description with its own names.
     const resources: Resources = {
@@ -82,6 +90,9 @@ export class HelsekjopStack extends Stack {
       schedulerRoleArn: events.schedulerRole.roleArn,
       scheduleDeadLetterArn: deadLetters.schedules.queueArn,
       timerFunctionArn: `arn:${this.partition}:lambda:${this.region}:${this.account}:function:${named(this, timerFunction)}`,
+      digestBucketName: archive.bucket.bucketName,
+      digestBucketArn: archive.bucket.bucketArn,
+      signingKeyArn: archive.signingKey.keyArn,
       partition: this.partition,
       region: this.region,
       account: this.account,
@@ -115,6 +126,15 @@ export class HelsekjopStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: api.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: api.client.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'AuditDigestBucket', {
+      value: archive.bucket.bucketName,
+      description: 'Signed audit digests (Object Lock, compliance mode): what auditors verify against',
+    });
+    new CfnOutput(this, 'AuditSigningKeyArn', {
+      value: archive.signingKey.keyArn,
+      description:
+        'The digests are signed with this key: aws kms get-public-key gives auditors its public half',
+    });
     new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName });
     new CfnOutput(this, 'NotificationTopicArn', { value: messaging.notifications.topicArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: messaging.alarms.topicArn });

@@ -44,6 +44,8 @@ const wildcardReason = (sid: string): string | undefined => {
     return 'Executions are named by tender at run time; the grant is limited to executions of this one state machine.';
   if (sid === 'Schedules')
     return 'Schedules are named by tender and deadline at run time; the grant is limited to the product’s schedule group.';
+  if (sid === 'Digests')
+    return 'Digests are objects named by scope and number at run time; the grant is limited to the one digest bucket, whose Object Lock keeps every version.';
   if (sid === 'NotificationsKey')
     return 'Publishing to the KMS-encrypted topic needs data keys from its one key (the grant CDK generates).';
   return undefined;

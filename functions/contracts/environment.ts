@@ -32,6 +32,8 @@ export type VariableName =
   | 'SCHEDULER_ROLE_ARN'
   | 'SCHEDULE_DEAD_LETTER_ARN'
   | 'TIMER_FUNCTION_ARN'
+  | 'DIGEST_BUCKET'
+  | 'SIGNING_KEY_ID'
   | WorkflowArnVariable;
 
 /** The CloudWatch namespace of the product's own metrics (e.g. HttpServerErrors per function). */

@@ -132,6 +132,12 @@ export interface AuditExport {
   scope: string;
   exportedAt: string;
   events: StoredEvent[];
+  /**
+   * Chains left out of the export, whole, and why: the bids of a tender not yet opened (who bid is
+   * sealed until the opening, for the entity's auditors too). A digest head of one of them is
+   * reported as withheld, not missing; the next export after the opening holds them.
+   */
+  withheld?: { aggregate: string; reason: string }[];
 }
 
 /** The event fields a digest reads. */

@@ -616,6 +616,7 @@ export const verificationExample = {
   ok: true,
   aggregates: 14,
   events: 163,
+  digests: { scope: 'helse-sor-ost', checked: 42, latest: { number: 42, to: '2026-11-23T09:00:00.000Z' } },
   findings: [],
 };
 
@@ -661,6 +662,71 @@ export const supplierTimelineExample = {
         change: { deliverySites: patchSupplierExample.deliverySites },
         hash: '7d793037a0760186574b0282f2f435e7',
       },
+    },
+  ],
+};
+
+export const entityTimelineExample = {
+  scope: 'entity helse-sor-ost',
+  items: [
+    {
+      at: '2026-11-20T10:00:00.000Z',
+      kind: 'audit',
+      actor: officer.sub,
+      role: 'officer',
+      action: 'reference.volume-unit.created',
+      aggregate: 'reference volume-unit:laboratorieanalyser',
+      seq: 1,
+      detail: { actorName: officer.name, change: { name: 'Laboratorieanalyser' }, hash: '3f0c2d9e81b4a7c6…' },
+    },
+  ],
+  nextCursor: 'eyJHU0kxUEsiOiJFTlRJVFkjaGVsc2Utc29yLW9zdCNBVURJVCJ9',
+};
+
+export const auditExportExample = {
+  scope: 'helse-sor-ost',
+  exportedAt: '2026-11-23T12:00:00.000Z',
+  events: [
+    {
+      aggregateType: 'tender',
+      aggregateId: ids.tender,
+      seq: 1,
+      SK: 'SEQ#0000000001',
+      prevHash: '0'.repeat(64),
+      hash: '9d2f6c1b7e0a4c3d8f5e2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d',
+      at: '2026-11-09T08:00:00.000Z',
+      actor: { sub: officer.sub, name: officer.name, role: 'officer' },
+      entityId: 'helse-sor-ost',
+      action: 'tender.created',
+      change: { title: createTenderExample.title },
+    },
+  ],
+  withheld: [
+    {
+      aggregate: 'bid#bid_5f0c2d9e81b4a7c65d1e0f9a8b7c6d5e',
+      reason: `sealed until the opening of tender ${ids.tender}`,
+    },
+  ],
+};
+
+export const riskFlagsExample = {
+  rules: [
+    {
+      id: 'single-bidder',
+      title: 'Single bidder',
+      rule: 'A lot still open at the opening that had exactly one valid bid.',
+      thresholds: { SINGLE_BIDDER_BIDS: 1 },
+    },
+  ],
+  items: [
+    {
+      rule: 'single-bidder',
+      severity: 'warning',
+      aggregate: { type: 'tender', id: ids.tender },
+      lotId: 'innlandet',
+      at: '2026-12-23T12:00:00.000Z',
+      detail: 'Lot innlandet had one valid bid at the opening (norsk-arbeidshelse-as).',
+      evidence: { validBids: 1, bids: 1 },
     },
   ],
 };

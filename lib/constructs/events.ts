@@ -11,7 +11,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { DELIVERY_RETRY, dailyJobs, subscriptions, timerFunction } from '../../functions/manifest.ts';
+import {
+  DELIVERY_RETRY,
+  dailyJobs,
+  hourlyJobs,
+  subscriptions,
+  timerFunction,
+} from '../../functions/manifest.ts';
 import { named } from '../naming.ts';
 import type { Functions } from './functions.ts';
 import { Part } from './part.ts';
@@ -73,6 +79,20 @@ export class Events extends Part {
             deadLetterQueue: this.deliveryDeadLetters,
             retryAttempts: 8,
             maxEventAge: Duration.hours(12),
+          }),
+        ],
+      });
+    }
+    for (const job of hourlyJobs) {
+      new events.Rule(this, `Hourly-${job.name}`, {
+        description: job.description,
+        schedule: events.Schedule.rate(Duration.hours(1)),
+        targets: [
+          new eventTargets.LambdaFunction(functions.of(job.target).fn, {
+            event: events.RuleTargetInput.fromObject(job.input),
+            deadLetterQueue: this.deliveryDeadLetters,
+            retryAttempts: 8,
+            maxEventAge: Duration.hours(1),
           }),
         ],
       });

@@ -247,6 +247,11 @@ const cases: Case[] = [
   { route: 'PATCH /reference/service-areas/{id}', on: 'none', expect: officerOnly(200, 403) },
   { route: 'PATCH /reference/volume-units/{id}', on: 'none', expect: officerOnly(200, 403) },
   { route: 'PATCH /reference/hospital-areas/{id}', on: 'none', expect: officerOnly(200, 403) },
+  ...['GET /audit/timeline', 'GET /audit/export', 'GET /audit/risk-flags'].map((route) => ({
+    route,
+    on: 'none' as const,
+    expect: all(403, { officer: 200, auditor: 200, 'foreign-officer': 200, 'foreign-auditor': 200 }),
+  })),
   {
     route: 'GET /audit/reference/history',
     on: 'none',

@@ -18,6 +18,7 @@ import {
   dailyJobs,
   type FunctionKey,
   functions,
+  hourlyJobs,
   routes,
   streamConsumers,
   subscriptions,
@@ -74,6 +75,9 @@ const probeResources: Resources = {
   eventBusArn: 'arn:bus',
   notificationTopicArn: 'arn:topic',
   messagingKeyArn: 'arn:key',
+  digestBucketName: 'digests',
+  digestBucketArn: 'arn:aws:s3:::digests',
+  signingKeyArn: 'arn:signing-key',
   workflowArn: (w: WorkflowKey) => `arn:aws:states:eu-north-1:123456789012:stateMachine:${w}`,
   scheduleGroup: 'schedules',
   schedulerRoleArn: 'arn:role',
@@ -360,10 +364,13 @@ describe('the stack', () => {
 
   it('delivers domain events with retries and a dead-letter queue, and alarms on every DLQ', () => {
     const rules = ofType('AWS::Events::Rule');
-    expect(rules).toHaveLength(subscriptions.length + dailyJobs.length);
-    const daily = rules.filter(([, r]) => r.Properties.ScheduleExpression);
-    expect(daily.map(([, r]) => r.Properties.ScheduleExpression)).toEqual(
-      dailyJobs.map((j) => `cron(0 ${j.hourUtc} * * ? *)`),
+    expect(rules).toHaveLength(subscriptions.length + dailyJobs.length + hourlyJobs.length);
+    const scheduled = rules.filter(([, r]) => r.Properties.ScheduleExpression);
+    expect(scheduled.map(([, r]) => r.Properties.ScheduleExpression).sort()).toEqual(
+      [
+        ...dailyJobs.map((j) => `cron(0 ${j.hourUtc} * * ? *)`),
+        ...hourlyJobs.map(() => 'rate(1 hour)'),
+      ].sort(),
     );
     for (const [, rule] of rules) {
       const targets = rule.Properties.Targets as { DeadLetterConfig?: unknown; RetryPolicy?: unknown }[];
@@ -389,6 +396,9 @@ describe('the stack', () => {
         'AWS::Cognito::UserPool',
         'AWS::Cognito::UserPoolGroup',
         'AWS::Logs::LogGroup',
+        // The signed audit digests and the key that verifies them outlive the stack (docs/audit.md).
+        'AWS::S3::Bucket',
+        'AWS::KMS::Key',
       ]),
     );
     for (const [id, r] of retained) {
@@ -407,6 +417,49 @@ describe('the stack', () => {
     }
     // The key only encrypts messages in flight on the stack's topics: it goes with them.
     template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete', Properties: Match.objectLike({}) });
+  });
+
+  it('keeps the signed audit digests in a locked bucket, signs them with a key no writer can manage, and alarms on tampering', () => {
+    template.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        ObjectLockEnabled: true,
+        ObjectLockConfiguration: {
+          ObjectLockEnabled: 'Enabled',
+          Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 3650 } },
+        },
+        VersioningConfiguration: { Status: 'Enabled' },
+      }),
+    });
+    template.hasResource('AWS::KMS::Key', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }),
+    });
+    // Every action any function may take on the bucket or a key: none manages them.
+    const actions = ofType('AWS::IAM::Policy').flatMap(([, p]) =>
+      (p.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement.flatMap(
+        (st) => [st.Action].flat(),
+      ),
+    );
+    expect(actions.filter((a) => a.startsWith('kms:')).sort()).toEqual(
+      ['kms:Decrypt', 'kms:GenerateDataKey*', 'kms:GetPublicKey', 'kms:Sign'].sort(),
+    );
+    expect([...new Set(actions.filter((a) => a.startsWith('s3:')))].sort()).toEqual(
+      ['s3:GetObject', 's3:ListBucket', 's3:PutObject'].sort(),
+    );
+    const signers = ofType('AWS::IAM::Policy').filter(([, p]) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes('kms:Sign'),
+    );
+    expect(signers.map(([id]) => id)).toEqual([expect.stringMatching(/^AuditDigestRole/)]);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'AuditTampering',
+      Dimensions: [{ Name: 'service', Value: 'auditWatcher' }],
+    });
+    // A retention the operator sets.
+    const { stack } = makeApp({ auditRetentionYears: 7 });
+    Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockConfiguration: { Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 7 * 365 } } },
+    });
   });
 
   it('reattaches a retained table and user pool given as context instead of creating new ones', () => {

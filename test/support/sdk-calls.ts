@@ -32,6 +32,11 @@ const COMMAND_ACTIONS: Record<string, string[]> = {
   DeleteScheduleCommand: ['scheduler:DeleteSchedule'],
   GetScheduleCommand: ['scheduler:GetSchedule'],
   PublishCommand: ['sns:Publish'],
+  PutObjectCommand: ['s3:PutObject'],
+  GetObjectCommand: ['s3:GetObject'],
+  ListObjectsV2Command: ['s3:ListBucket'],
+  SignCommand: ['kms:Sign'],
+  GetPublicKeyCommand: ['kms:GetPublicKey'],
 };
 
 const TRANSACT_ITEMS: Record<string, string> = {

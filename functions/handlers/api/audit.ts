@@ -4,6 +4,7 @@ import { readExecution } from '../../adapters/step-functions.ts';
 import type { Principal } from '../../domain/actors.ts';
 import { agreementIdFor } from '../../domain/agreement.ts';
 import { type Finding, type StoredEvent, verifyChain } from '../../domain/audit.ts';
+import type { DigestFindingKind } from '../../domain/audit-digest.ts';
 import { callOffReleases } from '../../domain/ocds/call-offs.ts';
 import {
   OCID_PREFIX,
@@ -13,13 +14,16 @@ import {
 } from '../../domain/ocds/packages.ts';
 import { ocidFor, type ProcessData, processReleases } from '../../domain/ocds/process.ts';
 import { entityById } from '../../domain/reference-data.ts';
+import { RISK_EVENT_ACTIONS, riskFlags, riskRules } from '../../domain/risk-flags.ts';
 import { biddersSealed, sealedEvent } from '../../domain/sealing.ts';
 import { authorize } from '../../http/auth.ts';
 import { notFound } from '../../http/errors.ts';
 import { type HttpResult, httpHandler } from '../../http/http.ts';
 import { auditRoutes } from '../../http/routes/audit.routes.ts';
+import { digestFindings, digestSummary, scopeDigests } from '../../services/audit-digests.ts';
 import {
   type AgreementItem,
+  allAgreements,
   getAgreement,
   listAmendments,
   listYears,
@@ -29,15 +33,17 @@ import {
   aggregateEvents,
   aggregateItems,
   entityEvents,
+  GLOBAL_SCOPE,
   historyEvents,
   supplierRegisterEvents,
   supplierRegisterItems,
 } from '../../services/store/audit.ts';
-import { queryAll } from '../../services/store/query.ts';
+import { pendingHeadsOf } from '../../services/store/digests.ts';
+import { listIndexPage, queryAll } from '../../services/store/query.ts';
 import { loadReferenceCatalogue } from '../../services/store/reference.ts';
 import { getSupplier } from '../../services/store/suppliers.ts';
-import { listBids, type TenderItem } from '../../services/store/tenders.ts';
-import { nowIso } from '../../shared/clock.ts';
+import { getTender, listBids, listEntityTenders, type TenderItem } from '../../services/store/tenders.ts';
+import { now, nowIso } from '../../shared/clock.ts';
 import { csvDocument } from '../../shared/csv.ts';
 import { loadTender } from './tender-access.ts';
 
@@ -68,6 +74,7 @@ const verifyAll = async (
       });
   }
   const findings: Finding[] = [];
+  const read: StoredEvent[] = [];
   let events = 0;
   const located = [...aggregates.values()].filter((a) => a.itemPK && a.itemSK) as {
     itemPK: string;
@@ -78,6 +85,7 @@ const verifyAll = async (
   for (const a of aggregates.values()) {
     const chain = (await aggregateEvents(a.type, a.id)) as StoredEvent[];
     events += chain.length;
+    read.push(...chain);
     const where = a.itemPK ? `${a.itemPK}|${a.itemSK}` : undefined;
     if (where) covered.add(where);
     findings.push(...verifyChain(chain, where ? (items.get(where) ?? {}) : undefined));
@@ -91,7 +99,60 @@ const verifyAll = async (
       detail: `The aggregate is at version ${item.version} but none of its events can be found`,
     });
   }
-  return { aggregates: aggregates.size, events, findings };
+  return { aggregates: aggregates.size, events, findings, read };
+};
+
+/**
+ * A verification's answer: the chains' findings and those of the scope's signed digests (a chain
+ * rewritten consistently after a digest passes the first and fails the second), with what was used.
+ */
+const verified = async (
+  label: string,
+  digestScope: string,
+  result: Awaited<ReturnType<typeof verifyAll>>,
+  options: { only?: boolean; since?: number } = {},
+): Promise<HttpResult> => {
+  const digests = await scopeDigests(digestScope, options.since ?? 1);
+  const only = options.only
+    ? new Set(result.read.map((e) => `${e.aggregateType}#${e.aggregateId}`))
+    : undefined;
+  const fromDigests = digestFindings(result.read, digests, {
+    ...(only ? { only } : {}),
+    complete: options.since === undefined || options.since <= 1,
+  }).map((f): Omit<Finding, 'kind'> & { kind: Finding['kind'] | DigestFindingKind } => ({
+    kind: f.kind,
+    aggregate: f.aggregate?.replace('#', ' ') ?? `digest ${f.digest?.scope} ${f.digest?.number}`,
+    seq: f.seq ?? f.digest?.number ?? 0,
+    detail: f.detail,
+  }));
+  const findings = [...result.findings, ...fromDigests];
+  return {
+    body: {
+      scope: label,
+      ok: findings.length === 0,
+      aggregates: result.aggregates,
+      events: result.events,
+      digests: digestSummary(digestScope, digests),
+      findings,
+    },
+  };
+};
+
+/** Of the tenders the events' items live in, those whose bidders are still sealed (not opened). */
+const sealedTenders = async (events: AuditItem[]): Promise<Set<string>> => {
+  const partitions = [
+    ...new Set(
+      events
+        .filter((e) => sealedEvent(e) !== e && e.itemPK?.startsWith('TENDER#'))
+        .map((e) => e.itemPK as string),
+    ),
+  ];
+  const sealed = new Set<string>();
+  for (const pk of partitions) {
+    const tender = await getTender(pk.slice('TENDER#'.length));
+    if (!tender || biddersSealed(tender)) sealed.add(pk);
+  }
+  return sealed;
 };
 
 const loadAgreement = async (principal: Principal, agreementId: string) => {
@@ -206,24 +267,41 @@ export const handler = httpHandler(auditRoutes, {
       const items = (await supplierRegisterItems()).filter(
         (i) => typeof i.version === 'number' && typeof i.auditHead === 'string',
       );
-      const result = await verifyAll(events, items);
-      return { body: { scope: 'supplier register', ok: result.findings.length === 0, ...result } };
+      return verified('supplier register', GLOBAL_SCOPE, await verifyAll(events, items), { only: true });
     }
     if (query.tenderId) {
       const tender = await loadTender(principal, query.tenderId, 'audit:read');
       const pk = `TENDER#${tender.id}`;
       const result = await verifyAll(await historyEvents(pk), await partitionAggregates(pk));
-      return { body: { scope: `tender ${tender.id}`, ok: result.findings.length === 0, ...result } };
+      return verified(`tender ${tender.id}`, tender.entityId, result, { only: true });
     }
     if (query.agreementId) {
       const agreement = await loadAgreement(principal, query.agreementId);
       const pk = `AGREEMENT#${agreement.id}`;
       const result = await verifyAll(await historyEvents(pk), await partitionAggregates(pk));
-      return { body: { scope: `agreement ${agreement.id}`, ok: result.findings.length === 0, ...result } };
+      return verified(`agreement ${agreement.id}`, agreement.entityId, result, { only: true });
     }
     const entityId = principal.entityId as string;
-    const result = await verifyAll(await entityEvents(entityId));
-    return { body: { scope: `entity ${entityId}`, ok: result.findings.length === 0, ...result } };
+    if (query.since !== undefined) {
+      // Incremental: only the chains that moved since digest `since` (the digests after it name
+      // them) or since the latest digest (still pending), each read whole; the digests from `since` on.
+      const digests = await scopeDigests(entityId, query.since);
+      const moved = new Set([
+        ...digests.digests
+          .filter((d) => d.number > (query.since ?? 0))
+          .flatMap((d) => d.heads.map((h) => h.aggregate)),
+        ...(await pendingHeadsOf(entityId)).map((h) => `${h.aggregateType}#${h.aggregateId}`),
+      ]);
+      const located = [...moved].map((aggregate) => {
+        const [type, ...id] = aggregate.split('#');
+        return { aggregateType: type as string, aggregateId: id.join('#') } as AuditItem;
+      });
+      return verified(`entity ${entityId} since digest ${query.since}`, entityId, await verifyAll(located), {
+        only: true,
+        since: query.since,
+      });
+    }
+    return verified(`entity ${entityId}`, entityId, await verifyAll(await entityEvents(entityId)));
   },
 
   tenderHistory: async ({ principal, params, query }) => {
@@ -241,6 +319,80 @@ export const handler = httpHandler(auditRoutes, {
     const { supplierId, ...filters } = query;
     const events = (await supplierRegisterEvents(supplierId)).filter((e) => e.aggregateType === 'supplier');
     return timeline(supplierId ? `supplier ${supplierId}` : 'supplier register', auditRows(events), filters);
+  },
+
+  entityTimeline: async ({ principal, query }) => {
+    const entityId = principal.entityId as string;
+    const page = await listIndexPage<AuditItem>('GSI1', `ENTITY#${entityId}#AUDIT`, {
+      limit: query.limit ?? 50,
+      cursor: query.cursor,
+      newestFirst: true,
+    });
+    const sealed = await sealedTenders(page.items);
+    const events = page.items.map((e) => (e.itemPK && sealed.has(e.itemPK) ? sealedEvent(e) : e));
+    return {
+      body: {
+        scope: `entity ${entityId}`,
+        items: auditRows(events),
+        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+      },
+    };
+  },
+
+  auditExport: async ({ principal, query }) => {
+    const entityId = principal.entityId as string;
+    const page = await listIndexPage<AuditItem>('GSI1', `ENTITY#${entityId}#AUDIT`, {
+      limit: query.limit ?? 1000,
+      cursor: query.cursor,
+    });
+    const sealed = await sealedTenders(page.items);
+    const withheld = new Map<string, string>();
+    const events: Record<string, unknown>[] = [];
+    for (const e of page.items) {
+      const aggregate = `${e.aggregateType}#${e.aggregateId}`;
+      if (e.itemPK && sealed.has(e.itemPK) && sealedEvent(e) !== e) {
+        withheld.set(aggregate, `sealed until the opening of tender ${e.itemPK.slice('TENDER#'.length)}`);
+        continue;
+      }
+      // As stored, but for the index keys: the verifier reads the sequence key (SK) and the event.
+      const {
+        PK: _pk,
+        GSI1PK: _g1,
+        GSI1SK: _s1,
+        GSI2PK: _g2,
+        GSI2SK: _s2,
+        ...event
+      } = e as Record<string, unknown>;
+      events.push(event);
+    }
+    return {
+      body: {
+        scope: entityId,
+        exportedAt: nowIso(),
+        events,
+        withheld: [...withheld].map(([aggregate, reason]) => ({ aggregate, reason })),
+        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+      },
+    };
+  },
+
+  riskFlags: async ({ principal }) => {
+    const entityId = principal.entityId as string;
+    const tenders: TenderItem[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listEntityTenders(entityId, 100, cursor);
+      tenders.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    const bids = (await Promise.all(tenders.filter((t) => t.openedAt).map((t) => listBids(t.id)))).flat();
+    const actions = new Set<string>(RISK_EVENT_ACTIONS);
+    const events = (await entityEvents(entityId)).filter((e) => actions.has(e.action));
+    const agreements = await allAgreements({ entityId });
+    const years = (await Promise.all(agreements.map((a) => listYears(a.id)))).flat();
+    const amendments = (await Promise.all(years.map((y) => listAmendments(y.agreementId, y.year)))).flat();
+    const items = riskFlags({ tenders, bids, events, agreements, years, amendments }, now());
+    return { body: { rules: riskRules, items } };
   },
 
   referenceHistory: async ({ principal, query }) => {

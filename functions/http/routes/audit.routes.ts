@@ -1,6 +1,7 @@
 /** The auditors' routes: verification of the chains, and merged histories. */
 import * as z from 'zod/mini';
 import * as ex from '../examples.ts';
+import { pageQueryShape } from '../pagination.ts';
 import { defineRoutes } from '../route.ts';
 import { tenderIdSchema } from './tenders.routes.ts';
 
@@ -23,6 +24,12 @@ const verification = z.object({
   ok: z.boolean(),
   aggregates: z.number(),
   events: z.number(),
+  /** The signed digests the chains were compared with: their scope, how many, the latest. */
+  digests: z.object({
+    scope: z.string(),
+    checked: z.number(),
+    latest: z.optional(z.object({ number: z.number(), to: z.string() })),
+  }),
   findings: z.array(finding),
 });
 const timeline = z.object({
@@ -72,13 +79,23 @@ export const auditRoutes = defineRoutes('auditApi', {
     tag: 'Audit',
     summary: 'Recompute the audit chains and report edits, gaps and reorders with where they are',
     description:
-      "For one tender (tenderId), one agreement (agreementId), the shared supplier register (register=suppliers), or everything of the caller's entity (none of them). Each aggregate's events must be numbered 1, 2, 3… without gaps, each must link to the hash of the one before, each must match its own hash, and the aggregate as stored must be at its last event.",
+      "For one tender (tenderId), one agreement (agreementId), the shared supplier register (register=suppliers), or everything of the caller's entity (none of them; `since=N` for only what moved after the entity's digest N). Each aggregate's events must be numbered 1, 2, 3… without gaps, each must link to the hash of the one before, each must match its own hash, and the aggregate as stored must be at its last event. Then against the scope's signed digests in the locked bucket (docs/audit.md): each digest's signature and link to the one before, and every chain head a digest fixed must still be the stored event with that hash — a chain rewritten consistently after a digest is found here (`digest-mismatch`), as is any change or removal of an audit item the stream watcher saw (`anomaly`).",
     action: 'audit:read',
     query: z.strictObject({
       tenderId: z.optional(tenderIdSchema),
       agreementId: z.optional(agreementId),
       /** The shared supplier register's chains (audited under the scope `global`). */
       register: z.optional(z.enum(['suppliers'])),
+      since: z.optional(
+        z.coerce.number().check(
+          z.int(),
+          z.gte(1),
+          z.meta({
+            description:
+              'Incremental: only the chains that moved after this digest of the entity (the last one you verified), and the digests from it on',
+          }),
+        ),
+      ),
     }),
     responses: {
       200: { description: 'The verification', schema: verification, example: ex.verificationExample },
@@ -124,6 +141,72 @@ export const auditRoutes = defineRoutes('auditApi', {
         description: "The register's timeline, oldest first",
         schema: timeline,
         example: ex.supplierTimelineExample,
+      },
+    },
+  },
+  entityTimeline: {
+    method: 'GET',
+    path: '/audit/timeline',
+    tag: 'Audit',
+    summary: "The whole entity's audit trail, newest first, a page at a time",
+    description:
+      "Every audit event of the caller's entity (tenders, bids, evaluations, agreements, years, reminders, reference data): who did what, when, why, with its hash, newest first; `limit` (default 50, at most 100) and `cursor` from `nextCursor`. Bids of a tender not yet opened show that a bid came in, not whose, as in the tender's history. For the entity's officers and auditors.",
+    action: 'audit:read',
+    query: z.strictObject(pageQueryShape),
+    responses: {
+      200: {
+        description: 'A page of the timeline, newest first',
+        schema: z.object({
+          scope: z.string(),
+          items: timeline.shape.items,
+          nextCursor: z.optional(z.string()),
+        }),
+        example: ex.entityTimelineExample,
+      },
+    },
+  },
+  auditExport: {
+    method: 'GET',
+    path: '/audit/export',
+    tag: 'Audit',
+    summary: "The entity's audit events as stored, for verifying them offline against the signed digests",
+    description:
+      "The export an auditor takes home (docs/audit.md): every audit event of the caller's entity exactly as stored (hashes, links, sequence keys), oldest first, a page at a time (`limit` up to 1000, `cursor` from `nextCursor`; join the pages' `events`). With the digest files of the locked bucket and the signing key's public half, `npm run audit:verify -- --export FILE --digests DIR --public-key FILE` verifies it without this server. The chains of bids of a tender not yet opened are withheld whole (`withheld`: who bid is sealed until the opening) and come with the next export after it. For the entity's auditors and officers.",
+    action: 'audit:read',
+    query: z.strictObject({
+      limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(1000))),
+      cursor: pageQueryShape.cursor,
+    }),
+    responses: {
+      200: {
+        description: 'A page of the export',
+        schema: z.object({
+          scope: z.string(),
+          exportedAt: z.string(),
+          events: z.array(z.record(z.string(), z.unknown())),
+          withheld: z.array(z.object({ aggregate: z.string(), reason: z.string() })),
+          nextCursor: z.optional(z.string()),
+        }),
+        example: ex.auditExportExample,
+      },
+    },
+  },
+  riskFlags: {
+    method: 'GET',
+    path: '/audit/risk-flags',
+    tag: 'Audit',
+    summary: 'Risk flags computed from what the product holds, each with the rule that raised it',
+    description:
+      "For the entity's auditors and officers: a single bidder on a lot, a deadline extended or the tender materially changed in its last days, one supplier winning the same lot again and again, an award revised, a large share of a year's volume moved by amendments, an agreement running on options past its planned end. Each flag names the tender or agreement, when the condition arose, and the figures; `rules` states every rule with its thresholds and why an auditor cares (docs/audit.md). Newest first. A flag is a question to ask, not a finding.",
+    action: 'audit:read',
+    responses: {
+      200: {
+        description: 'The rules and the flags, newest first',
+        schema: z.object({
+          rules: z.array(z.record(z.string(), z.unknown())),
+          items: z.array(z.record(z.string(), z.unknown())),
+        }),
+        example: ex.riskFlagsExample,
       },
     },
   },

@@ -1,0 +1,83 @@
+/**
+ * The hourly audit digest (functions/domain/audit-digest.ts; docs/audit.md): for each scope (an
+ * entity, or `global` for the supplier register) with chain heads that moved or anomalies the
+ * watcher saw since its last digest, the next digest, signed by the KMS key, written to the locked
+ * bucket; then the scope's state moves on and what was sealed is cleared.
+ *
+ * Order, so that a crash anywhere leaves nothing unsealed and nothing sealed twice differently:
+ * the object first (a run that stops after it writes the same number again next time: a new
+ * version of the object, the earlier one kept by the lock), then the state (conditional on the
+ * number it read: two runs never both advance it), then the pending items (each only if no later
+ * head of its chain came in meanwhile).
+ */
+import { digestKey, getDigestObject, putDigestObject, signDigestHash } from '../../adapters/audit-archive.ts';
+import { withObservability } from '../../adapters/observability.ts';
+import {
+  type AuditDigest,
+  digestHash,
+  nextDigest,
+  SIGNING_ALGORITHM,
+  type SignedDigest,
+} from '../../domain/audit-digest.ts';
+import {
+  advanceDigestState,
+  byScope,
+  clearAnomaly,
+  clearPendingHead,
+  digestState,
+  pendingAnomalies,
+  pendingHeads,
+} from '../../services/store/digests.ts';
+import { nowIso } from '../../shared/clock.ts';
+import { log } from '../../shared/log.ts';
+
+export interface DigestRun {
+  sealed: { scope: string; number: number; heads: number; anomalies: number; key: string }[];
+}
+
+const previousDigest = async (scope: string, number: number): Promise<AuditDigest | undefined> => {
+  if (!number) return undefined;
+  const body = await getDigestObject(digestKey(scope, number));
+  if (!body) throw new Error(`Digest ${number} of scope ${scope} is missing from the bucket`);
+  return (JSON.parse(body) as SignedDigest).digest;
+};
+
+export const sealAll = async (): Promise<DigestRun> => {
+  const [heads, anomalies] = await Promise.all([pendingHeads(), pendingAnomalies()]);
+  const sealed: DigestRun['sealed'] = [];
+  for (const [scope, pending] of byScope(heads, anomalies)) {
+    const state = await digestState(scope);
+    const previous = await previousDigest(scope, state?.number ?? 0);
+    const digest = nextDigest(
+      scope,
+      previous,
+      pending.heads,
+      pending.anomalies.map(({ at, kind, key, detail }) => ({ at, kind, key, detail })),
+      nowIso(),
+    );
+    if (!digest) continue;
+    const hash = digestHash(digest);
+    const { signature, keyId } = await signDigestHash(hash);
+    const signed: SignedDigest = { digest, digestHash: hash, signature, keyId, algorithm: SIGNING_ALGORITHM };
+    const key = digestKey(scope, digest.number);
+    await putDigestObject(key, `${JSON.stringify(signed, null, 2)}\n`);
+    await advanceDigestState(scope, state?.number ?? 0, {
+      number: digest.number,
+      digestHash: hash,
+      createdAt: digest.createdAt,
+    });
+    for (const h of pending.heads) await clearPendingHead(h);
+    for (const a of pending.anomalies) await clearAnomaly(a);
+    sealed.push({
+      scope,
+      number: digest.number,
+      heads: digest.heads.length,
+      anomalies: digest.anomalies.length,
+      key,
+    });
+  }
+  if (sealed.length) log.info('audit digests sealed', { sealed });
+  return { sealed };
+};
+
+export const handler = withObservability(async (_event: unknown): Promise<DigestRun> => sealAll());
