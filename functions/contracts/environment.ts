@@ -34,6 +34,7 @@ export type VariableName =
   | 'TIMER_FUNCTION_ARN'
   | 'DIGEST_BUCKET'
   | 'SIGNING_KEY_ID'
+  | 'DOFFIN_SECRET_ARN'
   | WorkflowArnVariable;
 
 /** The CloudWatch namespace of the product's own metrics (e.g. HttpServerErrors per function). */
