@@ -1,11 +1,12 @@
 /**
  * One loopback endpoint that speaks the wire protocols of the AWS services the handlers call, so
  * the AWS SDK clients work unchanged (AWS_ENDPOINT_URL_SFN, _EVENTBRIDGE, _SCHEDULER, _SNS, _S3,
- * _KMS): Step Functions (awsJson1_0), EventBridge (awsJson1_1), Scheduler (restJson), SNS (awsQuery),
- * S3 (restXml, path style `/<bucket>/<key>`: the objects of the configured buckets, versioned under
- * Object Lock in compliance mode, local/object-store.ts) and KMS (awsJson1_1: Sign, Verify and
- * GetPublicKey with the configured ECC_NIST_P256 keys, local/signing-key.ts). A request is S3's when
- * its SigV4 credential scope names the service `s3`.
+ * _KMS, _SECRETS_MANAGER): Step Functions (awsJson1_0), EventBridge (awsJson1_1), Scheduler (restJson),
+ * SNS (awsQuery), S3 (restXml, path style `/<bucket>/<key>`: the objects of the configured buckets,
+ * versioned under Object Lock in compliance mode, local/object-store.ts), KMS (awsJson1_1: Sign,
+ * Verify and GetPublicKey with the configured ECC_NIST_P256 keys, local/signing-key.ts) and Secrets
+ * Manager (awsJson1_1: GetSecretValue of the configured secrets: the Doffin port's, local/doffin.ts).
+ * A request is S3's when its SigV4 credential scope names the service `s3`.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -46,6 +47,8 @@ export interface AwsEndpointStorage {
   retentionYears?: number;
   /** The ARNs of the KMS keys that exist (ECC_NIST_P256, SIGN_VERIFY). */
   signingKeys?: readonly string[];
+  /** The Secrets Manager secrets that exist: ARN → SecretString (the Doffin port's, local/doffin.ts). */
+  secrets?: Readonly<Record<string, string>>;
 }
 
 /** The service a SigV4 signature is for: `Credential=AKID/<date>/<region>/<service>/aws4_request`. */
@@ -113,6 +116,8 @@ export class AwsEndpoint {
   readonly buckets = new Map<string, LocalBucket>();
   /** The KMS stand-in's signing keys. */
   readonly signingKeys: LocalSigningKeys;
+  /** The Secrets Manager stand-in's secrets: ARN → SecretString. */
+  private readonly secrets: ReadonlyMap<string, string>;
 
   constructor(
     private readonly sfn: LocalStepFunctions,
@@ -134,6 +139,7 @@ export class AwsEndpoint {
       dataDir && resolve(dataDir, 'kms'),
       now,
     );
+    this.secrets = new Map(Object.entries(storage.secrets ?? {}));
   }
 
   /** The public key of a signing key (its ARN, id or alias; the first one by default) as PEM. */
@@ -251,6 +257,23 @@ export class AwsEndpoint {
           (keyId.startsWith('arn:') ? keyId : `arn:aws:kms:${REGION}:${ACCOUNT}:key/${keyId}`);
         this.access.check(req.headers, [{ action: `kms:${op}`, resource }]);
         return this.json(res, 200, this.kms(op, input), '1.1');
+      }
+      if (target.startsWith('secretsmanager.')) {
+        const op = target.slice(15);
+        const input = JSON.parse(body || '{}') as {
+          SecretId?: string;
+          VersionId?: string;
+          VersionStage?: string;
+        };
+        const secretId = String(input.SecretId ?? '');
+        // IAM decides on the secret the id names; an unknown secret is for Secrets Manager to refuse.
+        const resource =
+          this.secretArn(secretId) ??
+          (secretId.startsWith('arn:')
+            ? secretId
+            : `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${secretId}`);
+        this.access.check(req.headers, [{ action: `secretsmanager:${op}`, resource }]);
+        return this.json(res, 200, this.secretsManager(op, input), '1.1');
       }
       if (url.pathname.startsWith('/schedules')) {
         this.access.check(req.headers, this.scheduleRequests(req.method ?? 'GET', url, body));
@@ -378,6 +401,42 @@ export class AwsEndpoint {
     if (op === 'Verify') return this.signingKeys.verify(input);
     if (op === 'GetPublicKey') return this.signingKeys.getPublicKey(input);
     throw new AwsError('UnknownOperationException', `KMS ${op} is not served locally`);
+  }
+
+  /** The ARN of the secret an id names: its ARN, or its name. */
+  private secretArn(secretId: string): string | undefined {
+    if (this.secrets.has(secretId)) return secretId;
+    return [...this.secrets.keys()].find((arn) => arn.slice(arn.indexOf(':secret:') + 8) === secretId);
+  }
+
+  /** Secrets Manager: GetSecretValue of the configured secrets, their current version only. */
+  private secretsManager(
+    op: string,
+    input: { SecretId?: string; VersionId?: string; VersionStage?: string },
+  ): unknown {
+    if (op !== 'GetSecretValue')
+      throw new AwsError('UnknownOperationException', `Secrets Manager ${op} is not served locally`);
+    const arn = this.secretArn(String(input.SecretId ?? ''));
+    const value = arn && this.secrets.get(arn);
+    if (!arn || value === undefined)
+      throw new AwsError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+    const versionId = createHash('sha256').update(`${arn}\n${value}`).digest('hex').slice(0, 32);
+    if (
+      (input.VersionStage !== undefined && input.VersionStage !== 'AWSCURRENT') ||
+      (input.VersionId !== undefined && input.VersionId !== versionId)
+    )
+      throw new AwsError(
+        'ResourceNotFoundException',
+        "Secrets Manager can't find the specified secret value for staging label or version.",
+      );
+    return {
+      ARN: arn,
+      Name: arn.slice(arn.indexOf(':secret:') + 8),
+      VersionId: versionId,
+      SecretString: value,
+      VersionStages: ['AWSCURRENT'],
+      CreatedDate: 0,
+    };
   }
 
   /** One S3 call: IAM first (as on AWS), then the bucket, then the operation; errors as S3's XML. */

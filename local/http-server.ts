@@ -2,7 +2,8 @@
  * The local API Gateway: serves the manifest's routes, verifies bearer tokens like the JWT
  * authorizer (with the dev issuer instead of Cognito), hands the handlers the same API Gateway v2
  * events they get on AWS, and adds local-only routes under /_local (clock, tokens, what the bus and
- * SNS saw, the audit signing key's public key and the signed digests for an auditor's copy).
+ * SNS saw, the audit signing key's public key and the signed digests for an auditor's copy, what
+ * the Doffin stand-in was sent).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -47,6 +48,8 @@ export interface LocalAdmin {
   auditPublicKey(): string;
   /** The digest bucket's current objects: their keys and each file's JSON, an auditor's copy. */
   auditDigests(): unknown;
+  /** What the Doffin stand-in recorded: every submission, with what has been published by now. */
+  doffinNotices?(): unknown;
 }
 
 const problem = (
@@ -461,6 +464,8 @@ export class LocalHttpApi {
       return;
     }
     if (route === 'GET /_local/audit/digests') return send(200, this.admin.auditDigests());
+    if (route === 'GET /_local/doffin/notices' && this.admin.doffinNotices)
+      return send(200, this.admin.doffinNotices());
     return problem(res, 404, 'not-found', 'Not found', `No local route ${route}`);
   }
 }

@@ -28,6 +28,7 @@ import { LocalAccessControl, OPERATOR_ACCESS_KEY } from './access-control.ts';
 import { AwsEndpoint } from './aws-endpoint.ts';
 import { LocalClock, untilIdle } from './clock.ts';
 import { DevIssuer } from './dev-issuer.ts';
+import { LOCAL_DOFFIN_SECRET_ARN, LOCAL_DOFFIN_SUBSCRIPTION_KEY, LocalDoffin } from './doffin.ts';
 import { createTable, deleteTable, startDynamo, streamArnOf, TABLE_NAME } from './dynamodb.ts';
 import { DynamoGate } from './dynamodb-gate.ts';
 import { LocalEventBus } from './event-bus.ts';
@@ -116,6 +117,9 @@ export interface LocalRuntime {
   scheduler: LocalScheduler;
   bus: LocalEventBus;
   endpoint: AwsEndpoint;
+  /** The Doffin Notices API stand-in (local/doffin.ts): what was submitted, at `doffinUrl`. */
+  doffin: LocalDoffin;
+  doffinUrl: string;
   /** Invokes a function as Lambda would (tests: a schedule or the sweep firing by hand). */
   invoke: (key: FunctionKey, event: unknown) => Promise<unknown>;
   /** Local IAM: what each function used, and what was refused. */
@@ -182,11 +186,21 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
     const faultOptions = options.faults ?? faultOptionsFrom(process.env.HELSEKJOP_FAULTS);
     const faults = faultOptions ? new FaultInjector(faultOptions) : undefined;
     if (faults) log.warn('the fault switch is on', { ...faultOptions });
+    // The Doffin stand-in, and the secret that points the Doffin port at it (Secrets Manager below).
+    const doffin = new LocalDoffin({ file: file('doffin.json'), now: () => clock.now() });
+    const doffinUrl = await doffin.start(0);
+    stops.push(() => doffin.stop());
     const endpoint = new AwsEndpoint(stepFunctions, bus, scheduler, () => clock.now(), access, faults, {
       ...(dataDir ? { dataDir } : {}),
       buckets: [resources.digestBucketName],
       retentionYears: options.auditRetentionYears ?? 10,
       signingKeys: [resources.signingKeyArn],
+      secrets: {
+        [LOCAL_DOFFIN_SECRET_ARN]: JSON.stringify({
+          baseUrl: doffinUrl,
+          subscriptionKey: LOCAL_DOFFIN_SUBSCRIPTION_KEY,
+        }),
+      },
     });
     const awsEndpoint = await endpoint.start(0);
     stops.push(() => endpoint.stop());
@@ -221,6 +235,7 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
       AWS_ENDPOINT_URL_SNS: awsEndpoint,
       AWS_ENDPOINT_URL_S3: awsEndpoint,
       AWS_ENDPOINT_URL_KMS: awsEndpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: awsEndpoint,
     });
     // Each function: exactly the environment the stack gives it, what Lambda itself provides, its own
     // credentials, and where the local stand-ins are.
@@ -336,6 +351,7 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
         notifications: () => ({ items: endpoint.sns }),
         auditPublicKey: () => endpoint.publicKeyPem(resources.signingKeyArn),
         auditDigests: () => endpoint.bucketCopy(resources.digestBucketName),
+        doffinNotices: () => ({ items: doffin.submissions() }),
       },
       invokeFunction,
       options.quiet,
@@ -352,6 +368,8 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
       scheduler,
       bus,
       endpoint,
+      doffin,
+      doffinUrl,
       access,
       dynamoGate: gate,
       faults,
