@@ -351,7 +351,7 @@ export const cancelledEvent = (
  * The opening at the bid deadline: each open lot without a valid bid is unsuccessful; the tender
  * is evaluated, or unsuccessful when no lot has a bid. Undefined when it was opened already.
  */
-export const open = <B extends Pick<Bid, 'lotId' | 'status' | 'tenderRevision'>>(
+export const open = <B extends Pick<Bid, 'lotId' | 'supplierId' | 'status' | 'tenderRevision'>>(
   tender: TenderState,
   bids: B[],
   now: Date,
@@ -361,6 +361,8 @@ export const open = <B extends Pick<Bid, 'lotId' | 'status' | 'tenderRevision'>>
       unsuccessfulReason: string | undefined;
       /** Bids that answer an earlier content of the tender (stored while it changed): invalidated. */
       stale: { bid: B; after: B; reason: string }[];
+      /** What their suppliers are told (as when a change invalidates bids), if there are any. */
+      staleEvent: EventDetail<'Tender.BidsInvalidated'> | undefined;
     })
   | undefined => {
   assertNotCancelled(tender);
@@ -400,6 +402,16 @@ export const open = <B extends Pick<Bid, 'lotId' | 'status' | 'tenderRevision'>>
     lots,
     unsuccessfulReason,
     stale,
+    staleEvent: stale.length
+      ? {
+          tenderId: tender.id,
+          entityId: tender.entityId,
+          title: tender.title,
+          lotIds: [...new Set(stale.map((s) => s.bid.lotId))],
+          supplierIds: [...new Set(stale.map((s) => s.bid.supplierId))],
+          reason: staleReason,
+        }
+      : undefined,
   };
 };
 

@@ -246,6 +246,61 @@ describe('tender workflow tasks', () => {
     expect(outboxTypesOf(ddbMock)).toEqual(['Tender.Opened']);
   });
 
+  it('openTender invalidates every stale bid, more than one commit holds, and tells their suppliers', async () => {
+    // 50 bids stored while the tender changed (they answer revision 0; the tender is at 1), one current.
+    const stale = Array.from({ length: 50 }, (_, i) => ({
+      PK: `TENDER#${ID}`,
+      SK: `BID#bid_${i}`,
+      id: `bid_${i}`,
+      tenderId: ID,
+      entityId: 'helse-sor-ost',
+      lotId: 'innlandet',
+      supplierId: `s${i}`,
+      status: 'submitted',
+      tenderRevision: 0,
+      version: 1,
+      auditHead: 'c'.repeat(64),
+      ...colonoscopyBid('innlandet', 1),
+    }));
+    const current = {
+      ...stale[0],
+      SK: 'BID#bid_t',
+      id: 'bid_t',
+      lotId: 'telemark-vestfold',
+      supplierId: 'st',
+      tenderRevision: 1,
+    };
+    ddbMock
+      .on(GetCommand)
+      .resolves({ Item: tender({ bidDeadline: '2026-01-01T12:00:00.000Z', contentRevision: 1 }) });
+    ddbMock.on(QueryCommand).resolves({ Items: [...stale, current] });
+    ddbMock.on(TransactWriteCommand).resolves({});
+    expect(await run({ task: 'openTender', tenderId: ID, executionArn: EXECUTION })).toMatchObject({
+      status: 'evaluation',
+    });
+    const commits = ddbMock
+      .commandCalls(TransactWriteCommand)
+      .map((c) => c.args[0].input.TransactItems ?? []);
+    const invalidated = commits
+      .flat()
+      .map((t) => t.Put?.Item)
+      .filter((i) => i?.status === 'invalidated')
+      .map((i) => i?.id);
+    // Every stale bid, none left submitted to hold up the ranking (before: 47 of them).
+    expect([...invalidated].sort()).toEqual(stale.map((b) => b.id).sort());
+    // The opening comes last, with the bids that fitted beside it and the suppliers told (before: not told).
+    const last = commits.at(-1) ?? [];
+    expect(last[0]?.Put?.Item).toMatchObject({ status: 'evaluation' });
+    const told = last.map((t) => t.Put?.Item).find((i) => i?.detailType === 'Tender.BidsInvalidated');
+    const detail = JSON.parse(String(told?.detail));
+    expect(detail).toMatchObject({
+      lotIds: ['innlandet'],
+      reason: expect.stringContaining('earlier content'),
+    });
+    expect(detail.supplierIds).toHaveLength(50);
+    for (const c of commits) expect(c.length).toBeLessThanOrEqual(100);
+  });
+
   it('openTender ends the tender unsuccessful when no lot has a valid bid, and says so on the bus', async () => {
     ddbMock.on(GetCommand).resolves({ Item: tender({ bidDeadline: '2026-01-01T12:00:00.000Z' }) });
     ddbMock.on(QueryCommand).resolves({

@@ -275,12 +275,22 @@ const tasks = {
     if (!opened) return { status: tender.status };
     const { status, openedAt: at } = opened.after;
     const { lots, unsuccessfulReason: reason } = opened;
-    // Bids stored while the tender changed answer its old content: invalidated with the opening.
-    const stale = opened.stale.slice(0, MAX_AGGREGATES_PER_COMMIT - 1);
+    // Bids stored while the tender changed answer its old content: invalidated with the opening,
+    // their suppliers told. More than one commit holds go first, a commit at a time (a retried task
+    // finds those invalidated already): none is left submitted to hold up the ranking.
+    const perCommit = MAX_AGGREGATES_PER_COMMIT - 1;
+    const invalidations = opened.stale.map((invalidated) =>
+      bidInvalidation(invalidated, workflowActor, executionArn),
+    );
+    const last = invalidations.length - ((invalidations.length - 1) % perCommit) - 1;
+    for (let i = 0; i < Math.max(0, last); i += perCommit)
+      await commitAll(invalidations.slice(i, Math.min(i + perCommit, last)));
+    const stale = invalidations.slice(Math.max(0, last));
     await commitAll([
       {
         ...tenderTransition(tender, opened, workflowActor, { executionArn }),
         events: [
+          ...(opened.staleEvent ? [outboxEvent('Tender.BidsInvalidated', opened.staleEvent)] : []),
           outboxEvent('Tender.Opened', {
             tenderId,
             entityId: tender.entityId,
@@ -302,7 +312,7 @@ const tasks = {
             : []),
         ],
       },
-      ...stale.map((invalidated) => bidInvalidation(invalidated, workflowActor, executionArn)),
+      ...stale,
     ]);
     return { status };
   },
