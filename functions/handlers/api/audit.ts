@@ -58,6 +58,8 @@ const partitionAggregates = async (pk: string) =>
     })
   ).filter((i) => typeof i.version === 'number' && typeof i.auditHead === 'string');
 
+const CHAINS_AT_ONCE = 16;
+
 /** Verifies every aggregate the events name (re-reading each chain whole) and every aggregate found. */
 const verifyAll = async (
   discovered: AuditItem[],
@@ -82,8 +84,19 @@ const verifyAll = async (
   }[];
   const items = await aggregateItems(located.map((a) => ({ PK: a.itemPK, SK: a.itemSK })));
   const covered = new Set<string>();
-  for (const a of aggregates.values()) {
-    const chain = (await aggregateEvents(a.type, a.id)) as StoredEvent[];
+  // Each chain read whole, a few side by side (one query each): an entity has hundreds of them.
+  const list = [...aggregates.values()];
+  const chains: StoredEvent[][] = [];
+  for (let i = 0; i < list.length; i += CHAINS_AT_ONCE)
+    chains.push(
+      ...(await Promise.all(
+        list
+          .slice(i, i + CHAINS_AT_ONCE)
+          .map(async (a) => (await aggregateEvents(a.type, a.id)) as StoredEvent[]),
+      )),
+    );
+  for (const [i, a] of list.entries()) {
+    const chain = chains[i] ?? [];
     events += chain.length;
     read.push(...chain);
     const where = a.itemPK ? `${a.itemPK}|${a.itemSK}` : undefined;
