@@ -9,6 +9,7 @@ const local = [
   'test/workflows/**/*.test.ts',
   'test/parity/**/*.test.ts',
   'test/conformance/**/*.test.ts',
+  'test/local/**/*.test.ts',
 ];
 
 export default defineConfig({

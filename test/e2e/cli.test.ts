@@ -36,6 +36,7 @@ const commands = [
   'local/token.ts',
   'scripts/demo.ts',
   'scripts/redrive.ts',
+  'scripts/audit-verify.ts',
   'scripts/layers.ts',
   'bench/cold-start.ts',
   'bench/bid-burst.ts',

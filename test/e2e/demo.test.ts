@@ -95,8 +95,16 @@ describe('the demo, step by step against the local stack', () => {
   }, 120_000);
 
   it('shows auditors an intact audit trail, the merged history and the OCDS publication', async () => {
-    const { verified, history, ocds } = await auditStep(ctx, tender().flow.id);
+    const { verified, history, ocds, entity, offline, flags } = await auditStep(ctx, tender().flow.id);
     expect(verified).toMatchObject({ ok: true, findings: [] });
+    // Issue 14: the offline verifier agrees with the endpoint on the demo's export.
+    expect(entity).toMatchObject({ ok: true, findings: [] });
+    expect(entity.digests.checked).toBeGreaterThan(0);
+    expect(offline.code).toBe(0);
+    expect(offline.report.findings).toEqual([]);
+    expect(offline.report.digests.ofScope).toBe(entity.digests.checked);
+    expect(printed()).toContain('the endpoint and the offline verifier agree');
+    expect(flags.rules).toHaveLength(6);
     expect(history.items.length).toBeGreaterThan(0);
     expect(ocds.releases.map((r: { tag: string[] }) => r.tag.join('+'))).toContain('contract');
   }, 60_000);
