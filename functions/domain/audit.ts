@@ -55,20 +55,23 @@ export const recomputeHash = (e: StoredEvent): string =>
 
 /**
  * Checks one aggregate's chain, its events in stored order (by sort key), and optionally the
- * aggregate as stored (its version and auditHead must be those of the last event).
+ * aggregate as stored (its version and auditHead must be those of the last event). `from`: where
+ * the events go on from, the genesis by default, or a chain head a signed digest fixed (its
+ * sequence number, hash and the aggregate's name): then only the events after it are given.
  */
 export const verifyChain = (
   events: StoredEvent[],
   aggregate?: { version?: number; auditHead?: string },
+  from?: { seq: number; hash: string; name: string },
 ): Finding[] => {
   const findings: Finding[] = [];
   const first = events[0];
-  if (!first) return findings;
-  const name = `${first.aggregateType} ${first.aggregateId}`;
-  let expectedSeq = 1;
-  let prevHash = GENESIS;
+  if (!first && !from) return findings;
+  const name = from?.name ?? `${first?.aggregateType} ${first?.aggregateId}`;
+  let expectedSeq = (from?.seq ?? 0) + 1;
+  let prevHash = from?.hash ?? GENESIS;
   for (const [i, e] of events.entries()) {
-    const position = e.SK ? Number(String(e.SK).replace(/^SEQ#/, '')) : i + 1;
+    const position = e.SK ? Number(String(e.SK).replace(/^SEQ#/, '')) : (from?.seq ?? 0) + i + 1;
     if (recomputeHash(e) !== e.hash) {
       findings.push({
         kind: 'edited',
@@ -102,7 +105,7 @@ export const verifyChain = (
     expectedSeq = Math.max(expectedSeq, e.seq) + 1;
     prevHash = e.hash;
   }
-  const last = events.at(-1) as StoredEvent;
+  const last = events.at(-1) ?? { seq: from?.seq ?? 0, hash: from?.hash ?? GENESIS };
   if (aggregate && (aggregate.version !== last.seq || aggregate.auditHead !== last.hash)) {
     findings.push({
       kind: 'aggregate-mismatch',
