@@ -3,7 +3,9 @@
  * scheduler, the bus and SNS fails as those services fail on a bad day: throttled, a transaction
  * conflict (DynamoDB transactions), a 5xx, or a timeout (the connection dropped before the answer,
  * or, for DynamoDB, after the write: the answer is lost and the SDK sends the request again).
- * Decisions come from a seeded generator, so a run is reproducible as far as the order of calls is.
+ * Decisions come from a seeded generator per service, so a run is reproducible as far as the order
+ * of each service's calls is: the calls of concurrent functions to other services (the notifier's
+ * to SNS, the audit watcher's to DynamoDB) do not shift which of the relay's calls to the bus fail.
  *
  *   HELSEKJOP_FAULTS=0.1:42 npm start      # 10% of calls fail, seed 42; RuntimeOptions.faults in tests
  */
@@ -43,8 +45,10 @@ export const seededRandom = (seed: number): (() => number) => {
   };
 };
 
+const SERVICES: readonly FaultService[] = ['dynamodb', 'stepfunctions', 'scheduler', 'events', 'sns'];
+
 export class FaultInjector {
-  private readonly random: () => number;
+  private readonly randoms: Map<FaultService, () => number>;
   /** Calls seen and faults injected, by service and kind: the figures a fault run reports. */
   readonly calls: Record<string, number> = {};
   readonly injected: Record<string, number> = {};
@@ -52,7 +56,9 @@ export class FaultInjector {
   constructor(readonly options: FaultOptions) {
     if (!(options.rate >= 0 && options.rate <= 1))
       throw new Error(`Fault rate ${options.rate} is not within 0..1`);
-    this.random = seededRandom(options.seed);
+    this.randoms = new Map(
+      SERVICES.map((service, i) => [service, seededRandom(options.seed + i * 0x9e3779b9)]),
+    );
   }
 
   /** The fault this call meets, if any. */
@@ -60,7 +66,8 @@ export class FaultInjector {
     this.calls[service] = (this.calls[service] ?? 0) + 1;
     if (this.options.services && !this.options.services.includes(service)) return undefined;
     if (this.options.limit !== undefined && this.total >= this.options.limit) return undefined;
-    if (this.random() >= this.options.rate) return undefined;
+    const random = this.randoms.get(service) as () => number;
+    if (random() >= this.options.rate) return undefined;
     const kinds: Fault[] =
       this.options.rate >= 1
         ? ['server-error'] // a service that is down answers 5xx, every time
@@ -73,7 +80,7 @@ export class FaultInjector {
               ...(transaction ? (['conflict'] as const) : []),
             ]
           : ['throttling', 'server-error', 'timeout'];
-    const fault = kinds[Math.floor(this.random() * kinds.length)] as Fault;
+    const fault = kinds[Math.floor(random() * kinds.length)] as Fault;
     const key = `${service}:${fault}`;
     this.injected[key] = (this.injected[key] ?? 0) + 1;
     return fault;
