@@ -6,7 +6,7 @@
  */
 
 import { getItem, type Keyed, type TransactItem, tableName } from '../adapters/store.ts';
-import { ExtraConditionFailed, StoreConflict } from '../adapters/store-errors.ts';
+import { ExtraConditionFailed, StoreBusy, StoreConflict } from '../adapters/store-errors.ts';
 import type { Principal } from '../domain/actors.ts';
 import { canonicalJson, sha256 } from '../shared/canonical.ts';
 import { nowMs } from '../shared/clock.ts';
@@ -78,8 +78,13 @@ export const createIdempotently = async (
   } catch (error) {
     // A concurrent retry with the same key won: its transaction wrote the record, and ours failed on
     // the record's condition, or first on the thing itself when its id comes from the request (a
-    // supplier's from its name). Either way the winner's answer is the one to replay.
-    if (error instanceof ExtraConditionFailed || error instanceof StoreConflict) {
+    // supplier's from its name), or met the winner's transaction in flight every time it tried
+    // (StoreBusy). Whichever, the winner's answer is the one to replay.
+    if (
+      error instanceof ExtraConditionFailed ||
+      error instanceof StoreConflict ||
+      error instanceof StoreBusy
+    ) {
       const winner = await getItem<IdempotencyRecord>(key);
       if (winner) return replay(winner, requestHash);
     }

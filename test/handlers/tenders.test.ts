@@ -211,6 +211,28 @@ describe('tenders API handler', () => {
       expect(retry.json.id).toBe('tnd_winner');
       expect(ddbMock).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
     });
+
+    it("replays the winner when the loser's transaction only ever met the winner's in flight", async () => {
+      // 50 at once with one key: a loser whose every attempt met a transaction in flight
+      // (TransactionConflict) answered 503 while the winner's record stood (a CI run: 49 × 201, 1 × 503).
+      const body = colonoscopyTender();
+      const requestHash = sha256(`/tenders\n${canonicalJson(createTenderBody.parse(body))}`);
+      const winner = { requestHash, status: 201, body: { id: 'tnd_winner' }, headers: {} };
+      ddbMock.on(GetCommand).resolvesOnce({}).resolves({ Item: winner });
+      ddbMock.on(TransactWriteCommand).rejects(
+        new TransactionCanceledException({
+          message: 'cancelled',
+          $metadata: {},
+          CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }, { Code: 'None' }],
+        }),
+      );
+      const res = await invoke(
+        apiEvent('POST /tenders', { who: officerOf(), body, headers: { 'idempotency-key': 'key-12345678' } }),
+      );
+      expect(res.statusCode).toBe(201);
+      expect(res.json.id).toBe('tnd_winner');
+      expect(res.headers?.['idempotency-replayed']).toBe('true');
+    }, 30_000);
   });
 
   describe('PATCH /tenders/{tenderId}', () => {
