@@ -65,13 +65,20 @@ const handle = async (record: DynamoDBRecord): Promise<void> => {
   await noteAnomaly(typeof image?.entityId === 'string' ? image.entityId : UNKNOWN_SCOPE, anomaly);
 };
 
+/** Records noted side by side: each write stands alone (a later head of a chain wins its condition). */
+const AT_ONCE = 16;
+
 const lambdaHandler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-  for (const record of event.Records) {
-    try {
-      await handle(record);
-    } catch (error) {
+  const records = event.Records;
+  for (let i = 0; i < records.length; i += AT_ONCE) {
+    const chunk = records.slice(i, i + AT_ONCE);
+    const outcomes = await Promise.allSettled(chunk.map(handle));
+    const failed = outcomes.findIndex((o) => o.status === 'rejected');
+    if (failed >= 0) {
+      // Read again from the first record that failed: those after it are noted again, harmlessly.
+      const error = (outcomes[failed] as PromiseRejectedResult).reason;
       log.warn('an audit record could not be noted; the batch is read again from it', { error });
-      const sequenceNumber = record.dynamodb?.SequenceNumber;
+      const sequenceNumber = chunk[failed]?.dynamodb?.SequenceNumber;
       return { batchItemFailures: sequenceNumber ? [{ itemIdentifier: sequenceNumber }] : [] };
     }
   }
