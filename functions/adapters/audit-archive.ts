@@ -13,25 +13,12 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { SIGNING_ALGORITHM } from '../domain/audit-digest.ts';
+import { lazy, traced } from './clients.ts';
 import { env } from './env.ts';
 
-let s3Client: S3Client | undefined;
-let kmsClient: KMSClient | undefined;
 // Path-style addressing where the stand-in serves every bucket on one loopback host.
-const s3 = () => {
-  s3Client ??= new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) });
-  return s3Client;
-};
-const kms = () => {
-  kmsClient ??= new KMSClient({});
-  return kmsClient;
-};
-
-/** Forgets the clients (a local runtime restarted in this process). */
-export const resetArchiveClients = (): void => {
-  s3Client = undefined;
-  kmsClient = undefined;
-};
+const s3 = lazy(() => traced(new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) })));
+const kms = lazy(() => traced(new KMSClient({})));
 
 /** Where a scope's digest number `n` is kept: sorted by number within its scope. */
 export const digestKey = (scope: string, n: number): string =>

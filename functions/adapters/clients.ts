@@ -15,7 +15,12 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { canTrace, traceWith } from './observability.ts';
 
 const resets: (() => void)[] = [];
-const lazy = <T>(make: () => T): (() => T) => {
+/**
+ * A client made on first use and forgotten by `resetClients`. Adapters that only some functions use
+ * (the audit archive's S3 and KMS, the Doffin port's Secrets Manager) make theirs with it in their
+ * own module, so that only those functions bundle and initialise them.
+ */
+export const lazy = <T>(make: () => T): (() => T) => {
   let value: T | undefined;
   resets.push(() => {
     value = undefined;
@@ -53,7 +58,7 @@ export const tracer: Tracer | undefined = canTrace() ? new (requireTracer().Trac
 if (tracer) traceWith(tracer);
 
 /** The client with its calls traced (the document client shares the middleware stack of the client it wraps). */
-const traced = <T>(client: T): T => (tracer ? tracer.captureAWSv3Client(client) : client);
+export const traced = <T>(client: T): T => (tracer ? tracer.captureAWSv3Client(client) : client);
 
 export const ddb = lazy(() =>
   DynamoDBDocumentClient.from(traced(new DynamoDBClient({})), {

@@ -18,6 +18,7 @@
  *   or the configuration is wrong ('misconfigured'). Not retryable as it is.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { lazy, resetClients, traced } from './clients.ts';
 import { env } from './env.ts';
 import { isTransient } from './transient.ts';
 
@@ -170,21 +171,20 @@ interface DoffinConfig {
   subscriptionKey: string;
 }
 
-let client: SecretsManagerClient | undefined;
+const secrets = lazy(() => traced(new SecretsManagerClient({})));
 let config: Promise<DoffinConfig> | undefined;
 
-/** Forgets the client and the secret (tests; a local runtime restarted in this process). */
+/** Forgets the secret and the clients (tests; a local runtime restarted in this process). */
 export const resetDoffinPort = (): void => {
-  client = undefined;
   config = undefined;
+  resetClients();
 };
 
 const readConfig = async (): Promise<DoffinConfig> => {
-  client ??= new SecretsManagerClient({});
   const secretId = env('DOFFIN_SECRET_ARN');
   let text: string | undefined;
   try {
-    text = (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
+    text = (await secrets().send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
   } catch (error) {
     if (isTransient(error))
       throw new DoffinUnavailable(
