@@ -196,8 +196,9 @@ export const functions = {
     timeoutSeconds: 300,
     access: {
       table: ['GetItem', 'Query', 'PutItem', 'DeleteItem'],
-      // The previous digest (its hash links the next one), the new one; sign, never read the key's policy.
-      digests: ['PutObject', 'GetObject'],
+      // Writes each new digest (the previous one's number and hash are in its state item); signs,
+      // never reads the key's policy.
+      digests: ['PutObject'],
       signing: ['Sign'],
     },
   },

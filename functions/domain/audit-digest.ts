@@ -158,6 +158,9 @@ export const digestHash = (digest: AuditDigest): string => sha256(canonicalJson(
 
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** What the next digest needs of the previous one: the digest, or what its maker kept of it. */
+export type DigestLink = Pick<AuditDigest, 'scope' | 'number' | 'createdAt'> & { digestHash: string };
+
 /**
  * The scope's next digest, at `at`: the heads of the chains the events (those written since
  * `previous.to`, or all for the first) moved, and the anomalies seen since. Undefined when nothing
@@ -165,7 +168,7 @@ const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  */
 export const nextDigest = (
   scope: string,
-  previous: AuditDigest | undefined,
+  previous: AuditDigest | DigestLink | undefined,
   events: HeadEvent[],
   anomalies: AuditAnomaly[],
   at: string,
@@ -187,7 +190,11 @@ export const nextDigest = (
     createdAt: at,
     from: previous?.createdAt ?? times[0] ?? at,
     to: at,
-    previousDigestHash: previous ? digestHash(previous) : GENESIS,
+    previousDigestHash: !previous
+      ? GENESIS
+      : 'digestHash' in previous
+        ? previous.digestHash
+        : digestHash(previous),
     heads: [...heads.values()].sort((a, b) => byString(a.aggregate, b.aggregate)),
     anomalies: [...anomalies].sort(
       (a, b) => byString(a.at, b.at) || byString(a.key.PK, b.key.PK) || byString(a.key.SK, b.key.SK),

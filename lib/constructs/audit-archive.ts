@@ -5,7 +5,7 @@
  * default as Norwegian accounting and archive rules expect), and the asymmetric KMS key that signs
  * them (ECC_NIST_P256, SIGN_VERIFY: its private half never leaves KMS). Both are retained when the
  * stack goes. The functions get exactly what functions/access.ts says: the digest function
- * kms:Sign and s3:PutObject/GetObject on the digests, the audit API kms:GetPublicKey and read; none
+ * kms:Sign and s3:PutObject on the digests, the audit API kms:GetPublicKey and read; none
  * may change the key's policy or the bucket's lock.
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';

@@ -10,15 +10,9 @@
  * number it read: two runs never both advance it), then the pending items (each only if no later
  * head of its chain came in meanwhile).
  */
-import { digestKey, getDigestObject, putDigestObject, signDigestHash } from '../../adapters/audit-archive.ts';
+import { digestKey, putDigestObject, signDigestHash } from '../../adapters/audit-archive.ts';
 import { withObservability } from '../../adapters/observability.ts';
-import {
-  type AuditDigest,
-  digestHash,
-  nextDigest,
-  SIGNING_ALGORITHM,
-  type SignedDigest,
-} from '../../domain/audit-digest.ts';
+import { digestHash, nextDigest, SIGNING_ALGORITHM, type SignedDigest } from '../../domain/audit-digest.ts';
 import {
   advanceDigestState,
   byScope,
@@ -37,22 +31,15 @@ export interface DigestRun {
   sealed: { scope: string; number: number; heads: number; anomalies: number; key: string }[];
 }
 
-const previousDigest = async (scope: string, number: number): Promise<AuditDigest | undefined> => {
-  if (!number) return undefined;
-  const body = await getDigestObject(digestKey(scope, number));
-  if (!body) throw new Error(`Digest ${number} of scope ${scope} is missing from the bucket`);
-  return (JSON.parse(body) as SignedDigest).digest;
-};
-
 export const sealAll = async (): Promise<DigestRun> => {
   const [heads, anomalies] = await Promise.all([pendingHeads(), pendingAnomalies()]);
   const sealed: DigestRun['sealed'] = [];
   for (const [scope, pending] of byScope(heads, anomalies)) {
+    // The previous digest as its state kept it (number, hash, time): what the next one links to.
     const state = await digestState(scope);
-    const previous = await previousDigest(scope, state?.number ?? 0);
     const digest = nextDigest(
       scope,
-      previous,
+      state && { scope, number: state.number, digestHash: state.digestHash, createdAt: state.createdAt },
       pending.heads,
       pending.anomalies.map(({ at, kind, key, detail }) => ({ at, kind, key, detail })),
       nowIso(),
