@@ -248,6 +248,23 @@ describe("the auditor's views", () => {
     expect(ids.length).toBeGreaterThan(5);
   });
 
+  it('withholds the chains of bids still sealed from the export, and shows them sealed in the timeline', async () => {
+    const open = await TenderFlow.announce(stack, who);
+    const bid = await open.bid('falck-norge-as', 'innlandet', colonoscopyBid('innlandet', 2100));
+    expect(bid.status).toBe(201);
+    const exported = await stack.request('GET', '/audit/export?limit=1000', { token: who.auditor });
+    expect(exported.body.withheld).toContainEqual({
+      aggregate: `bid#${bid.body.bidId}`,
+      reason: `sealed until the opening of tender ${open.id}`,
+    });
+    expect(exported.body.events.some((e: { aggregateId: string }) => e.aggregateId === bid.body.bidId)).toBe(
+      false,
+    );
+    const timeline = await stack.request('GET', '/audit/timeline?limit=5', { token: who.auditor });
+    const received = timeline.body.items.find((r: { action: string }) => r.action === 'bid.submitted');
+    expect(received).toMatchObject({ actor: 'sealed', aggregate: 'bid sealed' });
+  });
+
   it('flags the lot that had a single bidder, with the rule that raised it', async () => {
     const r = await stack.request('GET', '/audit/risk-flags', { token: who.auditor });
     expect(r.status).toBe(200);

@@ -160,12 +160,13 @@ const sealedTenders = async (events: AuditItem[]): Promise<Set<string>> => {
         .map((e) => e.itemPK as string),
     ),
   ];
-  const sealed = new Set<string>();
-  for (const pk of partitions) {
-    const tender = await getTender(pk.slice('TENDER#'.length));
-    if (!tender || biddersSealed(tender)) sealed.add(pk);
-  }
-  return sealed;
+  const tenders = await Promise.all(partitions.map((pk) => getTender(pk.slice('TENDER#'.length))));
+  return new Set(
+    partitions.filter((_, i) => {
+      const tender = tenders[i];
+      return !tender || biddersSealed(tender);
+    }),
+  );
 };
 
 const loadAgreement = async (principal: Principal, agreementId: string) => {
