@@ -7,8 +7,9 @@
  * than an absolute time) and calls `writeSection`. The section is kept as JSON under docs/bench/ so
  * that `npm run bench` can run one script again (`-- --only <id>`) and still assemble the whole report.
  */
-import { cpus, totalmem } from 'node:os';
+
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const root = resolve(import.meta.dirname, '..', '..');
@@ -87,13 +88,16 @@ export const fmt = (s: Summary, digits = 1, unit = '') =>
   `${s.median.toFixed(digits)}${unit} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
 
 /** `1.12×`. */
-export const ratio = (value: number, baseline: number, digits = 2) => `${(value / baseline).toFixed(digits)}×`;
+export const ratio = (value: number, baseline: number, digits = 2) =>
+  `${(value / baseline).toFixed(digits)}×`;
 
 /** `1 234 567`: thousands spaced as the docs write them. */
 export const count = (n: number) => Math.round(n).toLocaleString('en-US').replaceAll(',', ' ');
 
 /** A markdown table. */
 export const table = (head: readonly string[], rows: readonly (readonly string[])[]) =>
-  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join(
-    '\n',
-  );
+  [
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
