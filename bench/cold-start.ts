@@ -1,112 +1,592 @@
 /**
- * Bundle weight and module initialisation (most of a Lambda cold start) of every function in the
- * manifest, bundled the way the stack bundles them (esbuild, ESM, minified, @aws-sdk external —
- * here resolved from node_modules, as the Lambda runtime provides it).
+ * Cold start: every function of the manifest bundled the way the stack bundles it (lib/bundling.ts,
+ * the options lib/service-function.ts hands to NodejsFunction), weighed with esbuild's metafile (the
+ * application's own code under functions/, the third-party code from node_modules, per package) and
+ * its module initialisation timed: a fresh node process importing the bundle, BENCH_RUNS times.
  *
- * Baseline, same machine, same run: the same code bundled with zod's classic API in place of
- * zod/mini (an esbuild alias), and an empty handler (the floor: starting node itself).
+ * Baseline, bundled the same way and timed in the same rounds: a bare handler that imports only the
+ * DynamoDB client (`@aws-sdk/client-dynamodb` + `@aws-sdk/lib-dynamodb`) and makes a DocumentClient
+ * at module scope, as a minimal Lambda would. The processes run in rounds (the baseline and every
+ * function once per round), so that the load of a shared machine falls on all of them alike.
  *
- *   npm run bench            # writes docs/benchmarks.md
+ * Each process is given a Lambda's environment (AWS_EXECUTION_ENV, function name, region, memory,
+ * X-Ray's context-missing strategy, NODE_OPTIONS=--enable-source-maps as the stack sets it): on
+ * Lambda the functions trace, so the Tracer and the X-Ray SDK are made at initialisation, and so here.
+ * `@aws-sdk/*` is external, as the Lambda runtime provides it; here it is loaded from node_modules.
+ *
+ * Which imports weigh: bytes per package from the metafiles, and the initialisation of each module
+ * alone (each external SDK package, the Powertools logger, metrics and tracer, the X-Ray SDK, middy,
+ * zod/mini), bundled the same way and timed in a fresh process; and, per function, which SDK
+ * packages its process has loaded once the module is initialised (a resolve hook records them).
+ *
+ * The figures measured at the start of the work on lazy clients (issue 15) are kept as `before` in
+ * docs/bench/cold-start.json (`--record-before` measures and keeps them); each run after that keeps
+ * them and puts them beside its own.
+ *
+ *   npm run bench:cold-start            # writes docs/bench/cold-start.json (npm run bench assembles)
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
-import { functions } from '../functions/manifest.ts';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+import { type FunctionKey, functions } from '../functions/manifest.ts';
+import { esbuildOptions } from '../lib/bundling.ts';
 import { commandLine } from '../local/cli.ts';
+import {
+  fmt,
+  ratio,
+  root,
+  type Section,
+  type Summary,
+  sectionsDir,
+  summarise,
+  table,
+  writeSection,
+} from './lib/report.ts';
 
-commandLine(
+const { values } = commandLine(
   `
-Usage: npm run bench
+Usage: npm run bench:cold-start [-- --record-before]
 
-Bundles every function as the stack does and measures bundle size and module initialisation (most
-of a cold start) against baselines in the same run; writes docs/benchmarks.md. Environment:
-BENCH_RUNS (default 15).
+Bundles every function as the stack does, weighs its own and third-party code and times its module
+initialisation against a bare DynamoDB handler bundled and timed in the same run; writes
+docs/bench/cold-start.json (npm run bench assembles docs/benchmarks.md).
+  --record-before   keep this run's figures as the 'before' of the section (the state before a change)
+Environment: BENCH_RUNS (default 15) processes per bundle; BENCH_MODULE_RUNS (default BENCH_RUNS)
+per module timed alone.
 `,
-  {},
+  { 'record-before': { type: 'boolean' } },
 );
 
-const root = resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
-const out = mkdtempSync(join(root, 'node_modules', '.bench-'));
+const MODULE_RUNS = Number(process.env.BENCH_MODULE_RUNS ?? RUNS);
+/** Own code per bundle must stay under this (issue 15). */
+const OWN_CODE_TARGET = 100 * 1024;
+/** Initialisation at most this many times the bare handler's (issue 15). */
+const INIT_TARGET = 1.5;
 
-const bundle = async (entry: string, file: string, classicZod: boolean): Promise<number> => {
-  await build({
-    entryPoints: [join(root, entry)],
-    outfile: file,
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'esm',
-    minify: true,
-    external: ['@aws-sdk/*'],
-    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
-    ...(classicZod ? { alias: { 'zod/mini': 'zod' } } : {}),
-    logLevel: 'silent',
-  });
-  return statSync(file).size;
+const BARE = 'bare DynamoDB handler';
+const EMPTY = '(empty module)';
+/** Suffix of a module timed after the bare handler is loaded. */
+const ON_BARE = ' (on the bare handler)';
+/** Suffix of a function timed with tracing switched off (how the local runtime and the tests run it). */
+const UNTRACED = ' (tracing off)';
+const TRACING_OFF = { POWERTOOLS_TRACE_ENABLED: 'false' };
+/** Suffix of a function timed with the SDK packages it loads on first use. */
+const WITH_FIRST_USE = ' (with first-use packages)';
+/** The bare handler: only the DynamoDB client, a DocumentClient at module scope, one call. */
+const BARE_SOURCE = `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+export const handler = async (event) => {
+  const { Item } = await ddb.send(new GetCommand({ TableName: process.env.TABLE_NAME, Key: { PK: event.id, SK: 'A' } }));
+  return Item ?? null;
+};
+`;
+
+/** Modules timed alone: big bundled packages (the SDK packages the bundles import are added). */
+const BUNDLED_MODULES: Record<string, string> = {
+  '@aws-lambda-powertools/logger': "export * from '@aws-lambda-powertools/logger';",
+  '@aws-lambda-powertools/metrics': "export * from '@aws-lambda-powertools/metrics';",
+  // As functions/adapters/clients.ts makes it on Lambda: the CommonJS build, required, constructed.
+  'Tracer (@aws-lambda-powertools/tracer, made as on Lambda)':
+    "const { Tracer } = require('@aws-lambda-powertools/tracer'); export const tracer = new Tracer();",
+  'aws-xray-sdk-core': "export * from 'aws-xray-sdk-core';",
+  '@middy/core': "export * from '@middy/core';",
+  'zod/mini': "export * from 'zod/mini';",
 };
 
-/** Median wall time, in ms, of a fresh node process importing the module (minus nothing: raw). */
-const initTime = (file: string): number => {
-  const script = `const t=performance.now();await import(${JSON.stringify(file)});console.log(performance.now()-t)`;
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-      cwd: root,
-      env: { ...process.env, AWS_REGION: 'eu-north-1', TABLE_NAME: 't', LOG_LEVEL: 'silent' },
-    });
-    times.push(Number(output.toString().trim()));
+const out = mkdtempSync(join(root, 'node_modules', '.bench-cold-start-'));
+
+interface Bundle {
+  name: string;
+  file: string;
+  bytes: number;
+  ownBytes: number;
+  thirdPartyBytes: number;
+  /** Bytes in the bundle per package (from node_modules). */
+  packages: Record<string, number>;
+  /** Own files that are not under functions/ (the bare handler's entry). */
+  otherOwn: string[];
+  /** External `@aws-sdk/*` packages imported statically (loaded at initialisation). */
+  sdkStatic: string[];
+  /**
+   * Every `@aws-sdk/*` package the bundle names: imported, or loaded on first use (a `require` or an
+   * `import()` of its name, e.g. functions/adapters/clients.ts's `sdk('@aws-sdk/client-sfn')`).
+   */
+  sdkNamed: string[];
+}
+
+/** The package a node_modules path belongs to (`@scope/name` or `name`), after its last node_modules/. */
+const packageOf = (path: string): string => {
+  const rest = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length).split('/');
+  return rest[0]?.startsWith('@') ? `${rest[0]}/${rest[1]}` : (rest[0] ?? path);
+};
+
+const bundle = async (name: string, entry: string): Promise<Bundle> => {
+  const dir = join(out, name.replaceAll(/[^\w-]/g, '_'));
+  const file = join(dir, 'index.mjs');
+  const result = await build({
+    ...esbuildOptions(),
+    entryPoints: [entry],
+    outfile: file,
+    absWorkingDir: root,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const meta = result.metafile as Metafile;
+  const output = meta.outputs[relative(root, file)];
+  if (!output) throw new Error(`${name}: no output in the metafile`);
+  const packages: Record<string, number> = {};
+  let ownBytes = 0;
+  const otherOwn: string[] = [];
+  const benchDir = relative(root, out);
+  for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
+    if (path.includes('node_modules/') && !path.startsWith(benchDir)) {
+      const pkg = packageOf(path);
+      packages[pkg] = (packages[pkg] ?? 0) + bytesInOutput;
+    } else {
+      ownBytes += bytesInOutput;
+      if (!path.startsWith('functions/') && bytesInOutput > 0) otherOwn.push(path);
+    }
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] ?? Number.NaN;
+  const sdk = (kind: string) =>
+    [
+      ...new Set(
+        output.imports
+          .filter((i) => i.external && i.kind === kind && i.path.startsWith('@aws-sdk/'))
+          .map((i) => i.path),
+      ),
+    ].sort();
+  return {
+    name,
+    file,
+    bytes: statSync(file).size,
+    ownBytes,
+    thirdPartyBytes: Object.values(packages).reduce((a, b) => a + b, 0),
+    packages,
+    otherOwn,
+    sdkStatic: sdk('import-statement'),
+    sdkNamed: [
+      ...new Set(
+        [...readFileSync(file, 'utf8').matchAll(/["'`](@aws-sdk\/[\w-]+)["'`]/g)].map((m) => m[1] as string),
+      ),
+    ].sort(),
+  };
+};
+
+/** A Lambda's environment (what initialisation can see), not this shell's. */
+const lambdaEnv = (name: string): NodeJS.ProcessEnv => ({
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  LANG: 'en_US.UTF-8',
+  TZ: ':UTC',
+  AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+  AWS_LAMBDA_FUNCTION_NAME: `Helsekjop-${name}`,
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
+  AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+  AWS_REGION: 'eu-north-1',
+  AWS_DEFAULT_REGION: 'eu-north-1',
+  AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
+  AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129:2000',
+  AWS_LAMBDA_LOG_FORMAT: 'JSON',
+  POWERTOOLS_SERVICE_NAME: name,
+  POWERTOOLS_METRICS_NAMESPACE: 'Helsekjop',
+  NODE_OPTIONS: '--enable-source-maps',
+  LOG_LEVEL: 'silent',
+});
+
+/**
+ * Milliseconds a fresh node process takes to import `file` (the module's initialisation); with
+ * `after`, what importing `file` adds once `after` is imported (not timed); with `also`, the
+ * packages imported next, timed with it (what a function loads on first use, loaded at once).
+ */
+const importTime = (
+  file: string,
+  name: string,
+  after?: string,
+  also: readonly string[] = [],
+  extraEnv: NodeJS.ProcessEnv = {},
+): number => {
+  const first = after ? `await import(${JSON.stringify(pathToFileURL(after).href)}); ` : '';
+  const then = also.map((m) => `await import(${JSON.stringify(m)}); `).join('');
+  const script = `${first}const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); ${then}process.stdout.write(String(performance.now() - t));`;
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: root,
+    env: { ...lambdaEnv(name), ...extraEnv },
+  });
+  return Number(output.toString().trim());
+};
+
+/** The `@aws-sdk/*` packages a fresh process has loaded once `file` is imported (a resolve hook notes them). */
+const sdkLoaded = (file: string, name: string): string[] => {
+  const script = `import { registerHooks } from 'node:module';
+const seen = new Set();
+registerHooks({ resolve(specifier, context, next) {
+  const m = /^@aws-sdk\\/(client-[^/]+|lib-dynamodb)$/.exec(specifier);
+  if (m) seen.add(specifier);
+  return next(specifier, context);
+} });
+await import(${JSON.stringify(pathToFileURL(file).href)});
+process.stdout.write(JSON.stringify([...seen].sort()));`;
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: root,
+    env: lambdaEnv(name),
+  });
+  return JSON.parse(output.toString()) as string[];
+};
+
+/** Times every file in rounds (each once per round, after one warm-up round), so noise falls on all alike. */
+interface Timed {
+  /** Unique: the key of its summary. */
+  id: string;
+  /** The function's name (its environment). */
+  name: string;
+  file: string;
+  after?: string;
+  also?: readonly string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+const timeInRounds = (targets: Timed[], runs: number): Map<string, Summary> => {
+  const times = new Map<string, number[]>(targets.map((t) => [t.id, []]));
+  const time = (t: Timed) => importTime(t.file, t.name, t.after, t.also, t.env);
+  for (const t of targets) time(t);
+  for (let round = 0; round < runs; round++) {
+    for (const t of targets) times.get(t.id)?.push(time(t));
+    process.stdout.write(`\r  round ${round + 1}/${runs}`);
+  }
+  process.stdout.write('\n');
+  return new Map([...times].map(([name, values]) => [name, summarise(values)]));
 };
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-const ms = (t: number) => `${t.toFixed(1)} ms`;
+const short = (sdk: string) => sdk.replace('@aws-sdk/', '').replace('client-', '');
+
+interface FunctionFigures {
+  bytes: number;
+  ownBytes: number;
+  thirdPartyBytes: number;
+  init: Summary;
+  ratio: number;
+  /** Initialisation and every SDK package it loads on first use, loaded at once (its heaviest first invocation). */
+  initWithFirstUse?: Summary;
+  /** Initialisation with tracing switched off (no Tracer, no X-Ray SDK evaluated). */
+  initUntraced?: Summary;
+  sdkAtInit: string[];
+  sdkOnFirstUse: string[];
+  heaviestPackages: [string, number][];
+}
+
+interface Figures {
+  runs: number;
+  moduleRuns: number;
+  bare: { bytes: number; init: Summary };
+  functions: Record<string, FunctionFigures>;
+  /** Functions that could not be bundled, with esbuild's first line. */
+  unbundled?: Record<string, string>;
+  /**
+   * Initialisation of each module alone, of each module once the bare handler is loaded (name with
+   * the suffix ' (on the bare handler)'), and of the empty module (the floor of importing anything).
+   */
+  modules: Record<string, Summary>;
+  packagesBytes: Record<string, { maxBytes: number; bundles: number }>;
+}
+
+interface Before {
+  measuredAt: string;
+  commit: string;
+  figures: Figures;
+}
+
+const measure = async (): Promise<Figures> => {
+  mkdirSync(out, { recursive: true });
+  const bareEntry = join(out, 'bare-entry.mjs');
+  writeFileSync(bareEntry, BARE_SOURCE);
+  console.log(`bundling the bare handler and ${Object.keys(functions).length} functions`);
+  const bare = await bundle(BARE, bareEntry);
+  const bundles: Bundle[] = [];
+  const unbundled: Record<string, string> = {};
+  for (const [key, spec] of Object.entries(functions)) {
+    try {
+      bundles.push(await bundle(key, join(root, spec.entry)));
+    } catch (error) {
+      unbundled[key] = (error as Error).message.split('\n')[0] ?? 'failed';
+      console.error(`  ${key}: could not be bundled: ${unbundled[key]}`);
+    }
+  }
+
+  // What each function has loaded once initialised, and the SDK packages it loads only on first use.
+  const atInit = new Map(bundles.map((b) => [b.name, sdkLoaded(b.file, b.name)]));
+  const firstUse = new Map(
+    bundles.map((b) => [
+      b.name,
+      b.sdkNamed.filter((s) => s.startsWith('@aws-sdk/client-') && !atInit.get(b.name)?.includes(s)),
+    ]),
+  );
+
+  const sdkPackages = [...new Set(bundles.flatMap((b) => b.sdkNamed))].sort();
+  // Each module alone, and what it adds to the bare handler (every function but docsApi loads DynamoDB).
+  const moduleTargets: Timed[] = [];
+  const emptyEntry = join(out, 'empty-entry.mjs');
+  writeFileSync(emptyEntry, 'export const handler = async () => ({});\n');
+  moduleTargets.push({ id: EMPTY, name: EMPTY, file: (await bundle(EMPTY, emptyEntry)).file });
+  const modules: Record<string, string> = {
+    ...Object.fromEntries(sdkPackages.map((name) => [name, `export * from '${name}';`])),
+    ...BUNDLED_MODULES,
+  };
+  for (const [name, source] of Object.entries(modules)) {
+    const entry = join(out, `${name.replaceAll(/[^\w-]/g, '_')}-entry.mjs`);
+    writeFileSync(entry, `${source}\n`);
+    const { file } = await bundle(`module ${name}`, entry);
+    moduleTargets.push({ id: name, name, file }, { id: `${name}${ON_BARE}`, name, file, after: bare.file });
+  }
+
+  const targets: Timed[] = [
+    { id: BARE, name: BARE, file: bare.file },
+    ...bundles.map((b) => ({ id: b.name, name: b.name, file: b.file })),
+    ...bundles.map((b) => ({ id: `${b.name}${UNTRACED}`, name: b.name, file: b.file, env: TRACING_OFF })),
+    ...bundles
+      .filter((b) => (firstUse.get(b.name) ?? []).length > 0)
+      .map((b) => ({
+        id: `${b.name}${WITH_FIRST_USE}`,
+        name: b.name,
+        file: b.file,
+        also: firstUse.get(b.name),
+      })),
+  ];
+  console.log(`timing module initialisation: ${RUNS} rounds of ${targets.length} bundles`);
+  const inits = timeInRounds(targets, RUNS);
+  console.log(`timing ${moduleTargets.length} modules alone: ${MODULE_RUNS} rounds`);
+  const moduleTimes = timeInRounds(moduleTargets, MODULE_RUNS);
+
+  const bareInit = inits.get(BARE) as Summary;
+  const packagesBytes: Figures['packagesBytes'] = {};
+  const figures: Figures['functions'] = {};
+  for (const b of bundles) {
+    if (b.otherOwn.length > 0)
+      console.log(`  ${b.name}: own code outside functions/: ${b.otherOwn.join(', ')}`);
+    for (const [pkg, bytes] of Object.entries(b.packages)) {
+      const p = packagesBytes[pkg] ?? { maxBytes: 0, bundles: 0 };
+      packagesBytes[pkg] = { maxBytes: Math.max(p.maxBytes, bytes), bundles: p.bundles + 1 };
+    }
+    const init = inits.get(b.name) as Summary;
+    const withFirstUse = inits.get(`${b.name}${WITH_FIRST_USE}`);
+    const untraced = inits.get(`${b.name}${UNTRACED}`);
+    figures[b.name] = {
+      bytes: b.bytes,
+      ownBytes: b.ownBytes,
+      thirdPartyBytes: b.thirdPartyBytes,
+      init,
+      ratio: init.median / bareInit.median,
+      ...(withFirstUse ? { initWithFirstUse: withFirstUse } : {}),
+      ...(untraced ? { initUntraced: untraced } : {}),
+      sdkAtInit: atInit.get(b.name) ?? [],
+      sdkOnFirstUse: firstUse.get(b.name) ?? [],
+      heaviestPackages: Object.entries(b.packages)
+        .sort((x, y) => y[1] - x[1])
+        .slice(0, 3),
+    };
+    console.log(
+      `  ${b.name}: ${kb(b.bytes)}, own ${kb(b.ownBytes)}, init ${fmt(init, 1, ' ms')}, ${ratio(init.median, bareInit.median)}`,
+    );
+  }
+  return {
+    runs: RUNS,
+    moduleRuns: MODULE_RUNS,
+    bare: { bytes: bare.bytes, init: bareInit },
+    functions: figures,
+    unbundled,
+    modules: Object.fromEntries(moduleTimes),
+    packagesBytes,
+  };
+};
+
+const commit = () => {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim();
+  } catch {
+    return 'unknown';
+  }
+};
+
+const previousBefore = (): Before | undefined => {
+  const file = join(sectionsDir, 'cold-start.json');
+  if (!existsSync(file)) return undefined;
+  const section = JSON.parse(readFileSync(file, 'utf8')) as Section;
+  return (section.figures as { before?: Before } | undefined)?.before;
+};
+
+const report = (now: Figures, before: Before | undefined): { markdown: string; targetsMet: boolean } => {
+  const keys = Object.keys(now.functions) as FunctionKey[];
+  const bareMs = now.bare.init.median;
+  const missedInit = keys.filter((k) => (now.functions[k]?.ratio ?? 0) > INIT_TARGET);
+  const missedOwn = keys.filter((k) => (now.functions[k]?.ownBytes ?? 0) >= OWN_CODE_TARGET);
+  const targetsMet = missedInit.length === 0 && missedOwn.length === 0;
+
+  const perFunction = table(
+    [
+      'function',
+      'bundle',
+      'own code (functions/)',
+      'third-party',
+      'init, ms',
+      '× bare',
+      'init with its first-use SDK, ms',
+      'SDK loaded at init',
+      'SDK loaded on first use',
+    ],
+    [
+      [
+        `*${BARE}*`,
+        kb(now.bare.bytes),
+        '—',
+        '—',
+        fmt(now.bare.init),
+        '1.00×',
+        '—',
+        'dynamodb, lib-dynamodb',
+        '—',
+      ],
+      ...keys.map((k) => {
+        const f = now.functions[k] as FunctionFigures;
+        return [
+          k,
+          kb(f.bytes),
+          kb(f.ownBytes),
+          kb(f.thirdPartyBytes),
+          fmt(f.init),
+          f.ratio > INIT_TARGET ? `**${ratio(f.init.median, bareMs)}**` : ratio(f.init.median, bareMs),
+          f.initWithFirstUse
+            ? `${fmt(f.initWithFirstUse)} (${ratio(f.initWithFirstUse.median, bareMs)})`
+            : '—',
+          f.sdkAtInit.map(short).join(', ') || '—',
+          f.sdkOnFirstUse.map(short).join(', ') || '—',
+        ];
+      }),
+    ],
+  );
+
+  const beforeAfter = before
+    ? table(
+        [
+          'function',
+          'init × bare, before',
+          'after',
+          'SDK at init, before',
+          'after',
+          'own code, before',
+          'after',
+        ],
+        keys.map((k) => {
+          const b = before.figures.functions[k];
+          const a = now.functions[k] as FunctionFigures;
+          return [
+            k,
+            b ? `${b.ratio.toFixed(2)}× (${fmt(b.init)} ms)` : '—',
+            `${a.ratio.toFixed(2)}× (${fmt(a.init)} ms)`,
+            b ? String(b.sdkAtInit.length) : '—',
+            String(a.sdkAtInit.length),
+            b ? kb(b.ownBytes) : '—',
+            kb(a.ownBytes),
+          ];
+        }),
+      )
+    : '';
+
+  const heaviestBytes = table(
+    ['package', 'bytes in a bundle (largest)', 'bundles holding it'],
+    Object.entries(now.packagesBytes)
+      .sort((x, y) => y[1].maxBytes - x[1].maxBytes)
+      .slice(0, 12)
+      .map(([pkg, p]) => [pkg, kb(p.maxBytes), `${p.bundles} of ${keys.length}`]),
+  );
+
+  const floor = now.modules[EMPTY];
+  const loadedBy = (name: string) => keys.filter((k) => now.functions[k]?.sdkAtInit.includes(name)).length;
+  const heaviestInit = table(
+    ['module', 'init alone, ms', 'added to the bare handler, ms', 'functions loading it at init'],
+    Object.entries(now.modules)
+      .filter(([name]) => name !== EMPTY && !name.endsWith(ON_BARE))
+      .sort(
+        (x, y) =>
+          (now.modules[`${y[0]}${ON_BARE}`]?.median ?? 0) - (now.modules[`${x[0]}${ON_BARE}`]?.median ?? 0),
+      )
+      .map(([name, alone]) => {
+        const added = now.modules[`${name}${ON_BARE}`];
+        return [
+          name,
+          fmt(alone),
+          added ? fmt(added) : '—',
+          name.startsWith('@aws-sdk/') ? `${loadedBy(name)} of ${keys.length}` : 'bundled',
+        ];
+      }),
+  );
+
+  const markdown = `Each function of the manifest bundled as the stack bundles it (lib/bundling.ts, the options
+lib/service-function.ts gives NodejsFunction: esbuild, ESM, minified, \`@aws-sdk/*\` external), weighed
+with esbuild's metafile, and its module initialisation timed: a fresh Node process importing the
+bundle with a Lambda's environment (tracing on, so the Tracer and the X-Ray SDK are made at init, as on
+Lambda), ${now.runs} rounds, median (min–max). \`@aws-sdk/*\` is loaded from node_modules as the Lambda
+runtime would provide it. Baseline, bundled and timed in the same rounds: the *${BARE}* (imports
+only \`@aws-sdk/client-dynamodb\` and \`@aws-sdk/lib-dynamodb\`, makes a DocumentClient at module
+scope). Importing an empty module takes ${floor ? fmt(floor, 1, ' ms') : '—'} (the floor).
+
+Targets (issue 15): initialisation at most ${INIT_TARGET}× the bare handler's, own code under
+${OWN_CODE_TARGET / 1024} KB per bundle: **${targetsMet ? 'met' : 'missed'}**${
+    missedInit.length > 0 ? ` (init above ${INIT_TARGET}×: ${missedInit.join(', ')})` : ''
+  }${missedOwn.length > 0 ? ` (own code: ${missedOwn.join(', ')})` : ''}.
+
+${perFunction}
+
+"SDK loaded at init" is what the process has loaded once the module is imported (a resolve hook
+records it); "on first use" is what the bundle imports with \`import()\` when a path first needs it.
+
+${
+  before
+    ? `### Before and after making the clients lazy
+
+*Before* was measured at the start of the work (commit ${before.commit}, ${before.measuredAt.slice(0, 16).replace('T', ' ')} UTC, the same
+script, ${before.figures.runs} rounds; its ratios are to the bare handler of its own run:
+${fmt(before.figures.bare.init, 1, ' ms')}); *after* is this run.
+
+${beforeAfter}
+`
+    : ''
+}
+### Which imports weigh
+
+Bytes per package, from the metafiles (the largest share of any one bundle):
+
+${heaviestBytes}
+
+Initialisation of each module (bundled the same way, a fresh process each, ${now.moduleRuns} rounds): alone,
+and what it adds to a process that has loaded the bare handler (${fmt(now.bare.init, 1, ' ms')} in the
+same run), which is what it costs a function that loads DynamoDB anyway. The SDK packages are those
+the bundles import:
+
+${heaviestInit}
+`;
+  return { markdown, targetsMet };
+};
 
 const main = async () => {
-  mkdirSync(out, { recursive: true });
-  const empty = join(out, 'empty.mjs');
-  writeFileSync(empty, 'export const handler = async () => ({});');
-  const floor = initTime(empty);
-  const rows: string[] = [];
-  for (const [key, spec] of Object.entries(functions)) {
-    const mini = join(out, `${key}.mjs`);
-    const classic = join(out, `${key}.classic.mjs`);
-    const miniSize = await bundle(spec.entry, mini, false);
-    const classicSize = await bundle(spec.entry, classic, true);
-    const miniInit = initTime(mini);
-    const classicInit = initTime(classic);
-    rows.push(
-      `| ${key} | ${kb(miniSize)} | ${kb(classicSize)} | ${ms(miniInit)} | ${ms(classicInit)} | ${ms(miniInit - floor)} |`,
-    );
-    console.log(rows.at(-1));
-  }
-  const report = `# Benchmarks
-
-## Cold start: bundle weight and module initialisation per function
-
-Command: \`npm run bench\` (bench/cold-start.ts), ${RUNS} fresh Node ${process.version} processes per
-bundle, median. Bundled as the stack bundles them (esbuild, ESM, minified, \`@aws-sdk/*\` external and
-loaded from node_modules as the Lambda runtime would provide it). Baselines measured in the same run on
-the same machine: the same code with zod's classic API aliased in place of \`zod/mini\`, and an empty
-handler module (the floor: ${ms(floor)} to start importing anything at all). Absolute times on these shared
-machines are noisy; compare columns, not runs.
-
-| function | bundle (zod/mini) | bundle (classic zod) | init (zod/mini) | init (classic zod) | init above the empty-module floor |
-|---|---|---|---|---|---|
-${rows.join('\n')}
-
-Measured on ${new Date().toISOString().slice(0, 10)}.
-
-Reading it: every function that talks to AWS spends most of its initialisation loading the AWS SDK
-clients (\`docsApi\`, which loads none, is the control); zod/mini halves the bundle and trims a few
-milliseconds against classic zod. The SDK comes from the Lambda runtime (not bundled), so the next
-lever is importing fewer SDK packages per function, not bundling tricks.
-`;
-  writeFileSync(join(root, 'docs', 'benchmarks.md'), report);
-  console.log('\nwrote docs/benchmarks.md');
+  const now = await measure();
+  const measuredAt = new Date().toISOString();
+  const before: Before | undefined = values['record-before']
+    ? { measuredAt, commit: commit(), figures: now }
+    : previousBefore();
+  const { markdown, targetsMet } = report(now, values['record-before'] ? undefined : before);
+  writeSection({
+    id: 'cold-start',
+    title: 'Cold start: bundle weight and module initialisation per function',
+    order: 10,
+    command: 'npm run bench:cold-start',
+    markdown,
+    targetsMet,
+    figures: { ...now, ...(before ? { before } : {}) },
+  });
 };
 
 try {

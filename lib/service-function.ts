@@ -1,8 +1,9 @@
 /**
  * The one function construct: every Lambda of the product is built here, with the defaults in one
  * place. esbuild bundles locally (no Docker), ESM for Node.js 24 on arm64; `@aws-sdk/*` comes from
- * the runtime. Each function gets its own role with only what its manifest entry grants, its own log
- * group with a retention, X-Ray tracing and JSON logs. What it may touch and the environment that
+ * the runtime (the options are lib/bundling.ts's, which bench/cold-start.ts bundles with too). Each
+ * function gets its own role with only what its manifest entry grants, its own log group with a
+ * retention, X-Ray tracing and JSON logs. What it may touch and the environment that
  * names it come in one call, `bindAccess`, from functions/access.ts: the same statements and
  * variables the local runtime gives it.
  */
@@ -19,6 +20,7 @@ import {
   type FunctionSpec,
   timeoutSecondsOf,
 } from '../functions/manifest.ts';
+import { functionBundling } from './bundling.ts';
 import { nagSpelling } from './naming.ts';
 
 export interface ServiceFunctionProps {
@@ -30,10 +32,6 @@ export interface ServiceFunctionProps {
   /** Files copied next to the bundle (from the project root), e.g. static assets a handler serves. */
   copyFiles?: string[];
 }
-
-/** Lets ESM bundles load the CommonJS dependencies some packages still carry. */
-const ESM_REQUIRE_SHIM =
-  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 /**
  * Why a statement of functions/access.ts may hold a wildcard (cdk-nag AwsSolutions-IAM5), by its Sid.
@@ -102,16 +100,17 @@ export class ServiceFunction extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       tracing: lambda.Tracing.ACTIVE,
       bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        platform: 'node',
-        mainFields: ['module', 'main'],
-        minify: true,
+        // lib/bundling.ts: the one definition, which bench/cold-start.ts bundles with too.
+        format: { esm: OutputFormat.ESM }[functionBundling.format],
+        target: functionBundling.target,
+        platform: functionBundling.platform,
+        mainFields: [...functionBundling.mainFields],
+        minify: functionBundling.minify,
         sourceMap: true,
-        sourceMapMode: SourceMapMode.EXTERNAL,
-        sourcesContent: false,
-        banner: ESM_REQUIRE_SHIM,
-        externalModules: ['@aws-sdk/*'],
+        sourceMapMode: { external: SourceMapMode.EXTERNAL }[functionBundling.sourceMap],
+        sourcesContent: functionBundling.sourcesContent,
+        banner: functionBundling.banner,
+        externalModules: [...functionBundling.externalModules],
         forceDockerBundling: false,
         ...(copyFiles.length > 0
           ? {
