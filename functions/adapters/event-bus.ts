@@ -3,10 +3,9 @@
  * them in the change's transaction, functions/contracts/outbox.ts; the relay sends them with
  * `putOnBus`); `publishEvent` is for what reports no change (e.g. an alert that a timer was lost).
  */
-import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { type DetailType, EVENT_SOURCE, type EventDetail, eventSchemas } from '../contracts/events.ts';
 import { now } from '../shared/clock.ts';
-import { eventBridge } from './clients.ts';
+import { eventBridge, sdk } from './clients.ts';
 import { env } from './env.ts';
 
 /** One entry for PutEvents: the detail as JSON, and the time of what it reports. */
@@ -24,6 +23,7 @@ const ENTRIES_PER_CALL = 10;
 
 /** Puts entries on the bus, 10 a call, in order; answers each entry (a call that fails throws). */
 export const putOnBus = async (entries: BusEntry[]): Promise<BusResult[]> => {
+  const { PutEventsCommand } = sdk('@aws-sdk/client-eventbridge');
   const results: BusResult[] = [];
   for (let i = 0; i < entries.length; i += ENTRIES_PER_CALL) {
     const batch = entries.slice(i, i + ENTRIES_PER_CALL);

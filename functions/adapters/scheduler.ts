@@ -4,17 +4,10 @@
  * Every schedule is armed at a whole minute, never before its moment and never in the past
  * (functions/domain/timing.ts: Scheduler fires within the minute it names, and refuses the past).
  */
-import {
-  ConflictException,
-  CreateScheduleCommand,
-  DeleteScheduleCommand,
-  ResourceNotFoundException,
-  UpdateScheduleCommand,
-} from '@aws-sdk/client-scheduler';
 import type { TimerEvent } from '../contracts/timer-event.ts';
 import { scheduleTimeFor } from '../domain/timing.ts';
 import { now } from '../shared/clock.ts';
-import { scheduler } from './clients.ts';
+import { scheduler, sdk } from './clients.ts';
 import { env } from './env.ts';
 
 /** `at(yyyy-mm-ddThh:mm:ss)` in UTC, the one-time expression EventBridge Scheduler takes. */
@@ -22,6 +15,8 @@ export const atExpression = (when: Date): string => `at(${when.toISOString().sli
 
 /** Arms (or moves) the schedule `name` for the moment `when`; returns the time it is armed at. */
 export const upsertOneTimeSchedule = async (name: string, when: Date, event: TimerEvent): Promise<Date> => {
+  const { ConflictException, CreateScheduleCommand, UpdateScheduleCommand } =
+    sdk('@aws-sdk/client-scheduler');
   const at = scheduleTimeFor(when, now());
   const request = {
     Name: name,
@@ -48,6 +43,7 @@ export const upsertOneTimeSchedule = async (name: string, when: Date, event: Tim
 };
 
 export const deleteSchedule = async (name: string): Promise<void> => {
+  const { DeleteScheduleCommand, ResourceNotFoundException } = sdk('@aws-sdk/client-scheduler');
   try {
     await scheduler().send(new DeleteScheduleCommand({ Name: name, GroupName: env('SCHEDULE_GROUP') }));
   } catch (error) {

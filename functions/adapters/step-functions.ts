@@ -1,15 +1,7 @@
 /** Starting and reading Step Functions executions (the same calls locally and on AWS). */
-import {
-  DescribeExecutionCommand,
-  ExecutionDoesNotExist,
-  GetExecutionHistoryCommand,
-  type HistoryEvent,
-  SendTaskFailureCommand,
-  SendTaskSuccessCommand,
-  StartExecutionCommand,
-} from '@aws-sdk/client-sfn';
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { type WorkflowKey, workflowArnVariable } from '../contracts/environment.ts';
-import { sfn } from './clients.ts';
+import { sdk, sfn } from './clients.ts';
 import { env } from './env.ts';
 
 export const stateMachineArn = (workflow: WorkflowKey): string => env(workflowArnVariable(workflow));
@@ -22,6 +14,7 @@ export const executionArnFor = (workflow: WorkflowKey, name: string): string =>
  * StartExecution with the same name and input as the same execution.
  */
 export const startWorkflow = async (workflow: WorkflowKey, name: string, input: unknown): Promise<string> => {
+  const { StartExecutionCommand } = sdk('@aws-sdk/client-sfn');
   const result = await sfn().send(
     new StartExecutionCommand({
       stateMachineArn: stateMachineArn(workflow),
@@ -44,6 +37,8 @@ export interface ExecutionView {
 const iso = (d: Date | undefined) => (d ? new Date(d).toISOString() : undefined);
 
 export const readExecution = async (executionArn: string): Promise<ExecutionView | undefined> => {
+  const { DescribeExecutionCommand, ExecutionDoesNotExist, GetExecutionHistoryCommand } =
+    sdk('@aws-sdk/client-sfn');
   try {
     const described = await sfn().send(new DescribeExecutionCommand({ executionArn }));
     const events: HistoryEvent[] = [];
@@ -69,8 +64,12 @@ export const readExecution = async (executionArn: string): Promise<ExecutionView
   }
 };
 
-export const completeTask = (taskToken: string, output: unknown) =>
-  sfn().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+export const completeTask = (taskToken: string, output: unknown) => {
+  const { SendTaskSuccessCommand } = sdk('@aws-sdk/client-sfn');
+  return sfn().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+};
 
-export const failTask = (taskToken: string, error: string, cause: string) =>
-  sfn().send(new SendTaskFailureCommand({ taskToken, error, cause }));
+export const failTask = (taskToken: string, error: string, cause: string) => {
+  const { SendTaskFailureCommand } = sdk('@aws-sdk/client-sfn');
+  return sfn().send(new SendTaskFailureCommand({ taskToken, error, cause }));
+};

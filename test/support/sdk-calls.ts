@@ -67,6 +67,12 @@ export const sdkCallsOf = async (entry: string): Promise<{ actions: Set<string>;
       const [name, alias] = part.trim().split(/\s+as\s+/);
       if (name) original.set(alias ?? name, name);
     }
+  // Packages loaded on first use (functions/adapters/clients.ts's `sdk`): `const { X: Y } = sdk("@aws-sdk/…")`.
+  for (const [, names] of code.matchAll(/const\s*\{([^}]*)\}\s*=\s*\w+\(\s*"@aws-sdk\/[^"]+"\s*\)/g))
+    for (const part of (names ?? '').split(',')) {
+      const [name, alias] = part.trim().split(/\s*:\s*/);
+      if (name) original.set(alias ?? name, name);
+    }
   const actions = new Set<string>();
   const unknown: string[] = [];
   for (const [, local] of code.matchAll(/new (\w+)\(/g)) {

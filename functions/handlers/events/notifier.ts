@@ -9,9 +9,8 @@
  * delivery that could not notify gives its claim back before it fails.
  */
 import { randomUUID } from 'node:crypto';
-import { PublishCommand } from '@aws-sdk/client-sns';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { sns } from '../../adapters/clients.ts';
+import { sdk, sns } from '../../adapters/clients.ts';
 import { env } from '../../adapters/env.ts';
 import { withObservability } from '../../adapters/observability.ts';
 import { getItem, putIf } from '../../adapters/store.ts';
@@ -343,6 +342,7 @@ const notify = async (
   eventId: string | undefined,
 ): Promise<void> => {
   const formatted = (messages[type] as (d: typeof detail) => Message | Message[])(detail);
+  const { PublishCommand } = sdk('@aws-sdk/client-sns');
   for (const message of Array.isArray(formatted) ? formatted : [formatted])
     await sns().send(
       new PublishCommand({
