@@ -20,7 +20,12 @@ import { authorize } from '../../http/auth.ts';
 import { notFound } from '../../http/errors.ts';
 import { type HttpResult, httpHandler } from '../../http/http.ts';
 import { auditRoutes } from '../../http/routes/audit.routes.ts';
-import { digestFindings, digestSummary, scopeDigests } from '../../services/audit-digests.ts';
+import {
+  digestFindings,
+  digestSummary,
+  type ScopeDigests,
+  scopeDigests,
+} from '../../services/audit-digests.ts';
 import {
   type AgreementItem,
   allAgreements,
@@ -123,9 +128,9 @@ const verified = async (
   label: string,
   digestScope: string,
   result: Awaited<ReturnType<typeof verifyAll>>,
-  options: { only?: boolean; since?: number } = {},
+  options: { only?: boolean; since?: number; digests?: ScopeDigests } = {},
 ): Promise<HttpResult> => {
-  const digests = await scopeDigests(digestScope, options.since ?? 1);
+  const digests = options.digests ?? (await scopeDigests(digestScope, options.since ?? 1));
   const only = options.only
     ? new Set(result.read.map((e) => `${e.aggregateType}#${e.aggregateId}`))
     : undefined;
@@ -313,6 +318,7 @@ export const handler = httpHandler(auditRoutes, {
       return verified(`entity ${entityId} since digest ${query.since}`, entityId, await verifyAll(located), {
         only: true,
         since: query.since,
+        digests,
       });
     }
     return verified(`entity ${entityId}`, entityId, await verifyAll(await entityEvents(entityId)));
