@@ -90,10 +90,28 @@ export const bidsMissingScores = (
   tender: Pick<Tender, 'minEvaluators'>,
   qualified: Pick<Bid, 'id'>[],
   scores: EvaluatorScores[],
-): { bidId: string; evaluators: number }[] =>
-  qualified
-    .map((b) => ({ bidId: b.id, evaluators: scores.filter((s) => s.bidId === b.id).length }))
+): { bidId: string; evaluators: number }[] => {
+  const counted = scoresByBid(new Set(qualified.map((b) => b.id)), scores);
+  return qualified
+    .map((b) => ({ bidId: b.id, evaluators: counted.get(b.id)?.length ?? 0 }))
     .filter((b) => b.evaluators < tender.minEvaluators);
+};
+
+/**
+ * The scores of each of `bidIds`, in the order they come in `scores`: one pass over the scores,
+ * so that ranking a lot costs the bids and scores it reads, not their product (scores of other bids
+ * are passed over).
+ */
+const scoresByBid = (bidIds: Set<string>, scores: EvaluatorScores[]): Map<string, EvaluatorScores[]> => {
+  const byBid = new Map<string, EvaluatorScores[]>();
+  for (const s of scores) {
+    if (!bidIds.has(s.bidId)) continue;
+    const own = byBid.get(s.bidId);
+    if (own) own.push(s);
+    else byBid.set(s.bidId, [s]);
+  }
+  return byBid;
+};
 
 const compare = (a: Omit<RankedBid, 'rank'>, b: Omit<RankedBid, 'rank'>): number =>
   b.total - a.total ||
@@ -113,9 +131,9 @@ export const rankLot = (
   scores: EvaluatorScores[],
 ): LotRanking => {
   const qualified = bids.filter((b) => b.lotId === lot.id && b.status === 'qualified');
-  const scored = qualified.filter(
-    (b) => scores.filter((s) => s.bidId === b.id).length >= tender.minEvaluators,
-  );
+  const byBid = scoresByBid(new Set(qualified.map((b) => b.id)), scores);
+  const ownScores = (bidId: string) => byBid.get(bidId) ?? [];
+  const scored = qualified.filter((b) => ownScores(b.id).length >= tender.minEvaluators);
   if (scored.length === 0) {
     return {
       lotId: lot.id,
@@ -125,12 +143,15 @@ export const rankLot = (
     };
   }
   const prices = new Map(scored.map((b) => [b.id, evaluatedPrice(b, lot)]));
-  const lowest = Math.min(...prices.values());
+  // A loop, not Math.min(...): spreading tens of thousands of arguments can overflow the stack.
+  let lowest = Number.POSITIVE_INFINITY;
+  for (const p of prices.values()) lowest = Math.min(lowest, p);
   const priceCriterion = tender.awardCriteria.find((c) => c.kind === 'price');
+  const quality = qualityCriteria(tender);
   const rows = scored.map((bid) => {
-    const own = scores.filter((s) => s.bidId === bid.id);
+    const own = ownScores(bid.id);
     const exact: Record<string, number> = {};
-    for (const c of qualityCriteria(tender)) {
+    for (const c of quality) {
       const values = own.map((s) => s.scores.find((x) => x.criterionId === c.id)?.score ?? 0);
       exact[c.id] = values.reduce((a, b) => a + b, 0) / values.length;
     }
@@ -142,7 +163,7 @@ export const rankLot = (
       supplierId: bid.supplierId,
       evaluatedPrice: price,
       points: Object.fromEntries(Object.entries(exact).map(([k, v]) => [k, round(v)])),
-      qualityPoints: round(qualityCriteria(tender).reduce((sum, c) => sum + weighted(c), 0)),
+      qualityPoints: round(quality.reduce((sum, c) => sum + weighted(c), 0)),
       total: round(tender.awardCriteria.reduce((sum, c) => sum + weighted(c), 0)),
       evaluators: own.length,
       receivedAt: bid.receivedAt,
@@ -241,14 +262,32 @@ export const bidderResults = (
   decision: AwardDecision,
   rankings: LotRanking[],
   bids: Pick<Bid, 'id' | 'supplierId' | 'lotId' | 'status' | 'qualification'>[],
-): BidderResult[] =>
-  bids
+): BidderResult[] => {
+  // Each lot's decision, ranked bids by id and winners' standings, once: looked up per bid, not
+  // searched for (a search per bid made telling every bidder quadratic in the bids of a lot).
+  const lots = new Map<string, LotResults | undefined>();
+  const lotOf = (lotId: string): LotResults | undefined => {
+    if (lots.has(lotId)) return lots.get(lotId);
+    const lot = decision.lots.find((l) => l.lotId === lotId);
+    const ranking = rankings.find((r) => r.lotId === lotId)?.ranking ?? [];
+    const ranked = new Map<string, RankedBid>();
+    for (const r of ranking) if (!ranked.has(r.bidId)) ranked.set(r.bidId, r);
+    const winnerIds = new Set(lot?.winners.map((w) => w.bidId));
+    const winners = (lot?.winners ?? []).flatMap((w) => {
+      const won = ranked.get(w.bidId);
+      return won ? [{ supplierId: won.supplierId, ...standingOf(won) }] : [];
+    });
+    const results = lot ? { lot, ranked, winnerIds, winners } : undefined;
+    lots.set(lotId, results);
+    return results;
+  };
+  return bids
     .filter((b) => b.status === 'qualified' || b.status === 'rejected')
-    .filter((b) => decision.lots.some((l) => l.lotId === b.lotId))
-    .map((b): BidderResult => {
-      const lot = decision.lots.find((l) => l.lotId === b.lotId);
-      const ranking = rankings.find((r) => r.lotId === b.lotId)?.ranking ?? [];
-      const ranked = ranking.find((r) => r.bidId === b.id);
+    .flatMap((b): BidderResult[] => {
+      const of = lotOf(b.lotId);
+      if (!of) return [];
+      const { lot, ranked: rankedBids, winnerIds } = of;
+      const ranked = rankedBids.get(b.id);
       const base = {
         supplierId: b.supplierId,
         lotId: b.lotId,
@@ -256,20 +295,27 @@ export const bidderResults = (
         ...(ranked ? standingOf(ranked) : {}),
       };
       if (b.status === 'rejected')
-        return { ...base, outcome: 'rejected', reason: b.qualification?.reason ?? 'Not qualified' };
-      if (lot?.status === 'unsuccessful')
-        return { ...base, outcome: 'lot-unsuccessful', reason: lot.reason ?? 'The lot was not awarded' };
-      if (lot?.winners.some((w) => w.bidId === b.id)) return { ...base, outcome: 'won' };
-      const winners = (lot?.winners ?? []).flatMap((w) => {
-        const won = ranking.find((r) => r.bidId === w.bidId);
-        return won ? [{ supplierId: won.supplierId, ...standingOf(won) }] : [];
-      });
-      return {
-        ...base,
-        outcome: 'lost',
-        ...(winners.length ? { winners } : {}),
-        reason: ranked
-          ? `Rank ${ranked.rank}; the lot awards ${lot?.winners.length ?? 0}`
-          : 'Not ranked: not enough evaluator scores',
-      };
+        return [{ ...base, outcome: 'rejected', reason: b.qualification?.reason ?? 'Not qualified' }];
+      if (lot.status === 'unsuccessful')
+        return [{ ...base, outcome: 'lot-unsuccessful', reason: lot.reason ?? 'The lot was not awarded' }];
+      if (winnerIds.has(b.id)) return [{ ...base, outcome: 'won' }];
+      const winners = of.winners.map((w) => ({ ...w }));
+      return [
+        {
+          ...base,
+          outcome: 'lost',
+          ...(winners.length ? { winners } : {}),
+          reason: ranked
+            ? `Rank ${ranked.rank}; the lot awards ${lot.winners.length}`
+            : 'Not ranked: not enough evaluator scores',
+        },
+      ];
     });
+};
+
+interface LotResults {
+  lot: AwardDecision['lots'][number];
+  ranked: Map<string, RankedBid>;
+  winnerIds: Set<string>;
+  winners: (Standing & { supplierId: string })[];
+}
