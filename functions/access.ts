@@ -36,6 +36,8 @@ export interface Resources {
   digestBucketArn: string;
   /** The asymmetric key (ECC_NIST_P256, SIGN_VERIFY) the audit digests are signed with. */
   signingKeyArn: string;
+  /** The Secrets Manager secret of the Doffin Notices API (JSON: baseUrl, subscriptionKey), its full ARN. */
+  doffinSecretArn: string;
   /** Region and account as ARNs spell them (tokens in the stack). */
   partition: string;
   region: string;
@@ -87,6 +89,7 @@ export const environmentOf = (
   ...(access.notifications ? { NOTIFICATION_TOPIC_ARN: r.notificationTopicArn } : {}),
   ...(access.digests?.length ? { DIGEST_BUCKET: r.digestBucketName } : {}),
   ...(access.signing?.length ? { SIGNING_KEY_ID: r.signingKeyArn } : {}),
+  ...(access.doffin ? { DOFFIN_SECRET_ARN: r.doffinSecretArn } : {}),
 });
 
 const arn = (r: Resources, service: string, resource: string) =>
@@ -161,6 +164,13 @@ export const statementsOf = (access: FunctionAccess, r: Resources): Statement[] 
       effect: 'Allow',
       actions: access.signing.map((a) => `kms:${a}`),
       resources: [r.signingKeyArn],
+    });
+  if (access.doffin)
+    statements.push({
+      sid: 'DoffinSecret',
+      effect: 'Allow',
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: [r.doffinSecretArn],
     });
   for (const w of access.startWorkflows ?? [])
     statements.push({

@@ -14,6 +14,7 @@ import { agreementRoutes } from './http/routes/agreements.routes.ts';
 import { auditRoutes } from './http/routes/audit.routes.ts';
 import { biddingRoutes } from './http/routes/bidding.routes.ts';
 import { docsRoutes } from './http/routes/docs.routes.ts';
+import { noticeRoutes } from './http/routes/notices.routes.ts';
 import { referenceRoutes } from './http/routes/reference.routes.ts';
 import { tenderRoutes } from './http/routes/tenders.routes.ts';
 
@@ -53,6 +54,20 @@ export interface FunctionAccess {
   digests?: readonly ('PutObject' | 'GetObject' | 'ListBucket')[];
   /** The audit signing key: sign digests, or read its public key to check them. */
   signing?: readonly ('Sign' | 'GetPublicKey')[];
+  /** Read the Doffin secret (base URL and subscription key of the Notices API). */
+  doffin?: boolean;
+}
+
+/**
+ * What a function needs beside its bundle: packages loaded from node_modules as they are (not
+ * bundled: a package that reads its own files, such as a WebAssembly module), and folders of data.
+ * The stack copies both next to the bundle; the local runtime runs from the tree, where they are.
+ */
+export interface FunctionPackaging {
+  /** Packages kept out of the bundle and copied whole into the bundle's node_modules. */
+  packages?: readonly string[];
+  /** Folders (from the project root) copied beside the bundle under their last name. */
+  folders?: readonly string[];
 }
 
 export interface FunctionSpec {
@@ -62,6 +77,7 @@ export interface FunctionSpec {
   memoryMb?: number;
   timeoutSeconds?: number;
   access: FunctionAccess;
+  packaging?: FunctionPackaging;
 }
 
 /** A function's timeout: its own, or Lambda's here (the stack and the local runtime both read this). */
@@ -116,6 +132,21 @@ export const functions = {
     description: 'HTTP API: reference data and suppliers',
     access: {
       table: ['GetItem', 'Query', 'PutItem'],
+    },
+  },
+  noticesApi: {
+    entry: 'functions/handlers/api/notices.ts',
+    description: 'HTTP API: eForms notices of tenders (made, checked against the XSDs, submitted to Doffin)',
+    memoryMb: 1024,
+    // A submission waits for Doffin (10 s at most) after the XSD check (a few hundred ms cold).
+    timeoutSeconds: 29,
+    access: {
+      table: ['GetItem', 'Query', 'PutItem'],
+      doffin: true,
+    },
+    packaging: {
+      packages: ['xmllint-wasm'],
+      folders: ['functions/adapters/eforms-xsd'],
     },
   },
   docsApi: {
@@ -237,6 +268,7 @@ export const areas: AreaRoutes[] = [
   agreementRoutes,
   auditRoutes,
   referenceRoutes,
+  noticeRoutes,
   docsRoutes,
 ];
 export const routes: RouteBinding[] = areas.flatMap(bind);

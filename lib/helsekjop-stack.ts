@@ -7,8 +7,9 @@
  * level of the logical IDs (lib/constructs/part.ts): each resource has the ID it had when this file
  * declared it directly, so a deployed stack is updated, not replaced.
  */
-import { type CfnElement, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { type CfnElement, CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { Resources } from '../functions/access.ts';
 import { tableShape } from '../functions/contracts/table.ts';
@@ -75,6 +76,19 @@ export class HelsekjopStack extends Stack {
       alarms,
     });
 
+    // The Doffin Notices API's base URL and subscription key (JSON: {"baseUrl", "subscriptionKey"}),
+    // which DFØ issues to a registered service provider: operators put them in after the first
+    // deploy (docs/operations.md). Until then the notices API answers 502 on a submission.
+    const doffinSecret = new secretsmanager.Secret(this, 'DoffinSecret', {
+      description: 'Doffin Notices API: {"baseUrl": "https://…", "subscriptionKey": "…"} (issued by DFØ)',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(doffinSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        "The subscription key is issued by DFØ through Doffin's API portal and cannot be rotated by a Lambda; operators replace it when DFØ does (docs/operations.md).",
+    });
+
     // What the functions' statements and environment name (functions/access.ts); the local runtime
     // fills the same description with its own names.
     const resources: Resources = {
@@ -93,6 +107,7 @@ export class HelsekjopStack extends Stack {
       digestBucketName: archive.bucket.bucketName,
       digestBucketArn: archive.bucket.bucketArn,
       signingKeyArn: archive.signingKey.keyArn,
+      doffinSecretArn: doffinSecret.secretArn,
       partition: this.partition,
       region: this.region,
       account: this.account,

@@ -84,6 +84,15 @@ export class ServiceFunction extends Construct {
     );
 
     const copyFiles = props.copyFiles ?? [];
+    // What the manifest says the function needs beside its bundle: whole packages, data folders.
+    const packages = spec.packaging?.packages ?? [];
+    const folders = spec.packaging?.folders ?? [];
+    const copies = (inputDir: string, outputDir: string) => [
+      ...copyFiles.map((f) => `cp "${inputDir}/${f}" "${outputDir}/"`),
+      ...(packages.length ? [`mkdir -p "${outputDir}/node_modules"`] : []),
+      ...packages.map((p) => `cp -R "${inputDir}/node_modules/${p}" "${outputDir}/node_modules/"`),
+      ...folders.map((f) => `cp -R "${inputDir}/${f}" "${outputDir}/"`),
+    ];
     this.fn = new NodejsFunction(this, 'Function', {
       functionName,
       description: spec.description,
@@ -110,15 +119,14 @@ export class ServiceFunction extends Construct {
         sourceMapMode: { external: SourceMapMode.EXTERNAL }[functionBundling.sourceMap],
         sourcesContent: functionBundling.sourcesContent,
         banner: functionBundling.banner,
-        externalModules: [...functionBundling.externalModules],
+        externalModules: [...functionBundling.externalModules, ...packages],
         forceDockerBundling: false,
-        ...(copyFiles.length > 0
+        ...(copies('', '').length > 0
           ? {
               commandHooks: {
                 beforeBundling: () => [],
                 beforeInstall: () => [],
-                afterBundling: (inputDir: string, outputDir: string) =>
-                  copyFiles.map((f) => `cp "${inputDir}/${f}" "${outputDir}/"`),
+                afterBundling: copies,
               },
             }
           : {}),

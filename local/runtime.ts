@@ -100,6 +100,7 @@ export const localResources = (logLevel: string, tableName = TABLE_NAME): Resour
   digestBucketName: 'helsekjop-audit-digests',
   digestBucketArn: 'arn:aws:s3:::helsekjop-audit-digests',
   signingKeyArn: `arn:aws:kms:${REGION}:${ACCOUNT}:key/helsekjop-audit-signing`,
+  doffinSecretArn: LOCAL_DOFFIN_SECRET_ARN,
   partition: 'aws',
   region: REGION,
   account: ACCOUNT,

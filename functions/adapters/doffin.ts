@@ -131,15 +131,15 @@ export class DoffinUnavailable extends Error {
   override name = 'DoffinUnavailable';
   /** Read by isTransient (as it reads the AWS SDK's own): the edge answers 503, a task retries. */
   readonly $retryable: { throttling: boolean };
-  constructor(
-    message: string,
-    /** The HTTP status Doffin answered, if it answered. */
-    readonly status?: number,
-    /** Doffin's Retry-After, in seconds. */
-    readonly retryAfterSeconds?: number,
-    options?: { cause?: unknown },
-  ) {
+  /** The HTTP status Doffin answered, if it answered. */
+  readonly status: number | undefined;
+  /** Doffin's Retry-After, in seconds. */
+  readonly retryAfterSeconds: number | undefined;
+  // Fields, not parameter properties: the local runtime loads functions/ with Node's type stripping.
+  constructor(message: string, status?: number, retryAfterSeconds?: number, options?: { cause?: unknown }) {
     super(message, options);
+    this.status = status;
+    this.retryAfterSeconds = retryAfterSeconds;
     this.$retryable = { throttling: status === 429 };
   }
 }
@@ -155,14 +155,13 @@ export type DoffinErrorCode =
 /** Doffin refused the call itself, or the port cannot make it: the same request will fail again. */
 export class DoffinError extends Error {
   override name = 'DoffinError';
-  constructor(
-    readonly code: DoffinErrorCode,
-    message: string,
-    /** The HTTP status Doffin answered, if it answered. */
-    readonly status?: number,
-    options?: { cause?: unknown },
-  ) {
+  readonly code: DoffinErrorCode;
+  /** The HTTP status Doffin answered, if it answered. */
+  readonly status: number | undefined;
+  constructor(code: DoffinErrorCode, message: string, status?: number, options?: { cause?: unknown }) {
     super(message, options);
+    this.code = code;
+    this.status = status;
   }
 }
 

@@ -2,6 +2,7 @@
  * Amendments of a published annual performance agreement: a volume raised or lowered during the
  * year, proposed by one side and confirmed by the other. Pure.
  */
+import type { ModificationReason } from './eforms/legal-basis.ts';
 import { MAX_VOLUME } from './limits.ts';
 import { type Amendment, currentVolumes, type PerformanceYear } from './performance.ts';
 import { refuseNotFound, refuseRule, refuseState } from './refusal.ts';
@@ -15,7 +16,7 @@ type By = { sub: string; name: string };
 export const proposeAmendment = (
   year: Pick<PerformanceYear, 'agreementId' | 'year' | 'status' | 'lines'>,
   amendments: Pick<Amendment, 'unit' | 'delta' | 'status'>[],
-  command: { unit: string; delta: number; reason: string },
+  command: { unit: string; delta: number; reason: string; legalBasis?: ModificationReason | undefined },
   context: { id: string; by: By; at: string },
 ): Omit<Amendment, 'version'> => {
   if (year.status !== 'published')
@@ -42,6 +43,7 @@ export const proposeAmendment = (
     unit: command.unit,
     delta: command.delta,
     reason: command.reason,
+    ...(command.legalBasis ? { legalBasis: command.legalBasis } : {}),
     status: 'proposed',
     raisedBy: context.by,
     raisedAt: context.at,

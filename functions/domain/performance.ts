@@ -4,6 +4,7 @@
  * Pure: no AWS. The arithmetic is documented in docs/domain.md ("Annual performance agreements").
  */
 import * as z from 'zod/mini';
+import type { ModificationReason } from './eforms/legal-basis.ts';
 import { percentSchema, quantitySchema, unitPriceSchema } from './limits.ts';
 
 export const performanceStatuses = ['draft', 'proposed', 'countered', 'agreed', 'published'] as const;
@@ -73,6 +74,11 @@ export interface Amendment {
   /** Positive raises, negative lowers the year's volume. */
   delta: number;
   reason: string;
+  /**
+   * Its legal basis by article 72 of directive 2014/24/EU (eForms BT-200-Contract): whether a
+   * modification notice is owed (72(1)(b), (c)). Absent on amendments raised before it was asked.
+   */
+  legalBasis?: ModificationReason;
   status: 'proposed' | 'confirmed';
   raisedBy: { sub: string; name: string };
   raisedAt: string;

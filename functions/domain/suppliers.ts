@@ -11,6 +11,10 @@ export interface Supplier {
   country: 'NO' | 'DK';
   kind: SupplierKind;
   deliverySites: { hospitalAreaId?: string; place: string; address?: string }[];
+  /** The registered postal address: an award or modification notice names a winner by it (BT-510…BT-514). */
+  postalAddress?: SupplierAddress;
+  /** Company size (eForms BT-165): award notices count bids from SMEs and large companies. */
+  size?: CompanySize;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -39,8 +43,22 @@ export const isValidNorwegianOrgNumber = (value: string): boolean => {
   return check !== 10 && check === Number(value[8]);
 };
 
+export const companySizes = ['micro', 'small', 'medium', 'large'] as const;
+export type CompanySize = (typeof companySizes)[number];
+
+export interface SupplierAddress {
+  street?: string;
+  postalCode: string;
+  city: string;
+  /** The NUTS 3 region (NO081 Oslo, DK011 Byen København…): its country is the supplier's. */
+  nuts: string;
+}
+
+/** NUTS codes: two letters of the country, then one to three digits or capitals. */
+export const NUTS = /^[A-Z]{2}[0-9A-Z]{1,3}$/;
+
 export const supplierProblems = (
-  s: Pick<Supplier, 'country' | 'organisationNumber' | 'deliverySites'>,
+  s: Pick<Supplier, 'country' | 'organisationNumber' | 'deliverySites' | 'postalAddress'>,
   ref: Pick<ReferenceLookups, 'isKnownHospitalArea'>,
 ): ProblemItem[] => {
   const problems: ProblemItem[] = [];
@@ -55,6 +73,12 @@ export const supplierProblems = (
       problems.push({ pointer: '#/organisationNumber', detail: 'A Danish CVR number has 8 digits' });
     }
   }
+  const nuts = s.postalAddress?.nuts;
+  if (nuts !== undefined && !nuts.startsWith(s.country))
+    problems.push({
+      pointer: '#/postalAddress/nuts',
+      detail: `The NUTS region ${nuts} is not in ${s.country}, the supplier's country`,
+    });
   s.deliverySites.forEach((site, i) => {
     if (site.hospitalAreaId !== undefined && !ref.isKnownHospitalArea(site.hospitalAreaId)) {
       problems.push({

@@ -201,6 +201,15 @@ export const tenderContentShape = {
       .check(z.meta({ description: 'Only suppliers registered as non-profit (kind "ideell") may bid' })),
   ),
   currency: z.optional(z.enum(currencies)),
+  /** The tender is announced only once Doffin has accepted its contract notice (functions/domain/eforms/publication.ts). */
+  requireAcceptedNotice: z.optional(
+    z.boolean().check(
+      z.meta({
+        description:
+          'Announce only once Doffin has accepted the contract notice made from the tender as it is (POST /tenders/{tenderId}/notices/{noticeId}/submit); the announcement is refused with 409 until then',
+      }),
+    ),
+  ),
   lots: z.array(lotSchema).check(z.minLength(1), z.maxLength(50)),
   awardCriteria: z.array(criterionSchema).check(z.minLength(1), z.maxLength(20)),
   qualificationRequirements: z._default(requirementsSchema, []),

@@ -42,6 +42,10 @@ export const policy = {
   'notification:markRead': { roles: ['officer'], scope: 'none' },
   'settings:read': { roles: ['officer', 'evaluator', 'auditor'], scope: 'entity' },
   'settings:update': { roles: ['officer'], scope: 'entity' },
+  /** A tender's eForms notices, their state and XML: its entity's officers and auditors. */
+  'notice:read': { roles: ['officer', 'auditor'], scope: 'entity' },
+  /** Submitting a notice to Doffin, asking what became of it: its entity's officers. */
+  'notice:submit': { roles: ['officer'], scope: 'entity' },
   'tender:change': { roles: ['officer'], scope: 'entity' },
   'tender:cancel': { roles: ['officer'], scope: 'entity' },
   'question:ask': { roles: ['supplier'], scope: 'visible' },

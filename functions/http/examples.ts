@@ -1133,3 +1133,103 @@ export const usageYearExample = {
   ],
   totals: [{ unit: 'konsultasjoner', quantity: 214, value: 286_546 }],
 };
+
+// ---------------------------------------------------------------------------------------------
+// eForms notices
+
+const noticeIds = {
+  contract: '6a2445ba-a841-4208-960c-7810a5fddfdd',
+  award: '258dadef-ffc9-44cf-b442-3a26b704c55e',
+  modification: 'b729090a-e9f5-4162-ac9f-16b6a7e57bf0',
+  procedure: '5531b627-e7da-463d-8144-9f789bf56d9c',
+} as const;
+
+const contractVersion = {
+  version: 1,
+  status: 'accepted' as const,
+  contentHash: 'c3d6a4f0e1b2a39f4d6e8a7b5c1f0e2d3a4b5c6d7e8f90a1b2c3d4e5f6a7b8c9',
+  tenderVersion: 3,
+  submittedAt: '2026-11-23T10:12:00.000Z',
+  submittedBy: officer,
+  messages: [],
+};
+
+export const noticeSubmittedExample = {
+  noticeId: noticeIds.contract,
+  stage: 'contract' as const,
+  subtype: '20',
+  state: 'accepted' as const,
+  when: 'At the announcement (from the draft on)',
+  version: 1,
+  versions: [contractVersion],
+};
+
+export const noticePublishedExample = {
+  ...noticeSubmittedExample,
+  state: 'published' as const,
+  publicationId: '2026-104512',
+  versions: [
+    {
+      ...contractVersion,
+      status: 'published' as const,
+      publicationId: '2026-104512',
+      publishedAt: '2026-11-23T10:13:00.000Z',
+      tedPublicationId: '00734512-2026',
+    },
+  ],
+};
+
+export const noticesExample = {
+  tenderId: ids.tender,
+  procedureId: noticeIds.procedure,
+  items: [
+    noticePublishedExample,
+    {
+      noticeId: noticeIds.award,
+      stage: 'award' as const,
+      state: 'not-due' as const,
+      when: 'When the standstill has ended and the agreements exist',
+      versions: [],
+    },
+  ],
+};
+
+export const noticeXmlExample = `<?xml version="1.0" encoding="UTF-8"?>
+<ContractNotice xmlns="urn:oasis:names:specification:ubl:schema:xsd:ContractNotice-2" xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2" xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" xmlns:ext="urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2" xmlns:efext="http://data.europa.eu/p27/eforms-ubl-extensions/1" xmlns:efac="http://data.europa.eu/p27/eforms-ubl-extension-aggregate-components/1" xmlns:efbc="http://data.europa.eu/p27/eforms-ubl-extension-basic-components/1">
+  <cbc:UBLVersionID>2.3</cbc:UBLVersionID>
+  <cbc:CustomizationID>eforms-sdk-1.15</cbc:CustomizationID>
+  <cbc:ID schemeName="notice-id">${noticeIds.contract}</cbc:ID>
+  <cbc:ContractFolderID>${noticeIds.procedure}</cbc:ContractFolderID>
+  <cbc:IssueDate>2026-11-23Z</cbc:IssueDate>
+  <cbc:IssueTime>10:12:00Z</cbc:IssueTime>
+  <cbc:VersionID>01</cbc:VersionID>
+  <cbc:RegulatoryDomain>32014L0024</cbc:RegulatoryDomain>
+  <cbc:NoticeTypeCode listName="competition">cn-social</cbc:NoticeTypeCode>
+  <cbc:NoticeLanguageCode>NOR</cbc:NoticeLanguageCode>
+  <!-- … the buyer, the procedure, the lots (GET the notice for all of it) -->
+</ContractNotice>
+`;
+
+const reviewBodyExample = {
+  name: 'Klagenemnda for offentlige anskaffelser',
+  organisationNumber: '100000040',
+  country: 'NO' as const,
+  address: { street: 'Postboks 511 Sentrum', postalCode: '5805', city: 'Bergen', nuts: 'NO0A2' },
+};
+
+export const noticeSettingsBodyExample = {
+  version: 0 as const,
+  contact: { email: 'innkjop@helse-sor-ost.example.org', telephone: '+47 22000000' },
+  reviewBody: reviewBodyExample,
+  submissionUrl: 'https://anbud.helse-sor-ost.example.org/tenders/',
+  lightRegimeThreshold: 8_250_000,
+};
+
+export const noticeSettingsExample = {
+  entityId: 'helse-sor-ost',
+  contact: noticeSettingsBodyExample.contact,
+  reviewBody: reviewBodyExample,
+  submissionUrl: noticeSettingsBodyExample.submissionUrl,
+  lightRegimeThreshold: 8_250_000,
+  version: 1,
+};

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../functions/domain/actors.ts';
+import { noticeIdFor } from '../../functions/domain/eforms/publication.ts';
 import { routes } from '../../functions/manifest.ts';
 import { colonoscopyBid, colonoscopyTender, DAY } from '../helpers/fixtures.ts';
 import { eventually } from '../support/eventually.ts';
@@ -212,6 +213,20 @@ const cases: Case[] = [
     expect: all(404, { officer: 200, evaluator: 200, auditor: 200, supplier: 403, anonymous: 401 }),
   },
   { route: 'PUT /entities/{entityId}/reminder-settings', on: 'none', expect: officerOnly(200, 404) },
+  // eForms notices: the entity's officers submit, its auditors read; a draft is nobody else's business.
+  {
+    route: 'GET /entities/{entityId}/notice-settings',
+    on: 'none',
+    expect: all(404, { officer: 200, evaluator: 200, auditor: 200, supplier: 403, anonymous: 401 }),
+  },
+  { route: 'PUT /entities/{entityId}/notice-settings', on: 'none', expect: officerOnly(200, 404) },
+  ...['GET /tenders/{tenderId}/notices', 'GET /tenders/{tenderId}/notices/{noticeId}'].map((route) => ({
+    route,
+    on: 'draft' as const,
+    expect: all(403, { officer: 200, auditor: 200, 'foreign-officer': 404, 'foreign-auditor': 404 }),
+  })),
+  { route: 'POST /tenders/{tenderId}/notices/{noticeId}/submit', on: 'draft', expect: officerOnly(200, 404) },
+  { route: 'POST /tenders/{tenderId}/notices/{noticeId}/status', on: 'draft', expect: officerOnly(409, 404) },
   // Audit: officers and auditors of the entity read and verify; nobody else.
   {
     route: 'GET /audit/verify',
@@ -277,6 +292,19 @@ beforeAll(async () => {
         ? await stack.tokenFor({ role, supplier: 'norsk-arbeidshelse-as', sub: `matrix-${caller}` })
         : await stack.tokenFor({ role, entity: entity(caller), sub: `matrix-${caller}` });
   }
+});
+
+/** The entity's notice settings: its notices can be made, so their routes answer as they would. */
+const noticeSettings = {
+  contact: { email: 'innkjop@helse-sor-ost.example.org', telephone: '+47 22000000' },
+  submissionUrl: 'https://anbud.helse-sor-ost.example.org/tenders/',
+};
+beforeAll(async () => {
+  const put = await stack.request('PUT', '/entities/helse-sor-ost/notice-settings', {
+    token: tokens.officer,
+    body: noticeSettings,
+  });
+  expect(put.status, JSON.stringify(put.body)).toBe(200);
 });
 
 afterAll(async () => {
@@ -582,9 +610,13 @@ const callFor = async (c: Case, tender: Tender | undefined, label: string): Prom
     body = { version };
   if (c.route === 'POST /tenders/{tenderId}/award/revise') body = { version, reason: 'Matrisetest' };
   if (c.route === 'POST /agreements') body = await agreementBody();
+  path = path.replace('{noticeId}', tender ? noticeIdFor(tender.id, 'contract') : '');
   if (template.includes('{entityId}')) {
     path = template.replace('{entityId}', 'helse-sor-ost');
-    if (method === 'PUT') {
+    if (method === 'PUT' && template.endsWith('/notice-settings')) {
+      const current = await stack.request('GET', path, { token: tokens.officer });
+      body = { ...noticeSettings, version: current.body.version };
+    } else if (method === 'PUT') {
       const current = await stack.request('GET', path, { token: tokens.officer });
       body = {
         ...(current.body.version ? { version: current.body.version } : {}),

@@ -78,6 +78,7 @@ const probeResources: Resources = {
   digestBucketName: 'digests',
   digestBucketArn: 'arn:aws:s3:::digests',
   signingKeyArn: 'arn:signing-key',
+  doffinSecretArn: 'arn:aws:secretsmanager:eu-north-1:123456789012:secret:doffin-AbCdEf',
   workflowArn: (w: WorkflowKey) => `arn:aws:states:eu-north-1:123456789012:stateMachine:${w}`,
   scheduleGroup: 'schedules',
   schedulerRoleArn: 'arn:role',
@@ -399,6 +400,8 @@ describe('the stack', () => {
         // The signed audit digests and the key that verifies them outlive the stack (docs/audit.md).
         'AWS::S3::Bucket',
         'AWS::KMS::Key',
+        // The Doffin subscription key operators put in (DFØ issues it; a new stack should not lose it).
+        'AWS::SecretsManager::Secret',
       ]),
     );
     for (const [id, r] of retained) {
@@ -459,6 +462,31 @@ describe('the stack', () => {
     const { stack } = makeApp({ auditRetentionYears: 7 });
     Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
       ObjectLockConfiguration: { Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 7 * 365 } } },
+    });
+  });
+
+  it('keeps the Doffin secret for the notices function alone, read-only, and ships the XSDs and the validator beside its bundle', () => {
+    const [secretId] = ofType('AWS::SecretsManager::Secret').map(([id]) => id);
+    expect(secretId).toBeDefined();
+    const readers = ofType('AWS::IAM::Policy').filter(([, p]) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes('secretsmanager:'),
+    );
+    expect(readers.map(([id]) => id)).toEqual([expect.stringMatching(/^NoticesApiRole/)]);
+    expect(policyOf('NoticesApiRole')).toContainEqual({
+      Sid: 'DoffinSecret',
+      Effect: 'Allow',
+      Action: 'secretsmanager:GetSecretValue',
+      Resource: { Ref: secretId },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: Match.stringLikeRegexp('-noticesApi$'),
+      Timeout: 29,
+      Environment: { Variables: Match.objectLike({ DOFFIN_SECRET_ARN: { Ref: secretId } }) },
+    });
+    // The construct copies what the manifest's packaging names (bundling is skipped here).
+    expect(functions.noticesApi.packaging).toEqual({
+      packages: ['xmllint-wasm'],
+      folders: ['functions/adapters/eforms-xsd'],
     });
   });
 

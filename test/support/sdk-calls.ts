@@ -37,6 +37,7 @@ const COMMAND_ACTIONS: Record<string, string[]> = {
   ListObjectsV2Command: ['s3:ListBucket'],
   SignCommand: ['kms:Sign'],
   GetPublicKeyCommand: ['kms:GetPublicKey'],
+  GetSecretValueCommand: ['secretsmanager:GetSecretValue'],
 };
 
 const TRANSACT_ITEMS: Record<string, string> = {

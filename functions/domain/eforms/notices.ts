@@ -8,13 +8,13 @@
  * Pure: the notice id, version and time are inputs.
  */
 
-import { sha256 } from '../../shared/canonical.ts';
 import type { Agreement } from '../agreement.ts';
 import type { Bid } from '../bid.ts';
 import type { Amendment, PerformanceYear } from '../performance.ts';
 import type { ProcuringEntity } from '../reference-data.ts';
 import type { ReferenceNames } from '../reference-lookups.ts';
 import type { Lot, Tender } from '../tender.ts';
+import { procedureIdFor } from './identity.ts';
 import {
   type BuyerContact,
   buyerTerms,
@@ -86,16 +86,7 @@ export interface NoticeIdentity {
 
 const UUID_V4 = /^[a-f0-9]{8}-[a-f0-9]{4}-4[a-f0-9]{3}-[89ab][a-f0-9]{3}-[a-f0-9]{12}$/;
 
-/**
- * The procedure identifier of a tender (BT-04-notice): the same for every notice of its procedure,
- * derived from the tender id so that nothing has to be stored to find it again. It has the shape
- * of a UUID v4 (the form eForms requires), its bits from SHA-256 rather than chance.
- */
-export const procedureIdFor = (tenderId: string): string => {
-  const h = sha256(`eforms-procedure\n${tenderId}`);
-  const variant = ((Number.parseInt(h[16] as string, 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-};
+export { procedureIdFor };
 
 const checkIdentity = (i: NoticeIdentity): void => {
   if (!UUID_V4.test(i.noticeId)) throw new Error(`The notice id ${i.noticeId} is not a lower-case UUID v4`);

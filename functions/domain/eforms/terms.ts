@@ -10,7 +10,10 @@ import type { Amendment, PerformanceYear } from '../performance.ts';
 import { type EntityOrganisation, entityOrganisations, type ProcuringEntity } from '../reference-data.ts';
 import type { ReferenceNames } from '../reference-lookups.ts';
 import { type AwardCriterion, type Lot, lotCpvCodes, lotServiceAreaIds, type Tender } from '../tender.ts';
+import { type ModificationReason, modificationReasons } from './legal-basis.ts';
 import type { Organisation, Texts } from './ubl.ts';
+
+export { type ModificationReason, modificationNoticeRequired, modificationReasons } from './legal-basis.ts';
 
 /** The eForms code of a notice language (BT-702): ISO 639-3, upper case. */
 export type NoticeLanguage = 'ENG' | 'NOR' | 'DAN';
@@ -407,33 +410,6 @@ export const yearValue = (
       0,
     ) * 100,
   ) / 100;
-
-/**
- * The legal basis of a contract modification (BT-200-Contract, modification-justification), by
- * article 72 of directive 2014/24/EU.
- */
-export const modificationReasons = {
-  /** 72(1)(a): provided for in the procurement documents (a review clause or option). */
-  'mod-rev': '72(1)(a)',
-  /** 72(1)(b): additional services by the original contractor. */
-  'add-wss': '72(1)(b)',
-  /** 72(1)(c): circumstances a diligent buyer could not foresee. */
-  'mod-cir': '72(1)(c)',
-  /** 72(1)(d): a new contractor replaces the original one. */
-  'mod-repl': '72(1)(d)',
-  /** 72(1)(e) and 72(4): not substantial. */
-  'mod-nons': '72(1)(e)',
-  /** 72(2): below the de minimis values. */
-  'mod-minv': '72(2)',
-} as const;
-export type ModificationReason = keyof typeof modificationReasons;
-
-/**
- * Whether a modification is announced with a notice: article 72(1), last subparagraph, asks for
- * one after modifications under points (b) and (c).
- */
-export const modificationNoticeRequired = (reason: ModificationReason): boolean =>
-  reason === 'add-wss' || reason === 'mod-cir';
 
 /** The modification (BT-200, BT-201, BT-202 -Contract). */
 export const modificationTerms = (

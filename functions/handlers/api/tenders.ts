@@ -8,6 +8,7 @@ import { executionArnFor, readExecution, startWorkflow } from '../../adapters/st
 import { commit, commitAll, MAX_AGGREGATES_PER_COMMIT, withoutKeys } from '../../adapters/store.ts';
 import { outboxEvent } from '../../contracts/outbox.ts';
 import { replacesField } from '../../domain/agreement.ts';
+import { assertContractNoticeAccepted, noticeIdFor } from '../../domain/eforms/publication.ts';
 import { bidderResults } from '../../domain/evaluation.ts';
 import type { Tender } from '../../domain/tender.ts';
 import {
@@ -28,6 +29,7 @@ import { notFound, Problem } from '../../http/errors.ts';
 import { httpHandler } from '../../http/http.ts';
 import { createIdempotently } from '../../http/idempotency.ts';
 import { tenderRoutes } from '../../http/routes/tenders.routes.ts';
+import { getNotice } from '../../services/store/notices.ts';
 import { loadReferenceCatalogue } from '../../services/store/reference.ts';
 import {
   bidInvalidation,
@@ -133,6 +135,9 @@ export const handler = httpHandler(tenderRoutes, {
     const before = await load(principal, params.tenderId, 'tender:announce');
     const executionArn = executionArnFor('tenderLifecycle', before.id);
     let current = before;
+    // An officer may require Doffin to have accepted the contract notice first (made from this version).
+    if (before.status === 'draft' && before.requireAcceptedNotice)
+      assertContractNoticeAccepted(before, await getNotice(before.id, noticeIdFor(before.id, 'contract')));
     const announced = announce(withoutKeys(before), now(), await loadReferenceCatalogue(), executionArn);
     if (announced) {
       const { item } = await commit(

@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { agreementStatuses, noticeCountings, renewalDecisions } from '../../domain/agreement.ts';
 import { deadlineKinds } from '../../domain/deadlines.ts';
+import { type ModificationReason, modificationReasons } from '../../domain/eforms/legal-basis.ts';
 import {
   MAX_VERSION,
   MAX_VOLUME,
@@ -178,6 +179,14 @@ export const amendmentBody = z.strictObject({
     z.refine((n) => n !== 0, 'A change of zero changes nothing'),
   ),
   reason: text(2000),
+  legalBasis: z.optional(
+    z.enum(Object.keys(modificationReasons) as [ModificationReason, ...ModificationReason[]]).check(
+      z.meta({
+        description:
+          'The legal basis by article 72 of directive 2014/24/EU (eForms modification-justification): mod-rev 72(1)(a) review clause or option, add-wss 72(1)(b) additional services, mod-cir 72(1)(c) unforeseeable circumstances, mod-repl 72(1)(d) new contractor, mod-nons 72(1)(e) not substantial, mod-minv 72(2) de minimis. add-wss and mod-cir owe a modification notice (subtype 38) once confirmed.',
+      }),
+    ),
+  ),
 });
 export const confirmationBody = z.strictObject({ version });
 export const usageBody = z.strictObject({
@@ -227,6 +236,7 @@ const amendmentSchema = z.object({
   unit: z.string(),
   delta: z.number(),
   reason: z.string(),
+  legalBasis: z.optional(z.string()),
   status: z.string(),
   version: z.number(),
 });

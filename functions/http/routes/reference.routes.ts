@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { versionSchema } from '../../domain/limits.ts';
 import { REFERENCE_ID } from '../../domain/managed-reference.ts';
+import { companySizes, NUTS } from '../../domain/suppliers.ts';
 import * as ex from '../examples.ts';
 import { pageOf, pageQueryShape } from '../pagination.ts';
 import { defineRoutes } from '../route.ts';
@@ -71,6 +72,25 @@ const site = z.strictObject({
   address: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(300))),
 });
 
+const postalAddress = z.strictObject({
+  street: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
+  postalCode: z
+    .string()
+    .check(z.trim(), z.regex(/^\d{4}$/, 'A Norwegian or Danish postal code has 4 digits')),
+  city: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+  nuts: z
+    .string()
+    .check(
+      z.regex(NUTS, 'A NUTS code: the country (NO, DK), then 1-3 digits or capitals, e.g. NO081'),
+      z.meta({ description: 'NUTS 3 region of the address (eForms BT-507), e.g. NO081 for Oslo' }),
+    ),
+});
+const companySize = z.enum(companySizes).check(
+  z.meta({
+    description: 'Company size (eForms BT-165): award notices count bids from SMEs and large companies',
+  }),
+);
+
 const supplierFields = {
   name: z.string().check(z.trim(), z.minLength(2), z.maxLength(200)),
   organisationNumber: z.optional(
@@ -79,6 +99,8 @@ const supplierFields = {
   country: z.enum(['NO', 'DK']),
   kind: z._default(z.enum(['ideell', 'kommersiell', 'unknown']), 'unknown'),
   deliverySites: z._default(z.array(site).check(z.maxLength(100)), []),
+  postalAddress: z.optional(postalAddress),
+  size: z.optional(companySize),
 };
 
 export const createSupplierBody = z.strictObject(supplierFields);
@@ -88,6 +110,8 @@ export const patchSupplierBody = z.strictObject({
   organisationNumber: supplierFields.organisationNumber,
   kind: z.optional(z.enum(['ideell', 'kommersiell', 'unknown'])),
   deliverySites: z.optional(z.array(site).check(z.maxLength(100))),
+  postalAddress: z.optional(postalAddress),
+  size: z.optional(companySize),
 });
 
 export const supplierSchema = z.object({
@@ -99,6 +123,15 @@ export const supplierSchema = z.object({
   deliverySites: z.array(
     z.object({ hospitalAreaId: z.optional(z.string()), place: z.string(), address: z.optional(z.string()) }),
   ),
+  postalAddress: z.optional(
+    z.object({
+      street: z.optional(z.string()),
+      postalCode: z.string(),
+      city: z.string(),
+      nuts: z.string(),
+    }),
+  ),
+  size: z.optional(z.enum(companySizes)),
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number(),

@@ -1,0 +1,289 @@
+/**
+ * HTTP handler for a tender's eForms notices and the entity's notice settings
+ * (functions/http/routes/notices.routes.ts): which notices are due and their state, a notice's XML,
+ * its submission to Doffin through the one port (functions/adapters/doffin.ts) after the XSD check,
+ * and what Doffin later says about it. Every submission and publication is one commit: the notice's
+ * record, the XML as sent, and the audit event.
+ */
+
+import { type DoffinAnswer, DoffinError, noticeStatus, submitNotice } from '../../adapters/doffin.ts';
+import { schemaErrors } from '../../adapters/notice-schema.ts';
+import { commit, getItem, tableName, withoutKeys } from '../../adapters/store.ts';
+import type { Principal } from '../../domain/actors.ts';
+import { procedureIdFor } from '../../domain/eforms/notices.ts';
+import {
+  lastVersion,
+  type NoticeMessage,
+  type NoticeVersion,
+  nextVersion,
+  noticeContentHash,
+  noticeState,
+  recordStatus,
+  recordSubmission,
+} from '../../domain/eforms/publication.ts';
+import { authorize } from '../../http/auth.ts';
+import { notFound, Problem, stateProblem } from '../../http/errors.ts';
+import { httpHandler } from '../../http/http.ts';
+import { noticeRoutes } from '../../http/routes/notices.routes.ts';
+import { type DueNotice, noticeSummary, tenderNotices, tryMake } from '../../services/notices.ts';
+import {
+  getNoticeXml,
+  type NoticeItem,
+  type NoticeSettingsItem,
+  noticeKey,
+  noticeSettingsKey,
+  noticeXmlKey,
+} from '../../services/store/notices.ts';
+import type { TenderItem } from '../../services/store/tenders.ts';
+import { nowIso } from '../../shared/clock.ts';
+import { loadTender } from './tender-access.ts';
+
+const entity = (entityId: string) => ({ kind: 'Entity', id: entityId, entityId, public: false });
+
+const findNotice = async (tender: TenderItem, noticeId: string): Promise<DueNotice> => {
+  const due = (await tenderNotices(tender, nowIso())).find((n) => n.noticeId === noticeId);
+  if (!due) throw notFound(`Notice of tender ${tender.id}`, noticeId);
+  return due;
+};
+
+const summaryOf = (due: DueNotice) => {
+  const made = due.due ? tryMake(due) : {};
+  const state = due.due ? noticeState(due.record, made.contentHash) : 'not-due';
+  return noticeSummary(due, made, state);
+};
+
+/** Doffin's refusal of the call itself, as a problem: never a 500. */
+const doffinProblem = (error: DoffinError): Problem => {
+  if (error.code === 'conflict') return stateProblem(error.message);
+  if (error.code === 'not-found')
+    return new Problem(409, 'invalid-state', 'Not possible in the current state', error.message);
+  return new Problem(
+    502,
+    'doffin-refused',
+    'Doffin refused the call',
+    `${error.message} (${error.code}); nothing was recorded. Operators: check the Doffin secret and subscription`,
+  );
+};
+
+const askDoffin = async <T>(call: () => Promise<T>): Promise<T> => {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof DoffinError) throw doffinProblem(error);
+    throw error;
+  }
+};
+
+const messagesOf = (answer: DoffinAnswer): NoticeMessage[] =>
+  answer.messages.map((m) => ({
+    severity: m.severity,
+    text: m.text,
+    ...(m.rule ? { rule: m.rule } : {}),
+    ...(m.location ? { location: m.location } : {}),
+  }));
+
+const statusOf = (answer: DoffinAnswer): NoticeVersion['status'] =>
+  answer.status === 'published' ? 'published' : answer.status;
+
+const by = (p: Principal) => ({ sub: p.sub, name: p.name });
+
+export const handler = httpHandler(noticeRoutes, {
+  listNotices: async ({ principal, params }) => {
+    const tender = await loadTender(principal, params.tenderId, 'notice:read');
+    const notices = await tenderNotices(tender, nowIso());
+    return {
+      body: { tenderId: tender.id, procedureId: procedureIdFor(tender.id), items: notices.map(summaryOf) },
+    };
+  },
+
+  getNotice: async ({ principal, params, query }) => {
+    const tender = await loadTender(principal, params.tenderId, 'notice:read');
+    const due = await findNotice(tender, params.noticeId);
+    if (query.version !== undefined) {
+      const sent = await getNoticeXml(tender.id, due.noticeId, query.version);
+      if (!sent) throw notFound(`Version ${query.version} of notice`, due.noticeId);
+      return { body: sent.xml, contentType: 'application/xml' };
+    }
+    if (!due.due) throw stateProblem(`Notice ${due.noticeId} is not due yet: ${due.when}`);
+    const made = tryMake(due);
+    if (!made.contentHash) throw stateProblem(`Notice ${due.noticeId} cannot be made yet: ${made.missing}`);
+    const state = noticeState(due.record, made.contentHash);
+    const last = lastVersion(due.record);
+    // The version it would be submitted as: the newest one's number while it still says the same.
+    const version =
+      !last || state === 'rejected'
+        ? (last?.version ?? 1)
+        : state === 'changed'
+          ? last.version + 1
+          : last.version;
+    return { body: due.make(version, nowIso()).xml, contentType: 'application/xml' };
+  },
+
+  submitNotice: async ({ principal, params }) => {
+    const tender = await loadTender(principal, params.tenderId, 'notice:submit');
+    const due = await findNotice(tender, params.noticeId);
+    if (!due.due) throw stateProblem(`Notice ${due.noticeId} is not due yet: ${due.when}`);
+    const made = tryMake(due);
+    if (!made.contentHash || !made.notice)
+      throw stateProblem(`Notice ${due.noticeId} cannot be made yet: ${made.missing}`);
+    const version = nextVersion(due.record, made.contentHash);
+    const at = nowIso();
+    const notice = due.make(version, at);
+    const invalid = await schemaErrors(notice.xml);
+    if (invalid.length)
+      throw new Problem(
+        422,
+        'notice-invalid',
+        'The notice does not meet the eForms schema',
+        `Notice ${notice.noticeId} version ${version} breaks the eForms XSD (SDK 1.15) in ${invalid.length} place(s); nothing was sent to Doffin`,
+        invalid.slice(0, 20).map((e) => ({ detail: e.line ? `line ${e.line}: ${e.message}` : e.message })),
+      );
+    const answer = await askDoffin(() =>
+      submitNotice({
+        noticeId: notice.noticeId,
+        version: String(version).padStart(2, '0'),
+        subtype: notice.subtype,
+        xml: notice.xml,
+      }),
+    );
+    const submitted: NoticeVersion = {
+      version,
+      status: statusOf(answer),
+      contentHash: noticeContentHash(notice.xml),
+      tenderVersion: tender.version,
+      submittedAt: at,
+      submittedBy: by(principal),
+      messages: messagesOf(answer),
+      ...(answer.publicationId ? { publicationId: answer.publicationId } : {}),
+      ...(answer.publishedAt ? { publishedAt: answer.publishedAt } : {}),
+    };
+    const record = recordSubmission(
+      due.record ? withoutKeys(due.record) : undefined,
+      {
+        noticeId: notice.noticeId,
+        tenderId: tender.id,
+        entityId: tender.entityId,
+        stage: due.stage,
+        subtype: notice.subtype,
+        ...(due.agreementId ? { agreementId: due.agreementId } : {}),
+        ...(due.amendmentId ? { amendmentId: due.amendmentId } : {}),
+      },
+      submitted,
+    );
+    const { item } = await commit({
+      aggregate: { type: 'notice', id: notice.noticeId },
+      entityId: tender.entityId,
+      before: due.record,
+      after: { ...noticeKey(tender.id, notice.noticeId), ...record },
+      actor: principal,
+      action: submitted.status === 'rejected' ? 'notice.rejected' : 'notice.submitted',
+      change: {
+        tenderId: tender.id,
+        stage: due.stage,
+        subtype: notice.subtype,
+        version,
+        status: submitted.status,
+        messages: submitted.messages.length,
+        ...(submitted.publicationId ? { publicationId: submitted.publicationId } : {}),
+      },
+      extra: [
+        {
+          Put: {
+            TableName: tableName(),
+            ConditionExpression: 'attribute_not_exists(PK) OR #s = :rejected',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':rejected': 'rejected' },
+            Item: {
+              ...noticeXmlKey(tender.id, notice.noticeId, version),
+              noticeId: notice.noticeId,
+              version,
+              xml: notice.xml,
+              submittedAt: at,
+              status: submitted.status,
+            },
+          },
+        },
+      ],
+      at,
+    });
+    const summary = summaryOf({ ...due, record: item as NoticeItem });
+    if (submitted.status === 'rejected')
+      throw new Problem(
+        422,
+        'notice-rejected',
+        'Doffin rejected the notice',
+        `Doffin rejected version ${version} of notice ${notice.noticeId}; the rejection is recorded. Correct what the messages say and submit again (it goes as version ${version} again)`,
+        submitted.messages
+          .filter((m) => m.severity === 'error')
+          .slice(0, 20)
+          .map((m) => ({
+            detail: `${m.rule ? `${m.rule}: ` : ''}${m.text}${m.location ? ` (at ${m.location})` : ''}`,
+          })),
+        { notice: summary },
+      );
+    return { body: summary };
+  },
+
+  refreshNotice: async ({ principal, params }) => {
+    const tender = await loadTender(principal, params.tenderId, 'notice:submit');
+    const due = await findNotice(tender, params.noticeId);
+    const last = lastVersion(due.record);
+    if (!due.record || !last) throw stateProblem(`Notice ${due.noticeId} has not been submitted`);
+    const answer = await askDoffin(() => noticeStatus(due.noticeId, String(last.version).padStart(2, '0')));
+    const at = nowIso();
+    const changed = recordStatus(
+      withoutKeys(due.record),
+      {
+        status: statusOf(answer),
+        messages: messagesOf(answer),
+        ...(answer.publicationId ? { publicationId: answer.publicationId } : {}),
+        ...(answer.publishedAt ? { publishedAt: answer.publishedAt } : {}),
+        ...(answer.tedPublicationId ? { tedPublicationId: answer.tedPublicationId } : {}),
+      },
+      at,
+    );
+    if (!changed) return { body: summaryOf(due) };
+    const now = lastVersion(changed) as NoticeVersion;
+    const { item } = await commit({
+      aggregate: { type: 'notice', id: due.noticeId },
+      entityId: tender.entityId,
+      before: due.record,
+      after: { ...noticeKey(tender.id, due.noticeId), ...changed },
+      actor: principal,
+      action: now.status === 'published' ? 'notice.published' : `notice.${now.status}`,
+      reason: 'Doffin said so when asked',
+      change: {
+        tenderId: tender.id,
+        version: now.version,
+        status: { from: last.status, to: now.status },
+        ...(now.publicationId ? { publicationId: now.publicationId, publishedAt: now.publishedAt } : {}),
+        ...(now.tedPublicationId ? { tedPublicationId: now.tedPublicationId } : {}),
+      },
+      at,
+    });
+    return { body: summaryOf({ ...due, record: item as NoticeItem }) };
+  },
+
+  getNoticeSettings: async ({ principal, params }) => {
+    authorize(principal, 'settings:read', entity(params.entityId));
+    const settings = await getItem<NoticeSettingsItem>(noticeSettingsKey(params.entityId));
+    if (!settings) throw notFound('Notice settings of entity', params.entityId);
+    return { body: withoutKeys(settings) };
+  },
+
+  putNoticeSettings: async ({ principal, params, body }) => {
+    authorize(principal, 'settings:update', entity(params.entityId));
+    const before = await getItem<NoticeSettingsItem>(noticeSettingsKey(params.entityId));
+    const { version, ...settings } = body;
+    const { item } = await commit({
+      aggregate: { type: 'settings', id: `${params.entityId}:notices` },
+      entityId: params.entityId,
+      before: before ? { ...before, version: version ?? 0 } : undefined,
+      after: { ...noticeSettingsKey(params.entityId), entityId: params.entityId, ...settings },
+      actor: principal,
+      action: 'settings.notices-updated',
+      change: settings,
+    });
+    return { body: withoutKeys(item as NoticeSettingsItem) };
+  },
+});
