@@ -91,26 +91,16 @@ export const bidsMissingScores = (
   qualified: Pick<Bid, 'id'>[],
   scores: EvaluatorScores[],
 ): { bidId: string; evaluators: number }[] => {
-  const counted = scoresByBid(new Set(qualified.map((b) => b.id)), scores);
-  return qualified
-    .map((b) => ({ bidId: b.id, evaluators: counted.get(b.id)?.length ?? 0 }))
-    .filter((b) => b.evaluators < tender.minEvaluators);
-};
-
-/**
- * The scores of each of `bidIds`, in the order they come in `scores`: one pass over the scores,
- * so that ranking a lot costs the bids and scores it reads, not their product (scores of other bids
- * are passed over).
- */
-const scoresByBid = (bidIds: Set<string>, scores: EvaluatorScores[]): Map<string, EvaluatorScores[]> => {
-  const byBid = new Map<string, EvaluatorScores[]>();
+  // One pass over the scores, counting per bid (a search of every score per bid was quadratic).
+  const counted = new Map<string, number>();
+  for (const b of qualified) counted.set(b.id, 0);
   for (const s of scores) {
-    if (!bidIds.has(s.bidId)) continue;
-    const own = byBid.get(s.bidId);
-    if (own) own.push(s);
-    else byBid.set(s.bidId, [s]);
+    const n = counted.get(s.bidId);
+    if (n !== undefined) counted.set(s.bidId, n + 1);
   }
-  return byBid;
+  return qualified
+    .map((b) => ({ bidId: b.id, evaluators: counted.get(b.id) ?? 0 }))
+    .filter((b) => b.evaluators < tender.minEvaluators);
 };
 
 const compare = (a: Omit<RankedBid, 'rank'>, b: Omit<RankedBid, 'rank'>): number =>
@@ -131,9 +121,12 @@ export const rankLot = (
   scores: EvaluatorScores[],
 ): LotRanking => {
   const qualified = bids.filter((b) => b.lotId === lot.id && b.status === 'qualified');
-  const byBid = scoresByBid(new Set(qualified.map((b) => b.id)), scores);
-  const ownScores = (bidId: string) => byBid.get(bidId) ?? [];
-  const scored = qualified.filter((b) => ownScores(b.id).length >= tender.minEvaluators);
+  // Each qualified bid's scores in the order they come, from one pass over the scores: the lot's
+  // ranking costs the bids and scores it reads, not their product (a search per bid was quadratic).
+  const own = new Map<string, EvaluatorScores[]>();
+  for (const b of qualified) own.set(b.id, []);
+  for (const s of scores) own.get(s.bidId)?.push(s);
+  const scored = qualified.filter((b) => (own.get(b.id)?.length ?? 0) >= tender.minEvaluators);
   if (scored.length === 0) {
     return {
       lotId: lot.id,
@@ -148,29 +141,42 @@ export const rankLot = (
   for (const p of prices.values()) lowest = Math.min(lowest, p);
   const priceCriterion = tender.awardCriteria.find((c) => c.kind === 'price');
   const quality = qualityCriteria(tender);
-  const rows = scored.map((bid) => {
-    const own = ownScores(bid.id);
+  const weighted = (c: AwardCriterion, exact: Record<string, number>) =>
+    (c.weight * (exact[c.id] ?? 0)) / SCALE_MAX;
+  const rows: RankedBid[] = scored.map((bid) => {
+    const mine = own.get(bid.id) ?? [];
     const exact: Record<string, number> = {};
     for (const c of quality) {
-      const values = own.map((s) => s.scores.find((x) => x.criterionId === c.id)?.score ?? 0);
-      exact[c.id] = values.reduce((a, b) => a + b, 0) / values.length;
+      // The mean of the evaluators' scores, summed in their order from 0.
+      let sum = 0;
+      for (const s of mine) sum += s.scores.find((x) => x.criterionId === c.id)?.score ?? 0;
+      exact[c.id] = sum / mine.length;
     }
     const price = prices.get(bid.id) ?? 0;
     if (priceCriterion) exact[priceCriterion.id] = price > 0 ? (SCALE_MAX * lowest) / price : SCALE_MAX;
-    const weighted = (c: AwardCriterion) => (c.weight * (exact[c.id] ?? 0)) / SCALE_MAX;
+    const points: Record<string, number> = {};
+    for (const [k, v] of Object.entries(exact)) points[k] = round(v);
+    let qualityPoints = 0;
+    for (const c of quality) qualityPoints += weighted(c, exact);
+    let total = 0;
+    for (const c of tender.awardCriteria) total += weighted(c, exact);
     return {
+      rank: 0, // numbered once sorted (first, as the ranking has always listed it)
       bidId: bid.id,
       supplierId: bid.supplierId,
       evaluatedPrice: price,
-      points: Object.fromEntries(Object.entries(exact).map(([k, v]) => [k, round(v)])),
-      qualityPoints: round(quality.reduce((sum, c) => sum + weighted(c), 0)),
-      total: round(tender.awardCriteria.reduce((sum, c) => sum + weighted(c), 0)),
-      evaluators: own.length,
+      points,
+      qualityPoints: round(qualityPoints),
+      total: round(total),
+      evaluators: mine.length,
       receivedAt: bid.receivedAt,
     };
   });
   rows.sort(compare);
-  return { lotId: lot.id, status: 'ranked', ranking: rows.map((r, i) => ({ rank: i + 1, ...r })) };
+  rows.forEach((r, i) => {
+    r.rank = i + 1;
+  });
+  return { lotId: lot.id, status: 'ranked', ranking: rows };
 };
 
 /** The award of one lot from its ranking: the best up to the maximum, or unsuccessful below the minimum. */
