@@ -21,7 +21,7 @@ import { type OutboxEvent, outboxEvent } from '../contracts/outbox.ts';
 import type { Actor, SystemActor } from '../domain/actors.ts';
 import { type Agreement, noticeGivenOn } from '../domain/agreement.ts';
 import { endDue } from '../domain/agreement-lifecycle.ts';
-import { planReminders, supersededOnArrival } from '../domain/reminders.ts';
+import { planReminders, type ReminderSettings, supersededOnArrival } from '../domain/reminders.ts';
 import { canonicalJson, sha256 } from '../shared/canonical.ts';
 import { nowIso, nowMs } from '../shared/clock.ts';
 import { log } from '../shared/log.ts';
@@ -65,7 +65,21 @@ export const planChange = async (
     getSettings(agreement.entityId),
     listReminders(agreement.id),
   ]);
-  const now = nowIso();
+  return planFrom(agreement, settings, existing, actor, why, nowIso());
+};
+
+/**
+ * planChange once the entity's reminder settings and the agreement's stored reminders are read
+ * (none for a new agreement): what to create, cancel, arm and disarm at `now`. No I/O.
+ */
+export const planFrom = (
+  agreement: Omit<Agreement, 'version'>,
+  settings: ReminderSettings,
+  existing: ReminderItem[],
+  actor: Actor,
+  why: string,
+  now: string,
+): ReminderPlanChange => {
   const planned = planReminders(agreement, settings, now.slice(0, 10));
   const superseded = supersededOnArrival(planned, now);
   const byKey = new Map(existing.map((r) => [r.key, r]));
