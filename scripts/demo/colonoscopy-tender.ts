@@ -5,10 +5,11 @@
  * are answered; five sealed bids come in. The tender is driven by the tests' TenderFlow.
  */
 import { randomUUID } from 'node:crypto';
-import { colonoscopyBid, colonoscopyTender, SUPPLIERS } from '../../test/helpers/fixtures.ts';
+import { colonoscopyBid, colonoscopyLotValues, SUPPLIERS } from '../../test/helpers/fixtures.ts';
 import { expectStatus } from '../../test/support/api-client.ts';
 import { type FlowActors, stateNames, TenderFlow } from '../../test/support/tender-flow.ts';
 import type { DemoContext } from './context.ts';
+import { contractNoticeStep } from './notices.ts';
 
 /** The tender after its deadline, and what the next steps need to know about it. */
 export interface AnnouncedTender {
@@ -41,7 +42,10 @@ export const colonoscopyTenderStep = async (ctx: DemoContext): Promise<Announced
 
   step('The officer drafts the colonoscopy tender (koloskopi, two lots cut by catchment area)');
   const draft = {
-    ...colonoscopyTender((await client.now()).getTime()),
+    // Each lot's estimated value: the award notice gives each framework agreement's maximum.
+    ...colonoscopyLotValues((await client.now()).getTime()),
+    // Announced only once Doffin has accepted its contract notice (scripts/demo/notices.ts).
+    requireAcceptedNotice: true,
     description:
       'Geografisk avgrenset anskaffelse for å redusere ventetider innen koloskopi. For at flest mulig pasienter skal ha kort reisevei, er det ønskelig at tilbudet er lett tilgjengelig i opptaksområdene.',
   };
@@ -91,6 +95,8 @@ export const colonoscopyTenderStep = async (ctx: DemoContext): Promise<Announced
   const bySupplier = await client.call('GET', `/tenders/${created.id}`, supplier);
   const byForeign = await client.call('GET', `/tenders/${created.id}`, await ctx.token('foreignOfficer'));
   print(`  supplier: ${bySupplier.status}, Helse Vest officer: ${byForeign.status}`);
+
+  await contractNoticeStep(ctx, created.id, edited.version);
 
   step('The officer announces the tender; its workflow starts');
   const announced = expectStatus(

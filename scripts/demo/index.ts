@@ -11,6 +11,7 @@ import { type AnnouncedTender, colonoscopyTenderStep } from './colonoscopy-tende
 import { type DemoContext, demoContext } from './context.ts';
 import { helseOgArbeid, LAST_OPTION_DAY } from './helse-og-arbeid.ts';
 import { laboratoryStep } from './laboratory.ts';
+import { noticesAfterAwardStep } from './notices.ts';
 import { partnershipStep } from './partnership-tender.ts';
 
 export {
@@ -24,6 +25,7 @@ export {
   helseOgArbeid,
   LAST_OPTION_DAY,
   laboratoryStep,
+  noticesAfterAwardStep,
   partnershipStep,
 };
 
@@ -41,7 +43,8 @@ export const runDemo = async (client: ApiClient, print?: (line: string) => void)
   const ctx = await openDemo(client, print);
   await helseOgArbeid(ctx);
   const tender = await colonoscopyTenderStep(ctx);
-  await awardStep(ctx, tender);
+  const { agreements } = await awardStep(ctx, tender);
+  await noticesAfterAwardStep(ctx, tender.flow, agreements);
   await attentionStep(ctx);
   await auditStep(ctx, tender.flow.id);
   await partnershipStep(ctx);

@@ -13,10 +13,17 @@ import {
   helseOgArbeid,
   LAST_OPTION_DAY,
   laboratoryStep,
+  noticesAfterAwardStep,
   openDemo,
   partnershipStep,
 } from '../../scripts/demo/index.ts';
 import { helseOgArbeidLots } from '../helpers/fixtures.ts';
+import {
+  eformsValidationMissing,
+  officialLanguagesOnly,
+  tedForm,
+  validateNotices,
+} from '../support/eforms-validator.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 
 let stack: TestStack;
@@ -40,6 +47,7 @@ beforeEach(({ onTestFailed }) => {
 
 describe('the demo, step by step against the local stack', () => {
   let announced: AnnouncedTender | undefined;
+  let made: { id: string; supplierId: string; startDate: string }[] = [];
   /** The tender of the step before; a step after a failed one fails saying so. */
   const tender = (): AnnouncedTender => {
     if (!announced) throw new Error('the colonoscopy tender step did not complete');
@@ -92,7 +100,20 @@ describe('the demo, step by step against the local stack', () => {
     );
     expect(agreements).toHaveLength(3);
     expect((await tender().flow.tender()).status).toBe('complete');
+    made = agreements;
   }, 120_000);
+
+  it("publishes the award notice and an amendment's modification notice (the contract notice went before the announcement)", async () => {
+    const { award, modification } = await noticesAfterAwardStep(ctx, tender().flow, made);
+    const out = printed();
+    expect(out).toMatch(/announce: 409 .*contract notice, which has not been submitted/);
+    expect(out).toMatch(/contract +20 +accepted +v1/);
+    expect(out).toContain('missing: Supplier');
+    expect(award).toMatchObject({ stage: 'award', subtype: '33', state: 'published' });
+    expect(award.publicationId).toMatch(/^\d{4}-\d{6}$/);
+    expect(out).toContain('modification notices due: 1');
+    expect(modification).toMatchObject({ stage: 'modification', subtype: '38', state: 'accepted' });
+  }, 60_000);
 
   it('shows auditors an intact audit trail, the merged history and the OCDS publication', async () => {
     const { verified, history, ocds, entity, offline, flags } = await auditStep(ctx, tender().flow.id);
@@ -136,6 +157,48 @@ describe('the demo, step by step against the local stack', () => {
       /reference\.volume-unit\.created reference volume-unit:laboratorieanalyser by Kari Nordmann/,
     );
   }, 60_000);
+
+  // Last: the SDK's validation runs Java synchronously, and the stack answers nothing meanwhile.
+  it("checks the demo's notices, exactly as submitted, against the eForms XSDs and the Schematron rules of their subtypes", async (ctx) => {
+    const missing = eformsValidationMissing();
+    if (missing) {
+      if (process.env.EFORMS_REQUIRED === '1')
+        throw new Error(`eForms validation must run here, but ${missing}`);
+      console.warn(`SKIPPED: validating the demo's notices needs ${missing}`);
+      return ctx.skip();
+    }
+    const id = tender().flow.id;
+    const officer = await stack.tokenFor({ role: 'officer', entity: 'helse-sor-ost', sub: 'kari' });
+    const listed = await stack.request('GET', `/tenders/${id}/notices`, { token: officer });
+    const sent: { name: string; xml: string }[] = [];
+    for (const n of listed.body.items as {
+      subtype: string;
+      versions: { version: number }[];
+      noticeId: string;
+    }[])
+      for (const v of n.versions) {
+        const xml = await stack.request('GET', `/tenders/${id}/notices/${n.noticeId}?version=${v.version}`, {
+          token: officer,
+        });
+        sent.push({ name: `demo-${n.subtype}-v${v.version}`, xml: xml.body });
+      }
+    expect(sent.map((n) => n.name).sort()).toEqual(['demo-20-v1', 'demo-33-v1', 'demo-38-v1']);
+    const validation = validateNotices([
+      ...sent,
+      ...tedForm(sent).map((n) => ({ ...n, name: `${n.name}-ted` })),
+    ]);
+    for (const r of validation.reports) {
+      expect(r.xsdErrors, r.name).toEqual([]);
+      // As made for Doffin, Norwegian text fails only the rules that allow official EU languages alone.
+      expect(
+        r.name.endsWith('-ted') ? r.errors : r.errors.filter((e) => !officialLanguagesOnly(e)),
+        r.name,
+      ).toEqual([]);
+    }
+    console.log(
+      `eForms SDK validation of the demo's ${sent.length} notices and their TED form: 0 errors; Schematron ${validation.schematronSeconds.toFixed(1)} s (compile ${validation.compileSeconds.toFixed(1)} s), XSD ${validation.xsdSeconds.toFixed(2)} s`,
+    );
+  }, 300_000);
 
   it('printed every value it meant to print', () => {
     expect(printed()).not.toMatch(/undefined|NaN/);

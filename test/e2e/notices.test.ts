@@ -205,7 +205,17 @@ describe('eForms notices of the colonoscopy tender', () => {
     const xml = sent.at(-1)?.xml ?? '';
     expect(xml).toContain('<cbc:SubTypeCode listName="notice-subtype">33</cbc:SubTypeCode>');
     expect(xml).toContain('100000016'); // the winner's organisation number
-    await publish(flow.id, award.noticeId);
+    const before = (await call('GET', `/tenders/${flow.id}/notices/${award.noticeId}?version=1`))
+      .body as string;
+    expect(await noticeOf(flow.id, 'award')).toMatchObject({ state: 'accepted', version: 1 });
+    const published = await publish(flow.id, award.noticeId);
+    if (published.state !== 'published') {
+      const now = (await call('GET', `/tenders/${flow.id}/notices/${award.noticeId}`)).body as string;
+      const a = before.split('\n');
+      const b = now.split('\n');
+      console.log(a.flatMap((l, i) => (l !== b[i] ? [`- ${l}`, `+ ${b[i]}`] : [])).join('\n'));
+    }
+    expect(published.state).toBe('published');
   });
 
   it('owes a modification notice only for an amendment whose legal basis asks for one', async () => {

@@ -76,7 +76,12 @@ export type NoticeState =
   | 'published'
   | 'changed';
 
-/** The content hash of a notice: its XML with the issue date and time and the version left out. */
+/**
+ * The content hash of a notice: its XML with the header's issue date and time and the version left
+ * out. Callers hash a notice made with one fixed identity (version 1, a fixed time), so that what
+ * is compared is what the notice says; the stripping is a second guard (an award notice has other
+ * `cbc:IssueDate`s, the contracts', before its header's).
+ */
 export const noticeContentHash = (xml: string): string =>
   sha256(
     xml

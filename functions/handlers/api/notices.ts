@@ -16,7 +16,6 @@ import {
   type NoticeMessage,
   type NoticeVersion,
   nextVersion,
-  noticeContentHash,
   noticeState,
   recordStatus,
   recordSubmission,
@@ -149,7 +148,8 @@ export const handler = httpHandler(noticeRoutes, {
     const submitted: NoticeVersion = {
       version,
       status: statusOf(answer),
-      contentHash: noticeContentHash(notice.xml),
+      // What it says: the hash of the notice made with a fixed identity, as the listing makes it.
+      contentHash: made.contentHash,
       tenderVersion: tender.version,
       submittedAt: at,
       submittedBy: by(principal),
