@@ -17,8 +17,8 @@ export const functionBundling = {
   platform: 'node',
   mainFields: ['module', 'main'],
   minify: true,
-  /** Written beside the bundle (`index.mjs.map`), without the sources. */
-  sourceMap: 'external',
+  /** Written beside the bundle (`index.mjs.map`, without the sources) and named by it, so Node finds it. */
+  sourceMap: 'linked',
   sourcesContent: false,
   banner: ESM_REQUIRE_SHIM,
   externalModules: ['@aws-sdk/*'],

@@ -116,7 +116,8 @@ export class ServiceFunction extends Construct {
         mainFields: [...functionBundling.mainFields],
         minify: functionBundling.minify,
         sourceMap: true,
-        sourceMapMode: { external: SourceMapMode.EXTERNAL }[functionBundling.sourceMap],
+        // Linked: the bundle names its map (`//# sourceMappingURL=`), or --enable-source-maps finds none.
+        sourceMapMode: { linked: SourceMapMode.DEFAULT }[functionBundling.sourceMap],
         sourcesContent: functionBundling.sourcesContent,
         banner: functionBundling.banner,
         externalModules: [...functionBundling.externalModules, ...packages],

@@ -17,8 +17,7 @@
  *   know; 'refused' for any other 4xx), answered what this module cannot read ('unexpected-answer'),
  *   or the configuration is wrong ('misconfigured'). Not retryable as it is.
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { lazy, resetClients, traced } from './clients.ts';
+import { lazy, resetClients, sdk, traced } from './clients.ts';
 import { env } from './env.ts';
 import { isTransient } from './transient.ts';
 
@@ -170,7 +169,8 @@ interface DoffinConfig {
   subscriptionKey: string;
 }
 
-const secrets = lazy(() => traced(new SecretsManagerClient({})));
+// Loaded on the first submission, not at the function's start (clients.ts's sdk).
+const secrets = lazy(() => traced(new (sdk('@aws-sdk/client-secrets-manager').SecretsManagerClient)({})));
 let config: Promise<DoffinConfig> | undefined;
 
 /** Forgets the secret and the clients (tests; a local runtime restarted in this process). */
@@ -183,6 +183,7 @@ const readConfig = async (): Promise<DoffinConfig> => {
   const secretId = env('DOFFIN_SECRET_ARN');
   let text: string | undefined;
   try {
+    const { GetSecretValueCommand } = sdk('@aws-sdk/client-secrets-manager');
     text = (await secrets().send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
   } catch (error) {
     if (isTransient(error))

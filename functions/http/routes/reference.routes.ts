@@ -428,7 +428,7 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     tag: 'Suppliers',
     summary: 'Edit a supplier (officers)',
     description:
-      'Replaces the named fields (name, organisation number, kind, delivery sites as a whole) of a supplier in the shared register; its id and country stay. Send the version you read; a stale version is a 409 conflict. Audited under the scope `global` (GET /audit/suppliers/history).',
+      "Replaces the named fields (name, organisation number, kind, delivery sites as a whole, postal address, company size) of a supplier in the shared register; its id and country stay. An award notice names every bidder by its organisation number, address (with its NUTS region, in the supplier's country) and size, so a tender's award notice waits for them (GET /tenders/{tenderId}/notices says whose are missing). Send the version you read; a stale version is a 409 conflict. Audited under the scope `global` (GET /audit/suppliers/history).",
     action: 'supplier:update',
     params: supplierParams,
     body: patchSupplierBody,
