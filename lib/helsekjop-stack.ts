@@ -150,6 +150,11 @@ export class HelsekjopStack extends Stack {
       description:
         'The digests are signed with this key: aws kms get-public-key gives auditors its public half',
     });
+    new CfnOutput(this, 'DoffinSecretArn', {
+      value: doffinSecret.secretArn,
+      description:
+        'Put the Doffin Notices API base URL and subscription key here (docs/operations.md): {"baseUrl","subscriptionKey"}',
+    });
     new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName });
     new CfnOutput(this, 'NotificationTopicArn', { value: messaging.notifications.topicArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: messaging.alarms.topicArn });
