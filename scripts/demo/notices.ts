@@ -22,7 +22,14 @@ export const demoNoticeSettings = {
 };
 
 /** The bidders as the register names them in a notice (organisation numbers with valid check digits only). */
-const registerDetails: Record<string, { organisationNumber: string; postalAddress: object; size: string }> = {
+export const registerDetails: Record<
+  string,
+  {
+    organisationNumber: string;
+    postalAddress: { street?: string; postalCode: string; city: string; nuts: string };
+    size: string;
+  }
+> = {
   'norsk-arbeidshelse-as': {
     organisationNumber: '100000008',
     postalAddress: { postalCode: '2317', city: 'Hamar', nuts: 'NO020' },

@@ -7,6 +7,7 @@
  * Schematron rules of their subtypes (Norwegian text aside, as test/conformance/eforms.test.ts says).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoNoticeSettings, registerDetails } from '../../scripts/demo/notices.ts';
 import { colonoscopyLotValues } from '../helpers/fixtures.ts';
 import {
   eformsValidationMissing,
@@ -21,29 +22,11 @@ let stack: TestStack;
 let who: Actors;
 let foreignOfficer: string;
 
-const settings = {
-  contact: { email: 'innkjop@helse-sor-ost.example.org', telephone: '+47 22000000' },
-  reviewBody: {
-    name: 'Klagenemnda for offentlige anskaffelser',
-    organisationNumber: '100000040',
-    country: 'NO',
-    address: { postalCode: '5805', city: 'Bergen', nuts: 'NO0A2' },
-  },
-  submissionUrl: 'https://anbud.helse-sor-ost.example.org/tenders/',
-};
-
-const registered = {
-  'norsk-arbeidshelse-as': {
-    organisationNumber: '100000008',
-    postalAddress: { postalCode: '2317', city: 'Hamar', nuts: 'NO020' },
-    size: 'medium',
-  },
-  'falck-norge-as': {
-    organisationNumber: '100000016',
-    postalAddress: { street: 'Postboks 1', postalCode: '0150', city: 'Oslo', nuts: 'NO081' },
-    size: 'large',
-  },
-} as const;
+/** The demo's own (scripts/demo/notices.ts): Helse Sør-Øst's notice settings, the bidders' register details. */
+const settings = demoNoticeSettings;
+const registered = Object.fromEntries(
+  ['norsk-arbeidshelse-as', 'falck-norge-as'].map((id) => [id, registerDetails[id]]),
+);
 
 beforeAll(async () => {
   stack = await startTestStack();
