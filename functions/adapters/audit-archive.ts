@@ -45,8 +45,12 @@ export const getDigestObject = async (key: string): Promise<string | undefined> 
   }
 };
 
-/** The keys of a scope's digests, in order of number. */
-export const listDigestKeys = async (scope: string): Promise<string[]> => {
+/**
+ * The keys of a scope's digests, in order of number; from number `from` on (all by default). The keys
+ * sort by number (digestKey), so S3 lists from there (`StartAfter` the key before it) and not from
+ * the scope's first digest: an incremental verification lists a page, not the ten years of a scope.
+ */
+export const listDigestKeys = async (scope: string, from = 1): Promise<string[]> => {
   const { ListObjectsV2Command } = sdk('@aws-sdk/client-s3');
   const keys: string[] = [];
   let token: string | undefined;
@@ -55,7 +59,11 @@ export const listDigestKeys = async (scope: string): Promise<string[]> => {
       new ListObjectsV2Command({
         Bucket: env('DIGEST_BUCKET'),
         Prefix: `digests/${scope}/`,
-        ...(token ? { ContinuationToken: token } : {}),
+        ...(token
+          ? { ContinuationToken: token }
+          : from > 1
+            ? { StartAfter: digestKey(scope, from - 1) }
+            : {}),
       }),
     );
     for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);

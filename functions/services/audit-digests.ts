@@ -3,7 +3,7 @@
  * bucket, each signature verified with the signing key's public half, then the stored events
  * compared with what was signed (functions/domain/audit-digest.ts).
  */
-import { digestKey, getDigestObject, listDigestKeys, signingPublicKey } from '../adapters/audit-archive.ts';
+import { getDigestObject, listDigestKeys, signingPublicKey } from '../adapters/audit-archive.ts';
 import type { StoredEvent } from '../domain/audit.ts';
 import {
   type AuditDigest,
@@ -12,7 +12,6 @@ import {
   verifyAgainstDigests,
   verifySignedDigest,
 } from '../domain/audit-digest.ts';
-import { digestState } from './store/digests.ts';
 
 const READ_AT_ONCE = 16;
 
@@ -22,50 +21,19 @@ export interface ScopeDigests {
   findings: DigestFinding[];
 }
 
-/**
- * The keys of a scope's digests from number `from` on, with the bodies read on the way. From the
- * first: the bucket's listing (a full verification reads everything anyway). From a later one (an
- * incremental verification): by number, without listing the scope, whose listing grows by a digest
- * every busy hour for as long as the bucket keeps them (ten years: 87 600 keys, 88 pages): `from` up
- * to the number the scope's state names, then on while numbers are there, a window at a time. The
- * state is a hint only (the table is not trusted): a number missing below it is a gap that the
- * digests' links show, and a whole window missing below it (a state moved far ahead) falls back to
- * the listing.
- */
-const keysFrom = async (scope: string, from: number): Promise<{ key: string; body?: string }[]> => {
-  const listing = async () =>
-    (await listDigestKeys(scope))
-      .filter((key) => Number(key.match(/(\d+)\.json$/)?.[1]) >= from)
-      .map((key) => ({ key }));
-  if (from <= 1) return listing();
-  const hint = (await digestState(scope))?.number ?? 0;
-  const found: { key: string; body: string }[] = [];
-  for (let n = from; ; n += READ_AT_ONCE) {
-    const keys = Array.from({ length: READ_AT_ONCE }, (_, i) => digestKey(scope, n + i));
-    const bodies = await Promise.all(keys.map((key) => getDigestObject(key)));
-    for (const [i, body] of bodies.entries())
-      if (body !== undefined) found.push({ key: keys[i] as string, body });
-    const missing = bodies.filter((b) => b === undefined).length;
-    if (missing === READ_AT_ONCE && n <= hint) return listing();
-    if (missing > 0 && n + READ_AT_ONCE > hint) return found;
-  }
-};
-
 /** A scope's digests from number `from` on (all by default), their signatures checked. */
 export const scopeDigests = async (scope: string, from = 1): Promise<ScopeDigests> => {
-  const listed = await keysFrom(scope, from);
+  // Listed from number `from` on (S3 StartAfter): an incremental verification lists what came after
+  // the digest it starts from, not the scope's history (a digest every busy hour for ten years).
+  const listed = await listDigestKeys(scope, from);
   const publicKey = listed.length ? await signingPublicKey() : undefined;
   const digests: AuditDigest[] = [];
   const findings: DigestFinding[] = [];
   // Read side by side, a few at a time: an entity has a digest for every hour it was busy.
   const bodies: (string | undefined)[] = [];
   for (let i = 0; i < listed.length; i += READ_AT_ONCE)
-    bodies.push(
-      ...(await Promise.all(
-        listed.slice(i, i + READ_AT_ONCE).map(({ key, body }) => body ?? getDigestObject(key)),
-      )),
-    );
-  for (const [i, { key }] of listed.entries()) {
+    bodies.push(...(await Promise.all(listed.slice(i, i + READ_AT_ONCE).map((key) => getDigestObject(key)))));
+  for (const [i, key] of listed.entries()) {
     const body = bodies[i];
     let signed: SignedDigest | undefined;
     try {

@@ -1,7 +1,7 @@
 /**
  * `GET /audit/verify?since=N` (docs/audit.md) end to end on the local stack: it reads only the
  * chains that moved after the entity's digest N (named by the digests after it, or still pending)
- * and the digests from N on, found by number rather than by listing the scope; it still catches a
+ * and the digests from N on, listed from N on (S3 StartAfter) rather than the whole scope; it still catches a
  * chain rewritten consistently after a digest, and still finds the digests when the scope's state
  * in the table says something else.
  */
@@ -115,7 +115,7 @@ describe('incremental audit verification (since=N)', () => {
     expect(await verify()).toMatchObject({ ok: true, findings: [] });
   });
 
-  it('finds the digests by number also when the scope state in the table is behind or far ahead', async () => {
+  it('finds the digests from N on also when the scope state in the table is behind or far ahead', async () => {
     const state = await digestState();
     try {
       for (const number of [first, Number(state.number) + 1_000]) {
