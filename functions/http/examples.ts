@@ -2,9 +2,10 @@
  * Examples of the route descriptions (shown in Swagger UI at /docs): one story from the seed texts,
  * told with the product's own vocabulary. Helse Sør-Øst's colonoscopy tender (lots `innlandet` and
  * `telemark-vestfold`, bids of norsk-arbeidshelse-as and falck-norge-as) and its Helse og arbeid
- * agreements (falck-norge-as, day rehabilitation in Oslo). Plain data, no imports: the routes import
- * it, and test/unit/openapi.test.ts parses every example with its route's own schemas, so an example
- * cannot say what the route would refuse or never answer.
+ * agreements (falck-norge-as, day rehabilitation in Oslo). Plain data, no imports: the routes'
+ * documentation (functions/http/docs/) imports it, never the routes themselves, so only docsApi
+ * bundles it; test/unit/openapi.test.ts parses every example with its route's own schemas, so an
+ * example cannot say what the route would refuse or never answer.
  */
 
 // Ids as the product makes them: a prefix and 32 hex digits.

@@ -1,6 +1,12 @@
-/** The OpenAPI 3.1 document, generated from the route descriptions (their zod schemas included). */
+/**
+ * The OpenAPI 3.1 document, generated from the route descriptions (their zod schemas included) and
+ * their documentation (functions/http/docs/: descriptions and examples, which only this module
+ * imports, so that only docsApi bundles them).
+ */
 import * as z from 'zod/mini';
-import type { AreaRoutes, RouteSpec } from './route.ts';
+import { routeDocs } from './docs/index.ts';
+import { withDocs } from './docs/route-docs.ts';
+import { type AreaRoutes, type RouteSpec, routeKey } from './route.ts';
 
 type Json = Record<string, unknown>;
 
@@ -132,7 +138,10 @@ export const buildOpenApi = (areas: AreaRoutes[], serverUrl = '/'): Json => {
   for (const area of areas) {
     for (const [id, route] of Object.entries(area.routes)) {
       paths[route.path] ??= {};
-      (paths[route.path] as Json)[route.method.toLowerCase()] = operation(id, route);
+      (paths[route.path] as Json)[route.method.toLowerCase()] = operation(
+        id,
+        withDocs(route, routeDocs[routeKey(route)]),
+      );
     }
   }
   return {

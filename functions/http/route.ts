@@ -1,7 +1,9 @@
 /**
  * A route's one description: method, path, the action it authorizes, its schemas and its answers.
  * Handlers validate with it, the OpenAPI document is generated from it, the manifest (read by the
- * CDK stack and the local runtime) lists it.
+ * CDK stack and the local runtime) lists it. Its documentation (description, examples) is given
+ * beside it, by route, in functions/http/docs/: only the OpenAPI generator reads it, so only docsApi
+ * bundles it; the generator reads the route with its documentation as one RouteSpec.
  */
 import type * as z from 'zod/mini';
 import type { Action } from './auth.ts';
@@ -12,7 +14,7 @@ export interface ResponseSpec {
   description: string;
   schema?: z.ZodMiniType;
   /**
-   * A real answer (functions/http/examples.ts), shown in Swagger UI; `schema` parses it
+   * A real answer (given in functions/http/docs/), shown in Swagger UI; `schema` parses it
    * (test/unit/openapi.test.ts), so it cannot drift from what the route answers.
    */
   example?: unknown;
@@ -31,7 +33,7 @@ export interface RouteSpec {
   params?: z.ZodMiniType;
   query?: z.ZodMiniType;
   body?: z.ZodMiniType;
-  /** A real request body (functions/http/examples.ts) that `body` accepts (test/unit/openapi.test.ts). */
+  /** A real request body (given in functions/http/docs/) that `body` accepts (test/unit/openapi.test.ts). */
   bodyExample?: unknown;
   /** The header `Idempotency-Key` is honoured (POST that creates). */
   idempotent?: boolean;

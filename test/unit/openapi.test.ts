@@ -1,5 +1,9 @@
-/** The OpenAPI document generated from the route descriptions (the same ones handlers validate with). */
+/**
+ * The OpenAPI document generated from the route descriptions (the same ones handlers validate with)
+ * and their documentation (functions/http/docs/), which only docsApi bundles.
+ */
 import { isDeepStrictEqual } from 'node:util';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod/mini';
 import { nextOption } from '../../functions/domain/agreement.ts';
@@ -13,8 +17,11 @@ import {
   type Tender,
   tenderContentProblems,
 } from '../../functions/domain/tender.ts';
+import { routeDocs } from '../../functions/http/docs/index.ts';
+import { withDocs } from '../../functions/http/docs/route-docs.ts';
 import * as ex from '../../functions/http/examples.ts';
 import { buildOpenApi } from '../../functions/http/openapi.ts';
+import { type RouteSpec, routeKey } from '../../functions/http/route.ts';
 import { registerAgreementBody } from '../../functions/http/routes/agreements.routes.ts';
 import { bidBody, biddingRoutes, scoresBody } from '../../functions/http/routes/bidding.routes.ts';
 import {
@@ -23,7 +30,8 @@ import {
   referenceRoutes,
 } from '../../functions/http/routes/reference.routes.ts';
 import { createTenderBody, tenderRoutes } from '../../functions/http/routes/tenders.routes.ts';
-import { areas, routes } from '../../functions/manifest.ts';
+import { areas, functions, routes } from '../../functions/manifest.ts';
+import { esbuildOptions } from '../../lib/bundling.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: walking a generated JSON document
 type Json = Record<string, any>;
@@ -65,10 +73,62 @@ describe('the OpenAPI document', () => {
   });
 });
 
-/** Every route of every area with its key, as the OpenAPI document names it. */
+/** A route with its documentation, as the OpenAPI generator reads it. */
+const documented = (route: RouteSpec): RouteSpec => withDocs(route, routeDocs[routeKey(route)]);
+
+/** A documented route's example answer with this status. */
+const exampleOf = (route: RouteSpec, status: number): unknown => {
+  const answer = route.responses[status];
+  if (!answer) throw new Error(`${routeKey(route)} answers no ${status}`);
+  return answer.example;
+};
+
+/** Every route of every area with its key, as the OpenAPI document names it, and its documentation. */
 const described = areas.flatMap((a) =>
-  Object.entries(a.routes).map(([id, route]) => ({ id, key: `${route.method} ${route.path}`, route })),
+  Object.entries(a.routes).map(([id, route]) => ({ id, key: routeKey(route), route: documented(route) })),
 );
+
+describe('documentation beside the routes (functions/http/docs/)', () => {
+  it('documents every route of the manifest, and no route that does not exist', () => {
+    expect(Object.keys(routeDocs).sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
+  });
+
+  it('keeps descriptions and examples out of the route specs every function bundles', () => {
+    const inline: string[] = [];
+    for (const a of areas)
+      for (const route of Object.values(a.routes)) {
+        const key = routeKey(route);
+        if (route.description !== undefined) inline.push(`${key}: description`);
+        if (route.bodyExample !== undefined) inline.push(`${key}: bodyExample`);
+        for (const [status, r] of Object.entries(route.responses))
+          if (r.example !== undefined || r.rawExamples !== undefined)
+            inline.push(`${key} ${status}: example`);
+      }
+    expect(inline).toEqual([]);
+  });
+
+  it('bundles the documentation into docsApi only', async () => {
+    const documentation = (path: string) =>
+      path.startsWith('functions/http/docs/') || path === 'functions/http/examples.ts';
+    // The functions that serve routes, bundled as the stack bundles them (nothing written).
+    const served = [...new Set(routes.map((r) => r.function))];
+    const bundled: Record<string, string[]> = {};
+    for (const name of served) {
+      const result = await build({
+        ...esbuildOptions(),
+        entryPoints: [functions[name].entry],
+        outfile: `${name}/index.mjs`,
+        write: false,
+        metafile: true,
+        logLevel: 'silent',
+      });
+      bundled[name] = Object.keys(result.metafile.inputs).filter(documentation);
+    }
+    expect(bundled.docsApi).toEqual(expect.arrayContaining(['functions/http/examples.ts']));
+    const elsewhere = Object.entries(bundled).filter(([name, files]) => name !== 'docsApi' && files.length);
+    expect(elsewhere).toEqual([]);
+  });
+});
 
 describe('descriptions and examples (read in Swagger UI at /docs)', () => {
   it('gives every operation a description that says more than its summary', () => {
@@ -171,18 +231,19 @@ describe('names (entityId everywhere)', () => {
 
 describe('examples the domain accepts too', () => {
   it('drafts a tender that meets every content rule on the day its example says it was created', () => {
-    const route = tenderRoutes.routes.createTender;
+    const route = documented(tenderRoutes.routes.createTender);
     const entityId = 'helse-sor-ost';
     const content = completeContent(createTenderBody.parse(route.bodyExample), entityId, referenceLookups);
-    const createdAt = new Date((route.responses[201].example as { createdAt: string }).createdAt);
+    const createdAt = new Date((exampleOf(route, 201) as { createdAt: string }).createdAt);
     expect(tenderContentProblems(content, entityId, createdAt, referenceLookups)).toEqual([]);
   });
 
   it("submits a bid that meets the bid rules of the example tender's lot", () => {
-    const tender = tenderRoutes.routes.getTender.responses[200].example as Tender;
-    const lotId = (biddingRoutes.routes.submitBid.responses[201].example as { lotId: string }).lotId;
+    const tender = exampleOf(documented(tenderRoutes.routes.getTender), 200) as Tender;
+    const submitBid = documented(biddingRoutes.routes.submitBid);
+    const lotId = (exampleOf(submitBid, 201) as { lotId: string }).lotId;
     const lot = tender.lots.find((l) => l.id === lotId) as Lot;
-    const bid = bidBody.parse(biddingRoutes.routes.submitBid.bodyExample);
+    const bid = bidBody.parse(submitBid.bodyExample);
     expect(bidProblems(bid, tender, lot, referenceLookups)).toEqual([]);
   });
 
@@ -200,11 +261,10 @@ describe('examples the domain accepts too', () => {
   });
 
   it('registers a supplier whose organisation number has a valid check digit and whose sites lie in known areas', () => {
-    const body = createSupplierBody.parse(referenceRoutes.routes.createSupplier.bodyExample);
+    const createSupplier = documented(referenceRoutes.routes.createSupplier);
+    const body = createSupplierBody.parse(createSupplier.bodyExample);
     expect(supplierProblems(body, referenceLookups)).toEqual([]);
-    expect(supplierIdFromName(body.name)).toBe(
-      (referenceRoutes.routes.createSupplier.responses[201].example as { id: string }).id,
-    );
+    expect(supplierIdFromName(body.name)).toBe((exampleOf(createSupplier, 201) as { id: string }).id);
   });
 });
 

@@ -12,10 +12,9 @@ import {
 } from '../../domain/limits.ts';
 import { lineSchema, offerShape, performanceStatuses } from '../../domain/performance.ts';
 import { reportGroupings } from '../../domain/reporting.ts';
-import * as ex from '../examples.ts';
 import { pageOf, pageQueryShape } from '../pagination.ts';
 import { defineRoutes } from '../route.ts';
-import { tenderIdSchema } from './tenders.routes.ts';
+import { tenderIdSchema } from './tender-id.ts';
 
 const agreementId = z
   .string()
@@ -448,14 +447,11 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
     path: '/agreements',
     tag: 'Agreements',
     summary: 'Framework agreements',
-    description:
-      "Officers, evaluators and auditors see their entity's agreements; suppliers see their own. Newest first. Filters are applied on the server while it reads the entity's index (no scan): it reads at most 1 000 agreements for one page, so a filtered page can hold fewer than `limit` items, even none, and still have a `nextCursor`; the list ends only where no `nextCursor` is given. Pass the same filters with the cursor.",
     action: 'agreement:list',
     query: z.strictObject({ ...pageQueryShape, ...agreementFilterShape }),
     responses: {
       200: {
         description: 'A page of agreements',
-        example: ex.agreementsPageExample,
         schema: pageOf(agreementSchema),
       },
     },
@@ -465,14 +461,11 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
     path: '/deadlines',
     tag: 'Agreements',
     summary: 'Every deadline across tenders and agreements, soonest first',
-    description:
-      "Officers, evaluators and auditors see their entity's: the bid deadlines of its open tenders, the award decision due after a ranking, the end of a standstill; its agreements' end dates (the effective end once notice is given), the next option's last day, the yearly review of open-ended agreements (until notice), and whose move a renegotiation waits for and by when. Suppliers see the bid deadlines of announced tenders, and their own agreements' end dates, option deadlines and their own renegotiation answers. Each says what it is, which tender or agreement, and a link to it.",
     action: 'deadline:list',
     query: deadlinesQuery,
     responses: {
       200: {
         description: 'A page of deadlines, soonest first',
-        example: ex.deadlinesPageExample,
         schema: pageOf(deadlineSchema),
       },
     },
@@ -482,14 +475,11 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
     path: '/reports/agreements',
     tag: 'Agreements',
     summary: "The year's volume, spend and utilisation per supplier, service area or hospital area",
-    description:
-      "For the entity's officers and auditors: every agreement that runs in the year, with the year's agreed volumes (agreed or published performance agreement, plus confirmed amendments), the usage reported for the year, utilisation (used ÷ agreed volume) and money (volume × the year's unit price, in the agreement's currency): `agreedValue` for the agreed volume, `spend` for the used volume. Volumes are added per volume unit, money per currency. A lot covering several hospital areas counts once, under their combination (`akershus+innlandet`). `format=csv` exports one row per group and unit and a total row per group (unit empty).",
     action: 'report:read',
     query: reportQuery,
     responses: {
       200: {
         description: 'The report (JSON, or CSV with format=csv)',
-        example: ex.reportExample,
         schema: reportSchema,
       },
     },
@@ -499,12 +489,10 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
     path: '/agreements/{agreementId}',
     tag: 'Agreements',
     summary: 'One framework agreement',
-    description:
-      "The agreement's supplier, lot (hospital areas, form of care), period, options (`nextOption`: the next one and its last day), prices, volumes, delivery sites and status, with the notice once given (`termination`). The entity's officers, evaluators and auditors read their entity's agreements, a supplier its own; anyone else gets 404, as for an agreement that does not exist. The ETag header carries the version to send back.",
     action: 'agreement:read',
     params: agreementParams,
     responses: {
-      200: { description: 'The agreement', example: ex.agreementExample, schema: agreementSchema },
+      200: { description: 'The agreement', schema: agreementSchema },
     },
     problems: [404],
   },
@@ -514,16 +502,12 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
     tag: 'Reminders',
     summary:
       'Record the renewal decision: exercise the option, let it expire, terminate, or start a new procurement (officers)',
-    description:
-      'The decision stops the reminders it answers and is recorded for auditors. new-procurement drafts a tender prefilled from the agreement (and its tender), linked to it. terminate gives notice as POST /agreements/{agreementId}/termination does (noticeMonths required, noticeCounting optional). Once notice is given nothing more is decided (409).',
     action: 'agreement:decide',
     params: agreementParams,
     body: decisionBody,
-    bodyExample: ex.decisionExample,
     responses: {
       200: {
         description: 'The agreement, and the new tender draft for new-procurement',
-        example: ex.decisionResultExample,
         schema: z.object({ agreement: agreementSchema, newTenderId: z.optional(z.string()) }),
       },
     },
@@ -534,14 +518,11 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
     path: '/agreements/{agreementId}/reminders',
     tag: 'Reminders',
     summary: "The agreement's reminders: pending, delivered, cancelled",
-    description:
-      "Every reminder planned for the agreement's end date, its next option's last day or, for an open-ended agreement, its yearly review, by due time, each pending, delivered or cancelled (a decision, an exercised option or a notice re-plans them). For the people of the agreement's entity and its supplier; anyone else gets 404, as for an agreement that does not exist.",
     action: 'agreement:read',
     params: agreementParams,
     responses: {
       200: {
         description: 'Reminders by due time',
-        example: ex.remindersExample,
         schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }),
       },
     },
@@ -552,14 +533,11 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
     path: '/notifications',
     tag: 'Reminders',
     summary: "The entity's inbox: unread first",
-    description:
-      "The officers' and auditors' inbox of their own entity: reminders delivered and what happened to their tenders and agreements (bids invalidated, a successor tender cancelled…), a page at a time, newest first (`limit`, default 50; pass `nextCursor` as `cursor` for older ones); within a page unread first, each group newest first, with the number unread in the page. `read` is per person. Evaluators and suppliers have no inbox (403).",
     action: 'notification:list',
     query: z.strictObject(pageQueryShape),
     responses: {
       200: {
         description: 'A page of notifications, unread first, each group newest first',
-        example: ex.notificationsExample,
         schema: z.object({
           items: z.array(z.record(z.string(), z.unknown())),
           unread: z.number(),
@@ -573,14 +551,11 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
     path: '/notifications/{notificationId}/read',
     tag: 'Reminders',
     summary: 'Mark a notification as read (for the caller)',
-    description:
-      "Marks one notification of the officer's own entity as read, for the caller only (the other officers still see it unread). Marking it again changes nothing. A notification of another entity, or one no longer in the latest 100, is 404.",
     action: 'notification:markRead',
     params: notificationParams,
     responses: {
       200: {
         description: 'The notification',
-        example: ex.notificationReadExample,
         schema: z.record(z.string(), z.unknown()),
       },
     },
@@ -591,14 +566,11 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
     path: '/entities/{entityId}/reminder-settings',
     tag: 'Reminders',
     summary: "The entity's reminder lead times and second level",
-    description:
-      "When reminders come for an entity's agreements: the months before the end date, the months before an option's last day, and from how close to the deadline a reminder without a renewal decision also goes to the second level (the manager's address). The defaults (12, 6, 3 and 1 months; 3 and 1 months; 1 month) until an officer sets them. For the entity's officers, evaluators and auditors; another entity's is 404.",
     action: 'settings:read',
     params: entityParams,
     responses: {
       200: {
         description: 'Settings',
-        example: ex.reminderSettingsExample,
         schema: z.record(z.string(), z.unknown()),
       },
     },
@@ -609,16 +581,12 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
     path: '/entities/{entityId}/reminder-settings',
     tag: 'Reminders',
     summary: "Set the entity's reminder lead times and second level (officers)",
-    description:
-      'Applies to reminders planned from now on (when an agreement is registered, extended or decided).',
     action: 'settings:update',
     params: entityParams,
     body: reminderSettingsBody,
-    bodyExample: ex.reminderSettingsBodyExample,
     responses: {
       200: {
         description: 'Settings',
-        example: ex.reminderSettingsExample,
         schema: z.record(z.string(), z.unknown()),
       },
     },
@@ -629,14 +597,11 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
     path: '/agreements',
     tag: 'Agreements',
     summary: 'Register an existing framework agreement (officers)',
-    description:
-      'For agreements made before this system: the supplier, the lot (hospital areas, form of care), the period with options or open-ended, prices, volumes and delivery sites.',
     action: 'agreement:register',
     body: registerAgreementBody,
-    bodyExample: ex.registerAgreementExample,
     idempotent: true,
     responses: {
-      201: { description: 'The agreement', example: ex.agreementExample, schema: agreementSchema },
+      201: { description: 'The agreement', schema: agreementSchema },
     },
     problems: [409, 413, 415, 422],
   },
@@ -645,16 +610,12 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
     path: '/agreements/{agreementId}/options/exercise',
     tag: 'Agreements',
     summary: 'Exercise the next option before its last day (officers)',
-    description:
-      "An officer of the agreement's entity extends the agreement by its next option, on or before the option's last day (`nextOption.lastDay`: the end date minus `optionNoticeDays`); the agreement becomes `extended`, its end date moves and its reminders are re-planned. Past the last day, with no option left, or once notice is given, it is refused (422 or 409). Send the version you read.",
     action: 'agreement:exerciseOption',
     params: agreementParams,
     body: exerciseOptionBody,
-    bodyExample: ex.exerciseOptionExample,
     responses: {
       200: {
         description: 'The extended agreement',
-        example: ex.agreementExtendedExample,
         schema: agreementSchema,
       },
     },
@@ -666,16 +627,12 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
     tag: 'Agreements',
     summary:
       'Give notice to terminate an agreement (oppsigelse), optionally drafting a new procurement (officers)',
-    description:
-      "The notice in months, counted from today or from the end of this month (`noticeCounting`), gives the effective end (`termination.endsOn`), never after the agreement's own end date; open-ended agreements end this way too. Until that day the agreement stays active (or extended) with its reminders re-planned for the effective end, and its options are no longer offered (no `nextOption`; exercising one is refused with 409). The day after it, the agreement ends `terminated` by itself (`Agreement.TerminationEffective`). Notice can be given once (409 after that).",
     action: 'agreement:terminate',
     params: agreementParams,
     body: terminateBody,
-    bodyExample: ex.terminateExample,
     responses: {
       200: {
         description: 'The agreement under notice, and the new tender draft if one was asked for',
-        example: ex.terminationResultExample,
         schema: z.object({ agreement: agreementSchema, newTenderId: z.optional(z.string()) }),
       },
     },
@@ -686,16 +643,12 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
     path: '/agreements/{agreementId}/termination/successor',
     tag: 'Agreements',
     summary: 'Link the tender that replaces an agreement under notice (officers)',
-    description:
-      'For a successor drafted after the notice: an existing tender of the entity, not cancelled and not without a result, is named in the notice (`termination.successorTenderId`) and lists the agreement in `replacesAgreementIds`, so one tender can replace several agreements. An agreement keeps a successor that is still under way (409); once that one is cancelled or ends without a result another can be linked. The agreement must be under notice (409).',
     action: 'agreement:terminate',
     params: agreementParams,
     body: successorBody,
-    bodyExample: ex.successorExample,
     responses: {
       200: {
         description: 'The agreement under notice, its successor named',
-        example: ex.agreementWithSuccessorExample,
         schema: agreementSchema,
       },
     },
@@ -706,12 +659,10 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
     path: '/agreements/{agreementId}/years/{year}',
     tag: 'Performance agreements',
     summary: "A year's performance agreement, with amendments and utilisation",
-    description:
-      "The entity's people and the agreement's supplier see the negotiation, the amendments and the utilisation; once published, everyone signed in sees the agreed terms.",
     action: 'performance:read',
     params: yearParams,
     responses: {
-      200: { description: 'The performance agreement', example: ex.yearPublishedExample, schema: yearSchema },
+      200: { description: 'The performance agreement', schema: yearSchema },
     },
     problems: [404],
   },
@@ -720,14 +671,11 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
     path: '/agreements/{agreementId}/years/{year}/negotiation',
     tag: 'Performance agreements',
     summary: "Start (or resume) the year's renegotiation now (officers)",
-    description:
-      'Otherwise it starts by itself at the yearly renegotiation date. Creates the draft from the year before (agreed volume, amendments, reported usage) and the need given here, and starts the workflow.',
     action: 'performance:start',
     params: yearParams,
     body: startNegotiationBody,
-    bodyExample: ex.startNegotiationExample,
     responses: {
-      202: { description: 'The draft; the workflow runs', example: ex.yearDraftExample, schema: yearSchema },
+      202: { description: 'The draft; the workflow runs', schema: yearSchema },
     },
     problems: [404, 409, 413, 415, 422, 503],
   },
@@ -736,14 +684,11 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
     path: '/agreements/{agreementId}/years/{year}/proposal',
     tag: 'Performance agreements',
     summary: 'Send the proposal (or a new one after a counter-offer) to the supplier (officers)',
-    description:
-      "An officer of the agreement's entity sends the year's terms to the supplier: the lines (service, volume unit, volume and unit price), the price adjustment in percent and how many days the supplier has to answer (14 by default). Only on the officer's turn: a draft, or after a counter-offer (409 otherwise). Every line names a volume unit of the agreement (422). The workflow waits for the answer until the supplier's deadline.",
     action: 'performance:propose',
     params: yearParams,
     body: proposalBody,
-    bodyExample: ex.proposalExample,
     responses: {
-      200: { description: 'The proposed performance agreement', example: ex.yearExample, schema: yearSchema },
+      200: { description: 'The proposed performance agreement', schema: yearSchema },
     },
     problems: [404, 409, 413, 415, 422],
   },
@@ -752,14 +697,11 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
     path: '/agreements/{agreementId}/years/{year}/answer',
     tag: 'Performance agreements',
     summary: 'Accept the proposal or counter it (the supplier)',
-    description:
-      "The agreement's supplier answers the proposal: accept it, or counter with its own lines and price adjustment. Only a proposed year can be answered (409), and only by the agreement's own supplier (404 for any other). Accepted terms wait for the officer's approval; a counter-offer returns the turn to the officer.",
     action: 'performance:answer',
     params: yearParams,
     body: answerBody,
-    bodyExample: ex.answerYearExample,
     responses: {
-      200: { description: 'The performance agreement', example: ex.yearAgreedExample, schema: yearSchema },
+      200: { description: 'The performance agreement', schema: yearSchema },
     },
     problems: [404, 409, 413, 415, 422],
   },
@@ -769,16 +711,12 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
     tag: 'Performance agreements',
     summary:
       'Approve what both sides agreed, or accept the counter-offer; the year is then published (officers)',
-    description:
-      "An officer of the agreement's entity approves terms both sides agreed, or accepts the supplier's counter-offer; either way the year is published with its volumes and prices, amendments and usage reports apply to it, and everyone signed in reads the agreed terms. Anything else (a draft, a proposal still open, a year already approved) is refused with 409.",
     action: 'performance:approve',
     params: yearParams,
     body: approvalBody,
-    bodyExample: ex.approvalExample,
     responses: {
       200: {
         description: 'The approved performance agreement',
-        example: ex.yearPublishedExample,
         schema: yearSchema,
       },
     },
@@ -789,14 +727,11 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
     path: '/agreements/{agreementId}/years/{year}/workflow',
     tag: 'Performance agreements',
     summary: "The year's renegotiation workflow and its history",
-    description:
-      "For the officers and auditors of the agreement's entity: the Step Functions execution that carries the year's renegotiation (proposal, the supplier's deadline, approval) and its history. A year whose renegotiation has not started is 404.",
     action: 'workflow:read',
     params: yearParams,
     responses: {
       200: {
         description: 'Execution and history',
-        example: ex.negotiationWorkflowExample,
         schema: z.object({
           executionArn: z.string(),
           status: z.string(),
@@ -812,17 +747,13 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
     tag: 'Performance agreements',
     summary:
       "Raise or lower a volume of the year's published performance agreement, with a reason (officers)",
-    description:
-      "An officer of the agreement's entity raises or lowers a volume of the year's published performance agreement (a positive or negative `delta` in one of its units), with a reason; the supplier confirms it before the current volume changes. The year must be published (409), the unit must be one of the year's, and the volume can neither go below zero nor above the largest volume (422). Send an Idempotency-Key to make retries safe.",
     action: 'amendment:raise',
     params: yearParams,
     body: amendmentBody,
-    bodyExample: ex.amendmentBodyExample,
     idempotent: true,
     responses: {
       201: {
         description: 'The amendment, awaiting the supplier',
-        example: ex.amendmentExample,
         schema: amendmentSchema,
       },
     },
@@ -833,16 +764,12 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
     path: '/agreements/{agreementId}/years/{year}/amendments/{amendmentId}/confirmation',
     tag: 'Performance agreements',
     summary: 'Confirm an amendment (the supplier); the current volume changes',
-    description:
-      "The agreement's supplier confirms an amendment raised by the authority; the year's current volume (and utilisation) changes with it. An amendment already confirmed is refused with 409; another supplier gets 404.",
     action: 'amendment:confirm',
     params: amendmentParams,
     body: confirmationBody,
-    bodyExample: ex.confirmationExample,
     responses: {
       200: {
         description: 'The confirmed amendment',
-        example: ex.amendmentConfirmedExample,
         schema: amendmentSchema,
       },
     },
@@ -853,12 +780,10 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
     path: '/agreements/{agreementId}/usage/{year}',
     tag: 'Performance agreements',
     summary: "The year's usage reports, month by month, with their money",
-    description:
-      "For the entity's people and the agreement's supplier (404 for anyone else): every month reported in the year, in month order, each line valued at the year's unit price for its unit (the volume-weighted mean where the year's lines share a unit; 0 without a performance agreement for the year), in the agreement's currency, and the year's totals per unit.",
     action: 'usage:read',
     params: usageYearParams,
     responses: {
-      200: { description: 'The reports of the year', example: ex.usageYearExample, schema: usageYearSchema },
+      200: { description: 'The reports of the year', schema: usageYearSchema },
     },
     problems: [404],
   },
@@ -868,13 +793,10 @@ export const agreementRoutes = defineRoutes('agreementsApi', {
     tag: 'Performance agreements',
     summary:
       'Report the volumes delivered in a month (the supplier, or an officer); replaces an earlier report',
-    description:
-      "The volumes delivered in one month of the year, one line per volume unit, by the agreement's supplier or an officer of its entity; reporting the month again replaces the earlier report (audited as a correction). A month that has not begun, one outside the agreement's period, a unit the agreement does not have, or the same unit twice in one report are refused with 422 problems that point at the line.",
     action: 'usage:report',
     params: usageParams,
     body: usageBody,
-    bodyExample: ex.usageBodyExample,
-    responses: { 200: { description: 'The report', example: ex.usageExample, schema: usageSchema } },
+    responses: { 200: { description: 'The report', schema: usageSchema } },
     problems: [404, 409, 413, 415, 422],
   },
 });

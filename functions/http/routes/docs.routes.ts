@@ -1,6 +1,5 @@
 /** Public routes: the OpenAPI document and the interactive documentation. */
 import * as z from 'zod/mini';
-import * as ex from '../examples.ts';
 import { defineRoutes } from '../route.ts';
 
 export const docsAssets = [
@@ -15,8 +14,6 @@ export const docsRoutes = defineRoutes('docsApi', {
     path: '/openapi.json',
     tag: 'Documentation',
     summary: 'The OpenAPI 3.1 document',
-    description:
-      'This document, generated from the route descriptions the handlers validate with: every route with its roles (`x-roles-action`), parameters, request and response schemas, examples and problems. Public: no token needed.',
     action: null,
     responses: {
       200: {
@@ -26,7 +23,6 @@ export const docsRoutes = defineRoutes('docsApi', {
           info: z.looseObject({ title: z.string(), version: z.string() }),
           paths: z.record(z.string(), z.unknown()),
         }),
-        example: ex.openApiExample,
       },
     },
   },
@@ -35,11 +31,9 @@ export const docsRoutes = defineRoutes('docsApi', {
     path: '/docs',
     tag: 'Documentation',
     summary: 'Interactive documentation (Swagger UI)',
-    description:
-      'Swagger UI on this document: read every route, then "Authorize" with a bearer token (locally `npm run token -- --role officer --entity helse-sor-ost`) and try them. Public: no token needed to read.',
     action: null,
     responses: {
-      200: { description: 'HTML page', schema: z.string(), rawExamples: { 'text/html': ex.docsPageExample } },
+      200: { description: 'HTML page', schema: z.string() },
     },
   },
   docsAsset: {
@@ -47,12 +41,10 @@ export const docsRoutes = defineRoutes('docsApi', {
     path: '/docs/{asset}',
     tag: 'Documentation',
     summary: 'A static file of the documentation page',
-    description:
-      "Swagger UI's stylesheet and scripts, served by the product itself (no CDN). Only the three files named here; any other name is a 400 problem. Public, cached a day.",
     action: null,
     params: z.strictObject({ asset: z.enum(docsAssets) }),
     responses: {
-      200: { description: 'CSS or JavaScript', schema: z.string(), rawExamples: ex.docsAssetExamples },
+      200: { description: 'CSS or JavaScript', schema: z.string() },
     },
     problems: [400],
   },

@@ -2,9 +2,8 @@
 import * as z from 'zod/mini';
 import { versionSchema } from '../../domain/limits.ts';
 import { NUTS } from '../../domain/suppliers.ts';
-import * as ex from '../examples.ts';
 import { defineRoutes } from '../route.ts';
-import { tenderIdSchema } from './tenders.routes.ts';
+import { tenderIdSchema } from './tender-id.ts';
 
 const noticeId = z
   .string()
@@ -125,8 +124,6 @@ export const noticeRoutes = defineRoutes('noticesApi', {
     path: '/tenders/{tenderId}/notices',
     tag: 'Notices',
     summary: "The tender's eForms notices and their state (officers, auditors)",
-    description:
-      'The notices the tender owes at each stage: the contract notice (subtype 20, or E3 below the threshold) from the draft on, the award notice (33, or E4) when the standstill has ended, and a modification notice (38) for each confirmed amendment of its agreements whose legal basis asks for one (article 72(1)(b) and (c)). Each with its state (`ready`, `incomplete` with what is `missing` and where to add it, `submitted`, `accepted`, `rejected`, `published`, `changed` when the data no longer says what the last version says) and every submitted version with what Doffin answered. Another entity’s tender is 404.',
     action: 'notice:read',
     params: tenderParams,
     responses: {
@@ -137,7 +134,6 @@ export const noticeRoutes = defineRoutes('noticesApi', {
           procedureId: z.string(),
           items: z.array(noticeSummarySchema),
         }),
-        example: ex.noticesExample,
       },
     },
     problems: [404],
@@ -147,8 +143,6 @@ export const noticeRoutes = defineRoutes('noticesApi', {
     path: '/tenders/{tenderId}/notices/{noticeId}',
     tag: 'Notices',
     summary: 'A notice as eForms UBL XML (officers, auditors)',
-    description:
-      'Without `version`: the notice as the product would submit it now (the next version). With `version`: that version exactly as it was submitted. A notice that cannot be made yet is 409 with what is missing.',
     action: 'notice:read',
     params: noticeParams,
     query: z.strictObject({ version: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(99))) }),
@@ -156,7 +150,6 @@ export const noticeRoutes = defineRoutes('noticesApi', {
       200: {
         description: 'The notice (application/xml)',
         schema: z.string(),
-        rawExamples: { 'application/xml': ex.noticeXmlExample },
       },
     },
     problems: [404, 409],
@@ -167,15 +160,12 @@ export const noticeRoutes = defineRoutes('noticesApi', {
     path: '/tenders/{tenderId}/notices/{noticeId}/submit',
     tag: 'Notices',
     summary: 'Submit a notice to Doffin (officers)',
-    description:
-      'Makes the notice from the data as it is, checks it against the eForms XSDs (a refusal is 422 with xmllint’s messages, and nothing is sent), and submits it to Doffin as its next version: 1 at first, the same again after a rejection, the next after a change of a published notice. Doffin’s rejection is recorded and answered 422 with its messages; a version that waits to be published, or a notice that says nothing new, is 409. Audited (notice.submitted, notice.rejected). Doffin not answering is 503: nothing was recorded, submit again.',
     action: 'notice:submit',
     params: noticeParams,
     responses: {
       200: {
         description: 'The notice with its new version',
         schema: noticeSummarySchema,
-        example: ex.noticeSubmittedExample,
       },
     },
     problems: [404, 409, 422, 503],
@@ -185,12 +175,10 @@ export const noticeRoutes = defineRoutes('noticesApi', {
     path: '/tenders/{tenderId}/notices/{noticeId}/status',
     tag: 'Notices',
     summary: 'Ask Doffin what became of the newest version (officers)',
-    description:
-      'Doffin publishes an accepted notice later; this asks for the newest version’s state and records what changed: published, with its Doffin id (and TED’s), audited as notice.published. A notice never submitted is 409.',
     action: 'notice:submit',
     params: noticeParams,
     responses: {
-      200: { description: 'The notice', schema: noticeSummarySchema, example: ex.noticePublishedExample },
+      200: { description: 'The notice', schema: noticeSummarySchema },
     },
     problems: [404, 409, 503],
   },
@@ -199,12 +187,10 @@ export const noticeRoutes = defineRoutes('noticesApi', {
     path: '/entities/{entityId}/notice-settings',
     tag: 'Notices',
     summary: "The entity's notice settings",
-    description:
-      "What the entity's notices say that the product does not otherwise hold: the buyer's contact point, the review body, where suppliers submit bids, the light regime's threshold. 404 until an officer sets them, and for another entity.",
     action: 'settings:read',
     params: entityParams,
     responses: {
-      200: { description: 'Settings', schema: settingsSchema, example: ex.noticeSettingsExample },
+      200: { description: 'Settings', schema: settingsSchema },
     },
     problems: [404],
   },
@@ -213,14 +199,11 @@ export const noticeRoutes = defineRoutes('noticesApi', {
     path: '/entities/{entityId}/notice-settings',
     tag: 'Notices',
     summary: "Set the entity's notice settings (officers)",
-    description:
-      'Replaces them as a whole; send the version you read (0 or none the first time; a stale one is 409). Notices not yet submitted say the new settings at once; submitted ones show as `changed` where the settings change what they say. Audited (settings.notices-updated).',
     action: 'settings:update',
     params: entityParams,
     body: noticeSettingsBody,
-    bodyExample: ex.noticeSettingsBodyExample,
     responses: {
-      200: { description: 'Settings', schema: settingsSchema, example: ex.noticeSettingsExample },
+      200: { description: 'Settings', schema: settingsSchema },
     },
     problems: [404, 409, 413, 415, 422],
   },

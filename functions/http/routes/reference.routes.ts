@@ -3,7 +3,6 @@ import * as z from 'zod/mini';
 import { versionSchema } from '../../domain/limits.ts';
 import { REFERENCE_ID } from '../../domain/managed-reference.ts';
 import { companySizes, NUTS } from '../../domain/suppliers.ts';
-import * as ex from '../examples.ts';
 import { pageOf, pageQueryShape } from '../pagination.ts';
 import { defineRoutes } from '../route.ts';
 
@@ -172,8 +171,6 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     path: '/reference/entities',
     tag: 'Reference data',
     summary: 'Procuring entities (the tenants)',
-    description:
-      'Every procuring entity (regional health authority or Danish region) with its country, the currency its tenders and agreements are in and the language it publishes in. Read by anyone signed in; the list changes with a release, not through the API.',
     action: 'reference:read',
     responses: {
       200: {
@@ -187,7 +184,6 @@ export const referenceRoutes = defineRoutes('referenceApi', {
             language: z.string(),
           }),
         ),
-        example: ex.entitiesExample,
       },
     },
   },
@@ -196,15 +192,12 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     path: '/reference/hospital-areas',
     tag: 'Reference data',
     summary: 'Hospital areas (sykehusområder), optionally of one entity',
-    description:
-      "The areas a lot is delivered in and a delivery site lies in, those that come with the product and those an entity's officers added (`managed: true`, with the entity, version and times); `entityId` narrows them to one procuring entity's (an unknown entity gives an empty list). `entity` is the older name of the same filter and still works; giving both with different entities is a 400 problem. Read by anyone signed in.",
     action: 'reference:read',
     query: hospitalAreasQuery,
     responses: {
       200: {
         description: 'Hospital areas',
         schema: list(hospitalArea),
-        example: ex.hospitalAreasExample,
       },
     },
   },
@@ -213,8 +206,6 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     path: '/reference/hospital-trusts',
     tag: 'Reference data',
     summary: 'Hospital trusts (helseforetak) and the hospital areas of their catchment areas',
-    description:
-      "The hospital trusts of each entity and the hospital areas their catchment areas (opptaksområder) lie in, to find the lot a trust's patients belong to. Read by anyone signed in.",
     action: 'reference:read',
     responses: {
       200: {
@@ -227,7 +218,6 @@ export const referenceRoutes = defineRoutes('referenceApi', {
             catchmentAreaIds: z.array(z.string()),
           }),
         ),
-        example: ex.hospitalTrustsExample,
       },
     },
   },
@@ -236,14 +226,11 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     path: '/reference/service-areas',
     tag: 'Reference data',
     summary: 'Service areas (fagområder, specialer)',
-    description:
-      "The specialties a tender, a lot or an agreement covers (`serviceAreaIds`, `serviceAreaId`), each with its name in the entity's language and in English: those that come with the product, then those the entities' officers added (`managed: true`, with the entity that manages it); any entity's tenders may name them. An unknown one in a tender is a 422 problem. Read by anyone signed in.",
     action: 'reference:read',
     responses: {
       200: {
         description: 'Service areas',
         schema: list(serviceArea),
-        example: ex.serviceAreasExample,
       },
     },
   },
@@ -252,21 +239,17 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     path: '/reference/forms-of-care',
     tag: 'Reference data',
     summary: 'Forms of care (tjenesteform)',
-    description:
-      "Inpatient, day and outpatient care: a lot's `formsOfCare` and an agreement's `formOfCare`, named in Norwegian, English and Danish. Read by anyone signed in.",
     action: 'reference:read',
-    responses: { 200: { description: 'Forms of care', schema: list(term), example: ex.formsOfCareExample } },
+    responses: { 200: { description: 'Forms of care', schema: list(term) } },
   },
   listVolumeUnits: {
     method: 'GET',
     path: '/reference/volume-units',
     tag: 'Reference data',
     summary: 'Volume units',
-    description:
-      "The units volumes, prices and usage are counted in (consultations, bed-days, referrals…): a lot's estimated volumes, a bid's prices and capacity, an agreement's volumes and a month's usage name one. Those that come with the product first, then those the entities' officers added (`managed: true`, with the entity that manages it); any entity's tenders may name them. Read by anyone signed in.",
     action: 'reference:read',
     responses: {
-      200: { description: 'Volume units', schema: list(volumeUnit), example: ex.volumeUnitsExample },
+      200: { description: 'Volume units', schema: list(volumeUnit) },
     },
   },
   createServiceArea: {
@@ -274,14 +257,11 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     path: '/reference/service-areas',
     tag: 'Reference data',
     summary: 'Add a service area of your entity (officers)',
-    description:
-      "A specialty (fagområde) the product does not list, named in the entity's language and in English (OCDS and eForms show the English name). The id is made from the name when left out (lower-case, æøå spelled out); an id that exists already, among the product's own or any entity's, is a 422 problem that says which. An entity keeps at most 200 of each kind. Audited under the officer's entity (GET /audit/reference/history); read by everyone at once. Send an Idempotency-Key to make retries safe.",
     action: 'reference:manage',
     body: createServiceAreaBody,
-    bodyExample: ex.createServiceAreaExample,
     idempotent: true,
     responses: {
-      201: { description: 'The service area', schema: serviceArea, example: ex.createdServiceAreaExample },
+      201: { description: 'The service area', schema: serviceArea },
     },
     problems: [413, 415, 422],
   },
@@ -290,17 +270,13 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     path: '/reference/service-areas/{id}',
     tag: 'Reference data',
     summary: 'Rename a service area of your entity (officers)',
-    description:
-      "Replaces the names given; the id stays, so every tender, agreement and report naming it shows the new name. Only the officers of the entity that added it (403 for another entity's officers; the ones that come with the product change with a release: 404). Send the version you read; a stale version is a 409 conflict. Audited under the entity (GET /audit/reference/history).",
     action: 'reference:manage',
     params: idParams,
     body: patchServiceAreaBody,
-    bodyExample: ex.patchServiceAreaExample,
     responses: {
       200: {
         description: 'The service area with its new version',
         schema: serviceArea,
-        example: ex.serviceAreaUpdatedExample,
       },
     },
     problems: [403, 404, 409, 413, 415, 422],
@@ -310,14 +286,11 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     path: '/reference/volume-units',
     tag: 'Reference data',
     summary: 'Add a volume unit of your entity (officers)',
-    description:
-      "A unit volumes, prices and usage are counted in that the product does not list (laboratory analyses…), named in the entity's language, in English and, optionally, in Danish. The id is made from the name when left out (lower-case, æøå spelled out); an id that exists already, among the product's own or any entity's, is a 422 problem that says which. An entity keeps at most 200 of each kind. Audited under the officer's entity (GET /audit/reference/history); read by everyone at once. Send an Idempotency-Key to make retries safe.",
     action: 'reference:manage',
     body: createVolumeUnitBody,
-    bodyExample: ex.createVolumeUnitExample,
     idempotent: true,
     responses: {
-      201: { description: 'The volume unit', schema: volumeUnit, example: ex.createdVolumeUnitExample },
+      201: { description: 'The volume unit', schema: volumeUnit },
     },
     problems: [413, 415, 422],
   },
@@ -326,17 +299,13 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     path: '/reference/volume-units/{id}',
     tag: 'Reference data',
     summary: 'Rename a volume unit of your entity (officers)',
-    description:
-      "Replaces the names given; the id stays, so every tender, agreement and report naming it shows the new name. Only the officers of the entity that added it (403 for another entity's officers; the ones that come with the product change with a release: 404). Send the version you read; a stale version is a 409 conflict. Audited under the entity (GET /audit/reference/history).",
     action: 'reference:manage',
     params: idParams,
     body: patchVolumeUnitBody,
-    bodyExample: ex.patchVolumeUnitExample,
     responses: {
       200: {
         description: 'The volume unit with its new version',
         schema: volumeUnit,
-        example: ex.volumeUnitUpdatedExample,
       },
     },
     problems: [403, 404, 409, 413, 415, 422],
@@ -346,14 +315,11 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     path: '/reference/hospital-areas',
     tag: 'Reference data',
     summary: 'Add a hospital area of your entity (officers)',
-    description:
-      "An area (sykehusområde) of the officer's own entity that its lots may be cut by and delivery sites lie in. The id is made from the name when left out (lower-case, æøå spelled out); an id that exists already, among the product's own or any entity's, is a 422 problem that says which. An entity keeps at most 200 of each kind. Audited under the officer's entity (GET /audit/reference/history); read by everyone at once. Send an Idempotency-Key to make retries safe.",
     action: 'reference:manage',
     body: createHospitalAreaBody,
-    bodyExample: ex.createHospitalAreaExample,
     idempotent: true,
     responses: {
-      201: { description: 'The hospital area', schema: hospitalArea, example: ex.createdHospitalAreaExample },
+      201: { description: 'The hospital area', schema: hospitalArea },
     },
     problems: [413, 415, 422],
   },
@@ -362,17 +328,13 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     path: '/reference/hospital-areas/{id}',
     tag: 'Reference data',
     summary: 'Rename a hospital area of your entity (officers)',
-    description:
-      "Replaces the names given; the id stays, so every tender, agreement and report naming it shows the new name. Only the officers of the entity that added it (403 for another entity's officers; the ones that come with the product change with a release: 404). Send the version you read; a stale version is a 409 conflict. Audited under the entity (GET /audit/reference/history).",
     action: 'reference:manage',
     params: idParams,
     body: patchHospitalAreaBody,
-    bodyExample: ex.patchHospitalAreaExample,
     responses: {
       200: {
         description: 'The hospital area with its new version',
         schema: hospitalArea,
-        example: ex.hospitalAreaUpdatedExample,
       },
     },
     problems: [403, 404, 409, 413, 415, 422],
@@ -382,15 +344,12 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     path: '/reference/suppliers',
     tag: 'Suppliers',
     summary: 'Suppliers, by name',
-    description:
-      'The supplier register, shared by every procuring entity, in order of name: each supplier with its organisation number, country, kind (ideell, kommersiell) and delivery sites. Read by anyone signed in; pass `nextCursor` as `cursor` for the next page.',
     action: 'reference:read',
     query: z.strictObject(pageQueryShape),
     responses: {
       200: {
         description: 'A page of suppliers',
         schema: pageOf(supplierSchema),
-        example: ex.suppliersPageExample,
       },
     },
   },
@@ -399,11 +358,9 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     path: '/reference/suppliers/{supplierId}',
     tag: 'Suppliers',
     summary: 'One supplier with its delivery sites',
-    description:
-      'Read by anyone signed in; an unknown supplier id is 404. The ETag header carries the version to send back when editing.',
     action: 'reference:read',
     params: supplierParams,
-    responses: { 200: { description: 'The supplier', schema: supplierSchema, example: ex.supplierExample } },
+    responses: { 200: { description: 'The supplier', schema: supplierSchema } },
     problems: [404],
   },
   createSupplier: {
@@ -411,14 +368,11 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     path: '/reference/suppliers',
     tag: 'Suppliers',
     summary: 'Register a supplier (officers)',
-    description:
-      'An officer of any entity adds a supplier to the shared register; its id is made from its name (`Volvat Medisinske Senter AS` becomes `volvat-medisinske-senter-as`), and a supplier already registered under that id is a 409 conflict. `kind: ideell` lets it bid in competitions reserved for non-profit suppliers. The organisation number has 9 digits in Norway and 8 in Denmark, and delivery sites name known hospital areas (422 otherwise). Audited under the scope `global`. Send an Idempotency-Key to make retries safe.',
     action: 'supplier:create',
     body: createSupplierBody,
-    bodyExample: ex.createSupplierExample,
     idempotent: true,
     responses: {
-      201: { description: 'The supplier', schema: supplierSchema, example: ex.createdSupplierExample },
+      201: { description: 'The supplier', schema: supplierSchema },
     },
     problems: [409, 413, 415, 422],
   },
@@ -427,17 +381,13 @@ export const referenceRoutes = defineRoutes('referenceApi', {
     path: '/reference/suppliers/{supplierId}',
     tag: 'Suppliers',
     summary: 'Edit a supplier (officers)',
-    description:
-      "Replaces the named fields (name, organisation number, kind, delivery sites as a whole, postal address, company size) of a supplier in the shared register; its id and country stay. An award notice names every bidder by its organisation number, address (with its NUTS region, in the supplier's country) and size, so a tender's award notice waits for them (GET /tenders/{tenderId}/notices says whose are missing). Send the version you read; a stale version is a 409 conflict. Audited under the scope `global` (GET /audit/suppliers/history).",
     action: 'supplier:update',
     params: supplierParams,
     body: patchSupplierBody,
-    bodyExample: ex.patchSupplierExample,
     responses: {
       200: {
         description: 'The supplier with its new version',
         schema: supplierSchema,
-        example: ex.supplierUpdatedExample,
       },
     },
     problems: [404, 409, 413, 415, 422],
