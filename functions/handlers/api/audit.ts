@@ -69,12 +69,13 @@ const CHAINS_AT_ONCE = 16;
 /**
  * The most audit events a full verification of an entity reads (`GET /audit/verify` without `since`).
  * It reads them all from the entity's index partition, then checks every chain, every digest and
- * every head they fixed: about a second per 10 000 events locally (bench/audit-verify.ts), and the
- * API answers within 29 s. Beyond this it refuses (422) rather than answer late or, as it did when
- * it stopped reading at 20 000 events, with findings about the chains it had not read: the entity's
- * auditors verify incrementally (`since=N`) or the whole record offline from `GET /audit/export`.
+ * every head they fixed: 3–4 s for 10 000 events on the bench's shared machine (bench/audit-verify.ts;
+ * it grows with the events), and the API answers within 29 s: a third of that at the limit. Beyond
+ * it, it refuses (422) rather than answer late or, as it did when it stopped reading at 20 000
+ * events, with findings about the chains it had not read: the entity's auditors verify incrementally
+ * (`since=N`) or the whole record offline from `GET /audit/export`.
  */
-export const FULL_VERIFY_MAX_EVENTS = 100_000;
+export const FULL_VERIFY_MAX_EVENTS = 30_000;
 
 const tooLargeToVerify = (entityId: string, maxEvents: number) =>
   new Problem(
