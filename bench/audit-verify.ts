@@ -4,8 +4,8 @@
  *
  * How: the local product in process (its DynamoDB Local, the S3 and KMS stand-ins), its stream
  * pollers stopped so that the bench writes what the stream watcher would. For each size, the old
- * history grows to that many aggregates (framework agreements, two audit events each: registered,
- * then amended), every item built by the product's own `commit()` and `notePendingHead()` (their
+ * history grows to that many aggregates (framework agreements, one audit event each: registered),
+ * every item built by the product's own `commit()` and `notePendingHead()` (their
  * writes captured at the SDK and sent as parallel BatchWrites, far faster than one transaction
  * each), then sealed by the product's hourly digest (`sealAll`, signed by the local KMS key, written
  * to the local locked bucket). Then NEW_EVENTS new events on NEW_AGGREGATES of the old aggregates go
@@ -34,9 +34,14 @@ process.env.POWERTOOLS_METRICS_NAMESPACE ??= 'Helsekjop';
 const { ddb } = await import('../functions/adapters/clients.ts');
 const { resetEnvCache } = await import('../functions/adapters/env.ts');
 const { commit } = await import('../functions/adapters/store.ts');
-const { digestKey, putDigestObject, signDigestHash } = await import('../functions/adapters/audit-archive.ts');
-const { digestHash, nextDigest, SIGNING_ALGORITHM } = await import('../functions/domain/audit-digest.ts');
-const { handler: auditApi } = await import('../functions/handlers/api/audit.ts');
+const { digestKey, getDigestObject, putDigestObject, signDigestHash, signingPublicKey } = await import(
+  '../functions/adapters/audit-archive.ts'
+);
+const { aggregateOf, digestHash, nextDigest, SIGNING_ALGORITHM, verifySignedDigest } = await import(
+  '../functions/domain/audit-digest.ts'
+);
+const { MAX_HEADS_PER_DIGEST } = await import('../functions/handlers/events/audit-digest.ts');
+const { FULL_VERIFY_MAX_EVENTS, handler: auditApi } = await import('../functions/handlers/api/audit.ts');
 const { advanceDigestState, clearPendingHead, digestState, notePendingHead, pendingHeadsOf } = await import(
   '../functions/services/store/digests.ts'
 );
@@ -47,7 +52,7 @@ const SIZES = (process.env.AUDIT_SIZES ?? '1000,10000,100000').split(',').map(Nu
 const RUNS = Number(process.env.AUDIT_RUNS ?? 7);
 const NEW_AGGREGATES = Number(process.env.AUDIT_NEW_AGGREGATES ?? 20);
 const NEW_EVENTS = Number(process.env.AUDIT_NEW_EVENTS ?? 100);
-const FULL_UP_TO = Number(process.env.AUDIT_FULL_UP_TO ?? 10_000);
+const FULL_UP_TO = Number(process.env.AUDIT_FULL_UP_TO ?? 100_000);
 const ENTITY = 'helse-sor-ost';
 const WRITES_IN_FLIGHT = Number(process.env.AUDIT_WRITES_IN_FLIGHT ?? 8);
 
@@ -160,38 +165,56 @@ const register = (id: string) =>
 
 /**
  * The hourly digest's steps for one scope (functions/handlers/events/audit-digest.ts `sealAll`): the
- * next digest of the heads that moved, signed by the (local) KMS key, written to the (local) locked
- * bucket, the scope's state moved on, what was pending cleared. The seeded heads come from memory
- * rather than from 100 000 pending items the watcher would have written (and the digest cleared one
- * by one): minutes of seeding that measure nothing here; what was pending is sealed with them.
+ * heads that moved, in digests of at most MAX_HEADS_PER_DIGEST heads in order of aggregate, each
+ * signed by the (local) KMS key, written to the (local) locked bucket and the scope's state moved on;
+ * what was pending cleared. The seeded heads come from memory rather than from 100 000 pending items
+ * the watcher would have written (and the digest cleared one by one): minutes of seeding that measure
+ * nothing here; what was pending is sealed with them.
  */
 const seal = async (seeded: AuditEvent[]) => {
   const pending = await pendingHeadsOf(ENTITY);
-  const state = await digestState(ENTITY);
-  const digest = nextDigest(
-    ENTITY,
-    state && {
-      scope: ENTITY,
-      number: state.number,
-      digestHash: state.digestHash,
-      createdAt: state.createdAt,
-    },
-    [...seeded, ...pending],
-    [],
-    nowIso(),
-  );
-  if (!digest) throw new Error('nothing to seal');
-  const hash = digestHash(digest);
-  const { signature, keyId } = await signDigestHash(hash);
-  const body = `${JSON.stringify({ digest, digestHash: hash, signature, keyId, algorithm: SIGNING_ALGORITHM }, null, 2)}\n`;
-  await putDigestObject(digestKey(ENTITY, digest.number), body);
-  await advanceDigestState(ENTITY, state?.number ?? 0, {
-    number: digest.number,
-    digestHash: hash,
-    createdAt: digest.createdAt,
-  });
+  const latest = new Map<string, AuditEvent | (typeof pending)[number]>();
+  for (const e of [...seeded, ...pending]) {
+    const before = latest.get(aggregateOf(e));
+    if (!before || e.seq > before.seq) latest.set(aggregateOf(e), e);
+  }
+  const heads = [...latest.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e);
+  let state = await digestState(ENTITY);
+  const digests: { number: number; heads: number; bytes: number }[] = [];
+  for (let i = 0; i < heads.length; i += MAX_HEADS_PER_DIGEST) {
+    const digest = nextDigest(
+      ENTITY,
+      state && {
+        scope: ENTITY,
+        number: state.number,
+        digestHash: state.digestHash,
+        createdAt: state.createdAt,
+      },
+      heads.slice(i, i + MAX_HEADS_PER_DIGEST),
+      [],
+      nowIso(),
+    );
+    if (!digest) throw new Error('nothing to seal');
+    const hash = digestHash(digest);
+    const { signature, keyId } = await signDigestHash(hash);
+    const body = `${JSON.stringify({ digest, digestHash: hash, signature, keyId, algorithm: SIGNING_ALGORITHM }, null, 2)}\n`;
+    await putDigestObject(digestKey(ENTITY, digest.number), body);
+    const next = { number: digest.number, digestHash: hash, createdAt: digest.createdAt };
+    await advanceDigestState(ENTITY, state?.number ?? 0, next);
+    state = { PK: '', SK: ENTITY, scope: ENTITY, ...next };
+    digests.push({ number: digest.number, heads: digest.heads.length, bytes: Buffer.byteLength(body) });
+  }
   for (const p of pending) await clearPendingHead(p);
-  return { number: digest.number, heads: digest.heads.length, bytes: Buffer.byteLength(body) };
+  return digests;
+};
+
+/** Reading one digest and checking it as a verification does: the object, its JSON, hash and signature. */
+const readDigest = async (number: number) => {
+  const started = process.hrtime.bigint();
+  const body = await getDigestObject(digestKey(ENTITY, number));
+  if (!body || !verifySignedDigest(JSON.parse(body), await signingPublicKey()))
+    throw new Error(`digest ${number} does not verify`);
+  return ms(started);
 };
 
 /** The watcher's note of a new head, as it makes it from the stream. */
@@ -219,7 +242,10 @@ interface Sample {
   };
 }
 
-const verify = async (query: Record<string, string>): Promise<Sample> => {
+const verify = async (
+  query: Record<string, string>,
+  refusable = false,
+): Promise<Sample & { status: number }> => {
   resetMeter();
   const started = process.hrtime.bigint();
   const result = (await auditApi(
@@ -227,8 +253,18 @@ const verify = async (query: Record<string, string>): Promise<Sample> => {
     context(),
   )) as APIGatewayProxyResultV2 & { statusCode: number; body: string };
   const took = ms(started);
-  if (result.statusCode !== 200) throw new Error(`verify answered ${result.statusCode}: ${result.body}`);
-  return { ms: took, meter: { ...meter }, body: JSON.parse(result.body) };
+  if (result.statusCode !== 200 && !(refusable && result.statusCode === 422))
+    throw new Error(`verify answered ${result.statusCode}: ${result.body}`);
+  const body = JSON.parse(result.body);
+  return {
+    status: result.statusCode,
+    ms: took,
+    meter: { ...meter },
+    body:
+      result.statusCode === 200
+        ? body
+        : { ok: false, aggregates: 0, events: 0, digests: { checked: 0 }, findings: [] },
+  };
 };
 
 /** The baseline: the new events alone, one Query per moved chain (16 at once, as the verification reads chains). */
@@ -262,9 +298,14 @@ interface SizeFigures {
   events: number;
   seedSeconds: number;
   sealSeconds: number;
+  /** The digests that sealed this size's new history (at most MAX_HEADS_PER_DIGEST heads each). */
+  sealedDigests: number;
+  /** Digest N, the last of them: what the incremental verification reads whole. */
   digestHeads: number;
   digestKb: number;
   since: number;
+  /** Reading and checking the largest digest of the seal (its object, JSON, hash, signature). */
+  largestDigest: { heads: number; kb: number; ms: Summary };
   incremental: {
     ms: Summary;
     items: number;
@@ -276,6 +317,8 @@ interface SizeFigures {
   };
   baseline: { ms: Summary; items: number; rcu: number; calls: number };
   full?: {
+    /** Refused (422): more events than FULL_VERIFY_MAX_EVENTS. */
+    refused: boolean;
     ms: Summary;
     items: number;
     scanned: number;
@@ -317,10 +360,12 @@ const main = async () => {
       captured = undefined;
       const seedSeconds = ms(seedStart) / 1000;
       const sealStart = process.hrtime.bigint();
-      const sealed = await seal(old);
+      const digests = await seal(old);
       const sealSeconds = ms(sealStart) / 1000;
+      const sealed = digests.at(-1) as (typeof digests)[number];
+      const largest = digests.reduce((a, d) => (d.heads > a.heads ? d : a));
       console.log(
-        `${count(size)} aggregates: ${count(written)} items written in ${seedSeconds.toFixed(1)} s; digest ${sealed.number} (${count(sealed.heads)} heads, ${count(sealed.bytes / 1024)} KB) in ${sealSeconds.toFixed(1)} s`,
+        `${count(size)} aggregates: ${count(written)} items written in ${seedSeconds.toFixed(1)} s; ${digests.length} digest(s) up to ${sealed.number} (the last ${count(sealed.heads)} heads, ${count(sealed.bytes / 1024)} KB; the largest ${count(largest.heads)} heads) in ${sealSeconds.toFixed(1)} s`,
       );
       // New events since: NEW_EVENTS on NEW_AGGREGATES of the agreements just sealed, pending for the next digest.
       const moved = Array.from({ length: NEW_AGGREGATES }, (_, k) =>
@@ -362,9 +407,11 @@ const main = async () => {
       await verify({ since }); // warm: modules, the public key, connections
       const inc: Sample[] = [];
       const base: Sample[] = [];
+      const reads: number[] = [];
       for (let r = 0; r < RUNS; r++) {
         inc.push(await verify({ since }));
         base.push(await readNewEvents(moved, runtime.tableName));
+        reads.push(await readDigest(largest.number));
       }
       const last = inc.at(-1) as Sample;
       if (!last.body.ok) console.error(JSON.stringify(last.body.findings.slice(0, 5)));
@@ -373,6 +420,8 @@ const main = async () => {
         events,
         seedSeconds,
         sealSeconds,
+        sealedDigests: digests.length,
+        largestDigest: { heads: largest.heads, kb: largest.bytes / 1024, ms: summarise(reads) },
         digestHeads: sealed.heads,
         digestKb: sealed.bytes / 1024,
         since: sealed.number,
@@ -393,10 +442,11 @@ const main = async () => {
         },
       };
       if (size <= FULL_UP_TO) {
-        const full: Sample[] = [];
-        for (let r = 0; r < (size <= 1000 ? Math.min(3, RUNS) : 1); r++) full.push(await verify({}));
-        const f = full.at(-1) as Sample;
+        const full: (Sample & { status: number })[] = [];
+        for (let r = 0; r < (size <= 1000 ? Math.min(3, RUNS) : 1); r++) full.push(await verify({}, true));
+        const f = full.at(-1) as Sample & { status: number };
         figure.full = {
+          refused: f.status === 422,
           ms: summarise(full.map((s) => s.ms)),
           items: f.meter.items,
           scanned: f.meter.scanned,
@@ -421,54 +471,92 @@ const report = (figures: SizeFigures[]) => {
   const largest = figures.at(-1) as SizeFigures;
   const flatTime = largest.incremental.ms.median <= 1.5 * first.incremental.ms.median;
   const flatItems = largest.incremental.items <= first.incremental.items * 1.1 + 5;
-  const allOk = figures.every((f) => f.incremental.ok && (f.full?.ok ?? true));
+  const allOk = figures.every(
+    (f) =>
+      f.incremental.ok &&
+      (f.full
+        ? f.full.refused
+          ? f.full.events === 0 && f.events > FULL_VERIFY_MAX_EVENTS
+          : f.full.ok
+        : true),
+  );
   const rows = figures.map((f) => [
     count(f.aggregates),
     count(f.events),
-    `${f.since} (${count(f.digestHeads)} heads)`,
+    `${f.sealedDigests} (≤ ${count(MAX_HEADS_PER_DIGEST)} heads each)`,
+    `${f.since} (${count(f.digestHeads)} heads, ${count(f.digestKb)} KB)`,
     fmt(f.incremental.ms, 1, ' ms'),
     `${count(f.incremental.items)} (${count(f.incremental.calls)} calls, ${f.incremental.rcu.toFixed(1)} RCU)`,
     fmt(f.baseline.ms, 1, ' ms'),
-    `${count(f.baseline.items)} (${count(f.baseline.calls)} calls, ${f.baseline.rcu.toFixed(1)} RCU)`,
     ratio(f.incremental.ms.median, f.baseline.ms.median, 1),
+    `${fmt(f.largestDigest.ms, 1, ' ms')} (${count(f.largestDigest.heads)} heads)`,
     f.full
-      ? `${fmt(f.full.ms, 0, ' ms')}, ${count(f.full.items)} items${f.full.ok ? '' : `, **${f.full.findings} findings**`}`
+      ? f.full.refused
+        ? `refused (422) in ${fmt(f.full.ms, 0, ' ms')}`
+        : `${fmt(f.full.ms, 0, ' ms')}, ${count(f.full.items)} items${f.full.ok ? '' : `, **${f.full.findings} findings**`}`
       : '—',
   ]);
+  const timeRatio = largest.incremental.ms.median / first.incremental.ms.median;
+  const fullAt = figures.filter((f) => f.full && !f.full.refused).at(-1);
   const markdown = `
 \`GET /audit/verify?since=N\` (docs/audit.md) checks only the chains that moved after the entity's
 digest *N* and the digests from *N* on. Here the old history is *A* framework agreements of one entity,
-two audit events each, written with the product's own \`commit()\` and sealed by its hourly digest
-(\`sealAll\`, signed by the local KMS key, in the local locked bucket); then ${NEW_EVENTS} new events on
-${NEW_AGGREGATES} of those agreements, still pending, and the auditor verifies since the digest that
-sealed the old history, through the route's handler in process. Items: what DynamoDB returned to the
-verification (every call of the process metered; RCU as DynamoDB Local reports them). Baseline, same
-run: the new events alone, one Query per moved chain. ${RUNS} runs each after a warm-up; the full
-verification (no \`since\`) for contrast up to ${count(FULL_UP_TO)} aggregates.
+one audit event each (registered), written with the product's own \`commit()\` and sealed as the hourly
+digest seals a busy hour (\`sealAll\`: at most ${count(MAX_HEADS_PER_DIGEST)} heads a digest, signed by the local KMS key, in
+the local locked bucket); then ${NEW_EVENTS} new events on ${NEW_AGGREGATES} of those agreements, still pending, and the
+auditor verifies since the last digest that sealed the old history, through the route's handler in
+process. Items: what DynamoDB returned to the verification (every call of the process metered; RCU as
+DynamoDB Local reports them). Baseline, same run: the new events alone, one Query per moved chain.
+${RUNS} runs each after a warm-up. Also timed: reading and checking the largest digest of the seal (the
+object, its JSON, hash and signature: what digest *N* costs at most), and the full verification (no
+\`since\`) up to ${count(FULL_UP_TO)} aggregates.
 
 ${table(
   [
     'aggregates (A)',
     'events',
-    'since digest',
+    'digests sealing it',
+    'since digest N',
     'incremental verify',
     'items read',
     'baseline: new events alone',
-    'baseline items',
     'verify ÷ baseline',
+    'one full digest read and checked',
     'full verify',
   ],
   rows,
 )}
 
-Target (flat in the size of old history: the time and items at ${count(largest.aggregates)} aggregates about
-those at ${count(first.aggregates)}): time ${ratio(largest.incremental.ms.median, first.incremental.ms.median)} of the smallest's,
-items ${count(largest.incremental.items)} against ${count(first.incremental.items)}: **${flatTime && flatItems ? 'met' : 'missed'}**.
-The items read are flat: the moved chains, the pending heads, the scope's state. What still grows
-with the old history here is digest *N* itself, read whole (${count(largest.digestKb)} KB, ${count(largest.digestHeads)} heads at
-the largest size: the bench seals each size's old history in one digest) for its signature and the
-hash digest *N+1* must link to. In the hourly rhythm a digest holds one hour's moved chains, not the
-history; a digest of a bulk import stays large until the digest writer bounds the heads per digest.
+Target (flat in the size of old history): the incremental verification at ${count(largest.aggregates)} aggregates took
+${ratio(largest.incremental.ms.median, first.incremental.ms.median)} of its time at ${count(first.aggregates)} (medians, same run), and read
+${count(largest.incremental.items)} items against ${count(first.incremental.items)}: **${flatTime && flatItems ? 'met' : 'missed'}**${flatTime ? '' : ` (time ratio ${timeRatio.toFixed(2)}, target ≤ 1.5)`}.
+
+Found and fixed (issue 15):
+
+- **Digest *N* grew with the busiest hour before it.** The items read were already flat (the moved
+  chains, the pending heads, the scope's state), but digest *N* is read whole (its signature, the hash
+  digest *N+1* links to), and one hour's digest held every chain that moved in it: the bulk import
+  here made one of 90 020 heads, 14.6 MB, and the verification took 1.5 s at 100 000 aggregates
+  against 127 ms at 1 000. The digest function now seals at most ${count(MAX_HEADS_PER_DIGEST)} heads a digest
+  (several digests in a row in a busy hour, each signed and linked as any other), so digest *N* costs
+  at most the read of one full digest (the column above), whatever the history before it.
+- **Listing the scope.** The digests from *N* on are listed from *N* (S3 \`StartAfter\`) instead of
+  probed by number.
+- **The full verification reported intact chains as missing** once an entity had more than 20 000
+  audit events: it stopped reading there, and every digest head of a chain it had not read became a
+  \`missing\` finding. It now reads every event up to ${count(FULL_VERIFY_MAX_EVENTS)} and refuses (422, saying to verify
+  \`since=N\` or offline from \`GET /audit/export\`) beyond. It also no longer reads every chain again, one
+  Query each (23.8 s at 10 000 aggregates before): the chains are checked from the entity's index read,
+  and only a chain that check finds wrong is read again from the table${fullAt?.full ? ` (${fmt(fullAt.full.ms, 0, ' ms')} at ${count(fullAt.aggregates)} aggregates now)` : ''}.
+
+What remains: which digest *N* is and how full it is still moves the incremental time by the read of
+up to one full digest (here the last digest of the import is the remainder of the cap, at 1 000
+aggregates the whole 1 000); a full verification of an entity past ${count(FULL_VERIFY_MAX_EVENTS)} events is not served
+by the API (the offline verifier has no limit but the auditor's machine), and it refuses only after
+reading ${count(FULL_VERIFY_MAX_EVENTS)} events of the entity's index (DynamoDB Local pages an index partition of 100 000
+events slowly: the refusal's time above; a count kept per entity would refuse at once); the risk flags still read
+every audit event of the entity; and the digest function's own run in a busy hour (a delete per
+pending head, ${count(MAX_HEADS_PER_DIGEST)} at a time per digest) is not measured here, as the bench seals from memory.
 `;
   writeSection({
     id: 'audit',
@@ -477,7 +565,15 @@ history; a digest of a bulk import stays large until the digest writer bounds th
     command: 'npm run bench:audit',
     markdown,
     targetsMet: flatTime && flatItems && allOk,
-    figures: { sizes: SIZES, runs: RUNS, newAggregates: NEW_AGGREGATES, newEvents: NEW_EVENTS, figures },
+    figures: {
+      sizes: SIZES,
+      runs: RUNS,
+      newAggregates: NEW_AGGREGATES,
+      newEvents: NEW_EVENTS,
+      maxHeadsPerDigest: MAX_HEADS_PER_DIGEST,
+      fullVerifyMaxEvents: FULL_VERIFY_MAX_EVENTS,
+      figures,
+    },
   });
 };
 
