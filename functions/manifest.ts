@@ -233,6 +233,16 @@ export const functions = {
       signing: ['Sign'],
     },
   },
+  noticeWatcher: {
+    entry: 'functions/handlers/events/notice-watcher.ts',
+    description: 'Every hour: records what Doffin has published of the notices it took',
+    timeoutSeconds: 120,
+    access: {
+      // The index of notices awaiting publication; each publication a commit with its audit event.
+      table: ['GetItem', 'Query', 'PutItem'],
+      doffin: true,
+    },
+  },
   seed: {
     entry: 'functions/handlers/events/seed.ts',
     description:
@@ -362,8 +372,9 @@ export const streamConsumers: StreamConsumerSpec[] = [
 
 /**
  * Jobs that run every hour, on the hour: an EventBridge rule `rate(1 hour)` on AWS. Locally the
- * clock runs one at the next full hour after the work it waits for appeared (local/runtime.ts):
- * an hour with nothing to do is one run that does nothing on AWS, and none locally.
+ * clock runs one at the next full hour after the work it waits for appeared (local/runtime.ts),
+ * and again the hour after a run that answered `{ more: true }`: an hour with nothing to do is one
+ * run that does nothing on AWS, and none locally.
  */
 export interface HourlyJob {
   name: string;
@@ -380,6 +391,15 @@ export const hourlyJobs: HourlyJob[] = [
     description: 'Signs a digest of every audit chain head that changed in the hour, per scope',
     target: 'auditDigest',
     input: { type: 'audit.digest' },
+    after: 'audit-watcher',
+  },
+  {
+    name: 'notice-publications',
+    description:
+      'Records what Doffin has published of the notices it took (the index of notices awaiting publication)',
+    target: 'noticeWatcher',
+    input: { type: 'notices.publications' },
+    // A submission is audited: the audit watcher sees it, and the check runs in the hour after.
     after: 'audit-watcher',
   },
 ];

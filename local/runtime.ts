@@ -276,7 +276,9 @@ export const startLocalRuntime = async (options: RuntimeOptions = {}): Promise<L
       next.setUTCHours(next.getUTCHours() + 1);
       clock.set(id, next.getTime(), async () => {
         try {
-          await invokeFunction(job.target, job.input);
+          const result = await invokeFunction(job.target, job.input);
+          // A job that says it left work (`more`, e.g. notices Doffin has not published yet) runs again next hour.
+          if ((result as { more?: unknown } | undefined)?.more === true) armHourly(job);
         } catch (error) {
           log.error('hourly job failed', { job: job.name, error });
         }

@@ -70,6 +70,17 @@ export const tryMake = (due: DueNotice): MadeNotice => {
   }
 };
 
+/** A bidder's notice details, or the error that says what the register lacks (or that it did not bid). */
+const supplierOf = (
+  suppliers: Map<string, PromiseSettledResult<NoticeSupplier>>,
+  id: string,
+): NoticeSupplier => {
+  const settled = suppliers.get(id);
+  if (!settled) throw new Error(`Supplier ${id} did not bid in the tender`);
+  if (settled.status === 'rejected') throw settled.reason;
+  return settled.value;
+};
+
 /** A supplier as notices name it, from the register; what the register lacks is an error saying where to add it. */
 const noticeSupplier = async (supplierId: string): Promise<NoticeSupplier> => {
   const s = await getSupplier(supplierId);
@@ -154,7 +165,11 @@ export const tenderNotices = async (tender: Tender, now: string): Promise<DueNot
       (a) => a !== undefined,
     );
     const bidders = [...new Set(bids.map((b) => b.supplierId))];
-    const suppliers = await Promise.allSettled(bidders.map(noticeSupplier));
+    const settled = await Promise.allSettled(bidders.map(noticeSupplier));
+    // Every bidder's notice details, or why the register cannot give them.
+    const suppliers = new Map(
+      bidders.map((id, i) => [id, settled[i] as PromiseSettledResult<NoticeSupplier>]),
+    );
     return { bids, agreements, suppliers };
   };
   const award = awarded ? await awardInputs() : undefined;
@@ -169,8 +184,6 @@ export const tenderNotices = async (tender: Tender, now: string): Promise<DueNot
         throw new Error(
           `Tender ${tender.id} is ${tender.status}: the award notice comes after the standstill`,
         );
-      const failed = award.suppliers.find((s) => s.status === 'rejected');
-      if (failed) throw (failed as PromiseRejectedResult).reason;
       return awardNotice({
         ...common(settings),
         noticeId: awardId,
@@ -178,7 +191,7 @@ export const tenderNotices = async (tender: Tender, now: string): Promise<DueNot
         issuedAt,
         bids: award.bids,
         agreements: award.agreements,
-        suppliers: award.suppliers.map((s) => (s as PromiseFulfilledResult<NoticeSupplier>).value),
+        suppliers: [...award.suppliers.keys()].map((id) => supplierOf(award.suppliers, id)),
       });
     },
   });
@@ -219,21 +232,13 @@ export const tenderNotices = async (tender: Tender, now: string): Promise<DueNot
               );
             if (!year)
               throw new Error(`Agreement ${agreement.id} has no ${amendment.year} performance agreement`);
-            const supplier = award.suppliers.find(
-              (s) => s.status === 'fulfilled' && s.value.id === agreement.supplierId,
-            );
-            if (!supplier || supplier.status !== 'fulfilled')
-              throw (
-                (supplier as PromiseRejectedResult | undefined)?.reason ??
-                new Error(`Supplier ${agreement.supplierId} did not bid in tender ${tender.id}`)
-              );
             return modificationNotice({
               ...common(settings),
               noticeId,
               version,
               issuedAt,
               agreement,
-              supplier: supplier.value,
+              supplier: supplierOf(award.suppliers, agreement.supplierId),
               year,
               amendments: yearAmendments,
               amendment,

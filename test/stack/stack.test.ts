@@ -465,18 +465,28 @@ describe('the stack', () => {
     });
   });
 
-  it('keeps the Doffin secret for the notices function alone, read-only, and ships the XSDs and the validator beside its bundle', () => {
+  it('keeps the Doffin secret for the notices function and the publication check alone, read-only, and ships the XSDs and the validator beside its bundle', () => {
     const [secretId] = ofType('AWS::SecretsManager::Secret').map(([id]) => id);
     expect(secretId).toBeDefined();
     const readers = ofType('AWS::IAM::Policy').filter(([, p]) =>
       JSON.stringify(p.Properties.PolicyDocument).includes('secretsmanager:'),
     );
-    expect(readers.map(([id]) => id)).toEqual([expect.stringMatching(/^NoticesApiRole/)]);
-    expect(policyOf('NoticesApiRole')).toContainEqual({
-      Sid: 'DoffinSecret',
-      Effect: 'Allow',
-      Action: 'secretsmanager:GetSecretValue',
-      Resource: { Ref: secretId },
+    // The function that submits and the hourly check of publications; no other.
+    expect(readers.map(([id]) => id).sort()).toEqual([
+      expect.stringMatching(/^NoticeWatcherRole/),
+      expect.stringMatching(/^NoticesApiRole/),
+    ]);
+    for (const role of ['NoticesApiRole', 'NoticeWatcherRole'])
+      expect(policyOf(role)).toContainEqual({
+        Sid: 'DoffinSecret',
+        Effect: 'Allow',
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: { Ref: secretId },
+      });
+    // Every hour the check runs (an EventBridge rule, as the audit digest's).
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 hour)',
+      Targets: [Match.objectLike({ Input: JSON.stringify({ type: 'notices.publications' }) })],
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: Match.stringLikeRegexp('-noticesApi$'),

@@ -24,12 +24,13 @@ import { authorize } from '../../http/auth.ts';
 import { notFound, Problem, stateProblem } from '../../http/errors.ts';
 import { httpHandler } from '../../http/http.ts';
 import { noticeRoutes } from '../../http/routes/notices.routes.ts';
+import { messagesOf, recordDoffinStatus, wireVersion } from '../../services/notice-publication.ts';
 import { type DueNotice, noticeSummary, tenderNotices, tryMake } from '../../services/notices.ts';
 import {
   getNoticeXml,
   type NoticeItem,
   type NoticeSettingsItem,
-  noticeKey,
+  noticeItem,
   noticeSettingsKey,
   noticeXmlKey,
 } from '../../services/store/notices.ts';
@@ -72,14 +73,6 @@ const askDoffin = async <T>(call: () => Promise<T>): Promise<T> => {
     throw error;
   }
 };
-
-const messagesOf = (answer: DoffinAnswer): NoticeMessage[] =>
-  answer.messages.map((m) => ({
-    severity: m.severity,
-    text: m.text,
-    ...(m.rule ? { rule: m.rule } : {}),
-    ...(m.location ? { location: m.location } : {}),
-  }));
 
 const statusOf = (answer: DoffinAnswer): NoticeVersion['status'] =>
   answer.status === 'published' ? 'published' : answer.status;
@@ -140,7 +133,7 @@ export const handler = httpHandler(noticeRoutes, {
     const answer = await askDoffin(() =>
       submitNotice({
         noticeId: notice.noticeId,
-        version: String(version).padStart(2, '0'),
+        version: wireVersion(version),
         subtype: notice.subtype,
         xml: notice.xml,
       }),
@@ -174,7 +167,7 @@ export const handler = httpHandler(noticeRoutes, {
       aggregate: { type: 'notice', id: notice.noticeId },
       entityId: tender.entityId,
       before: due.record,
-      after: { ...noticeKey(tender.id, notice.noticeId), ...record },
+      after: noticeItem(record),
       actor: principal,
       action: submitted.status === 'rejected' ? 'notice.rejected' : 'notice.submitted',
       change: {
@@ -227,41 +220,11 @@ export const handler = httpHandler(noticeRoutes, {
   refreshNotice: async ({ principal, params }) => {
     const tender = await loadTender(principal, params.tenderId, 'notice:submit');
     const due = await findNotice(tender, params.noticeId);
-    const last = lastVersion(due.record);
-    if (!due.record || !last) throw stateProblem(`Notice ${due.noticeId} has not been submitted`);
-    const answer = await askDoffin(() => noticeStatus(due.noticeId, String(last.version).padStart(2, '0')));
-    const at = nowIso();
-    const changed = recordStatus(
-      withoutKeys(due.record),
-      {
-        status: statusOf(answer),
-        messages: messagesOf(answer),
-        ...(answer.publicationId ? { publicationId: answer.publicationId } : {}),
-        ...(answer.publishedAt ? { publishedAt: answer.publishedAt } : {}),
-        ...(answer.tedPublicationId ? { tedPublicationId: answer.tedPublicationId } : {}),
-      },
-      at,
-    );
-    if (!changed) return { body: summaryOf(due) };
-    const now = lastVersion(changed) as NoticeVersion;
-    const { item } = await commit({
-      aggregate: { type: 'notice', id: due.noticeId },
-      entityId: tender.entityId,
-      before: due.record,
-      after: { ...noticeKey(tender.id, due.noticeId), ...changed },
-      actor: principal,
-      action: now.status === 'published' ? 'notice.published' : `notice.${now.status}`,
-      reason: 'Doffin said so when asked',
-      change: {
-        tenderId: tender.id,
-        version: now.version,
-        status: { from: last.status, to: now.status },
-        ...(now.publicationId ? { publicationId: now.publicationId, publishedAt: now.publishedAt } : {}),
-        ...(now.tedPublicationId ? { tedPublicationId: now.tedPublicationId } : {}),
-      },
-      at,
-    });
-    return { body: summaryOf({ ...due, record: item as NoticeItem }) };
+    if (!due.record || !lastVersion(due.record))
+      throw stateProblem(`Notice ${due.noticeId} has not been submitted`);
+    const record = due.record;
+    const stored = await askDoffin(() => recordDoffinStatus(record, principal, 'Doffin said so when asked'));
+    return { body: summaryOf(stored ? { ...due, record: stored } : due) };
   },
 
   getNoticeSettings: async ({ principal, params }) => {

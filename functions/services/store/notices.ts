@@ -5,9 +5,11 @@
  */
 import { getItem, type Keyed, type Versioned } from '../../adapters/store.ts';
 import type { NoticeRecord, NoticeSettings } from '../../domain/eforms/publication.ts';
+import { lastVersion } from '../../domain/eforms/publication.ts';
+import { queryPage } from './query.ts';
 import { queryTenderPartition } from './tenders.ts';
 
-export type NoticeItem = NoticeRecord & Versioned;
+export type NoticeItem = NoticeRecord & Versioned & { GSI2PK?: string; GSI2SK?: string };
 export type NoticeXmlItem = Keyed & { noticeId: string; version: number; xml: string; submittedAt: string };
 export type NoticeSettingsItem = NoticeSettings & Versioned & { entityId: string };
 
@@ -25,6 +27,39 @@ export const noticeSettingsKey = (entityId: string): Keyed => ({
   PK: `ENTITY#${entityId}`,
   SK: 'SETTINGS#notices',
 });
+
+/** Notices whose newest version Doffin has taken but not yet published: the hourly check reads them. */
+export const AWAITING_PARTITION = 'NOTICES#AWAITING';
+
+/**
+ * A notice's item as stored: its record, and an entry in the index of notices awaiting publication
+ * while its newest version is submitted or accepted (the item is written whole, so the entry goes
+ * with the publication or a rejection).
+ */
+export const noticeItem = (
+  record: NoticeRecord,
+): Keyed & NoticeRecord & { GSI2PK?: string; GSI2SK?: string } => {
+  const last = lastVersion(record);
+  const awaiting = last?.status === 'submitted' || last?.status === 'accepted';
+  return {
+    ...noticeKey(record.tenderId, record.noticeId),
+    ...record,
+    ...(awaiting && last
+      ? { GSI2PK: AWAITING_PARTITION, GSI2SK: `${last.submittedAt}#${record.tenderId}#${record.noticeId}` }
+      : {}),
+  };
+};
+
+/** The notices awaiting publication, oldest submission first (a page). */
+export const listAwaitingNotices = async (limit = 100): Promise<NoticeItem[]> =>
+  (
+    await queryPage<NoticeItem>({
+      IndexName: 'GSI2',
+      KeyConditionExpression: 'GSI2PK = :pk',
+      ExpressionAttributeValues: { ':pk': AWAITING_PARTITION },
+      Limit: limit,
+    })
+  ).items;
 
 export const getNotice = (tenderId: string, noticeId: string) =>
   getItem<NoticeItem>(noticeKey(tenderId, noticeId));
