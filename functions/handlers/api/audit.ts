@@ -37,7 +37,6 @@ import {
   type AuditItem,
   aggregateEvents,
   aggregateItems,
-  entityEvents,
   entityEventsUpTo,
   GLOBAL_SCOPE,
   historyEvents,
@@ -474,8 +473,16 @@ export const handler = httpHandler(auditRoutes, {
       cursor = page.nextCursor;
     } while (cursor);
     const bids = (await Promise.all(tenders.filter((t) => t.openedAt).map((t) => listBids(t.id)))).flat();
+    // The rules read the tenders' own chains (deadline extensions, material changes, award decisions
+    // and withdrawals): the entity's tenders, not its whole audit index (every bid, agreement and
+    // year since the start), which grows without bound and once stopped short at 20 000 events.
     const actions = new Set<string>(RISK_EVENT_ACTIONS);
-    const events = (await entityEvents(entityId)).filter((e) => actions.has(e.action));
+    const events: AuditItem[] = [];
+    for (let i = 0; i < tenders.length; i += CHAINS_AT_ONCE)
+      for (const chain of await Promise.all(
+        tenders.slice(i, i + CHAINS_AT_ONCE).map((t) => aggregateEvents('tender', t.id)),
+      ))
+        events.push(...(chain as AuditItem[]).filter((e) => actions.has(e.action)));
     const agreements = await allAgreements({ entityId });
     const years = (await Promise.all(agreements.map((a) => listYears(a.id)))).flat();
     const amendments = (await Promise.all(years.map((y) => listAmendments(y.agreementId, y.year)))).flat();
