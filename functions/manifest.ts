@@ -15,6 +15,7 @@ import { auditRoutes } from './http/routes/audit.routes.ts';
 import { biddingRoutes } from './http/routes/bidding.routes.ts';
 import { docsRoutes } from './http/routes/docs.routes.ts';
 import { noticeRoutes } from './http/routes/notices.routes.ts';
+import { performanceRoutes } from './http/routes/performance.routes.ts';
 import { referenceRoutes } from './http/routes/reference.routes.ts';
 import { tenderRoutes } from './http/routes/tenders.routes.ts';
 
@@ -104,14 +105,23 @@ export const functions = {
   },
   agreementsApi: {
     entry: 'functions/handlers/api/agreements.ts',
-    description: 'HTTP API: framework agreements, options, termination, annual performance agreements',
+    description: 'HTTP API: framework agreements, options, termination, renewal decisions, reminders',
     access: {
       table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem'],
+      // Reminder and expiry schedules are armed with the agreement (registration, option, termination).
+      schedules: ['CreateSchedule', 'UpdateSchedule', 'DeleteSchedule'],
+    },
+  },
+  performanceApi: {
+    entry: 'functions/handlers/api/performance.ts',
+    description: 'HTTP API: annual performance agreements (yearly negotiation), amendments, usage reports',
+    access: {
+      table: ['GetItem', 'Query', 'PutItem'],
+      // The yearly negotiation runs in the renegotiation workflow: started (or resumed) here, its
+      // waiting task answered when a step is done, its history read.
       startWorkflows: ['annualRenegotiation'],
       readHistory: ['annualRenegotiation'],
       taskResponse: { annualRenegotiation: ['SendTaskSuccess'] },
-      // Reminder and expiry schedules are armed with the agreement (registration, option, termination).
-      schedules: ['CreateSchedule', 'UpdateSchedule', 'DeleteSchedule'],
     },
   },
   auditApi: {
@@ -276,6 +286,7 @@ export const areas: AreaRoutes[] = [
   tenderRoutes,
   biddingRoutes,
   agreementRoutes,
+  performanceRoutes,
   auditRoutes,
   referenceRoutes,
   noticeRoutes,

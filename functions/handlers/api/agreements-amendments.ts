@@ -1,6 +1,6 @@
 /**
  * Amendments of a published annual performance agreement (routes in
- * functions/http/routes/agreements.routes.ts, served by agreementsApi through agreements.ts). The rules are
+ * functions/http/routes/performance.routes.ts, served by performanceApi through performance.ts). The rules are
  * in domain/amendment.ts.
  */
 
@@ -11,9 +11,9 @@ import { createIdempotently } from '../../http/idempotency.ts';
 import { type AmendmentItem, amendmentKey, listAmendments } from '../../services/store/agreements.ts';
 import { nowIso } from '../../shared/clock.ts';
 import { newId } from '../../shared/ids.ts';
-import { type AgreementHandlers, by, loadAgreement, loadYear } from './agreements-shared.ts';
+import { by, loadAgreement, loadYear, type PerformanceHandlers } from './agreements-shared.ts';
 
-export const amendmentHandlers: AgreementHandlers<'raiseAmendment' | 'confirmAmendment'> = {
+export const amendmentHandlers: PerformanceHandlers<'raiseAmendment' | 'confirmAmendment'> = {
   raiseAmendment: (req) =>
     createIdempotently(req, async (remember) => {
       const { principal, params, body } = req;

@@ -1,6 +1,6 @@
 /**
  * The annual performance agreements of an agreement and their yearly negotiation (routes in
- * functions/http/routes/agreements.routes.ts, served by agreementsApi through agreements.ts). The rules
+ * functions/http/routes/performance.routes.ts, served by performanceApi through performance.ts). The rules
  * are in domain/negotiation.ts; the renegotiation workflow decides with the same transitions.
  */
 
@@ -26,12 +26,12 @@ import {
 import { now, nowIso } from '../../shared/clock.ts';
 import { log } from '../../shared/log.ts';
 import {
-  type AgreementHandlers,
   by,
   commitYear,
   loadAgreement,
   loadYear,
   mayRead,
+  type PerformanceHandlers,
   plainLines,
   updateYear,
   yearRef,
@@ -39,7 +39,7 @@ import {
 } from './agreements-shared.ts';
 import { assertRegisteredSupplier } from './tender-access.ts';
 
-export const performanceHandlers: AgreementHandlers<
+export const performanceHandlers: PerformanceHandlers<
   'getYear' | 'startNegotiation' | 'proposeYear' | 'answerYear' | 'approveYear' | 'getNegotiationWorkflow'
 > = {
   getYear: async ({ principal, params }) => {

@@ -1,7 +1,8 @@
 /**
- * What the agreements handler modules share (functions/handlers/api/agreements.ts composes them into the one
- * agreementsApi function): who may read an agreement, loading an agreement or a year for an
- * action, and the answers' views.
+ * What the agreement handler modules share, those agreements.ts composes into agreementsApi and
+ * those performance.ts composes into performanceApi: who may read an agreement, loading an
+ * agreement or a year for an action, and the answers' views. (Each function bundles only the
+ * helpers its modules use.)
  */
 
 import { commit, withoutKeys } from '../../adapters/store.ts';
@@ -13,6 +14,7 @@ import { authorize } from '../../http/auth.ts';
 import { notFound } from '../../http/errors.ts';
 import type { Handlers } from '../../http/http.ts';
 import type { agreementRoutes } from '../../http/routes/agreements.routes.ts';
+import type { performanceRoutes } from '../../http/routes/performance.routes.ts';
 import {
   type AgreementItem,
   getAgreement,
@@ -25,9 +27,15 @@ import {
 import { nowIso } from '../../shared/clock.ts';
 import { assertRegisteredSupplier } from './tender-access.ts';
 
-/** The implementations of some of the agreement routes, by route key. */
+/** The implementations of some of the agreement routes (agreementsApi), by route key. */
 export type AgreementHandlers<K extends keyof (typeof agreementRoutes)['routes']> = Pick<
   Handlers<typeof agreementRoutes>,
+  K
+>;
+
+/** The implementations of some of the annual performance agreement routes (performanceApi), by route key. */
+export type PerformanceHandlers<K extends keyof (typeof performanceRoutes)['routes']> = Pick<
+  Handlers<typeof performanceRoutes>,
   K
 >;
 

@@ -1,6 +1,6 @@
 /**
- * Monthly usage reports of an agreement (route in functions/http/routes/agreements.routes.ts, served by
- * agreementsApi through agreements.ts). The rules are in domain/usage.ts.
+ * Monthly usage reports of an agreement (routes in functions/http/routes/performance.routes.ts, served by
+ * performanceApi through performance.ts). The rules are in domain/usage.ts.
  */
 
 import { commit, withoutKeys } from '../../adapters/store.ts';
@@ -16,10 +16,10 @@ import {
   usageKey,
 } from '../../services/store/agreements.ts';
 import { nowIso } from '../../shared/clock.ts';
-import { type AgreementHandlers, loadAgreement, mayRead, today } from './agreements-shared.ts';
+import { loadAgreement, mayRead, type PerformanceHandlers, today } from './agreements-shared.ts';
 import { assertRegisteredSupplier } from './tender-access.ts';
 
-export const usageHandlers: AgreementHandlers<'reportUsage' | 'listUsage'> = {
+export const usageHandlers: PerformanceHandlers<'reportUsage' | 'listUsage'> = {
   listUsage: async ({ principal, params }) => {
     await assertRegisteredSupplier(principal);
     const agreement = await getAgreement(params.agreementId);

@@ -1,8 +1,8 @@
 /**
  * HTTP handler of agreementsApi (functions/http/routes/agreements.routes.ts): framework agreements, their
- * options, termination and renewal decisions here; the annual performance agreements and their
- * negotiation (agreements-performance.ts), usage (agreements-usage.ts), amendments
- * (agreements-amendments.ts) and reminders (agreements-reminders.ts) composed into the one function.
+ * options, termination and renewal decisions here; what needs attention (agreements-attention.ts) and
+ * reminders (agreements-reminders.ts) composed into the one function. The annual performance
+ * agreements, their amendments and usage are performanceApi's (performance.ts).
  * The rules are in domain/agreement-lifecycle.ts; handlers load, decide with it, commit and answer.
  */
 
@@ -43,12 +43,9 @@ import { getSupplier } from '../../services/store/suppliers.ts';
 import { getTender, type TenderItem, tenderItem, tenderTransition } from '../../services/store/tenders.ts';
 import { now, nowIso } from '../../shared/clock.ts';
 import { newId } from '../../shared/ids.ts';
-import { amendmentHandlers } from './agreements-amendments.ts';
 import { attentionHandlers } from './agreements-attention.ts';
-import { performanceHandlers } from './agreements-performance.ts';
 import { reminderHandlers } from './agreements-reminders.ts';
 import { type AgreementHandlers, by, loadAgreement, mayRead, today, view } from './agreements-shared.ts';
-import { usageHandlers } from './agreements-usage.ts';
 import { assertRegisteredSupplier } from './tender-access.ts';
 
 /** A tender draft for a new procurement, prefilled from the agreement (and its tender when it has one). */
@@ -381,8 +378,5 @@ const agreementHandlers: AgreementHandlers<
 export const handler = httpHandler(agreementRoutes, {
   ...agreementHandlers,
   ...attentionHandlers,
-  ...performanceHandlers,
-  ...usageHandlers,
-  ...amendmentHandlers,
   ...reminderHandlers,
 });

@@ -7,6 +7,7 @@ import { auditDocs } from './audit.docs.ts';
 import { biddingDocs } from './bidding.docs.ts';
 import { docsDocs } from './docs.docs.ts';
 import { noticeDocs } from './notices.docs.ts';
+import { performanceDocs } from './performance.docs.ts';
 import { referenceDocs } from './reference.docs.ts';
 import type { RoutesDocs } from './route-docs.ts';
 import { tenderDocs } from './tenders.docs.ts';
@@ -15,6 +16,7 @@ export const routeDocs: RoutesDocs = {
   ...tenderDocs,
   ...biddingDocs,
   ...agreementDocs,
+  ...performanceDocs,
   ...auditDocs,
   ...referenceDocs,
   ...noticeDocs,
