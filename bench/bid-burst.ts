@@ -16,6 +16,8 @@
  *
  * test/e2e/bid-burst.test.ts runs the same burst, smaller, in the suite.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb } from '../functions/adapters/clients.ts';
 import { OUTBOX_PENDING } from '../functions/contracts/outbox.ts';
@@ -66,6 +68,9 @@ export interface BurstFigures {
   burstSeconds: number;
   /** Bids accepted in the window per second of `burstSeconds`: paced, the pace; unpaced, what the product takes. */
   acceptedPerSecond: number;
+  /** CPU per bid accepted in the window, ms: this process (API, workers, gate, stream consumers) and DynamoDB Local's JVM. */
+  nodeCpuMsPerBid: number;
+  dynamoCpuMsPerBid: number;
   seconds: number;
   p50ms: number;
   p95ms: number;
@@ -245,10 +250,12 @@ export const bidBurst = async (target: BurstTarget, sizes: BurstSizes): Promise<
       bareRefusals++;
   };
   const began = performance.now();
+  const cpu = cpuMark();
   if (sizes.perSecond > 0) await paced(pairs, sizes.perSecond, send);
   else await pool(pairs, sizes.concurrency, send);
   const burstSeconds = (performance.now() - began) / 1000;
   const acceptedInWindow = receipts.length;
+  const burstCpu = cpuSince(cpu);
   // The tail: the deadline has passed, these must all be refused and none stored. (On a machine too
   // slow for the window the clock is past it already: the figures then show bids refused as late.)
   if ((await target.client.now()).getTime() < deadline.getTime())
@@ -303,12 +310,49 @@ export const bidBurst = async (target: BurstTarget, sizes: BurstSizes): Promise<
     conflictsAbsorbed: target.conflicts() - conflictsBefore,
     burstSeconds: Math.round(burstSeconds * 100) / 100,
     acceptedPerSecond: Math.round((acceptedInWindow / burstSeconds) * 10) / 10,
+    nodeCpuMsPerBid: Math.round((burstCpu.nodeMs / acceptedInWindow) * 100) / 100,
+    dynamoCpuMsPerBid: Math.round((burstCpu.dynamoMs / acceptedInWindow) * 100) / 100,
     seconds: Math.round(seconds * 10) / 10,
     p50ms: Math.round(percentile(sorted, 50)),
     p95ms: Math.round(percentile(sorted, 95)),
     p99ms: Math.round(percentile(sorted, 99)),
   };
 };
+
+/**
+ * CPU time (ms) DynamoDB Local's JVM has used so far: the java process listening on the port of
+ * this process's DynamoDB endpoint (AWS_ENDPOINT_URL_DYNAMODB); NaN where /proc cannot tell.
+ */
+export const dynamoCpuMs = (() => {
+  let pid: string | undefined;
+  return (): number => {
+    const port = new URL(process.env.AWS_ENDPOINT_URL_DYNAMODB ?? 'http://x:0').port;
+    try {
+      pid ??= readdirSync('/proc').find((p) => {
+        if (!/^\d+$/.test(p)) return false;
+        try {
+          const args = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
+          return args.some((a) => a.endsWith('DynamoDBLocal.jar')) && args.includes(port);
+        } catch {
+          return false;
+        }
+      });
+      if (!pid) return Number.NaN;
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      // utime and stime, in clock ticks (100 a second on Linux).
+      return (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      return Number.NaN;
+    }
+  };
+})();
+
+/** CPU (ms) of this process (all its threads: the HTTP API, the functions' workers, the gate) and of DynamoDB Local's JVM, from `mark` on. */
+const cpuSince = (mark: { node: NodeJS.CpuUsage; dynamo: number }) => {
+  const node = process.cpuUsage(mark.node);
+  return { nodeMs: (node.user + node.system) / 1000, dynamoMs: dynamoCpuMs() - mark.dynamo };
+};
+const cpuMark = () => ({ node: process.cpuUsage(), dynamo: dynamoCpuMs() });
 
 // biome-ignore lint/suspicious/noExplicitAny: stored items, copied field by field
 type Item = Record<string, any>;
@@ -355,10 +399,14 @@ export interface RawFigures {
   transactions: number;
   concurrency: number;
   failed: number;
+  /** Failed transactions by error name. */
+  errors: Record<string, number>;
   seconds: number;
   perSecond: number;
   p50ms: number;
   p99ms: number;
+  nodeCpuMsPerTransaction: number;
+  dynamoCpuMsPerTransaction: number;
 }
 
 /**
@@ -385,7 +433,9 @@ export const rawTransactions = async (
     );
   const times: number[] = [];
   let failed = 0;
+  const errors: Record<string, number> = {};
   const began = performance.now();
+  const cpu = cpuMark();
   await pool(
     Array.from({ length: count }, (_, i) => i),
     concurrency,
@@ -416,21 +466,27 @@ export const rawTransactions = async (
           }),
         );
         times.push(performance.now() - started);
-      } catch {
+      } catch (error) {
         failed++;
+        const name = (error as Error).name ?? 'Error';
+        errors[name] = (errors[name] ?? 0) + 1;
       }
     },
   );
   const seconds = (performance.now() - began) / 1000;
+  const used = cpuSince(cpu);
   const sorted = times.sort((a, b) => a - b);
   return {
     transactions: count,
     concurrency,
     failed,
+    errors,
     seconds: Math.round(seconds * 100) / 100,
     perSecond: Math.round((times.length / seconds) * 10) / 10,
     p50ms: Math.round(percentile(sorted, 50)),
     p99ms: Math.round(percentile(sorted, 99)),
+    nodeCpuMsPerTransaction: Math.round((used.nodeMs / times.length) * 100) / 100,
+    dynamoCpuMsPerTransaction: Math.round((used.dynamoMs / times.length) * 100) / 100,
   };
 };
 
@@ -440,10 +496,10 @@ if (process.argv[1] && import.meta.filename === process.argv[1]) {
     `
 Usage: npm run bench:burst
 
-A bid burst at a deadline against the local product (in memory): by default 200 suppliers × 10 lots,
-2 000 bids in the last minute at 34 a second, then 100 late ones, three times; then the same bids
-unpaced (64 in flight) three times, each beside DynamoDB Local's raw rate for a bid's transaction
-at the same concurrency. Environment: BURST_SUPPLIERS (200), BURST_PER_SECOND (34; 0: no paced
+A bid burst at a deadline against the local product (in memory): by default 200 suppliers × 10 lots
+bid unpaced (64 in flight) three times, each beside DynamoDB Local's raw rate for a bid's
+transaction at the same concurrency; then 2 000 bids in the last minute at 34 a second, then 100
+late ones, three times. Environment: BURST_SUPPLIERS (200), BURST_PER_SECOND (34; 0: no paced
 runs), BURST_CONCURRENCY (64), BURST_LATE (100), BURST_RUNS (3 paced), BURST_UNPACED_RUNS (3).
 Writes docs/bench/burst.json (docs/benchmarks.md); figures before it: docs/reliability.md.
 `,
@@ -453,7 +509,7 @@ Writes docs/bench/burst.json (docs/benchmarks.md); figures before it: docs/relia
   if (!process.env.LOG_LEVEL) (await import('../functions/shared/log.ts')).logger.setLogLevel('ERROR');
   const { startLocalRuntime } = await import('../local/runtime.ts');
   const { createTable, deleteTable } = await import('../local/dynamodb.ts');
-  const { count, fmt, ratio, summarise, table, writeSection } = await import('./lib/report.ts');
+  const { count, fmt, summarise, table, writeSection } = await import('./lib/report.ts');
   const runtime = await startLocalRuntime({ inMemory: true, apiPort: 0, quiet: true });
   const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB as string;
   // The raw transactions go to a table of their own in the same DynamoDB Local, of the product
@@ -489,36 +545,57 @@ Writes docs/bench/burst.json (docs/benchmarks.md); figures before it: docs/relia
       template ??= await bidTransactionOf(runtime.tableName, figures.tenderId);
       console.log(label, JSON.stringify(figures));
     };
+    // The raw rate at the bursts' concurrency (the like-for-like figure), and one at a time: the gate
+    // hands DynamoDB Local the product's transactions one at a time, which it may take faster.
+    const levels = [...new Set([sizes.concurrency, 1])];
+    const rawCount = Number(process.env.BURST_RAW_TRANSACTIONS ?? 600);
     const rawRun = async (label: string) => {
       if (!template) throw new Error('No bid to copy yet');
-      const figures = await rawTransactions(rawTable, template, bids, sizes.concurrency);
-      raw.push(figures);
-      console.log(label, JSON.stringify(figures));
+      for (const level of levels) {
+        await runtime.eventsIdle();
+        const figures = await rawTransactions(rawTable, template, rawCount, level);
+        raw.push(figures);
+        console.log(`${label} (${level} at a time)`, JSON.stringify(figures));
+      }
     };
-    for (let i = 0; i < pacedRuns; i++) await burst(paced, sizes, `paced ${i + 1}/${pacedRuns}`);
-    // Unpaced bursts and raw runs alternate, so that both meet the same machine.
+    // Unpaced bursts and raw runs first, alternating so that both meet the same machine and the same
+    // DynamoDB Local as it fills; each run starts once the stream's consumers have caught up with the
+    // last one (their backlog would otherwise run beside it). Then the paced bursts.
     for (let i = 0; i < unpacedRuns; i++) {
-      const product = () => burst(unpaced, { ...sizes, perSecond: 0 }, `unpaced ${i + 1}/${unpacedRuns}`);
+      // Ten minutes before the deadline: unpaced, the bids come as fast as they are answered, and a
+      // slow machine must not see the clock pass the deadline mid-burst (a rate, not a deadline, is measured).
+      const product = () =>
+        burst(unpaced, { ...sizes, perSecond: 0, windowMinutes: 10 }, `unpaced ${i + 1}/${unpacedRuns}`);
       const bare = () => rawRun(`raw ${i + 1}/${unpacedRuns}`);
-      if (i % 2 === 0 && template) {
-        await bare();
-        await product();
-      } else {
-        await product();
-        await bare();
+      for (const step of i % 2 === 0 ? [product, bare] : [bare, product]) {
+        await runtime.eventsIdle();
+        await step();
       }
     }
+    for (let i = 0; i < pacedRuns; i++) {
+      await runtime.eventsIdle();
+      await burst(paced, sizes, `paced ${i + 1}/${pacedRuns}`);
+    }
+    if (!raw.length) await rawRun('raw');
 
     const all = [...paced, ...unpaced];
-    const sum = (f: (b: BurstFigures) => number) => all.reduce((n, b) => n + f(b), 0);
-    const lost = sum((b) => b.lost);
-    const late = sum((b) => b.acceptedAtOrAfterDeadline);
-    const serverErrors = sum((b) => b.serverErrors);
-    const unreceipted = sum((b) => b.storedWithoutReceipt);
-    const rawRate = summarise(raw.map((r) => r.perSecond));
+    const sum = (runs: BurstFigures[], f: (b: BurstFigures) => number) => runs.reduce((n, b) => n + f(b), 0);
+    const lost = sum(all, (b) => b.lost);
+    const late = sum(all, (b) => b.acceptedAtOrAfterDeadline);
+    const serverErrors = sum(all, (b) => b.serverErrors);
+    const unreceipted = sum(all, (b) => b.storedWithoutReceipt);
+    const rawAt = (level: number) => raw.filter((r) => r.concurrency === level);
+    const rawRates = levels.map((level) => ({
+      level,
+      rate: summarise(rawAt(level).map((r) => r.perSecond)),
+    }));
+    const same = rawRates[0] as (typeof rawRates)[number];
+    const best = rawRates.reduce((a, r) => (r.rate.median > a.rate.median ? r : a), same);
     const unpacedRate = summarise(unpaced.map((b) => b.acceptedPerSecond));
     const pacedRate = summarise(paced.map((b) => b.acceptedPerSecond));
-    const share = unpacedRate.median / rawRate.median;
+    const shareSame = unpacedRate.median / same.rate.median;
+    const share = unpacedRate.median / best.rate.median;
+    const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
     const targetsMet = lost === 0 && late === 0 && serverErrors === 0 && unreceipted === 0 && share >= 0.7;
     const statuses = (runs: BurstFigures[]) => {
       const total: Record<string, number> = {};
@@ -528,48 +605,82 @@ Writes docs/bench/burst.json (docs/benchmarks.md); figures before it: docs/relia
         .map(([status, n]) => `${count(n)} × ${status}`)
         .join(', ');
     };
-    const ms = (runs: BurstFigures[]) =>
-      `${fmt(summarise(runs.map((b) => b.p50ms)), 0)} / ${fmt(summarise(runs.map((b) => b.p99ms)), 0)} ms`;
+    const cpu = (pairs: [number, number][]) =>
+      `${fmt(summarise(pairs.map(([n]) => n)), 2)} / ${fmt(summarise(pairs.map(([, d]) => d)), 2)}`;
+    const ms = (xs: { p50ms: number; p99ms: number }[]) =>
+      `${fmt(summarise(xs.map((b) => b.p50ms)), 0)} / ${fmt(summarise(xs.map((b) => b.p99ms)), 0)} ms`;
+    const outcome = (runs: BurstFigures[]) =>
+      `${sum(runs, (b) => b.lost)} / ${sum(runs, (b) => b.acceptedAtOrAfterDeadline)} / ${sum(runs, (b) => b.serverErrors)}`;
     const rows: string[][] = [];
+    if (unpaced.length)
+      rows.push([
+        `unpaced: ${count(bids)} bids, ${sizes.concurrency} in flight, in the last ten minutes, then ${sizes.lateBids} late (${unpaced.length} runs)`,
+        statuses(unpaced),
+        outcome(unpaced),
+        `**${fmt(unpacedRate, 1, '/s')}: ${pct(shareSame)} of raw at ${sizes.concurrency}, ${pct(unpacedRate.median / (rawRates.at(-1) as (typeof rawRates)[number]).rate.median)} of raw one at a time**`,
+        ms(unpaced),
+        cpu(unpaced.map((b) => [b.nodeCpuMsPerBid, b.dynamoCpuMsPerBid])),
+      ]);
+    for (const { level, rate } of rawRates) {
+      const runs = rawAt(level);
+      const errors: Record<string, number> = {};
+      for (const r of runs)
+        for (const [name, n] of Object.entries(r.errors)) errors[name] = (errors[name] ?? 0) + n;
+      const named = Object.entries(errors).map(([name, n]) => `${n} × ${name}`);
+      rows.push([
+        `raw: ${count(rawCount)} TransactWriteItems of a bid's shape, ${level === 1 ? 'one at a time' : `${level} at a time`}, SDK → DynamoDB Local (${runs.length} runs)`,
+        `${count(runs.reduce((n, r) => n + r.transactions - r.failed, 0))} applied, ${runs.reduce((n, r) => n + r.failed, 0)} failed${named.length ? ` (${named.join(', ')})` : ''}`,
+        '—',
+        fmt(rate, 1, '/s'),
+        ms(runs),
+        cpu(runs.map((r) => [r.nodeCpuMsPerTransaction, r.dynamoCpuMsPerTransaction])),
+      ]);
+    }
     if (paced.length)
       rows.push([
         `paced: ${count(bids)} bids at ${perSecond} a second in the last minute, then ${sizes.lateBids} late (${paced.length} runs)`,
         statuses(paced),
-        `${sum((b) => (paced.includes(b) ? b.lost : 0))} / ${sum((b) => (paced.includes(b) ? b.acceptedAtOrAfterDeadline : 0))} / ${sum((b) => (paced.includes(b) ? b.serverErrors : 0))}`,
-        `${fmt(pacedRate, 1, '/s')}: ${ratio(pacedRate.median * 100, rawRate.median, 0).replace('×', '%')} of raw (the pace, not a capacity)`,
+        outcome(paced),
+        `${fmt(pacedRate, 1, '/s')}: the pace (${pct(pacedRate.median / best.rate.median)} of the best raw rate)`,
         ms(paced),
+        cpu(paced.map((b) => [b.nodeCpuMsPerBid, b.dynamoCpuMsPerBid])),
       ]);
-    if (unpaced.length)
-      rows.push([
-        `unpaced: the same ${count(bids)} bids, ${sizes.concurrency} in flight, then ${sizes.lateBids} late (${unpaced.length} runs)`,
-        statuses(unpaced),
-        `${sum((b) => (unpaced.includes(b) ? b.lost : 0))} / ${sum((b) => (unpaced.includes(b) ? b.acceptedAtOrAfterDeadline : 0))} / ${sum((b) => (unpaced.includes(b) ? b.serverErrors : 0))}`,
-        `**${fmt(unpacedRate, 1, '/s')}: ${(share * 100).toFixed(0)}% of raw** (target ≥ 70%)`,
-        ms(unpaced),
-      ]);
-    rows.push([
-      `raw: ${count(bids)} TransactWriteItems of a bid's shape, ${sizes.concurrency} at a time, SDK → DynamoDB Local (${raw.length} runs)`,
-      `${count(raw.reduce((n, r) => n + r.transactions - r.failed, 0))} applied, ${raw.reduce((n, r) => n + r.failed, 0)} failed`,
-      '—',
-      fmt(rawRate, 1, '/s'),
-      `${fmt(summarise(raw.map((r) => r.p50ms)), 0)} / ${fmt(summarise(raw.map((r) => r.p99ms)), 0)} ms`,
-    ]);
+    const med = (xs: number[]) => summarise(xs).median;
+    const jvmProduct = med(unpaced.map((b) => b.dynamoCpuMsPerBid));
+    const nodeProduct = med(unpaced.map((b) => b.nodeCpuMsPerBid));
+    const jvmRawAt = (level: number) => med(rawAt(level).map((r) => r.dynamoCpuMsPerTransaction));
     const markdown = `
-What: ${count(bids)} bids from ${count(sizes.suppliers)} suppliers on ${sizes.lots} lots of one tender in the
-last minute before its deadline, through the HTTP API of the local product (in memory), then
-${sizes.lateBids} more after the deadline; every receipt is checked against what DynamoDB holds. Baseline,
-in the same run against the same DynamoDB Local: a bid's transaction issued straight with the SDK
-(three puts, two under \`attribute_not_exists(PK)\`, items as large as a stored bid's, its audit
-event's and its receipt event's), at the same concurrency, into a table of the same shape (keys,
-indexes, stream) that nothing consumes. Medians (min–max) over the runs.
+What: ${count(bids)} bids from ${count(sizes.suppliers)} suppliers on ${sizes.lots} lots of one tender just before its
+deadline, through the HTTP API of the local product (in memory), then ${sizes.lateBids} more after the deadline;
+every receipt is checked against what DynamoDB holds. Baseline, in the same run against the same
+DynamoDB Local: a bid's transaction issued straight with the SDK (three puts, two under
+\`attribute_not_exists(PK)\`, items as large as a stored bid's, its audit event's and its receipt
+event's) into a table of the same shape (keys, indexes, stream) that nothing consumes, ${levels.map((l) => (l === 1 ? 'one at a time' : `${l} at a time (the unpaced bursts' concurrency)`)).join(' and ')}.
+The unpaced bursts and the raw runs alternate and come first; the paced bursts follow; each run
+starts once the stream's consumers have caught up with the one before. Medians (min–max) over the runs.
 
-${table(['run', 'answers', 'lost / accepted at or after the deadline / 5xx', 'accepted bids per second', 'answer time p50 / p99'], rows)}
+${table(['run', 'answers', 'lost / accepted at or after the deadline / 5xx', 'accepted per second', 'answer time p50 / p99', 'CPU per bid, ms: this process / DynamoDB Local'], rows)}
 
-The paced burst arrives at ${perSecond} a second, so its accepted rate is its pace, not what the product
-can take: it is shown against the raw rate only to say how much room the burst leaves. **The ≥ 70%
-target applies to the unpaced figure**, the product's accepted rate against the raw rate at the same
-${sizes.concurrency} in flight: ${(share * 100).toFixed(0)}% (${targetsMet ? 'met' : 'missed'}).
 Every run: ${lost} lost, ${late} accepted at or after the deadline, ${serverErrors} × 5xx, ${unreceipted} stored without a receipt.
+The paced burst arrives at ${perSecond} a second, so its accepted rate is its pace, not what the product
+can take. **The ≥ 70% target applies to the unpaced rate**, against DynamoDB Local's best raw rate
+measured (${best.level === 1 ? 'one at a time' : `${best.level} at a time`}): ${pct(share)}, **${targetsMet ? 'met' : 'missed'}**; against the raw rate at the same
+${sizes.concurrency} in flight, the like-for-like figure the issue names, ${pct(shareSame)}.
+
+How to read it: DynamoDB Local's JVM spent ${jvmProduct.toFixed(2)} ms of CPU per accepted bid, and ${levels.map((l) => `${jvmRawAt(l).toFixed(2)} ms per raw transaction ${l === 1 ? 'one at a time' : `${l} at a time`}`).join(', ')}.
+A bid asks more of it than its transaction (it reads the tender, the supplier's earlier bid and the
+tender again after its write: three consistent GetItems, bench/partitions.ts lists them; and the
+stream's consumers mark the receipt event sent and note the audit event for the hourly digest: two
+more puts)${
+      levels.length > 1 && jvmRawAt(1) < jvmRawAt(sizes.concurrency)
+        ? `, yet DynamoDB Local takes concurrent transactions badly (${jvmRawAt(sizes.concurrency).toFixed(2)} ms of its CPU each at ${sizes.concurrency} at a time against ${jvmRawAt(1).toFixed(2)} one at a time), while the gate (local/dynamodb-gate.ts) hands it the product's transactions one at a time`
+        : ''
+    }. "This process" (${nodeProduct.toFixed(1)} ms per bid) is everything of the
+product but DynamoDB Local, and the bench's own HTTP client: the API, the bidding function, the
+gate's HTTP hop for each DynamoDB call, and for each receipt the stream poller, the outbox relay, the
+bus, the notifier and the audit watcher, on the same ${cpus().length} cores as DynamoDB Local and the other work
+on this machine. On AWS those consumers run in sandboxes of their own, the gate's hop does not
+exist, and DynamoDB serves the reads from other partitions than the writes.
 `;
     writeSection({
       id: 'burst',
@@ -578,7 +689,7 @@ Every run: ${lost} lost, ${late} accepted at or after the deadline, ${serverErro
       command: 'npm run bench:burst',
       markdown,
       targetsMet,
-      figures: { sizes, paced, unpaced, raw, share },
+      figures: { sizes, paced, unpaced, raw, rawRates, share, shareSameConcurrency: shareSame },
     });
   } finally {
     await deleteTable(endpoint, rawTable).catch(() => undefined);
