@@ -21,11 +21,12 @@
  *   AUDIT_SIZES=1000,10000 AUDIT_RUNS=5 npm run bench:audit
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { Versioned } from '../functions/adapters/store.ts';
 import type { AuditEvent } from '../functions/domain/audit.ts';
 import { apiEvent } from '../test/helpers/fixtures.ts';
+import { batchWrite } from './lib/dynamo.ts';
 import { count, fmt, ratio, type Summary, summarise, table, writeSection } from './lib/report.ts';
 
 // The product's modules read these once, when they load: quiet logs, the metrics' namespace.
@@ -121,19 +122,7 @@ const installMeter = () => {
 const flush = async (raw: DynamoDBDocumentClient, tableName: string) => {
   const requests = [...(captured?.values() ?? [])];
   captured = new Map();
-  const batches: WriteRequest[][] = [];
-  for (let i = 0; i < requests.length; i += 25) batches.push(requests.slice(i, i + 25));
-  let next = 0;
-  const worker = async () => {
-    while (next < batches.length) {
-      let batch = batches[next++] as WriteRequest[];
-      while (batch.length) {
-        const r = await raw.send(new BatchWriteCommand({ RequestItems: { [tableName]: batch } }));
-        batch = (r.UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: WRITES_IN_FLIGHT }, worker));
+  await batchWrite(raw, tableName, requests, WRITES_IN_FLIGHT);
   return requests.length;
 };
 

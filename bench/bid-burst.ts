@@ -16,13 +16,13 @@
  *
  * test/e2e/bid-burst.test.ts runs the same burst, smaller, in the suite.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb } from '../functions/adapters/clients.ts';
 import { OUTBOX_PENDING } from '../functions/contracts/outbox.ts';
 import { seededRandom } from '../local/faults.ts';
 import { type ApiClient, apiClient } from '../test/support/api-client.ts';
+import { dynamoCpuMs } from './lib/dynamo.ts';
 
 export interface BurstTarget {
   /** The product's HTTP API (the tests' and the demo's client). */
@@ -318,34 +318,6 @@ export const bidBurst = async (target: BurstTarget, sizes: BurstSizes): Promise<
     p99ms: Math.round(percentile(sorted, 99)),
   };
 };
-
-/**
- * CPU time (ms) DynamoDB Local's JVM has used so far: the java process listening on the port of
- * this process's DynamoDB endpoint (AWS_ENDPOINT_URL_DYNAMODB); NaN where /proc cannot tell.
- */
-export const dynamoCpuMs = (() => {
-  let pid: string | undefined;
-  return (): number => {
-    const port = new URL(process.env.AWS_ENDPOINT_URL_DYNAMODB ?? 'http://x:0').port;
-    try {
-      pid ??= readdirSync('/proc').find((p) => {
-        if (!/^\d+$/.test(p)) return false;
-        try {
-          const args = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
-          return args.some((a) => a.endsWith('DynamoDBLocal.jar')) && args.includes(port);
-        } catch {
-          return false;
-        }
-      });
-      if (!pid) return Number.NaN;
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      // utime and stime, in clock ticks (100 a second on Linux).
-      return (Number(fields[11]) + Number(fields[12])) * 10;
-    } catch {
-      return Number.NaN;
-    }
-  };
-})();
 
 /** CPU (ms) of this process (all its threads: the HTTP API, the functions' workers, the gate) and of DynamoDB Local's JVM, from `mark` on. */
 const cpuSince = (mark: { node: NodeJS.CpuUsage; dynamo: number }) => {

@@ -31,7 +31,6 @@
  */
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import {
   Agent,
   createServer,
@@ -41,6 +40,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dynamoCpuMs } from './lib/dynamo.ts';
 
 interface LoadSpec {
   url: string;
@@ -131,31 +131,6 @@ if (process.env.OVERHEAD_LOAD) {
   process.send?.(result);
   process.exit(0);
 }
-
-/** CPU time (ms) DynamoDB Local's JVM has used: the java process listening on this process's DynamoDB port. */
-const dynamoCpuMs = (() => {
-  let pid: string | undefined;
-  return (): number => {
-    const port = new URL(process.env.AWS_ENDPOINT_URL_DYNAMODB ?? 'http://x:0').port;
-    try {
-      pid ??= readdirSync('/proc').find((p) => {
-        if (!/^\d+$/.test(p)) return false;
-        try {
-          const args = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
-          return args.some((a) => a.endsWith('DynamoDBLocal.jar')) && args.includes(port);
-        } catch {
-          return false;
-        }
-      });
-      if (!pid) return Number.NaN;
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      // utime and stime, in clock ticks (100 a second on Linux).
-      return (Number(fields[11]) + Number(fields[12])) * 10;
-    } catch {
-      return Number.NaN;
-    }
-  };
-})();
 
 /** One autocannon run in a child process. */
 const run = (spec: LoadSpec): Promise<LoadResult> =>

@@ -29,7 +29,7 @@
  *   SWEEP_SIZES=1000,10000 SWEEP_RUNS=3 npm run bench:sweep
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { environmentOf } from '../functions/access.ts';
 import { ddb } from '../functions/adapters/clients.ts';
 import { resetEnvCache } from '../functions/adapters/env.ts';
@@ -46,6 +46,7 @@ import { DUE_PARTITION, getSettings } from '../functions/services/store/reminder
 import { setClockOffsetMs } from '../functions/shared/clock.ts';
 import { localResources, startLocalRuntime } from '../local/runtime.ts';
 import { lambdaContext } from '../test/helpers/fixtures.ts';
+import { batchWrite } from './lib/dynamo.ts';
 import { count, fmt, ratio, type Summary, summarise, table, writeSection } from './lib/report.ts';
 
 const SIZES = (process.env.SWEEP_SIZES ?? '1000,10000,100000').split(',').map(Number);
@@ -149,26 +150,8 @@ const total = (m: Map<string, Reads>): Reads =>
   );
 
 /** Items written 25 to a BatchWrite, WRITES_IN_FLIGHT at once. */
-const write = async (
-  raw: DynamoDBDocumentClient,
-  table: string,
-  requests: WriteRequest[],
-): Promise<number> => {
-  const batches: WriteRequest[][] = [];
-  for (let i = 0; i < requests.length; i += 25) batches.push(requests.slice(i, i + 25));
-  let next = 0;
-  const worker = async () => {
-    while (next < batches.length) {
-      let batch = batches[next++] as WriteRequest[];
-      while (batch.length) {
-        const r = await raw.send(new BatchWriteCommand({ RequestItems: { [table]: batch } }));
-        batch = (r.UnprocessedItems?.[table] ?? []) as WriteRequest[];
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: WRITES_IN_FLIGHT }, worker));
-  return requests.length;
-};
+const write = (raw: DynamoDBDocumentClient, table: string, requests: WriteRequest[]): Promise<number> =>
+  batchWrite(raw, table, requests, WRITES_IN_FLIGHT);
 
 // ---- The agreements ------------------------------------------------------------------------------
 
