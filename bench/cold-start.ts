@@ -31,7 +31,7 @@ import { cpus, loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
-import { type FunctionKey, functions, routes } from '../functions/manifest.ts';
+import { type FunctionKey, type FunctionSpec, functions, routes } from '../functions/manifest.ts';
 import { esbuildOptions } from '../lib/bundling.ts';
 import { commandLine } from '../local/cli.ts';
 import {
@@ -129,11 +129,11 @@ const packageOf = (path: string): string => {
   return rest[0]?.startsWith('@') ? `${rest[0]}/${rest[1]}` : (rest[0] ?? path);
 };
 
-const bundle = async (name: string, entry: string): Promise<Bundle> => {
+const bundle = async (name: string, entry: string, kept: readonly string[] = []): Promise<Bundle> => {
   const dir = join(out, name.replaceAll(/[^\w-]/g, '_'));
   const file = join(dir, 'index.mjs');
   const result = await build({
-    ...esbuildOptions(),
+    ...esbuildOptions(kept),
     entryPoints: [entry],
     outfile: file,
     absWorkingDir: root,
@@ -323,7 +323,7 @@ const measure = async (): Promise<Figures> => {
   const unbundled: Record<string, string> = {};
   for (const [key, spec] of Object.entries(functions)) {
     try {
-      bundles.push(await bundle(key, join(root, spec.entry)));
+      bundles.push(await bundle(key, join(root, spec.entry), (spec as FunctionSpec).packaging?.packages));
     } catch (error) {
       unbundled[key] = (error as Error).message.split('\n')[0] ?? 'failed';
       console.error(`  ${key}: could not be bundled: ${unbundled[key]}`);

@@ -29,7 +29,7 @@ export const functionBundling = {
  * Bundling: `--bundle --target --platform --format --minify --sourcemap=external
  * --sources-content=false --external:… --banner:js=… --main-fields=…`), for running esbuild directly.
  */
-export const esbuildOptions = (): BuildOptions => ({
+export const esbuildOptions = (packages: readonly string[] = []): BuildOptions => ({
   bundle: true,
   format: functionBundling.format,
   target: functionBundling.target,
@@ -39,5 +39,6 @@ export const esbuildOptions = (): BuildOptions => ({
   sourcemap: functionBundling.sourceMap,
   sourcesContent: functionBundling.sourcesContent,
   banner: { js: functionBundling.banner },
-  external: [...functionBundling.externalModules],
+  // And the packages a function's manifest entry keeps out of its bundle (`packaging.packages`).
+  external: [...functionBundling.externalModules, ...packages],
 });

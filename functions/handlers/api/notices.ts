@@ -6,18 +6,16 @@
  * record, the XML as sent, and the audit event.
  */
 
-import { type DoffinAnswer, DoffinError, noticeStatus, submitNotice } from '../../adapters/doffin.ts';
+import { type DoffinAnswer, DoffinError, submitNotice } from '../../adapters/doffin.ts';
 import { schemaErrors } from '../../adapters/notice-schema.ts';
 import { commit, getItem, tableName, withoutKeys } from '../../adapters/store.ts';
 import type { Principal } from '../../domain/actors.ts';
-import { procedureIdFor } from '../../domain/eforms/notices.ts';
+import { procedureIdFor } from '../../domain/eforms/identity.ts';
 import {
   lastVersion,
-  type NoticeMessage,
   type NoticeVersion,
   nextVersion,
   noticeState,
-  recordStatus,
   recordSubmission,
 } from '../../domain/eforms/publication.ts';
 import { authorize } from '../../http/auth.ts';
@@ -25,7 +23,7 @@ import { notFound, Problem, stateProblem } from '../../http/errors.ts';
 import { httpHandler } from '../../http/http.ts';
 import { noticeRoutes } from '../../http/routes/notices.routes.ts';
 import { messagesOf, recordDoffinStatus, wireVersion } from '../../services/notice-publication.ts';
-import { type DueNotice, noticeSummary, tenderNotices, tryMake } from '../../services/notices.ts';
+import type { DueNotice } from '../../services/notices.ts';
 import {
   getNoticeXml,
   type NoticeItem,
@@ -40,17 +38,33 @@ import { loadTender } from './tender-access.ts';
 
 const entity = (entityId: string) => ({ kind: 'Entity', id: entityId, entityId, public: false });
 
+/**
+ * The notice makers (the eForms builders and xmlbuilder2, most of this function's code), loaded by
+ * the first request that makes a notice: the settings routes never pay for them, and the function's
+ * initialisation neither (bench/cold-start.ts).
+ */
+type Makers = typeof import('../../services/notices.ts');
+let makers: Promise<Makers> | undefined;
+const notices = (): Promise<Makers> => {
+  makers ??= import('../../services/notices.ts');
+  return makers;
+};
+
 const findNotice = async (tender: TenderItem, noticeId: string): Promise<DueNotice> => {
+  const { tenderNotices } = await notices();
   const due = (await tenderNotices(tender, nowIso())).find((n) => n.noticeId === noticeId);
   if (!due) throw notFound(`Notice of tender ${tender.id}`, noticeId);
   return due;
 };
 
-const summaryOf = (due: DueNotice) => {
+const summaryOf = async (due: DueNotice) => {
+  const { noticeSummary, tryMake } = await notices();
   const made = due.due ? tryMake(due) : {};
   const state = due.due ? noticeState(due.record, made.contentHash) : 'not-due';
   return noticeSummary(due, made, state);
 };
+
+const madeNow = async (due: DueNotice) => (await notices()).tryMake(due);
 
 /** Doffin's refusal of the call itself, as a problem: never a 500. */
 const doffinProblem = (error: DoffinError): Problem => {
@@ -82,9 +96,13 @@ const by = (p: Principal) => ({ sub: p.sub, name: p.name });
 export const handler = httpHandler(noticeRoutes, {
   listNotices: async ({ principal, params }) => {
     const tender = await loadTender(principal, params.tenderId, 'notice:read');
-    const notices = await tenderNotices(tender, nowIso());
+    const due = await (await notices()).tenderNotices(tender, nowIso());
     return {
-      body: { tenderId: tender.id, procedureId: procedureIdFor(tender.id), items: notices.map(summaryOf) },
+      body: {
+        tenderId: tender.id,
+        procedureId: procedureIdFor(tender.id),
+        items: await Promise.all(due.map(summaryOf)),
+      },
     };
   },
 
@@ -97,7 +115,7 @@ export const handler = httpHandler(noticeRoutes, {
       return { body: sent.xml, contentType: 'application/xml' };
     }
     if (!due.due) throw stateProblem(`Notice ${due.noticeId} is not due yet: ${due.when}`);
-    const made = tryMake(due);
+    const made = await madeNow(due);
     if (!made.contentHash) throw stateProblem(`Notice ${due.noticeId} cannot be made yet: ${made.missing}`);
     const state = noticeState(due.record, made.contentHash);
     const last = lastVersion(due.record);
@@ -115,7 +133,7 @@ export const handler = httpHandler(noticeRoutes, {
     const tender = await loadTender(principal, params.tenderId, 'notice:submit');
     const due = await findNotice(tender, params.noticeId);
     if (!due.due) throw stateProblem(`Notice ${due.noticeId} is not due yet: ${due.when}`);
-    const made = tryMake(due);
+    const made = await madeNow(due);
     if (!made.contentHash || !made.notice)
       throw stateProblem(`Notice ${due.noticeId} cannot be made yet: ${made.missing}`);
     const version = nextVersion(due.record, made.contentHash);
@@ -199,7 +217,7 @@ export const handler = httpHandler(noticeRoutes, {
       ],
       at,
     });
-    const summary = summaryOf({ ...due, record: item as NoticeItem });
+    const summary = await summaryOf({ ...due, record: item as NoticeItem });
     if (submitted.status === 'rejected')
       throw new Problem(
         422,
@@ -224,7 +242,7 @@ export const handler = httpHandler(noticeRoutes, {
       throw stateProblem(`Notice ${due.noticeId} has not been submitted`);
     const record = due.record;
     const stored = await askDoffin(() => recordDoffinStatus(record, principal, 'Doffin said so when asked'));
-    return { body: summaryOf(stored ? { ...due, record: stored } : due) };
+    return { body: await summaryOf(stored ? { ...due, record: stored } : due) };
   },
 
   getNoticeSettings: async ({ principal, params }) => {
