@@ -120,7 +120,7 @@ describe('eForms notices of the colonoscopy tender', () => {
     expect(xml.status).toBe(200);
     expect(xml.body).toContain('<cbc:SubTypeCode listName="notice-subtype">20</cbc:SubTypeCode>');
     expect(xml.body).toContain(`<cbc:ID schemeName="notice-id">${noticeId}</cbc:ID>`);
-    expect(xml.body).toContain('https://anbud.helse-sor-ost.example.org/tenders/' + flow.id);
+    expect(xml.body).toContain(`https://anbud.helse-sor-ost.example.org/tenders/${flow.id}`);
 
     // Only the entity's officers submit; its auditors read; another entity sees nothing.
     expect((await call('POST', `/tenders/${flow.id}/notices/${noticeId}/submit`, who.auditor)).status).toBe(

@@ -61,11 +61,9 @@ beforeEach(() => {
   });
   resetEnvCache();
   resetDoffinPort();
-  secrets
-    .on(GetSecretValueCommand)
-    .resolves({
-      SecretString: JSON.stringify({ baseUrl: 'https://doffin.example.test/', subscriptionKey: 'k' }),
-    });
+  secrets.on(GetSecretValueCommand).resolves({
+    SecretString: JSON.stringify({ baseUrl: 'https://doffin.example.test/', subscriptionKey: 'k' }),
+  });
   ddb.on(TransactWriteCommand).resolves({});
 });
 afterAll(() => {
