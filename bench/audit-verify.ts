@@ -543,8 +543,8 @@ up to one full digest (here the last digest of the import is the remainder of th
 aggregates the whole 1 000); a full verification of an entity past ${count(FULL_VERIFY_MAX_EVENTS)} events is not served
 by the API (the offline verifier has no limit but the auditor's machine), and it refuses only after
 reading ${count(FULL_VERIFY_MAX_EVENTS)} events of the entity's index (DynamoDB Local pages an index partition of 100 000
-events slowly: the refusal's time above; a count kept per entity would refuse at once); the risk flags still read
-every audit event of the entity; and the digest function's own run in a busy hour (a delete per
+events slowly: the refusal's time above; a count kept per entity would refuse at once) (the risk flags no longer read the entity's
+whole index either: only its tenders' own chains); and the digest function's own run in a busy hour (a delete per
 pending head, ${count(MAX_HEADS_PER_DIGEST)} at a time per digest) is not measured here, as the bench seals from memory.
 `;
   writeSection({
