@@ -107,7 +107,7 @@ export const contractNoticeStep = async (ctx: DemoContext, tenderId: string, ver
   step("The officer requires Doffin's acceptance of the contract notice before announcing");
   const early = await client.call('POST', `/tenders/${tenderId}/announce`, officer, { version });
   print(`  announce: ${early.status} ${early.body.detail}`);
-  print(`  ${(await list(ctx, tenderId)).map(line).join('\n  ')}`.replace(/^ {2}/, ''));
+  for (const n of await list(ctx, tenderId)) print(line(n));
 
   step(
     "Notice settings of Helse Sør-Øst: the buyer's contact point, the review body, where bids are submitted",
