@@ -113,7 +113,7 @@ const settingsOf = (settings: NoticeSettings | undefined, entityId: string): Not
 };
 
 /** The tender's notices: the contract notice, the award notice, and a modification notice per amendment that owes one. */
-export const tenderNotices = async (tender: Tender, now: string): Promise<DueNotice[]> => {
+export const tenderNotices = async (tender: Tender): Promise<DueNotice[]> => {
   const [settings, names, records] = await Promise.all([
     getNoticeSettings(tender.entityId),
     loadReferenceCatalogue(),
@@ -251,7 +251,6 @@ export const tenderNotices = async (tender: Tender, now: string): Promise<DueNot
       }
     }
   }
-  void now;
   return notices;
 };
 

@@ -23,7 +23,7 @@ import { notFound, Problem, stateProblem } from '../../http/errors.ts';
 import { httpHandler } from '../../http/http.ts';
 import { noticeRoutes } from '../../http/routes/notices.routes.ts';
 import { messagesOf, recordDoffinStatus, wireVersion } from '../../services/notice-publication.ts';
-import type { DueNotice } from '../../services/notices.ts';
+import type { DueNotice, MadeNotice } from '../../services/notices.ts';
 import {
   getNoticeXml,
   type NoticeItem,
@@ -52,14 +52,15 @@ const notices = (): Promise<Makers> => {
 
 const findNotice = async (tender: TenderItem, noticeId: string): Promise<DueNotice> => {
   const { tenderNotices } = await notices();
-  const due = (await tenderNotices(tender, nowIso())).find((n) => n.noticeId === noticeId);
+  const due = (await tenderNotices(tender)).find((n) => n.noticeId === noticeId);
   if (!due) throw notFound(`Notice of tender ${tender.id}`, noticeId);
   return due;
 };
 
-const summaryOf = async (due: DueNotice) => {
+/** A notice's summary; `made` when the caller has just made it (a notice is not made twice). */
+const summaryOf = async (due: DueNotice, made?: MadeNotice) => {
   const { noticeSummary, tryMake } = await notices();
-  const made = due.due ? tryMake(due) : {};
+  made ??= due.due ? tryMake(due) : {};
   const state = due.due ? noticeState(due.record, made.contentHash) : 'not-due';
   return noticeSummary(due, made, state);
 };
@@ -68,9 +69,7 @@ const madeNow = async (due: DueNotice) => (await notices()).tryMake(due);
 
 /** Doffin's refusal of the call itself, as a problem: never a 500. */
 const doffinProblem = (error: DoffinError): Problem => {
-  if (error.code === 'conflict') return stateProblem(error.message);
-  if (error.code === 'not-found')
-    return new Problem(409, 'invalid-state', 'Not possible in the current state', error.message);
+  if (error.code === 'conflict' || error.code === 'not-found') return stateProblem(error.message);
   return new Problem(
     502,
     'doffin-refused',
@@ -96,12 +95,12 @@ const by = (p: Principal) => ({ sub: p.sub, name: p.name });
 export const handler = httpHandler(noticeRoutes, {
   listNotices: async ({ principal, params }) => {
     const tender = await loadTender(principal, params.tenderId, 'notice:read');
-    const due = await (await notices()).tenderNotices(tender, nowIso());
+    const due = await (await notices()).tenderNotices(tender);
     return {
       body: {
         tenderId: tender.id,
         procedureId: procedureIdFor(tender.id),
-        items: await Promise.all(due.map(summaryOf)),
+        items: await Promise.all(due.map((d) => summaryOf(d))),
       },
     };
   },
@@ -217,7 +216,7 @@ export const handler = httpHandler(noticeRoutes, {
       ],
       at,
     });
-    const summary = await summaryOf({ ...due, record: item as NoticeItem });
+    const summary = await summaryOf({ ...due, record: item as NoticeItem }, made);
     if (submitted.status === 'rejected')
       throw new Problem(
         422,
