@@ -26,7 +26,7 @@ import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { Versioned } from '../functions/adapters/store.ts';
 import type { AuditEvent } from '../functions/domain/audit.ts';
 import { apiEvent } from '../test/helpers/fixtures.ts';
-import { batchWrite } from './lib/dynamo.ts';
+import { batchWrite, meterDynamo, type PutRequest } from './lib/dynamo.ts';
 import { count, fmt, ratio, type Summary, summarise, table, writeSection } from './lib/report.ts';
 
 // The product's modules read these once, when they load: quiet logs, the metrics' namespace.
@@ -77,46 +77,18 @@ const resetMeter = () => Object.assign(meter, { calls: 0, items: 0, scanned: 0, 
  * While set, transactions and puts are captured here instead of sent (the seed builds its items with
  * the product's code): the document client's input, before it marshals it; a later write of a key wins.
  */
-type WriteRequest = { PutRequest: { Item: Record<string, unknown> } };
-let captured: Map<string, WriteRequest> | undefined;
-const keep = (item: Record<string, unknown>) =>
-  captured?.set(`${item.PK}|${item.SK}`, { PutRequest: { Item: item } });
+let captured: Map<string, PutRequest> | undefined;
 
-const READS = /^(Query|GetItem|BatchGetItem|Scan)Command$/;
-
-const installMeter = () => {
-  ddb().middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = String(context.commandName);
-      const input = args.input as Record<string, unknown>;
-      if (captured && /^(TransactWriteItems|PutItem)Command$/.test(name)) {
-        if (name === 'PutItemCommand') keep(input.Item as never);
-        else for (const t of input.TransactItems as { Put?: { Item: never } }[]) if (t.Put) keep(t.Put.Item);
-        return { output: { $metadata: {} }, response: {} } as never;
-      }
-      if (!READS.test(name)) return next(args);
-      input.ReturnConsumedCapacity = 'TOTAL';
-      const result = await next(args);
-      const out = result.output as {
-        Count?: number;
-        ScannedCount?: number;
-        Item?: unknown;
-        Responses?: Record<string, unknown[]>;
-        ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[];
-      };
-      const returned =
-        out.Count ??
-        (out.Responses ? Object.values(out.Responses).reduce((n, r) => n + r.length, 0) : out.Item ? 1 : 0);
+const installMeter = () =>
+  meterDynamo(ddb(), {
+    capture: () => captured,
+    onRead: (_name, _input, read) => {
       meter.calls++;
-      meter.items += returned;
-      meter.scanned += out.ScannedCount ?? returned;
-      const capacity = Array.isArray(out.ConsumedCapacity) ? out.ConsumedCapacity : [out.ConsumedCapacity];
-      meter.rcu += capacity.reduce((n, c) => n + (c?.CapacityUnits ?? 0), 0);
-      return result;
+      meter.items += read.returned;
+      meter.scanned += read.scanned;
+      meter.rcu += read.rcu;
     },
-    { step: 'serialize', priority: 'high', name: 'benchMeter' },
-  );
-};
+  });
 
 /** The captured items, written 25 to a BatchWrite, WRITES_IN_FLIGHT at once. */
 const flush = async (raw: DynamoDBDocumentClient, tableName: string) => {

@@ -46,7 +46,7 @@ import { DUE_PARTITION, getSettings } from '../functions/services/store/reminder
 import { setClockOffsetMs } from '../functions/shared/clock.ts';
 import { localResources, startLocalRuntime } from '../local/runtime.ts';
 import { lambdaContext } from '../test/helpers/fixtures.ts';
-import { batchWrite } from './lib/dynamo.ts';
+import { batchWrite, meterDynamo, type PutRequest } from './lib/dynamo.ts';
 import { count, fmt, ratio, type Summary, summarise, table, writeSection } from './lib/report.ts';
 
 const SIZES = (process.env.SWEEP_SIZES ?? '1000,10000,100000').split(',').map(Number);
@@ -92,51 +92,24 @@ const partOf = (name: string, input: Record<string, unknown>): string => {
   return name.replace(/Command$/, '');
 };
 
-type WriteRequest = { PutRequest: { Item: Record<string, unknown> } };
-let captured: Map<string, WriteRequest> | undefined;
-const keep = (item: Record<string, unknown>) =>
-  captured?.set(`${item.PK}|${item.SK}`, { PutRequest: { Item: item } });
+let captured: Map<string, PutRequest> | undefined;
 
-const READS = /^(Query|GetItem|BatchGetItem|Scan)Command$/;
-const WRITES = /^(TransactWriteItems|PutItem|UpdateItem|DeleteItem|BatchWriteItem)Command$/;
-
-const installMeter = () => {
-  ddb().middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = String(context.commandName);
-      const input = args.input as Record<string, unknown>;
-      if (captured && /^(TransactWriteItems|PutItem)Command$/.test(name)) {
-        if (name === 'PutItemCommand') keep(input.Item as never);
-        else for (const t of input.TransactItems as { Put?: { Item: never } }[]) if (t.Put) keep(t.Put.Item);
-        return { output: { $metadata: {} }, response: {} } as never;
-      }
-      if (WRITES.test(name)) writes++;
-      if (!READS.test(name)) return next(args);
-      input.ReturnConsumedCapacity = 'TOTAL';
-      const result = await next(args);
-      const out = result.output as {
-        Count?: number;
-        ScannedCount?: number;
-        Item?: unknown;
-        Responses?: Record<string, unknown[]>;
-        ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[];
-      };
-      const returned =
-        out.Count ??
-        (out.Responses ? Object.values(out.Responses).reduce((n, r) => n + r.length, 0) : out.Item ? 1 : 0);
+const installMeter = () =>
+  meterDynamo(ddb(), {
+    capture: () => captured,
+    onWrite: () => {
+      writes++;
+    },
+    onRead: (name, input, read) => {
       const part = partOf(name, input);
       const reads = meter.get(part) ?? emptyReads();
       reads.calls++;
-      reads.items += returned;
-      reads.scanned += out.ScannedCount ?? returned;
-      const capacity = Array.isArray(out.ConsumedCapacity) ? out.ConsumedCapacity : [out.ConsumedCapacity];
-      reads.rcu += capacity.reduce((n, c) => n + (c?.CapacityUnits ?? 0), 0);
+      reads.items += read.returned;
+      reads.scanned += read.scanned;
+      reads.rcu += read.rcu;
       meter.set(part, reads);
-      return result;
     },
-    { step: 'serialize', priority: 'high', name: 'benchMeter' },
-  );
-};
+  });
 
 const total = (m: Map<string, Reads>): Reads =>
   [...m.values()].reduce(
@@ -150,7 +123,7 @@ const total = (m: Map<string, Reads>): Reads =>
   );
 
 /** Items written 25 to a BatchWrite, WRITES_IN_FLIGHT at once. */
-const write = (raw: DynamoDBDocumentClient, table: string, requests: WriteRequest[]): Promise<number> =>
+const write = (raw: DynamoDBDocumentClient, table: string, requests: PutRequest[]): Promise<number> =>
   batchWrite(raw, table, requests, WRITES_IN_FLIGHT);
 
 // ---- The agreements ------------------------------------------------------------------------------
