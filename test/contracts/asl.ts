@@ -50,6 +50,8 @@ export const isWait = (state: State): boolean =>
 export interface TaskModule {
   taskInputSchema: z.ZodMiniDiscriminatedUnion;
   TASK_ERRORS: readonly string[];
+  /** Tasks no state of the current definition calls, kept for executions started under an earlier one. */
+  RETIRED_TASKS?: readonly string[];
 }
 
 export const taskModuleFor = async (key: WorkflowKey, functionName: string): Promise<TaskModule> => {

@@ -301,6 +301,134 @@ describe('tender workflow tasks', () => {
     for (const c of commits) expect(c.length).toBeLessThanOrEqual(100);
   });
 
+  describe('ranking', () => {
+    // Two qualified bids on innlandet, one on telemark-vestfold, each scored by three evaluators.
+    const bidsAndScores = () => {
+      const bid = (id: string, lotId: string, unitPrice: number) => ({
+        PK: `TENDER#${ID}`,
+        SK: `BID#${id}`,
+        id,
+        tenderId: ID,
+        lotId,
+        supplierId: `s-${id}`,
+        status: 'qualified',
+        prices: [{ unit: 'konsultasjoner', unitPrice }],
+        receivedAt: '2026-11-20T10:00:00.000Z',
+      });
+      const bids = [
+        bid('b1', 'innlandet', 2400),
+        bid('b2', 'telemark-vestfold', 2000),
+        bid('b3', 'innlandet', 2300),
+      ];
+      const scores = bids.flatMap((b) =>
+        ['e1', 'e2', 'e3'].map((e) => ({
+          PK: `TENDER#${ID}`,
+          SK: `SCORE#${b.id}#${e}`,
+          tenderId: ID,
+          bidId: b.id,
+          evaluator: { sub: e, name: e },
+          scores: [
+            { criterionId: 'kvalitet', score: b.id === 'b1' ? 9 : 6 },
+            { criterionId: 'tilgjengelighet', score: 8 },
+          ],
+          at: '2026-12-01T10:00:00.000Z',
+        })),
+      );
+      return { bids, scores };
+    };
+    const evaluating = (overrides: Record<string, unknown> = {}) =>
+      tender({
+        status: 'evaluation',
+        bidDeadline: '2026-01-01T12:00:00.000Z',
+        rankingRequestedAt: '2026-12-02T10:00:00.000Z',
+        minEvaluators: 3,
+        ...overrides,
+      });
+    const mockPartition = (items: { bids: unknown[]; scores: unknown[]; rankings?: unknown[] }) => {
+      const prefixed = (prefix: string) => ({
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': `TENDER#${ID}`, ':prefix': prefix },
+      });
+      ddbMock.on(QueryCommand, prefixed('BID#')).resolves({ Items: items.bids as never });
+      ddbMock.on(QueryCommand, prefixed('SCORE#')).resolves({ Items: items.scores as never });
+      ddbMock.on(QueryCommand, prefixed('RANKING#')).resolves({ Items: (items.rankings ?? []) as never });
+    };
+    const rankingsCommitted = () =>
+      ddbMock
+        .commandCalls(TransactWriteCommand)
+        .map(
+          (c) =>
+            c.args[0].input.TransactItems?.[0]?.Put?.Item as { SK: string; ranking: { bidId: string }[] },
+        );
+
+    it("rankLots reads the bids and scores of the tender once and commits each open lot's ranking with its audit event", async () => {
+      ddbMock.on(GetCommand).resolves({ Item: evaluating() });
+      mockPartition(bidsAndScores());
+      ddbMock.on(TransactWriteCommand).resolves({});
+      expect(await run({ task: 'rankLots', tenderId: ID, executionArn: EXECUTION })).toEqual({
+        lots: [
+          { lotId: 'innlandet', status: 'ranked' },
+          { lotId: 'telemark-vestfold', status: 'ranked' },
+        ],
+      });
+      // Three queries (bids, scores, rankings), however many lots the tender has.
+      expect(ddbMock.commandCalls(QueryCommand)).toHaveLength(3);
+      expect(rankingsCommitted().map((r) => [r.SK, r.ranking.map((x) => x.bidId)])).toEqual([
+        ['RANKING#innlandet', ['b1', 'b3']],
+        ['RANKING#telemark-vestfold', ['b2']],
+      ]);
+      const audit =
+        ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[1]?.Put?.Item;
+      expect(audit).toMatchObject({ action: 'ranking.computed', executionArn: EXECUTION });
+    });
+
+    it('rankLots leaves a lot that is no longer open unranked, and a retry commits over the ranking it finds', async () => {
+      ddbMock.on(GetCommand).resolves({
+        Item: evaluating({
+          lotOutcomes: {
+            'telemark-vestfold': { status: 'cancelled', reason: 'x', at: '2026-12-01T10:00:00.000Z' },
+          },
+        }),
+      });
+      const existing = {
+        PK: `TENDER#${ID}`,
+        SK: 'RANKING#innlandet',
+        tenderId: ID,
+        lotId: 'innlandet',
+        status: 'ranked',
+        ranking: [],
+        rankedAt: '2026-12-02T10:00:00.000Z',
+        version: 1,
+        auditHead: 'c'.repeat(64),
+      };
+      mockPartition({ ...bidsAndScores(), rankings: [existing] });
+      ddbMock.on(TransactWriteCommand).resolves({});
+      expect(await run({ task: 'rankLots', tenderId: ID, executionArn: EXECUTION })).toEqual({
+        lots: [{ lotId: 'innlandet', status: 'ranked' }],
+      });
+      const [put] = rankingsCommitted();
+      expect(put).toMatchObject({ SK: 'RANKING#innlandet', version: 2 });
+    });
+
+    it('the tasks of executions started before RankLots was one task still rank one lot each', async () => {
+      ddbMock.on(GetCommand).resolves({ Item: evaluating() });
+      mockPartition(bidsAndScores());
+      ddbMock.on(TransactWriteCommand).resolves({});
+      expect(await run({ task: 'prepareRanking', tenderId: ID, executionArn: EXECUTION })).toEqual({
+        items: [
+          { tenderId: ID, lotId: 'innlandet', executionArn: EXECUTION },
+          { tenderId: ID, lotId: 'telemark-vestfold', executionArn: EXECUTION },
+        ],
+      });
+      expect(
+        await run({ task: 'rankLot', tenderId: ID, lotId: 'innlandet', executionArn: EXECUTION }),
+      ).toEqual({ lotId: 'innlandet', status: 'ranked' });
+      expect(rankingsCommitted().map((r) => [r.SK, r.ranking.map((x) => x.bidId)])).toEqual([
+        ['RANKING#innlandet', ['b1', 'b3']],
+      ]);
+    });
+  });
+
   it('openTender ends the tender unsuccessful when no lot has a valid bid, and says so on the bus', async () => {
     ddbMock.on(GetCommand).resolves({ Item: tender({ bidDeadline: '2026-01-01T12:00:00.000Z' }) });
     ddbMock.on(QueryCommand).resolves({

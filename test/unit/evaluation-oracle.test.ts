@@ -17,6 +17,7 @@ import {
   type LotRanking,
   type RankedBid,
   rankLot,
+  rankLots,
   SCALE_MAX,
 } from '../../functions/domain/evaluation.ts';
 import type { AwardCriterion, AwardDecision, Lot, Tender } from '../../functions/domain/tender.ts';
@@ -223,6 +224,8 @@ describe('ranking, missing scores and bidder results against the first implement
       );
       const rankings = lots.map((lot) => rankLot(tender, lot, bids, scores));
       expect(rankings, `seed ${seed}`).toEqual(lots.map((lot) => oracleRank(tender, lot, bids, scores)));
+      // The workflow's one pass over the tender's inputs ranks each lot as ranking it from everything.
+      expect(rankLots(tender, lots, bids, scores), `seed ${seed}`).toEqual(rankings);
       // A decision over some of the lots (a lot may be missing from it, as a cancelled one is).
       const decision = buildAwardDecision(
         {

@@ -27,7 +27,7 @@ import '../../shared/zod-locale.ts';
 import { bidDeadlineScheduleName, standstillScheduleName } from '../../contracts/timer-event.ts';
 import { agreementFromAward, replacesField } from '../../domain/agreement.ts';
 import { isValidBid } from '../../domain/bid.ts';
-import { bidderResults, rankLot } from '../../domain/evaluation.ts';
+import { bidderResults, type LotRanking, rankLot, rankLots } from '../../domain/evaluation.ts';
 import { openingDue, openingIsDue } from '../../domain/opening.ts';
 import { Refusal, type RefusalCode } from '../../domain/refusal.ts';
 import { openLotIds } from '../../domain/tender.ts';
@@ -85,6 +85,14 @@ const tenderId = z.string().check(z.minLength(1));
 const executionArn = z.string().check(z.minLength(1));
 const common = { tenderId, executionArn };
 
+/**
+ * Tasks no state of the current definition calls. An execution keeps the definition it started
+ * with, and a tender's execution waits for months: those started before RankLots became one task
+ * (2026-11-24) still call PrepareRanking and each lot's RankLot. Remove them once no execution
+ * started before then runs (a year at most: executions end within their year).
+ */
+export const RETIRED_TASKS = ['prepareRanking', 'rankLot'] as const;
+
 export const taskInputSchema = z.discriminatedUnion('task', [
   z.strictObject({ task: z.literal('loadTender'), tenderId }),
   z.strictObject({ task: z.literal('publishAnnouncement'), ...common }),
@@ -97,6 +105,8 @@ export const taskInputSchema = z.discriminatedUnion('task', [
     taskToken: z.string(),
   }),
   z.strictObject({ task: z.literal('openTender'), ...common }),
+  z.strictObject({ task: z.literal('rankLots'), ...common }),
+  // RETIRED_TASKS: executions started before RankLots became one task still call these.
   z.strictObject({ task: z.literal('prepareRanking'), ...common }),
   z.strictObject({ task: z.literal('rankLot'), lotId: z.string(), ...common }),
   z.strictObject({ task: z.literal('rankingsComputed'), ...common }),
@@ -113,6 +123,36 @@ const mustLoad = async (id: string): Promise<TenderItem> => {
   if (!tender) throw new WorkflowError('TenderNotFound', `Tender ${id} does not exist`);
   assertNotCancelled(tender);
   return tender;
+};
+
+/** One lot's ranking committed with its audit event; a retry after a commit that landed finds it there. */
+const commitRanking = async (
+  tender: TenderItem,
+  ranking: LotRanking,
+  before: RankingItem | undefined,
+  at: string,
+  executionArn: string,
+): Promise<void> => {
+  const [tenderId, lotId] = [tender.id, ranking.lotId];
+  try {
+    await commit({
+      aggregate: { type: 'ranking', id: `${tenderId}:${lotId}` },
+      entityId: tender.entityId,
+      before,
+      after: { ...rankingKey(tenderId, lotId), tenderId, rankedAt: at, ...ranking } as Omit<
+        RankingItem,
+        'version' | 'auditHead'
+      >,
+      actor: workflowActor,
+      action: 'ranking.computed',
+      change: ranking,
+      executionArn,
+      at,
+    });
+  } catch (error) {
+    // A retry after a commit that did land: the ranking is there.
+    if (!(error instanceof StoreConflict)) throw error;
+  }
 };
 
 const passed = (iso: string | undefined): boolean =>
@@ -317,6 +357,29 @@ const tasks = {
     return { status };
   },
 
+  rankLots: async ({ tenderId, executionArn }: Input<'rankLots'>) => {
+    const tender = await mustLoad(tenderId);
+    const open = new Set(openLotIds(tender));
+    const [bids, scores, rankings] = await Promise.all([
+      listBids(tenderId),
+      listScores(tenderId),
+      listRankings(tenderId),
+    ]);
+    const computed = rankLots(
+      tender,
+      tender.lots.filter((l) => open.has(l.id)),
+      bids,
+      scores,
+    );
+    const before = new Map(rankings.map((r) => [r.lotId, r]));
+    const at = nowIso();
+    // Each lot's ranking is a commit of its own (the ranking and its audit event), one lot at a
+    // time; a retried task (after a conflict) reads again and commits over what it finds.
+    for (const ranking of computed)
+      await commitRanking(tender, ranking, before.get(ranking.lotId), at, executionArn);
+    return { lots: computed.map((r) => ({ lotId: r.lotId, status: r.status })) };
+  },
+
   prepareRanking: async ({ tenderId, executionArn }: Input<'prepareRanking'>) => {
     const tender = await mustLoad(tenderId);
     return { items: openLotIds(tender).map((lotId) => ({ tenderId, lotId, executionArn })) };
@@ -332,27 +395,13 @@ const tasks = {
       listRankings(tenderId),
     ]);
     const ranking = rankLot(tender, lot, bids, scores);
-    const before = rankings.find((r) => r.lotId === lotId);
-    const at = nowIso();
-    try {
-      await commit({
-        aggregate: { type: 'ranking', id: `${tenderId}:${lotId}` },
-        entityId: tender.entityId,
-        before,
-        after: { ...rankingKey(tenderId, lotId), tenderId, rankedAt: at, ...ranking } as Omit<
-          RankingItem,
-          'version' | 'auditHead'
-        >,
-        actor: workflowActor,
-        action: 'ranking.computed',
-        change: ranking,
-        executionArn,
-        at,
-      });
-    } catch (error) {
-      // A retry after a commit that did land: the ranking is there.
-      if (!(error instanceof StoreConflict)) throw error;
-    }
+    await commitRanking(
+      tender,
+      ranking,
+      rankings.find((r) => r.lotId === lotId),
+      nowIso(),
+      executionArn,
+    );
     return { lotId, status: ranking.status };
   },
 
