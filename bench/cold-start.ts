@@ -78,6 +78,17 @@ const UNTRACED = ' (tracing off)';
 const TRACING_OFF = { POWERTOOLS_TRACE_ENABLED: 'false' };
 /** Suffix of a function timed with the SDK packages it loads on first use. */
 const WITH_FIRST_USE = ' (with first-use packages)';
+/**
+ * Packages a function bundles but evaluates only on some paths (imported by a module it loads on
+ * first use): the function is also timed with the package's bytes left out of the same bundle (what
+ * they cost its initialisation: V8 compiles a module's whole text, evaluated or not), and the
+ * package alone, bundled and as `require` would load it from node_modules on first use instead.
+ */
+const LAZILY_EVALUATED: Partial<Record<FunctionKey, string>> = { noticesApi: 'xmlbuilder2' };
+/** Suffix of a function timed with its LAZILY_EVALUATED package left out. */
+const LEFT_OUT = ' (lazily evaluated package left out)';
+/** Suffix of a package timed as `require` loads it from node_modules (not bundled). */
+const FROM_NODE_MODULES = ' (required from node_modules)';
 /** The bare handler: only the DynamoDB client, a DocumentClient at module scope, one call. */
 const BARE_SOURCE = `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -129,11 +140,37 @@ const packageOf = (path: string): string => {
   return rest[0]?.startsWith('@') ? `${rest[0]}/${rest[1]}` : (rest[0] ?? path);
 };
 
-const bundle = async (name: string, entry: string, kept: readonly string[] = []): Promise<Bundle> => {
+const bundle = async (
+  name: string,
+  entry: string,
+  kept: readonly string[] = [],
+  leaveOut?: string,
+): Promise<Bundle> => {
   const dir = join(out, name.replaceAll(/[^\w-]/g, '_'));
   const file = join(dir, 'index.mjs');
   const result = await build({
     ...esbuildOptions(kept),
+    // A package left out: its imports resolve to an empty CommonJS module (its bytes are not in the
+    // bundle; a named import of it is undefined, and nothing calls it at initialisation).
+    ...(leaveOut
+      ? {
+          plugins: [
+            {
+              name: 'leave-out',
+              setup(b) {
+                b.onResolve({ filter: new RegExp(`^${leaveOut}$`) }, () => ({
+                  path: leaveOut,
+                  namespace: 'left-out',
+                }));
+                b.onLoad({ filter: /.*/, namespace: 'left-out' }, () => ({
+                  contents: 'module.exports = {};',
+                  loader: 'js',
+                }));
+              },
+            },
+          ],
+        }
+      : {}),
     entryPoints: [entry],
     outfile: file,
     absWorkingDir: root,
@@ -305,6 +342,8 @@ interface Figures {
    */
   modules: Record<string, Summary>;
   packagesBytes: Record<string, { maxBytes: number; bundles: number }>;
+  /** LAZILY_EVALUATED: each function timed in the same rounds with its package's bytes left out. */
+  lazilyEvaluated?: Record<string, { package: string; packageBytes: number; bytes: number; init: Summary }>;
 }
 
 interface Before {
@@ -330,6 +369,12 @@ const measure = async (): Promise<Figures> => {
     }
   }
 
+  const leftOut: Bundle[] = [];
+  for (const [key, pkg] of Object.entries(LAZILY_EVALUATED)) {
+    const spec = functions[key as FunctionKey] as FunctionSpec;
+    leftOut.push(await bundle(`${key}${LEFT_OUT}`, join(root, spec.entry), spec.packaging?.packages, pkg));
+  }
+
   // What each function has loaded once initialised, and the SDK packages it loads only on first use.
   const atInit = new Map(bundles.map((b) => [b.name, sdkLoaded(b.file, b.name)]));
   const firstUse = new Map(
@@ -345,9 +390,11 @@ const measure = async (): Promise<Figures> => {
   const emptyEntry = join(out, 'empty-entry.mjs');
   writeFileSync(emptyEntry, 'export const handler = async () => ({});\n');
   moduleTargets.push({ id: EMPTY, name: EMPTY, file: (await bundle(EMPTY, emptyEntry)).file });
+  const lazyPackages = [...new Set(Object.values(LAZILY_EVALUATED))];
   const modules: Record<string, string> = {
     ...Object.fromEntries(sdkPackages.map((name) => [name, `export * from '${name}';`])),
     ...BUNDLED_MODULES,
+    ...Object.fromEntries(lazyPackages.map((name) => [name, `export * from '${name}';`])),
   };
   for (const [name, source] of Object.entries(modules)) {
     const entry = join(out, `${name.replaceAll(/[^\w-]/g, '_')}-entry.mjs`);
@@ -355,11 +402,23 @@ const measure = async (): Promise<Figures> => {
     const { file } = await bundle(`module ${name}`, entry);
     moduleTargets.push({ id: name, name, file }, { id: `${name}${ON_BARE}`, name, file, after: bare.file });
   }
+  // The same packages kept out of the bundle and required from node_modules, as on first use.
+  for (const name of lazyPackages) {
+    const entry = join(out, `${name.replaceAll(/[^\w-]/g, '_')}-require-entry.mjs`);
+    writeFileSync(
+      entry,
+      `import { createRequire } from 'node:module';\nexport const loaded = createRequire(import.meta.url)('${name}');\n`,
+    );
+    const { file } = await bundle(`module ${name}${FROM_NODE_MODULES}`, entry, [name]);
+    const id = `${name}${FROM_NODE_MODULES}`;
+    moduleTargets.push({ id, name, file }, { id: `${id}${ON_BARE}`, name, file, after: bare.file });
+  }
 
   const targets: Timed[] = [
     { id: BARE, name: BARE, file: bare.file },
     ...bundles.map((b) => ({ id: b.name, name: b.name, file: b.file })),
     ...bundles.map((b) => ({ id: `${b.name}${UNTRACED}`, name: b.name, file: b.file, env: TRACING_OFF })),
+    ...leftOut.map((b) => ({ id: b.name, name: b.name.replace(LEFT_OUT, ''), file: b.file })),
     ...bundles
       .filter((b) => (firstUse.get(b.name) ?? []).length > 0)
       .map((b) => ({
@@ -416,6 +475,16 @@ const measure = async (): Promise<Figures> => {
     unbundled,
     modules: Object.fromEntries(moduleTimes),
     packagesBytes,
+    lazilyEvaluated: Object.fromEntries(
+      leftOut.map((b) => {
+        const key = b.name.replace(LEFT_OUT, '');
+        const pkg = LAZILY_EVALUATED[key as FunctionKey] as string;
+        const full = bundles.find((x) => x.name === key);
+        // The package's own bytes and those of the packages only it brings in (its DOM, for xmlbuilder2).
+        const packageBytes = (full?.bytes ?? 0) - b.bytes;
+        return [key, { package: pkg, packageBytes, bytes: b.bytes, init: inits.get(b.name) as Summary }];
+      }),
+    ),
   };
 };
 
@@ -562,11 +631,19 @@ const report = (now: Figures, before: Before | undefined): { markdown: string; t
       .map(([name, alone]) => {
         const added = now.modules[`${name}${ON_BARE}`];
         const sdk = name.startsWith('@aws-sdk/');
+        const lazyIn = Object.entries(LAZILY_EVALUATED)
+          .filter(([, pkg]) => name === pkg || name === `${pkg}${FROM_NODE_MODULES}`)
+          .map(([k]) => k);
+        const atInit = name.endsWith(FROM_NODE_MODULES)
+          ? 'not bundled'
+          : lazyIn.length
+            ? `bundled (${lazyIn.join(', ')}), evaluated on first use`
+            : 'bundled';
         return [
           name,
           ms(alone),
           added ? ms(added) : '—',
-          sdk ? `${loadedBy(name)} of ${keys.length}` : 'bundled',
+          sdk ? `${loadedBy(name)} of ${keys.length}` : atInit,
           sdk ? `${firstUseBy(name)} of ${keys.length}` : '—',
         ];
       }),
@@ -579,6 +656,16 @@ const report = (now: Figures, before: Before | undefined): { markdown: string; t
     .sort((a, b) => a - b);
   const tracerMedian = tracerShare[Math.floor(tracerShare.length / 2)];
 
+  /** Why a LAZILY_EVALUATED package stays bundled, from its figures (a sub-point of its function). */
+  const lazyNote = (k: string): string | undefined => {
+    const lazy = now.lazilyEvaluated?.[k];
+    const bundled = lazy && now.modules[`${lazy.package}${ON_BARE}`];
+    const required = lazy && now.modules[`${lazy.package}${FROM_NODE_MODULES}${ON_BARE}`];
+    if (!lazy || !bundled || !required) return undefined;
+    const saved = fig(k).init.median - lazy.init.median;
+    const extra = required.median - bundled.median;
+    return `  - ${lazy.package} (with the packages only it brings in, ${kb(lazy.packageBytes)} of the bundle) is evaluated only when the first notice is made (the module that imports it is loaded on first use), but V8 compiles a module's whole text at initialisation: the same bundle with ${lazy.package} left out initialises in ${fmt(lazy.init, 1, ' ms')} (${times(lazy.init.median, bareMs)}), so its bytes cost ${saved.toFixed(1)} ms of each cold start. Kept out of the bundle and required from node_modules on first use instead (manifest \`packaging\`), it would cost the first notice made ${fmt(required, 1, ' ms')} (on a process that has loaded DynamoDB), against ${fmt(bundled, 1, ' ms')} for its bundled copy: ${extra.toFixed(1)} ms more on that request. A noticesApi container's first requests list or make notices (a tender's notices are made to say their state), so they would pay more than the cold start saves: ${lazy.package} stays bundled.`;
+  };
   const remains: string[] = [];
   for (const k of missedInit) {
     const f = fig(k);
@@ -586,6 +673,8 @@ const report = (now: Figures, before: Before | undefined): { markdown: string; t
     remains.push(
       `- **${k}**: init ${times(f.init.median, bareMs)} the bare handler's${untraced ? ` (${untraced})` : ''}; at init it loads ${f.sdkAtInit.map(short).join(', ') || 'no SDK package'} and ${kb(f.ownBytes)} of own code, the heaviest packages being ${f.heaviestPackages.map(([p, b]) => `${p} (${kb(b)})`).join(', ')}.`,
     );
+    const note = lazyNote(k);
+    if (note) remains.push(note);
   }
   for (const k of missedOwn) {
     const by = Object.entries(fig(k).ownByFolder ?? {}).sort((x, y) => y[1] - x[1]);
