@@ -39,3 +39,9 @@ export type VariableName =
 
 /** The CloudWatch namespace of the product's own metrics (e.g. HttpServerErrors per function). */
 export const METRICS_NAMESPACE = 'Helsekjop';
+
+/**
+ * Counted by the daily sweep for each due item it could not handle (a reminder, a timed tender
+ * step, an agreement's end): the sweep goes on with the others, and the stack alarms on this.
+ */
+export const SWEEP_FAILURES = 'SweepFailures';

@@ -10,7 +10,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Resources } from '../../functions/access.ts';
-import { METRICS_NAMESPACE } from '../../functions/contracts/environment.ts';
+import { METRICS_NAMESPACE, SWEEP_FAILURES } from '../../functions/contracts/environment.ts';
 import {
   type FunctionKey,
   functions,
@@ -96,6 +96,20 @@ export class Functions extends Part {
         );
       }
     }
+    // Counted by the daily sweep for each due item it could not handle; the sweep itself succeeds
+    // (the other items were handled), so Lambda's Errors metric never sees it.
+    props.alarms.alarm(
+      this,
+      'TimerSweepFailures',
+      `The daily sweep of ${this.of(timerFunction).fn.functionName} could not handle a due reminder, timed tender step or agreement end; the others were handled, and it tries again the next day. First check its log group for "the daily sweep could not" and the item named there.`,
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: SWEEP_FAILURES,
+        dimensionsMap: { service: timerFunction },
+        statistic: 'Sum',
+        period: PERIOD,
+      }),
+    );
   }
 
   /** The function of a manifest key. */

@@ -780,6 +780,101 @@ describe('the daily sweep', () => {
     ]);
   });
 
+  it('delivers the other due reminders when one cannot be delivered, and counts the one that failed', async () => {
+    // Two agreements with a reminder due each; the first reminder's delivery fails every time (its
+    // transaction is refused), and it stays first in the due index. Before, it ended the day's
+    // reminder part at once, and every day after: the reminders behind it were never delivered.
+    const agreement = (n: number) => {
+      const id = `agr_0000000000000000000000000000000${n}`;
+      return {
+        PK: `AGREEMENT#${id}`,
+        SK: 'AGREEMENT',
+        id,
+        entityId: 'helse-sor-ost',
+        supplierId: 'falck-norge-as',
+        tenderTitle: 'Koloskopi',
+        lotTitle: 'Innlandet',
+        serviceAreaId: 'koloskopi',
+        hospitalAreaIds: ['innlandet'],
+        formOfCare: 'outpatient',
+        status: 'active',
+        startDate: '2025-01-01',
+        endDate: '2027-06-30',
+        options: [],
+        optionsExercised: 0,
+        currency: 'NOK',
+        prices: [],
+        volumes: [],
+        deliverySites: [],
+        nonExclusive: true,
+        minimumPurchase: 'none',
+        createdAt: '2025-01-01T00:00:00.000Z',
+        version: 3,
+        auditHead: 'c'.repeat(64),
+      };
+    };
+    const reminder = (n: number) => {
+      const agreementId = agreement(n).id;
+      const key = 'expiry#2027-06-30#12m';
+      const dueAt = iso(Date.now() - DAY);
+      return {
+        PK: `AGREEMENT#${agreementId}`,
+        SK: `REMINDER#${key}`,
+        key,
+        kind: 'expiry',
+        leadMonths: 12,
+        deadline: '2027-06-30',
+        dueAt,
+        escalation: false,
+        agreementId,
+        entityId: 'helse-sor-ost',
+        supplierId: 'falck-norge-as',
+        status: 'pending',
+        createdAt: '2025-01-01T00:00:00.000Z',
+        version: 1,
+        auditHead: 'd'.repeat(64),
+        GSI2PK: 'REMINDERS#DUE',
+        GSI2SK: `${dueAt}#${agreementId}#${key}`,
+      };
+    };
+    ddbMock.on(QueryCommand).callsFake((input: Record<string, unknown>) => {
+      queries.push(input);
+      const pk = (input.ExpressionAttributeValues as Record<string, string>)[':pk'];
+      return { Items: pk === 'REMINDERS#DUE' ? [reminder(1), reminder(2)] : [] };
+    });
+    ddbMock.on(GetCommand).resolves({});
+    for (const n of [1, 2])
+      ddbMock
+        .on(GetCommand, { Key: { PK: agreement(n).PK, SK: 'AGREEMENT' } })
+        .resolves({ Item: agreement(n) })
+        .on(GetCommand, { Key: { PK: reminder(n).PK, SK: reminder(n).SK } })
+        .resolves({ Item: reminder(n) });
+    ddbMock
+      .on(GetCommand, { Key: { PK: 'CALENDAR#renegotiations', SK: 'CALENDAR' } })
+      .resolves({ Item: { nextRunAt: '2027-09-01T06:00:00.000Z', armedAt: '2026-09-01T06:00:00.000Z' } });
+    const refused = (items: { Put?: { Item?: Record<string, unknown> } }[] = []) =>
+      items.some((i) => i.Put?.Item?.PK === agreement(1).PK);
+    ddbMock
+      .on(TransactWriteCommand)
+      .callsFake((input: { TransactItems?: { Put?: { Item?: Record<string, unknown> } }[] }) => {
+        if (refused(input.TransactItems))
+          throw Object.assign(new Error('Item size has exceeded the maximum allowed size'), {
+            name: 'ValidationException',
+            $metadata: {},
+          });
+        return {};
+      });
+    const { outcome } = await sweep();
+    expect(outcome).toContain('1 reminder(s) delivered');
+    expect(outcome).toContain('1 due item(s) could not be handled');
+    // Both deliveries were tried, in the index's order: the first refused, the second committed.
+    const tried = ddbMock
+      .commandCalls(TransactWriteCommand)
+      .flatMap((c) => c.args[0].input.TransactItems ?? [])
+      .filter((i) => i.Put?.Item?.SK === reminder(2).SK && i.Put?.Item?.status === 'delivered');
+    expect(tried.map((i) => i.Put?.Item?.agreementId)).toEqual([agreement(1).id, agreement(2).id]);
+  });
+
   it('ends an agreement whose end passed while its expiry schedule was lost, reading only the index of ends', async () => {
     const agreementId = 'agr_00000000000000000000000000000009';
     const endDate = iso(Date.now() - 3 * DAY).slice(0, 10);

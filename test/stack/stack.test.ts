@@ -13,7 +13,11 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Resources, statementsOf } from '../../functions/access.ts';
-import { METRICS_NAMESPACE, type WorkflowKey } from '../../functions/contracts/environment.ts';
+import {
+  METRICS_NAMESPACE,
+  SWEEP_FAILURES,
+  type WorkflowKey,
+} from '../../functions/contracts/environment.ts';
 import {
   dailyJobs,
   type FunctionKey,
@@ -655,6 +659,11 @@ describe('the stack', () => {
       if (httpFunctions.has(key)) expectOneAlarmToTopic(serverErrors, `${key} HttpServerErrors`);
       else expect(serverErrors, key).toHaveLength(0);
     }
+    // The daily sweep's items it could not handle (it succeeds with the others).
+    expectOneAlarmToTopic(
+      alarmsOn(METRICS_NAMESPACE, SWEEP_FAILURES, { service: 'timer' }),
+      'sweep failures',
+    );
   });
 
   it('alarms on DynamoDB throttling of the table and each index, and on its system errors', () => {

@@ -7,11 +7,12 @@
  * the timed workflow steps whose schedule was lost, and mends the yearly renegotiation timer.
  */
 
-import { withObservability } from '../../adapters/observability.ts';
+import { count, withObservability } from '../../adapters/observability.ts';
 import { upsertOneTimeSchedule } from '../../adapters/scheduler.ts';
 import { startWorkflow } from '../../adapters/step-functions.ts';
 import { commit, type Keyed, putIf, tableName, withoutKeys } from '../../adapters/store.ts';
 import { AlreadyExists } from '../../adapters/store-errors.ts';
+import { SWEEP_FAILURES } from '../../contracts/environment.ts';
 import { outboxEvent } from '../../contracts/outbox.ts';
 import type { SystemActor } from '../../domain/actors.ts';
 import { addDays, noticeGivenOn } from '../../domain/agreement.ts';
@@ -239,9 +240,22 @@ const onStartAll = async () => {
 /** The daily sweep reads at most this many pages (100 items each) of each due index. */
 const SWEEP_PAGES = 20;
 
+/** What a part of the sweep did: items handled, and items it could not handle (each counted). */
+interface Swept {
+  done: number;
+  failed: number;
+}
+
+/** A due item the sweep could not handle: logged with what identifies it, counted for the alarm. */
+const sweepFailed = (message: string, details: Record<string, unknown>): void => {
+  log.error(message, details);
+  count(SWEEP_FAILURES);
+};
+
 /** Timed tender steps whose moment passed and whose workflow still waits (a lost schedule). */
-const sweepTenderTimers = async (): Promise<number> => {
+const sweepTenderTimers = async (): Promise<Swept> => {
   let completed = 0;
+  let failed = 0;
   let start: Record<string, unknown> | undefined;
   for (let page = 0; page < SWEEP_PAGES; page++) {
     const { items, next } = await listDueTimers(nowIso(), start);
@@ -260,7 +274,8 @@ const sweepTenderTimers = async (): Promise<number> => {
           });
         }
       } catch (error) {
-        log.error('the daily sweep could not handle a due step', {
+        failed++;
+        sweepFailed('the daily sweep could not handle a due step', {
           tenderId: t.tenderId,
           step: t.step,
           error,
@@ -270,12 +285,13 @@ const sweepTenderTimers = async (): Promise<number> => {
     if (!next) break;
     start = next;
   }
-  return completed;
+  return { done: completed, failed };
 };
 
 /** Agreements whose end passed while they still run (their expiry schedule was lost): ended now. */
-const sweepAgreementEnds = async (): Promise<number> => {
+const sweepAgreementEnds = async (): Promise<Swept> => {
   let ended = 0;
+  let failed = 0;
   let start: Record<string, unknown> | undefined;
   for (let page = 0; page < SWEEP_PAGES; page++) {
     const { items, next } = await listDueEnds(nowIso(), start);
@@ -291,13 +307,14 @@ const sweepAgreementEnds = async (): Promise<number> => {
           });
         }
       } catch (error) {
-        log.error('the daily sweep could not end an agreement', { agreementId: e.agreementId, error });
+        failed++;
+        sweepFailed('the daily sweep could not end an agreement', { agreementId: e.agreementId, error });
       }
     }
     if (!next) break;
     start = next;
   }
-  return ended;
+  return { done: ended, failed };
 };
 
 /**
@@ -323,16 +340,30 @@ const mendRenegotiationTimer = async (): Promise<string> => {
  * renegotiation timer is mended if its chain broke; domain events still pending in the outbox long
  * after their change are sent again.
  */
-const sweepReminders = async (): Promise<number> => {
+const sweepReminders = async (): Promise<Swept> => {
   let delivered = 0;
-  for (let round = 0; round < SWEEP_PAGES; round++) {
-    const due = await listDueReminders(nowIso());
-    if (!due.length) break;
-    for (const r of due)
-      if ((await deliverReminder(r.agreementId, r.key)).startsWith('delivered')) delivered++;
-    if (due.length < 100) break;
+  let failed = 0;
+  // Page by page through the due index from a cursor: a reminder that cannot be delivered stays
+  // pending (and first in the index), and must not keep the sweep from those behind it.
+  let start: Record<string, unknown> | undefined;
+  for (let page = 0; page < SWEEP_PAGES; page++) {
+    const { items, next } = await listDueReminders(nowIso(), start);
+    for (const r of items) {
+      try {
+        if ((await deliverReminder(r.agreementId, r.key)).startsWith('delivered')) delivered++;
+      } catch (error) {
+        failed++;
+        sweepFailed('the daily sweep could not deliver a reminder', {
+          agreementId: r.agreementId,
+          reminderKey: r.key,
+          error,
+        });
+      }
+    }
+    if (!next) break;
+    start = next;
   }
-  return delivered;
+  return { done: delivered, failed };
 };
 
 const onSweep = async () => {
@@ -347,14 +378,16 @@ const onSweep = async () => {
       return fallback;
     }
   };
-  const delivered = await attempt(sweepReminders, 0);
-  const completed = await attempt(sweepTenderTimers, 0);
-  const ended = await attempt(sweepAgreementEnds, 0);
+  const none: Swept = { done: 0, failed: 0 };
+  const reminders = await attempt(sweepReminders, none);
+  const steps = await attempt(sweepTenderTimers, none);
+  const ends = await attempt(sweepAgreementEnds, none);
   const calendar = await attempt(mendRenegotiationTimer, 'renegotiation timer not checked');
   const outbox = await attempt(resendPending, { resent: 0, failed: 0 });
   if (failures.length) throw failures[0];
+  const failed = reminders.failed + steps.failed + ends.failed;
   return {
-    outcome: `swept: ${delivered} reminder(s) delivered, ${completed} waiting step(s) completed, ${ended} agreement(s) ended, ${outbox.resent} pending event(s) sent again; ${calendar}`,
+    outcome: `swept: ${reminders.done} reminder(s) delivered, ${steps.done} waiting step(s) completed, ${ends.done} agreement(s) ended, ${outbox.resent} pending event(s) sent again; ${calendar}${failed ? `; ${failed} due item(s) could not be handled (${SWEEP_FAILURES}, see the log)` : ''}`,
   };
 };
 

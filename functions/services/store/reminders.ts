@@ -48,15 +48,16 @@ export const listReminders = (agreementId: string): Promise<ReminderItem[]> =>
   queryPartition<ReminderItem>(`AGREEMENT#${agreementId}`, 'REMINDER#');
 
 /** Pending reminders due at or before `now`: reads grow with what is due, not with what is held. */
-export const listDueReminders = async (now: string, limit = 100): Promise<ReminderItem[]> =>
-  (
-    await queryPage<ReminderItem>({
+export const listDueReminders = (now: string, start?: Record<string, unknown>, limit = 100) =>
+  queryPage<ReminderItem>(
+    {
       IndexName: 'GSI2',
       KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK <= :now',
       ExpressionAttributeValues: { ':pk': DUE_PARTITION, ':now': `${now}#~` },
       Limit: limit,
-    })
-  ).items;
+    },
+    start,
+  );
 
 export interface Notification {
   id: string;
