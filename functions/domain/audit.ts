@@ -119,3 +119,34 @@ export const verifyChain = (
   }
   return findings;
 };
+
+/** An aggregate's item as a verification reads it: its version and the hash of its last event. */
+export interface AggregateState {
+  version?: number;
+  auditHead?: string;
+}
+
+/**
+ * A chain and its aggregate's item, read one after the other, agree (`verifyChain`), or are read
+ * again until they do. A change committed between the two reads leaves the item at a version the
+ * chain has already passed: read again, item first and then chain, the two agree, and there is
+ * nothing to report (an auditor verifying a tender while bids arrive or the workflow moves on).
+ * An item rolled back to an earlier version stays behind however often it is read, and is
+ * reported; so is every other finding, which reading again cannot change. At most `attempts`
+ * rereads.
+ */
+export const settledChain = async (
+  chain: StoredEvent[],
+  item: AggregateState | undefined,
+  reread: () => Promise<{ chain: StoredEvent[]; item: AggregateState | undefined }>,
+  attempts = 3,
+): Promise<{ chain: StoredEvent[]; item: AggregateState | undefined; findings: Finding[] }> => {
+  const behind = (c: StoredEvent[], i: AggregateState | undefined) =>
+    i?.version !== undefined && i.version < (c.at(-1)?.seq ?? 0);
+  let findings = verifyChain(chain, item);
+  for (let attempt = 0; attempt < attempts && findings.length && behind(chain, item); attempt++) {
+    ({ chain, item } = await reread());
+    findings = verifyChain(chain, item);
+  }
+  return { chain, item, findings };
+};
