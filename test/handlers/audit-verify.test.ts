@@ -10,11 +10,12 @@ import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } fro
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { resetEnvCache } from '../../functions/adapters/env.ts';
-import { GENESIS, hashEvent, type StoredEvent } from '../../functions/domain/audit.ts';
+import { GENESIS, hashEvent } from '../../functions/domain/audit.ts';
 import { referenceLookups } from '../../functions/domain/reference-lookups.ts';
 import { completeContent } from '../../functions/domain/tender.ts';
 import { handler } from '../../functions/handlers/api/audit.ts';
 import { createTenderBody } from '../../functions/http/routes/tenders.routes.ts';
+import { auditChain } from '../helpers/audit-chain.ts';
 import { apiEvent, colonoscopyTender, lambdaContext } from '../helpers/fixtures.ts';
 
 const ddbMock = mockClient(DynamoDBDocumentClient);
@@ -23,29 +24,7 @@ const ID = 'tnd_00000000000000000000000000000007';
 const PK = `TENDER#${ID}`;
 
 /** The tender's chain as the store writes it: created, then changed twice. */
-const chain: StoredEvent[] = [];
-for (let seq = 1; seq <= 3; seq++) {
-  const unhashed = {
-    aggregateType: 'tender',
-    aggregateId: ID,
-    seq,
-    prevHash: chain.at(-1)?.hash ?? GENESIS,
-    at: `2026-11-24T10:00:0${seq}.000Z`,
-    actor: { sub: 'kari', name: 'Kari Nordmann', role: 'officer' },
-    entityId: 'helse-sor-ost',
-    action: seq === 1 ? 'tender.created' : 'tender.changed',
-    change: { seq },
-  };
-  chain.push({
-    PK: `AUDIT#tender#${ID}`,
-    SK: `SEQ#${String(seq).padStart(10, '0')}`,
-    GSI2PK: `HISTORY#${PK}`,
-    itemPK: PK,
-    itemSK: 'TENDER',
-    ...unhashed,
-    hash: hashEvent(unhashed),
-  });
-}
+const chain = auditChain('tender', ID, 3, { GSI2PK: `HISTORY#${PK}`, itemPK: PK, itemSK: 'TENDER' });
 const tenderAt = (version: number) => ({
   PK,
   SK: 'TENDER',

@@ -719,6 +719,36 @@ describe('timer', () => {
   });
 });
 
+/** A framework agreement as stored, running, from a tender's award. */
+const storedAgreement = (id: string, endDate: string) => ({
+  PK: `AGREEMENT#${id}`,
+  SK: 'AGREEMENT',
+  id,
+  entityId: 'helse-sor-ost',
+  supplierId: 'falck-norge-as',
+  tenderId: ID,
+  lotId: 'innlandet',
+  tenderTitle: 'Koloskopi',
+  lotTitle: 'Innlandet',
+  serviceAreaId: 'koloskopi',
+  hospitalAreaIds: ['innlandet'],
+  formOfCare: 'outpatient',
+  status: 'active',
+  startDate: '2025-01-01',
+  endDate,
+  options: [],
+  optionsExercised: 0,
+  currency: 'NOK',
+  prices: [],
+  volumes: [],
+  deliverySites: [],
+  nonExclusive: true,
+  minimumPurchase: 'none',
+  createdAt: '2025-01-01T00:00:00.000Z',
+  version: 3,
+  auditHead: 'c'.repeat(64),
+});
+
 describe('the daily sweep', () => {
   const sweep = () => timer({ type: 'reminder.sweep' } as never, lambdaContext());
   const token = (step: 'bidDeadline' | 'standstill', dueAt: string, taskToken: string) => ({
@@ -784,35 +814,7 @@ describe('the daily sweep', () => {
     // Two agreements with a reminder due each; the first reminder's delivery fails every time (its
     // transaction is refused), and it stays first in the due index. Before, it ended the day's
     // reminder part at once, and every day after: the reminders behind it were never delivered.
-    const agreement = (n: number) => {
-      const id = `agr_0000000000000000000000000000000${n}`;
-      return {
-        PK: `AGREEMENT#${id}`,
-        SK: 'AGREEMENT',
-        id,
-        entityId: 'helse-sor-ost',
-        supplierId: 'falck-norge-as',
-        tenderTitle: 'Koloskopi',
-        lotTitle: 'Innlandet',
-        serviceAreaId: 'koloskopi',
-        hospitalAreaIds: ['innlandet'],
-        formOfCare: 'outpatient',
-        status: 'active',
-        startDate: '2025-01-01',
-        endDate: '2027-06-30',
-        options: [],
-        optionsExercised: 0,
-        currency: 'NOK',
-        prices: [],
-        volumes: [],
-        deliverySites: [],
-        nonExclusive: true,
-        minimumPurchase: 'none',
-        createdAt: '2025-01-01T00:00:00.000Z',
-        version: 3,
-        auditHead: 'c'.repeat(64),
-      };
-    };
+    const agreement = (n: number) => storedAgreement(`agr_0000000000000000000000000000000${n}`, '2027-06-30');
     const reminder = (n: number) => {
       const agreementId = agreement(n).id;
       const key = 'expiry#2027-06-30#12m';
@@ -888,34 +890,7 @@ describe('the daily sweep', () => {
             : [],
       };
     });
-    const agreementItem = {
-      PK: `AGREEMENT#${agreementId}`,
-      SK: 'AGREEMENT',
-      id: agreementId,
-      entityId: 'helse-sor-ost',
-      supplierId: 'falck-norge-as',
-      tenderId: ID,
-      lotId: 'innlandet',
-      tenderTitle: 'Koloskopi',
-      lotTitle: 'Innlandet',
-      serviceAreaId: 'koloskopi',
-      hospitalAreaIds: ['innlandet'],
-      formOfCare: 'outpatient',
-      status: 'active',
-      startDate: '2025-01-01',
-      endDate,
-      options: [],
-      optionsExercised: 0,
-      currency: 'NOK',
-      prices: [],
-      volumes: [],
-      deliverySites: [],
-      nonExclusive: true,
-      minimumPurchase: 'none',
-      createdAt: '2025-01-01T00:00:00.000Z',
-      version: 3,
-      auditHead: 'c'.repeat(64),
-    };
+    const agreementItem = storedAgreement(agreementId, endDate);
     ddbMock.on(GetCommand).resolves({}); // no reminder settings of the entity: the defaults
     ddbMock
       .on(GetCommand, { Key: { PK: `AGREEMENT#${agreementId}`, SK: 'AGREEMENT' } })

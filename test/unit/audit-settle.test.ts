@@ -6,32 +6,10 @@
  * rolled back to an earlier version must still be reported.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  type AggregateState,
-  GENESIS,
-  hashEvent,
-  type StoredEvent,
-  settledChain,
-} from '../../functions/domain/audit.ts';
+import { type AggregateState, type StoredEvent, settledChain } from '../../functions/domain/audit.ts';
+import { auditChain } from '../helpers/audit-chain.ts';
 
-const chainOf = (count: number): StoredEvent[] => {
-  const chain: StoredEvent[] = [];
-  for (let seq = 1; seq <= count; seq++) {
-    const unhashed = {
-      aggregateType: 'tender',
-      aggregateId: 'tnd_1',
-      seq,
-      prevHash: chain.at(-1)?.hash ?? GENESIS,
-      at: `2026-11-24T10:00:0${seq}.000Z`,
-      actor: { sub: 'kari', name: 'Kari Nordmann', role: 'officer' },
-      entityId: 'helse-sor-ost',
-      action: seq === 1 ? 'tender.created' : 'tender.changed',
-      change: { seq },
-    };
-    chain.push({ SK: `SEQ#${String(seq).padStart(10, '0')}`, ...unhashed, hash: hashEvent(unhashed) });
-  }
-  return chain;
-};
+const chainOf = (count: number) => auditChain('tender', 'tnd_1', count);
 const at = (chain: StoredEvent[], version: number): AggregateState => ({
   version,
   auditHead: chain[version - 1]?.hash,

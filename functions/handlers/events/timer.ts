@@ -246,76 +246,73 @@ interface Swept {
   failed: number;
 }
 
-/** A due item the sweep could not handle: logged with what identifies it, counted for the alarm. */
-const sweepFailed = (message: string, details: Record<string, unknown>): void => {
-  log.error(message, details);
-  count(SWEEP_FAILURES);
+/**
+ * One due index, page by page from a cursor (at most SWEEP_PAGES): each item handled on its own.
+ * An item that cannot be handled stays due (and first in its index), so it is logged and counted
+ * (SweepFailures, alarmed) and the sweep goes on with the ones behind it; `handle` says whether it
+ * did something.
+ */
+const sweepDue = async <T>(
+  list: (start?: Record<string, unknown>) => Promise<{ items: T[]; next?: Record<string, unknown> }>,
+  handle: (item: T) => Promise<boolean>,
+  failure: (item: T) => [message: string, details: Record<string, unknown>],
+): Promise<Swept> => {
+  const swept: Swept = { done: 0, failed: 0 };
+  let start: Record<string, unknown> | undefined;
+  for (let page = 0; page < SWEEP_PAGES; page++) {
+    const { items, next } = await list(start);
+    for (const item of items) {
+      try {
+        if (await handle(item)) swept.done++;
+      } catch (error) {
+        swept.failed++;
+        const [message, details] = failure(item);
+        log.error(message, { ...details, error });
+        count(SWEEP_FAILURES);
+      }
+    }
+    if (!next) break;
+    start = next;
+  }
+  return swept;
 };
 
 /** Timed tender steps whose moment passed and whose workflow still waits (a lost schedule). */
-const sweepTenderTimers = async (): Promise<Swept> => {
-  let completed = 0;
-  let failed = 0;
-  let start: Record<string, unknown> | undefined;
-  for (let page = 0; page < SWEEP_PAGES; page++) {
-    const { items, next } = await listDueTimers(nowIso(), start);
-    for (const t of items) {
-      try {
-        const { outcome } = await onTenderTimer({
-          type: t.step === 'bidDeadline' ? 'tender.bidDeadline' : 'tender.standstillEnd',
-          tenderId: t.tenderId,
-        });
-        if (outcome.startsWith('completed')) {
-          completed++;
-          log.warn('the daily sweep completed a timed step whose schedule did not', {
-            tenderId: t.tenderId,
-            step: t.step,
-            dueAt: t.dueAt,
-          });
-        }
-      } catch (error) {
-        failed++;
-        sweepFailed('the daily sweep could not handle a due step', {
-          tenderId: t.tenderId,
-          step: t.step,
-          error,
-        });
-      }
-    }
-    if (!next) break;
-    start = next;
-  }
-  return { done: completed, failed };
-};
+const sweepTenderTimers = () =>
+  sweepDue(
+    (start) => listDueTimers(nowIso(), start),
+    async (t) => {
+      const { outcome } = await onTenderTimer({
+        type: t.step === 'bidDeadline' ? 'tender.bidDeadline' : 'tender.standstillEnd',
+        tenderId: t.tenderId,
+      });
+      if (!outcome.startsWith('completed')) return false;
+      log.warn('the daily sweep completed a timed step whose schedule did not', {
+        tenderId: t.tenderId,
+        step: t.step,
+        dueAt: t.dueAt,
+      });
+      return true;
+    },
+    (t) => ['the daily sweep could not handle a due step', { tenderId: t.tenderId, step: t.step }],
+  );
 
 /** Agreements whose end passed while they still run (their expiry schedule was lost): ended now. */
-const sweepAgreementEnds = async (): Promise<Swept> => {
-  let ended = 0;
-  let failed = 0;
-  let start: Record<string, unknown> | undefined;
-  for (let page = 0; page < SWEEP_PAGES; page++) {
-    const { items, next } = await listDueEnds(nowIso(), start);
-    for (const e of items) {
-      try {
-        const { outcome } = await onExpiry({ agreementId: e.agreementId });
-        if (outcome === 'expired' || outcome === 'terminated') {
-          ended++;
-          log.warn('the daily sweep ended an agreement whose expiry schedule did not', {
-            agreementId: e.agreementId,
-            dueAt: e.dueAt,
-            outcome,
-          });
-        }
-      } catch (error) {
-        failed++;
-        sweepFailed('the daily sweep could not end an agreement', { agreementId: e.agreementId, error });
-      }
-    }
-    if (!next) break;
-    start = next;
-  }
-  return { done: ended, failed };
-};
+const sweepAgreementEnds = () =>
+  sweepDue(
+    (start) => listDueEnds(nowIso(), start),
+    async (e) => {
+      const { outcome } = await onExpiry({ agreementId: e.agreementId });
+      if (outcome !== 'expired' && outcome !== 'terminated') return false;
+      log.warn('the daily sweep ended an agreement whose expiry schedule did not', {
+        agreementId: e.agreementId,
+        dueAt: e.dueAt,
+        outcome,
+      });
+      return true;
+    },
+    (e) => ['the daily sweep could not end an agreement', { agreementId: e.agreementId }],
+  );
 
 /**
  * The yearly renegotiation timer re-arms itself for the next year; if the chain broke (a run that
@@ -340,31 +337,15 @@ const mendRenegotiationTimer = async (): Promise<string> => {
  * renegotiation timer is mended if its chain broke; domain events still pending in the outbox long
  * after their change are sent again.
  */
-const sweepReminders = async (): Promise<Swept> => {
-  let delivered = 0;
-  let failed = 0;
-  // Page by page through the due index from a cursor: a reminder that cannot be delivered stays
-  // pending (and first in the index), and must not keep the sweep from those behind it.
-  let start: Record<string, unknown> | undefined;
-  for (let page = 0; page < SWEEP_PAGES; page++) {
-    const { items, next } = await listDueReminders(nowIso(), start);
-    for (const r of items) {
-      try {
-        if ((await deliverReminder(r.agreementId, r.key)).startsWith('delivered')) delivered++;
-      } catch (error) {
-        failed++;
-        sweepFailed('the daily sweep could not deliver a reminder', {
-          agreementId: r.agreementId,
-          reminderKey: r.key,
-          error,
-        });
-      }
-    }
-    if (!next) break;
-    start = next;
-  }
-  return { done: delivered, failed };
-};
+const sweepReminders = () =>
+  sweepDue(
+    (start) => listDueReminders(nowIso(), start),
+    async (r) => (await deliverReminder(r.agreementId, r.key)).startsWith('delivered'),
+    (r) => [
+      'the daily sweep could not deliver a reminder',
+      { agreementId: r.agreementId, reminderKey: r.key },
+    ],
+  );
 
 const onSweep = async () => {
   // Each part runs whatever happens to the others; a failure fails the invocation after all ran.
