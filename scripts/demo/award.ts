@@ -50,7 +50,7 @@ export const awardStep = async (ctx: DemoContext, { flow, requirementIds }: Anno
     print(`  ${key.padEnd(52)} ${rejected ? 'rejected' : `qualified, scored ${s?.join('/')}`}`);
   }
 
-  step('The officer asks for the ranking; the workflow ranks each lot (a Map over the lots)');
+  step('The officer asks for the ranking; the workflow ranks every open lot in one step (RankLots)');
   const ranking = await flow.rank();
   for (const lot of ranking.lots) {
     print(`  ${lot.lotId}:`);

@@ -136,7 +136,7 @@ describe('a tender from announcement to framework agreements', () => {
     await flow.score(byKey(steff, 'telemark-vestfold'), 7, 7);
     await flow.score(byKey(nah, 'telemark-vestfold'), 8, 9);
 
-    // The workflow ranks every lot (a Map over the lots).
+    // The workflow ranks every open lot in one step (RankLots).
     const ranking = await flow.rank();
     const innlandet = ranking.lots.find((l: { lotId: string }) => l.lotId === 'innlandet');
     // NAH: price 2400 → 10 × 2300/2400 = 9.583333… × 40% + quality 9 × 40% + access 8 × 20% = 90.333333
