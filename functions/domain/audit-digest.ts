@@ -72,7 +72,7 @@
  * What a digest cannot show: a chain changed after the latest digest (the next one fixes it), or the
  * latest digest withheld (the one before it still verifies); compare `to` with the time of the export.
  */
-import { createHash, createPublicKey, KeyObject, sign, verify } from 'node:crypto';
+import { createPublicKey, KeyObject, sign, verify } from 'node:crypto';
 import { canonicalJson, sha256 } from '../shared/canonical.ts';
 import {
   type AuditEvent,
@@ -237,7 +237,7 @@ export const verifySignedDigest = (signed: SignedDigest, publicKey: string | Buf
   try {
     // The canonical bytes once: a digest of a busy hour holds thousands of heads.
     const bytes = canonicalBytes(signed.digest);
-    if (createHash('sha256').update(bytes).digest('hex') !== signed.digestHash) return false;
+    if (sha256(bytes) !== signed.digestHash) return false;
     return verify('sha256', bytes, publicKeyFrom(publicKey), Buffer.from(signed.signature, 'base64'));
   } catch {
     return false;

@@ -7,6 +7,7 @@
 import { type DoffinAnswer, noticeStatus } from '../adapters/doffin.ts';
 import { commit, withoutKeys } from '../adapters/store.ts';
 import type { Actor } from '../domain/actors.ts';
+import { versionText } from '../domain/eforms/identity.ts';
 import {
   lastVersion,
   type NoticeMessage,
@@ -25,9 +26,6 @@ export const messagesOf = (answer: DoffinAnswer): NoticeMessage[] =>
     ...(m.location ? { location: m.location } : {}),
   }));
 
-/** eForms writes a version with two digits: 1 → '01'. */
-export const wireVersion = (version: number): string => String(version).padStart(2, '0');
-
 /** Asks Doffin about the newest version and records what changed: the notice as stored now, or undefined when nothing changed. */
 export const recordDoffinStatus = async (
   item: NoticeItem,
@@ -36,7 +34,7 @@ export const recordDoffinStatus = async (
 ): Promise<NoticeItem | undefined> => {
   const last = lastVersion(item);
   if (!last) return undefined;
-  const answer = await noticeStatus(item.noticeId, wireVersion(last.version));
+  const answer = await noticeStatus(item.noticeId, versionText(last.version));
   const at = nowIso();
   const changed = recordStatus(
     withoutKeys(item) as NoticeRecord,

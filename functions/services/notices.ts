@@ -24,13 +24,12 @@ import {
   owesModificationNotice,
   regimeOf,
 } from '../domain/eforms/publication.ts';
-import type { Amendment } from '../domain/performance.ts';
+import type { Amendment, PerformanceYear } from '../domain/performance.ts';
 import { entityById } from '../domain/reference-data.ts';
 import type { ReferenceNames } from '../domain/reference-lookups.ts';
 import type { Tender } from '../domain/tender.ts';
-import { getAgreement, getYear } from './store/agreements.ts';
+import { getAgreement, getYear, listAllAmendments } from './store/agreements.ts';
 import { getNoticeSettings, listNotices, type NoticeItem } from './store/notices.ts';
-import { queryPartition } from './store/query.ts';
 import { loadReferenceCatalogue } from './store/reference.ts';
 import { getSupplier } from './store/suppliers.ts';
 import { listBids } from './store/tenders.ts';
@@ -199,16 +198,15 @@ export const tenderNotices = async (tender: Tender): Promise<DueNotice[]> => {
   if (award) {
     const awardRecord = recordOf(awardId);
     for (const agreement of award.agreements) {
-      const amendments = (await queryPartition<Amendment>(`AGREEMENT#${agreement.id}`, 'AMENDMENT#')).filter(
-        owesModificationNotice,
-      );
-      for (const amendment of amendments) {
+      // Every amendment of the agreement, read once: those that owe a notice, and each one's year's.
+      const amendments = await listAllAmendments(agreement.id);
+      const years = new Map<number, PerformanceYear | undefined>();
+      for (const amendment of amendments.filter(owesModificationNotice)) {
         const noticeId = noticeIdFor(tender.id, 'modification', amendment.id);
-        const year = await getYear(agreement.id, amendment.year);
-        const yearAmendments = await queryPartition<Amendment>(
-          `AGREEMENT#${agreement.id}`,
-          `AMENDMENT#${amendment.year}#`,
-        );
+        if (!years.has(amendment.year))
+          years.set(amendment.year, await getYear(agreement.id, amendment.year));
+        const year = years.get(amendment.year);
+        const yearAmendments = amendments.filter((a) => a.year === amendment.year);
         notices.push({
           noticeId,
           stage: 'modification',

@@ -6,7 +6,7 @@
  * consistently after its digest. The cap is lowered to 2 for the test (the hourly digest is called
  * in process, as the local runtime's hourly job calls it, on the stack's table, bucket and key).
  */
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ddb } from '../../functions/adapters/clients.ts';
 import { resetEnvCache } from '../../functions/adapters/env.ts';
@@ -16,6 +16,7 @@ import { sealAll } from '../../functions/handlers/events/audit-digest.ts';
 import { localResources } from '../../local/runtime.ts';
 import { verifyExport } from '../../scripts/audit-verify.ts';
 import { colonoscopyTender } from '../helpers/fixtures.ts';
+import { storedChain } from '../support/audit-trail.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 
 let stack: TestStack;
@@ -115,18 +116,7 @@ describe('a busy hour in several digests', () => {
     expect(head).toBeDefined();
     const id = String(head?.aggregate).slice('tender#'.length);
     expect(tenders).toContain(id);
-    const events = (
-      ((
-        await ddb().send(
-          new QueryCommand({
-            TableName: TABLE,
-            KeyConditionExpression: 'PK = :pk',
-            ExpressionAttributeValues: { ':pk': `AUDIT#tender#${id}` },
-            ConsistentRead: true,
-          }),
-        )
-      ).Items ?? []) as Record<string, unknown>[]
-    ).sort((a, b) => Number(a.seq) - Number(b.seq));
+    const events = await storedChain(TABLE, 'tender', id);
     // Every event rewritten, every hash recomputed: the chain alone still verifies.
     let prevHash = '';
     for (const [i, e] of events.entries()) {

@@ -3,10 +3,11 @@
  * items altered directly in DynamoDB Local (an edit, a deletion, a swap, a change without its
  * event) and caught; the merged history with filters and CSV; bid reads audited.
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ddb } from '../../functions/adapters/clients.ts';
 import { colonoscopyBid } from '../helpers/fixtures.ts';
+import { storedChain } from '../support/audit-trail.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { type Actors, actorsOf, TenderFlow } from '../support/tender-flow.ts';
 
@@ -33,16 +34,7 @@ afterAll(() => stack?.stop());
 const verify = async (query = `?tenderId=${flow.id}`, token = who.auditor) =>
   (await stack.request('GET', `/audit/verify${query}`, { token })).body;
 
-const chain = async (type: string, id: string) =>
-  (
-    await ddb().send(
-      new QueryCommand({
-        TableName: TABLE,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': `AUDIT#${type}#${id}` },
-      }),
-    )
-  ).Items ?? [];
+const chain = (type: string, id: string) => storedChain(TABLE, type, id);
 
 describe('audit verification', () => {
   it('finds every chain of a tender intact after its life so far, and the entity as a whole', async () => {

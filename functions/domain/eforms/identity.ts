@@ -18,5 +18,8 @@ export const uuidFrom = (seed: string): string => {
 export const noticeIdFor = (tenderId: string, stage: NoticeStage, amendmentId?: string): string =>
   uuidFrom(`eforms-notice\n${tenderId}\n${stage}${amendmentId ? `\n${amendmentId}` : ''}`);
 
+/** A notice's version as eForms writes it (BT-757), in its id with a version and to Doffin: 1 → '01'. */
+export const versionText = (version: number): string => String(version).padStart(2, '0');
+
 /** The procedure identifier of a tender (BT-04-notice): the same for every notice of its procedure. */
 export const procedureIdFor = (tenderId: string): string => uuidFrom(`eforms-procedure\n${tenderId}`);

@@ -14,7 +14,7 @@ import type { Amendment, PerformanceYear } from '../performance.ts';
 import type { ProcuringEntity } from '../reference-data.ts';
 import type { ReferenceNames } from '../reference-lookups.ts';
 import type { Lot, Tender } from '../tender.ts';
-import { procedureIdFor } from './identity.ts';
+import { procedureIdFor, versionText } from './identity.ts';
 import {
   type BuyerContact,
   buyerTerms,
@@ -623,7 +623,7 @@ export const modificationNotice = (
           // BT-1501(n)-Contract: the award notice and version that announced the contract.
           'efbc:ChangedNoticeIdentifier': identifier(
             'notice-id-ref',
-            `${input.awardNotice.noticeId}-${String(input.awardNotice.version).padStart(2, '0')}`,
+            `${input.awardNotice.noticeId}-${versionText(input.awardNotice.version)}`,
           ),
           'efbc:ModifiedContractIdentifier': identifier('contract', technicalId('CON', 0)), // BT-1501(c)-Contract
           'efac:Change': { 'efbc:ChangeDescription': texts(change['BT-202-Contract']) },

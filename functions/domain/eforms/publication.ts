@@ -106,6 +106,17 @@ export const noticeState = (
 };
 
 /**
+ * The version a notice saying what `contentHash` says would carry, refusing nothing (to show it): 1
+ * for the first; the same number again after a rejection or while it says what the newest version
+ * says; the next number for a change.
+ */
+export const versionFor = (record: NoticeRecord | undefined, contentHash: string): number => {
+  const last = lastVersion(record);
+  if (!last) return 1;
+  return last.status === 'rejected' || last.contentHash === contentHash ? last.version : last.version + 1;
+};
+
+/**
  * The version the next submission carries: 1 for the first; the same number again after a
  * rejection (Doffin took nothing); the next number for a change of a published notice. Refused when
  * there is nothing new to submit, or when the last version still waits to be published (Doffin
@@ -125,7 +136,7 @@ export const nextVersion = (record: NoticeRecord | undefined, contentHash: strin
     );
   if (last.version >= 99)
     throw refuseState(`Notice ${record?.noticeId} has had 99 versions, the most eForms allows`);
-  return last.version + 1;
+  return versionFor(record, contentHash);
 };
 
 /** A submission's answer recorded as the notice's newest version (a rejected one's retry replaces it). */

@@ -10,6 +10,7 @@ import type { Amendment, PerformanceYear } from '../performance.ts';
 import { type EntityOrganisation, entityOrganisations, type ProcuringEntity } from '../reference-data.ts';
 import type { ReferenceNames } from '../reference-lookups.ts';
 import { type AwardCriterion, type Lot, lotCpvCodes, lotServiceAreaIds, type Tender } from '../tender.ts';
+import { versionText } from './identity.ts';
 import { type ModificationReason, modificationReasons } from './legal-basis.ts';
 import type { Organisation, Texts } from './ubl.ts';
 
@@ -228,7 +229,7 @@ export const noticeTerms = (input: {
   languages: NoticeLanguage[];
 }) => ({
   'BT-701-notice': input.noticeId,
-  'BT-757-notice': String(input.version).padStart(2, '0'),
+  'BT-757-notice': versionText(input.version),
   'BT-04-notice': input.procedureId,
   'BT-05(a)-notice': input.issuedAt,
   'BT-05(b)-notice': input.issuedAt,

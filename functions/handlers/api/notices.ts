@@ -10,19 +10,20 @@ import { type DoffinAnswer, DoffinError, submitNotice } from '../../adapters/dof
 import { schemaErrors } from '../../adapters/notice-schema.ts';
 import { commit, getItem, tableName, withoutKeys } from '../../adapters/store.ts';
 import type { Principal } from '../../domain/actors.ts';
-import { procedureIdFor } from '../../domain/eforms/identity.ts';
+import { procedureIdFor, versionText } from '../../domain/eforms/identity.ts';
 import {
   lastVersion,
   type NoticeVersion,
   nextVersion,
   noticeState,
   recordSubmission,
+  versionFor,
 } from '../../domain/eforms/publication.ts';
 import { authorize } from '../../http/auth.ts';
 import { notFound, Problem, stateProblem } from '../../http/errors.ts';
 import { httpHandler } from '../../http/http.ts';
 import { noticeRoutes } from '../../http/routes/notices.routes.ts';
-import { messagesOf, recordDoffinStatus, wireVersion } from '../../services/notice-publication.ts';
+import { messagesOf, recordDoffinStatus } from '../../services/notice-publication.ts';
 import type { DueNotice, MadeNotice } from '../../services/notices.ts';
 import {
   getNoticeXml,
@@ -116,15 +117,8 @@ export const handler = httpHandler(noticeRoutes, {
     if (!due.due) throw stateProblem(`Notice ${due.noticeId} is not due yet: ${due.when}`);
     const made = await madeNow(due);
     if (!made.contentHash) throw stateProblem(`Notice ${due.noticeId} cannot be made yet: ${made.missing}`);
-    const state = noticeState(due.record, made.contentHash);
-    const last = lastVersion(due.record);
-    // The version it would be submitted as: the newest one's number while it still says the same.
-    const version =
-      !last || state === 'rejected'
-        ? (last?.version ?? 1)
-        : state === 'changed'
-          ? last.version + 1
-          : last.version;
+    // As it would be submitted: the newest version's number while it still says the same.
+    const version = versionFor(due.record, made.contentHash);
     return { body: due.make(version, nowIso()).xml, contentType: 'application/xml' };
   },
 
@@ -150,7 +144,7 @@ export const handler = httpHandler(noticeRoutes, {
     const answer = await askDoffin(() =>
       submitNotice({
         noticeId: notice.noticeId,
-        version: wireVersion(version),
+        version: versionText(version),
         subtype: notice.subtype,
         xml: notice.xml,
       }),

@@ -125,6 +125,10 @@ const mustLoad = async (id: string): Promise<TenderItem> => {
   return tender;
 };
 
+/** What ranking reads: every bid and score of the tender, and the rankings already stored. */
+const rankingInputs = (tenderId: string) =>
+  Promise.all([listBids(tenderId), listScores(tenderId), listRankings(tenderId)]);
+
 /** One lot's ranking committed with its audit event; a retry after a commit that landed finds it there. */
 const commitRanking = async (
   tender: TenderItem,
@@ -360,11 +364,7 @@ const tasks = {
   rankLots: async ({ tenderId, executionArn }: Input<'rankLots'>) => {
     const tender = await mustLoad(tenderId);
     const open = new Set(openLotIds(tender));
-    const [bids, scores, rankings] = await Promise.all([
-      listBids(tenderId),
-      listScores(tenderId),
-      listRankings(tenderId),
-    ]);
+    const [bids, scores, rankings] = await rankingInputs(tenderId);
     const computed = rankLots(
       tender,
       tender.lots.filter((l) => open.has(l.id)),
@@ -389,11 +389,7 @@ const tasks = {
     const tender = await mustLoad(tenderId);
     const lot = tender.lots.find((l) => l.id === lotId);
     if (!lot) throw new Error(`Lot ${lotId} is not part of tender ${tenderId}`);
-    const [bids, scores, rankings] = await Promise.all([
-      listBids(tenderId),
-      listScores(tenderId),
-      listRankings(tenderId),
-    ]);
+    const [bids, scores, rankings] = await rankingInputs(tenderId);
     const ranking = rankLot(tender, lot, bids, scores);
     await commitRanking(
       tender,

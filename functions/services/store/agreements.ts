@@ -243,6 +243,9 @@ const agreementPartition = <T>(agreementId: string, prefix: string): Promise<T[]
 export const getYear = (agreementId: string, year: number) => getItem<YearItem>(yearKey(agreementId, year));
 export const listAmendments = (agreementId: string, year: number) =>
   agreementPartition<AmendmentItem>(agreementId, `AMENDMENT#${year}#`);
+/** Every amendment of an agreement, every year's, year by year. */
+export const listAllAmendments = (agreementId: string) =>
+  agreementPartition<AmendmentItem>(agreementId, 'AMENDMENT#');
 export const listUsage = (agreementId: string, year: number) =>
   agreementPartition<UsageItem>(agreementId, `USAGE#${year}-`);
 /** Every year's performance agreement of an agreement. */

@@ -4,6 +4,7 @@
  * was published), and the entity's notice settings beside its other settings.
  */
 import { getItem, type Keyed, type Versioned } from '../../adapters/store.ts';
+import { versionText } from '../../domain/eforms/identity.ts';
 import type { NoticeRecord, NoticeSettings } from '../../domain/eforms/publication.ts';
 import { lastVersion } from '../../domain/eforms/publication.ts';
 import { queryPage } from './query.ts';
@@ -20,7 +21,7 @@ export const noticeKey = (tenderId: string, noticeId: string): Keyed => ({
 
 export const noticeXmlKey = (tenderId: string, noticeId: string, version: number): Keyed => ({
   PK: `TENDER#${tenderId}`,
-  SK: `NOTICEXML#${noticeId}#${String(version).padStart(2, '0')}`,
+  SK: `NOTICEXML#${noticeId}#${versionText(version)}`,
 });
 
 export const noticeSettingsKey = (entityId: string): Keyed => ({
