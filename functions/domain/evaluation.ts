@@ -200,9 +200,9 @@ export const rankLots = (
     const own = bidsOf.get(b.lotId);
     if (!own) continue;
     own.push(b);
-    const lots = lotsOfBid.get(b.id);
-    if (!lots) lotsOfBid.set(b.id, [b.lotId]);
-    else if (!lots.includes(b.lotId)) lots.push(b.lotId);
+    const holding = lotsOfBid.get(b.id);
+    if (!holding) lotsOfBid.set(b.id, [b.lotId]);
+    else if (!holding.includes(b.lotId)) holding.push(b.lotId);
   }
   for (const s of scores) for (const lotId of lotsOfBid.get(s.bidId) ?? []) scoresOf.get(lotId)?.push(s);
   return lots.map((lot) => rankLot(tender, lot, bidsOf.get(lot.id) ?? [], scoresOf.get(lot.id) ?? []));

@@ -5,7 +5,6 @@
  * body) makes it `incomplete`, with what is missing and where to add it, rather than an error.
  */
 import { agreementIdFor } from '../domain/agreement.ts';
-import type { Bid } from '../domain/bid.ts';
 import {
   awardNotice,
   contractNotice,
@@ -157,9 +156,8 @@ export const tenderNotices = async (tender: Tender): Promise<DueNotice[]> => {
     l.winners.map((w) => ({ lotId: l.lotId, supplierId: w.supplierId })),
   );
   const agreementIds = winners.map((w) => agreementIdFor(tender.id, w.lotId, w.supplierId));
-  let bids: Bid[] | undefined;
   const awardInputs = async () => {
-    bids ??= await listBids(tender.id);
+    const bids = await listBids(tender.id);
     const agreements = (await Promise.all(agreementIds.map((id) => getAgreement(id)))).filter(
       (a) => a !== undefined,
     );
